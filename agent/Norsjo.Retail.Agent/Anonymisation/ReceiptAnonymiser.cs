@@ -1,0 +1,78 @@
+using System.Security.Cryptography;
+using System.Text;
+using Norsjo.Retail.Agent.Sources;
+using Norsjo.Retail.Contracts.V1;
+
+namespace Norsjo.Retail.Agent.Anonymisation;
+
+/// <summary>
+/// Turns what a till knows into what may leave the store (DESIGN.md, "What anonymised means"):
+/// the receipt number becomes a keyed hash, the time is cut to the minute, lines are summed per
+/// category, VAT rate and direction, and nothing else of the receipt is carried over.
+/// </summary>
+public sealed class ReceiptAnonymiser(byte[] storeSecret)
+{
+    public Receipt Anonymise(PosReceipt pos)
+    {
+        ArgumentNullException.ThrowIfNull(pos);
+        var date = DateOnly.FromDateTime(pos.LocalTime);
+        var receipt = new Receipt
+        {
+            // The date is part of the hashed text because many tills restart their numbering each year.
+            ReceiptKey = KeyedHash("receipt", date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), pos.ReceiptNumber),
+            Date = new LocalDate { Year = date.Year, Month = date.Month, Day = date.Day },
+            MinuteOfDay = (pos.LocalTime.Hour * 60) + pos.LocalTime.Minute,
+            Channel = pos.Channel switch
+            {
+                SaleChannel.InStore => Channel.InStore,
+                SaleChannel.HomeDelivery => Channel.HomeDelivery,
+                SaleChannel.ClickAndCollect => Channel.ClickAndCollect,
+                _ => throw new ArgumentOutOfRangeException(nameof(pos), pos.Channel, "unknown channel"),
+            },
+        };
+
+        foreach (var group in pos.Lines.GroupBy(l => (l.Category, l.VatRatePercent, l.Returned)).OrderBy(g => g.Key))
+        {
+            var gross = group.Sum(l => l.GrossOre);
+            receipt.Lines.Add(new ReceiptLine
+            {
+                Category = group.Key.Category,
+                VatRateBasisPoints = group.Key.VatRatePercent * 100,
+                GrossOre = gross,
+                VatOre = VatPart(gross, group.Key.VatRatePercent),
+                QuantityMilli = group.Sum(l => l.QuantityMilli),
+                Returned = group.Key.Returned,
+            });
+        }
+
+        foreach (var group in pos.Payments.GroupBy(p => p.Method).OrderBy(g => g.Key))
+        {
+            receipt.Payments.Add(new Payment { Method = ToContract(group.Key), AmountOre = group.Sum(p => p.AmountOre) });
+        }
+
+        return receipt;
+    }
+
+    /// <summary>The VAT inside a gross amount, rounded half away from zero to whole öre.</summary>
+    public static long VatPart(long grossOre, int vatRatePercent) =>
+        (long)Math.Round(grossOre * (decimal)vatRatePercent / (100 + vatRatePercent), MidpointRounding.AwayFromZero);
+
+    /// <summary>HMAC-SHA256 over the parts, 128 bits in hex: enough to deduplicate, useless to enumerate.</summary>
+    public string KeyedHash(string purpose, params string[] parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var text = purpose + "\n" + string.Join("\n", parts);
+        var mac = HMACSHA256.HashData(storeSecret, Encoding.UTF8.GetBytes(text));
+        return Convert.ToHexStringLower(mac, 0, 16);
+    }
+
+    private static PaymentMethod ToContract(PayMethod method) => method switch
+    {
+        PayMethod.Cash => PaymentMethod.Cash,
+        PayMethod.Card => PaymentMethod.Card,
+        PayMethod.Swish => PaymentMethod.Swish,
+        PayMethod.Invoice => PaymentMethod.Invoice,
+        PayMethod.Other => PaymentMethod.Other,
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
+    };
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+using Norsjo.Retail.Agent.Anonymisation;
+using Norsjo.Retail.Agent.Outbox;
+using Norsjo.Retail.Agent.Sources.ExportFolder;
+using Norsjo.Retail.Agent.Upload;
+
+namespace Norsjo.Retail.Agent.Hosting;
+
+/// <summary>The agent's composition, shared by Program and the tests, which run the same agent in-process.</summary>
+public static class AgentApplication
+{
+    public static IHost Build(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Services.AddSystemd();
+        builder.Services.AddOptions<AgentOptions>()
+            .Bind(builder.Configuration.GetSection(AgentOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.StoreId), "Agent:StoreId is required.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Credential), "Agent:Credential is required.")
+            .Validate(o => o.MaxReceiptsPerBatch is > 0 and <= 5000, "Agent:MaxReceiptsPerBatch must be 1–5000.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new SqliteOutbox(sp.GetRequiredService<IOptions<AgentOptions>>().Value.DataDirectory));
+        builder.Services.AddSingleton(sp => new ReceiptAnonymiser(
+            StoreSecret.LoadOrCreate(sp.GetRequiredService<IOptions<AgentOptions>>().Value.DataDirectory)));
+        builder.Services.AddSingleton<ExportFolderSource>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ExportFolderSource>());
+        builder.Services.AddHostedService<HubUploader>();
+        return builder.Build();
+    }
+}

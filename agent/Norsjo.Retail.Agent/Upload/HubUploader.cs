@@ -1,0 +1,70 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Options;
+using Norsjo.Retail.Agent.Hosting;
+using Norsjo.Retail.Agent.Outbox;
+using Norsjo.Retail.Contracts.V1;
+
+namespace Norsjo.Retail.Agent.Upload;
+
+/// <summary>
+/// Sends the outbox to the hub, oldest batch first, one unary call per batch. A batch leaves the
+/// outbox only when the hub says it is stored; while the hub cannot be reached it waits, longer
+/// each time, for as long as it takes.
+/// </summary>
+public sealed partial class HubUploader(
+    IOptions<AgentOptions> options, SqliteOutbox outbox, ILogger<HubUploader> logger) : BackgroundService
+{
+    private static readonly HashSet<StatusCode> Refusals =
+        [StatusCode.InvalidArgument, StatusCode.PermissionDenied, StatusCode.FailedPrecondition, StatusCode.OutOfRange];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        using var channel = GrpcChannel.ForAddress(settings.HubUrl);
+        var client = new Ingest.IngestClient(channel);
+        var backoff = new RetryBackoff(settings.RetryInitialDelay, settings.RetryMaxDelay, Random.Shared);
+        var headers = new Metadata { { "authorization", "Bearer " + settings.Credential } };
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var pending = outbox.Peek();
+            if (pending is null)
+            {
+                await outbox.WaitForWorkAsync(settings.PollInterval, stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                outbox.RecordAttempt(pending.Sequence);
+                var reply = await client.UploadBatchAsync(
+                    pending.Request, headers, DateTime.UtcNow + settings.UploadTimeout, stoppingToken).ConfigureAwait(false);
+                outbox.Acknowledge(pending.Sequence);
+                backoff.Reset();
+                LogAcknowledged(logger, reply.BatchId, reply.ReceiptsStored, reply.AlreadyStored);
+            }
+            catch (RpcException e) when (Refusals.Contains(e.StatusCode))
+            {
+                // Sending it again would be refused again: keep it aside for a person, and go on.
+                outbox.SetAside(pending.Sequence, $"{e.StatusCode}: {e.Status.Detail}");
+                LogRefused(logger, pending.Request.BatchId, e.StatusCode, e.Status.Detail);
+            }
+            catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
+            {
+                var delay = backoff.NextDelay();
+                LogRetry(logger, pending.Request.BatchId, e.StatusCode, delay, pending.Attempts + 1);
+                await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hub acknowledged batch {BatchId}: {Receipts} receipts stored (already stored before: {AlreadyStored})")]
+    private static partial void LogAcknowledged(ILogger logger, string batchId, int receipts, bool alreadyStored);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Hub refused batch {BatchId} ({Status}: {Detail}); it is kept aside in the outbox's rejected_batches")]
+    private static partial void LogRefused(ILogger logger, string batchId, StatusCode status, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not deliver batch {BatchId} ({Status}); trying again in {Delay} (attempt {Attempt})")]
+    private static partial void LogRetry(ILogger logger, string batchId, StatusCode status, TimeSpan delay, int attempt);
+}

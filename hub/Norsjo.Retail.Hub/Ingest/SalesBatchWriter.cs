@@ -1,0 +1,126 @@
+using Norsjo.Retail.Contracts.V1;
+using Norsjo.Retail.Hub.Storage;
+
+namespace Norsjo.Retail.Hub.Ingest;
+
+/// <summary>
+/// Writes one validated batch into ClickHouse. The batch's own row is written last, so its presence
+/// means everything before it is stored; a batch interrupted half-way is simply written again, and
+/// the ReplacingMergeTree keys make the second copy count once.
+/// </summary>
+public sealed class SalesBatchWriter(ClickHouseStorage storage, TimeProvider time)
+{
+    private sealed record StoredBatch(string BatchId);
+
+    public async Task<bool> IsStoredAsync(string storeId, string batchId, CancellationToken cancellationToken)
+    {
+        var rows = await storage.Database.QueryAsync<StoredBatch>(
+            $"SELECT batch_id AS BatchId FROM ingest_batches WHERE store_id = {SqlLiteral.Text(storeId)} " +
+            $"AND batch_id = {SqlLiteral.Text(batchId)} LIMIT 1",
+            cancellationToken).ConfigureAwait(false);
+        return rows.Count > 0;
+    }
+
+    public async Task WriteAsync(string storeId, UploadBatchRequest batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var now = time.GetUtcNow();
+        var version = now.ToUnixTimeMilliseconds();
+        var db = storage.Database;
+
+        var receipts = new TabSeparatedRows();
+        var lines = new TabSeparatedRows();
+        var payments = new TabSeparatedRows();
+        foreach (var receipt in batch.Receipts)
+        {
+            var date = BatchValidator.ToDate(receipt.Date, "receipt.date");
+            // The agent sums lines per category and VAT rate; summing again here keeps the table key
+            // unique even if an agent does not.
+            var grouped = receipt.Lines
+                .GroupBy(l => (l.Category, l.VatRateBasisPoints, l.Returned))
+                .Select(g => (g.Key, Gross: g.Sum(l => l.GrossOre), Vat: g.Sum(l => l.VatOre), Quantity: g.Sum(l => l.QuantityMilli)))
+                .ToList();
+            receipts.Row(
+                storeId, date, receipt.ReceiptKey, receipt.MinuteOfDay, ChannelName(receipt.Channel),
+                grouped.Sum(g => g.Gross), grouped.Sum(g => g.Vat),
+                -grouped.Where(g => g.Key.Returned).Sum(g => g.Gross),
+                batch.BatchId, version);
+            foreach (var line in grouped)
+            {
+                lines.Row(storeId, date, receipt.ReceiptKey, line.Key.Category, line.Key.VatRateBasisPoints, line.Key.Returned,
+                    line.Gross, line.Vat, line.Quantity, version);
+            }
+
+            foreach (var payment in receipt.Payments.GroupBy(p => p.Method))
+            {
+                payments.Row(storeId, date, receipt.ReceiptKey, PaymentName(payment.Key), payment.Sum(p => p.AmountOre), version);
+            }
+        }
+
+        var dailySales = new TabSeparatedRows();
+        var dailyPayments = new TabSeparatedRows();
+        var dailyCounts = new TabSeparatedRows();
+        foreach (var total in batch.DailyTotals)
+        {
+            var date = BatchValidator.ToDate(total.Date, "daily_total.date");
+            var source = SourceName(total.Source);
+            foreach (var sales in total.Sales.GroupBy(s => (s.Category, s.VatRateBasisPoints)))
+            {
+                dailySales.Row(storeId, date, source, sales.Key.Category, sales.Key.VatRateBasisPoints,
+                    sales.Sum(s => s.GrossOre), sales.Sum(s => s.VatOre), version);
+            }
+
+            foreach (var payment in total.Payments.GroupBy(p => p.Method))
+            {
+                dailyPayments.Row(storeId, date, source, PaymentName(payment.Key), payment.Sum(p => p.AmountOre), version);
+            }
+
+            dailyCounts.Row(storeId, date, source, total.ReceiptCount, total.ReturnCount, total.ReturnsGrossOre, version);
+        }
+
+        var deliveries = new TabSeparatedRows();
+        foreach (var delivery in batch.HomeDeliveries)
+        {
+            deliveries.Row(storeId, BatchValidator.ToDate(delivery.Date, "home_delivery.date"), delivery.DeliveryKey,
+                delivery.HouseholdKey, delivery.Locality, delivery.DistanceM, delivery.OrderValueOre, version);
+        }
+
+        await db.InsertAsync("receipt_lines", ["store_id", "sale_date", "receipt_key", "category", "vat_rate_bp", "returned", "gross_ore", "vat_ore", "quantity_milli", "version"], lines, cancellationToken).ConfigureAwait(false);
+        await db.InsertAsync("receipt_payments", ["store_id", "sale_date", "receipt_key", "method", "amount_ore", "version"], payments, cancellationToken).ConfigureAwait(false);
+        await db.InsertAsync("receipts", ["store_id", "sale_date", "receipt_key", "minute_of_day", "channel", "gross_ore", "vat_ore", "returned_gross_ore", "batch_id", "version"], receipts, cancellationToken).ConfigureAwait(false);
+        await db.InsertAsync("daily_sales", ["store_id", "business_date", "source", "category", "vat_rate_bp", "gross_ore", "vat_ore", "version"], dailySales, cancellationToken).ConfigureAwait(false);
+        await db.InsertAsync("daily_payments", ["store_id", "business_date", "source", "method", "amount_ore", "version"], dailyPayments, cancellationToken).ConfigureAwait(false);
+        await db.InsertAsync("daily_counts", ["store_id", "business_date", "source", "receipt_count", "return_count", "returns_gross_ore", "version"], dailyCounts, cancellationToken).ConfigureAwait(false);
+        await db.InsertAsync("home_deliveries", ["store_id", "delivery_date", "delivery_key", "household_key", "locality", "distance_m", "order_value_ore", "version"], deliveries, cancellationToken).ConfigureAwait(false);
+
+        var batchRow = new TabSeparatedRows().Row(
+            storeId, batch.BatchId, DateOnly.FromDateTime(now.UtcDateTime), batch.Receipts.Count, batch.DailyTotals.Count,
+            batch.HomeDeliveries.Count, batch.AgentVersion, version);
+        await db.InsertAsync("ingest_batches", ["store_id", "batch_id", "received_date", "receipts", "daily_totals", "home_deliveries", "agent_version", "version"], batchRow, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string ChannelName(Channel channel) => channel switch
+    {
+        Channel.InStore => "in_store",
+        Channel.HomeDelivery => "home_delivery",
+        Channel.ClickAndCollect => "click_and_collect",
+        _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, null),
+    };
+
+    private static string PaymentName(PaymentMethod method) => method switch
+    {
+        PaymentMethod.Cash => "cash",
+        PaymentMethod.Card => "card",
+        PaymentMethod.Swish => "swish",
+        PaymentMethod.Invoice => "invoice",
+        PaymentMethod.Other => "other",
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
+    };
+
+    private static string SourceName(DailySource source) => source switch
+    {
+        DailySource.ZReport => "z_report",
+        DailySource.Sie4 => "sie4",
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, null),
+    };
+}

@@ -1,0 +1,22 @@
+namespace Norsjo.Retail.Hub.Storage;
+
+/// <summary>Where the hub keeps its data. Without a <see cref="Url"/> the hub runs its own server.</summary>
+public sealed class ClickHouseOptions
+{
+    public const string Section = "ClickHouse";
+
+    /// <summary>HTTP address of an existing server or cluster, e.g. http://ch1:8123. Empty: start a local one.</summary>
+    public string? Url { get; set; }
+
+    public string Database { get; set; } = "norsjo_retail";
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>Folder for the local server's data, logs and configuration (only without <see cref="Url"/>).</summary>
+    public string DataDirectory { get; set; } = Path.Combine("data", "clickhouse");
+
+    /// <summary>Explicit path to clickhouse-server or clickhouse; empty means search the usual places.</summary>
+    public string? ServerBinary { get; set; }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Options;
+using Norsjo.Retail.Hub.Storage.Migrations;
+
+namespace Norsjo.Retail.Hub.Storage;
+
+/// <summary>
+/// Owns the hub's ClickHouse for the life of the host: starts the local server when no URL is
+/// configured, brings the schema up to date, and stops the local server on shutdown. Hosted
+/// services start before Kestrel listens, so no request arrives before the schema is ready.
+/// </summary>
+public sealed partial class ClickHouseStorage(
+    IOptions<ClickHouseOptions> options, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<ClickHouseStorage>();
+    private LocalClickHouseServer? _localServer;
+    private ClickHouseDatabase? _database;
+
+    public ClickHouseDatabase Database =>
+        _database ?? throw new InvalidOperationException("ClickHouse storage has not been started.");
+
+    public bool IsLocalServer => _localServer is not null;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        Uri url;
+        if (string.IsNullOrWhiteSpace(settings.Url))
+        {
+            _localServer = await LocalClickHouseServer.StartAsync(
+                settings.DataDirectory, settings.ServerBinary, _logger, cancellationToken).ConfigureAwait(false);
+            url = _localServer.HttpUrl;
+        }
+        else
+        {
+            url = new Uri(settings.Url);
+            LogExisting(_logger, url);
+        }
+
+        _database = new ClickHouseDatabase(url, settings.Database, settings.Username, settings.Password);
+        var migrator = new SchemaMigrator(_database, loggerFactory.CreateLogger<SchemaMigrator>());
+        await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        _database?.Dispose();
+        _database = null;
+        if (_localServer is not null)
+        {
+            await _localServer.DisposeAsync().ConfigureAwait(false);
+            _localServer = null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Using the configured ClickHouse at {Url}")]
+    private static partial void LogExisting(ILogger logger, Uri url);
+}

@@ -1,0 +1,135 @@
+namespace Norsjo.Retail.Hub.Storage.Migrations;
+
+/// <summary>
+/// The hub's schema, as ordered steps. Never edit a step that has shipped: add a new one.
+///
+/// Portability (DESIGN.md): plain MergeTree family engines with PARTITION BY / ORDER BY, no TTL,
+/// DateTime64, Map, LowCardinality or codecs, so the same DDL runs on Debian's 18.16 and on
+/// current servers. Rows that can arrive twice live in ReplacingMergeTree tables keyed on their
+/// natural identity and are read with FINAL; `version` (Unix milliseconds at ingest) lets the
+/// latest copy win.
+/// </summary>
+public static class Schema
+{
+    private const string ChannelEnum = "Enum8('in_store' = 1, 'home_delivery' = 2, 'click_and_collect' = 3)";
+    private const string PaymentEnum = "Enum8('cash' = 1, 'card' = 2, 'swish' = 3, 'invoice' = 4, 'other' = 5)";
+    private const string SourceEnum = "Enum8('z_report' = 1, 'sie4' = 2)";
+
+    public static IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "receipts, daily totals, home deliveries and ingest batches",
+        [
+            $"""
+            CREATE TABLE IF NOT EXISTS receipts (
+                store_id String,
+                sale_date Date,
+                receipt_key String,
+                minute_of_day UInt16,
+                channel {ChannelEnum},
+                gross_ore Int64,
+                vat_ore Int64,
+                returned_gross_ore Int64,
+                batch_id String,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYYYYMM(sale_date)
+            ORDER BY (store_id, sale_date, receipt_key)
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS receipt_lines (
+                store_id String,
+                sale_date Date,
+                receipt_key String,
+                category String,
+                vat_rate_bp UInt16,
+                returned UInt8,
+                gross_ore Int64,
+                vat_ore Int64,
+                quantity_milli Int64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYYYYMM(sale_date)
+            ORDER BY (store_id, sale_date, receipt_key, category, vat_rate_bp, returned)
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS receipt_payments (
+                store_id String,
+                sale_date Date,
+                receipt_key String,
+                method {PaymentEnum},
+                amount_ore Int64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYYYYMM(sale_date)
+            ORDER BY (store_id, sale_date, receipt_key, method)
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS daily_sales (
+                store_id String,
+                business_date Date,
+                source {SourceEnum},
+                category String,
+                vat_rate_bp UInt16,
+                gross_ore Int64,
+                vat_ore Int64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYYYYMM(business_date)
+            ORDER BY (store_id, business_date, source, category, vat_rate_bp)
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS daily_payments (
+                store_id String,
+                business_date Date,
+                source {SourceEnum},
+                method {PaymentEnum},
+                amount_ore Int64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYYYYMM(business_date)
+            ORDER BY (store_id, business_date, source, method)
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS daily_counts (
+                store_id String,
+                business_date Date,
+                source {SourceEnum},
+                receipt_count UInt32,
+                return_count UInt32,
+                returns_gross_ore Int64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYYYYMM(business_date)
+            ORDER BY (store_id, business_date, source)
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS home_deliveries (
+                store_id String,
+                delivery_date Date,
+                delivery_key String,
+                household_key String,
+                locality String,
+                distance_m UInt32,
+                order_value_ore Int64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYYYYMM(delivery_date)
+            ORDER BY (store_id, delivery_date, delivery_key)
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS ingest_batches (
+                store_id String,
+                batch_id String,
+                received_date Date,
+                receipts UInt32,
+                daily_totals UInt32,
+                home_deliveries UInt32,
+                agent_version String,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYYYYMM(received_date)
+            ORDER BY (store_id, batch_id)
+            """,
+        ]),
+    ];
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text;
+
+namespace Norsjo.Retail.Hub.Storage;
+
+/// <summary>
+/// The one way values enter SQL text. ClickHouse 18.16 has no server-side query parameters, so every
+/// value is written as a literal here, escaped by ClickHouse's quoting rules, and nowhere else.
+/// </summary>
+public static class SqlLiteral
+{
+    public static string Text(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var sb = new StringBuilder(value.Length + 2).Append('\'');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '\\': sb.Append(@"\\"); break;
+                case '\'': sb.Append(@"\'"); break;
+                case '\n': sb.Append(@"\n"); break;
+                case '\r': sb.Append(@"\r"); break;
+                case '\t': sb.Append(@"\t"); break;
+                case '\0': sb.Append(@"\0"); break;
+                case '\b': sb.Append(@"\b"); break;
+                case '\f': sb.Append(@"\f"); break;
+                default: sb.Append(c); break;
+            }
+        }
+
+        return sb.Append('\'').ToString();
+    }
+
+    public static string Date(DateOnly value) =>
+        "toDate('" + value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "')";
+
+    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string TextList(IEnumerable<string> values) =>
+        "(" + string.Join(", ", values.Select(Text)) + ")";
+
+    /// <summary>A database or table name: checked, never escaped, because names cannot be quoted portably.</summary>
+    public static string Identifier(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (!IsIdentifier(name))
+        {
+            throw new ArgumentException($"'{name}' is not a plain identifier (letters, digits, underscore; not starting with a digit).", nameof(name));
+        }
+
+        return name;
+    }
+
+    public static bool IsIdentifier(string name) =>
+        name.Length is > 0 and <= 64
+        && (char.IsAsciiLetter(name[0]) || name[0] == '_')
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+}
