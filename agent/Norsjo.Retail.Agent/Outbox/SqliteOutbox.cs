@@ -164,8 +164,8 @@ public sealed class SqliteOutbox : IDisposable
         return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Waits until something is enqueued or the time is up, whichever comes first.</summary>
-    public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+    /// <summary>Waits until something is enqueued (true) or the time is up (false), whichever comes first.</summary>
+    public Task<bool> WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         _enqueued.WaitAsync(timeout, cancellationToken);
 
     public void Dispose() => _enqueued.Dispose();

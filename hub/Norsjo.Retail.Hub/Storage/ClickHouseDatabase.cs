@@ -38,11 +38,11 @@ public sealed class ClickHouseDatabase : IDisposable
 
     public Task<bool> PingAsync(CancellationToken cancellationToken) => _client.PingAsync(null, cancellationToken);
 
-    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken) =>
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken = default) =>
         await _client.ExecuteNonQueryAsync(sql, null, null, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Runs a SELECT (without FORMAT) and maps each JSONEachRow line onto <typeparamref name="T"/>.</summary>
-    public async Task<IReadOnlyList<T>> QueryAsync<T>(string select, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string select, CancellationToken cancellationToken = default)
     {
         using var result = await _client.ExecuteRawResultAsync(select + "\nFORMAT JSONEachRow", null, cancellationToken).ConfigureAwait(false);
         var text = await result.ReadAsStringAsync().ConfigureAwait(false);
@@ -56,7 +56,7 @@ public sealed class ClickHouseDatabase : IDisposable
         return rows;
     }
 
-    public async Task InsertAsync(string table, IReadOnlyList<string> columns, TabSeparatedRows rows, CancellationToken cancellationToken)
+    public async Task InsertAsync(string table, IReadOnlyList<string> columns, TabSeparatedRows rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0)

@@ -1,0 +1,19 @@
+namespace Norsjo.Retail.DemoTill;
+
+/// <summary>A receipt as a till would hold it, personal details included.</summary>
+public sealed record DemoReceipt(
+    string ReceiptNumber,
+    DateTime LocalTime,
+    string Channel,
+    string Cashier,
+    string? LoyaltyId,
+    IReadOnlyList<DemoItem> Items,
+    IReadOnlyList<DemoPayment> Payments)
+{
+    public long GrossOre => Items.Sum(i => i.Returned ? -i.AmountOre : i.AmountOre);
+}
+
+/// <summary>AmountOre is always positive here; Returned says which way the money went.</summary>
+public sealed record DemoItem(string Category, int VatPercent, long AmountOre, decimal Quantity, bool Returned);
+
+public sealed record DemoPayment(string Method, long AmountOre, string? MaskedCard);

@@ -1,0 +1,45 @@
+using Norsjo.Retail.Hub.Storage;
+using Norsjo.Retail.Hub.Storage.Migrations;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Norsjo.Retail.Tests.Support;
+
+/// <summary>
+/// One real clickhouse-server for the test run, started by the hub's own code on a free loopback
+/// port with its own data folder. Each test gets a database of its own.
+/// </summary>
+public sealed class ClickHouseServerFixture : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"norsjo-clickhouse-{Guid.NewGuid():N}");
+    private LocalClickHouseServer? _server;
+
+    public Uri Url => _server?.HttpUrl ?? throw new InvalidOperationException("not started");
+
+    public async Task InitializeAsync() => _server = await LocalClickHouseServer.StartAsync(_folder);
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    public static string NewDatabaseName() => "test_" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>A fresh database with the hub's schema applied.</summary>
+    public async Task<ClickHouseDatabase> MigratedDatabaseAsync()
+    {
+        var database = new ClickHouseDatabase(Url, NewDatabaseName());
+        await new SchemaMigrator(database, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
+        return database;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClickHouseGroup : ICollectionFixture<ClickHouseServerFixture>
+{
+    public const string Name = "ClickHouse";
+}
