@@ -16,7 +16,7 @@ public static class DemoSales
         ("tidningar", 6, 2900, 6900),
         ("blommor", 6, 4900, 19900),
         ("receptfria_lakemedel", 25, 3900, 12900),
-        ("jarnhandel", 25, 2900, 49900),
+        ("jarnhandel", 25, 2900, 24900),
         ("ombud", 25, 1000, 5000),
     ];
 
@@ -34,10 +34,10 @@ public static class DemoSales
         var result = new List<DemoReceipt>(receipts);
         for (var i = 0; i < receipts; i++)
         {
-            var items = Enumerable.Range(0, 1 + random.Next(6)).Select(_ =>
+            var items = Enumerable.Range(0, 1 + random.Next(4)).Select(_ =>
             {
                 var (category, vat, min, max) = Goods[random.Next(Goods.Length)];
-                var quantity = category == "dagligvaror" && random.Next(8) == 0 ? Math.Round((decimal)(0.2 + random.NextDouble()), 3) : 1 + random.Next(3);
+                var quantity = category == "dagligvaror" && random.Next(8) == 0 ? Math.Round((decimal)(0.2 + random.NextDouble()), 3) : random.Next(4) == 0 ? 2 : 1;
                 var unit = random.Next(min, max);
                 return new DemoItem(category, vat, (long)Math.Round(unit * quantity), quantity, false);
             }).ToList();

@@ -102,6 +102,7 @@ public sealed class CsvReceiptReaderTests
     [InlineData("1 089,50", 108_950)]
     [InlineData("1\u00a0089.5", 108_950)]
     [InlineData("-12,00", -1200)]
+    [InlineData("\u221212,00", -1200)]
     [InlineData("45 kr", 4500)]
     public void Kronor_become_whole_ore(string text, long ore) => Assert.Equal(ore, CsvReceiptReader.ParseOre(text, "amount"));
 }

@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Norsjo.Retail.Hub.Storage;
 using Norsjo.Retail.Hub.Storage.Migrations;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Norsjo.Retail.Tests.Support;
 

@@ -208,6 +208,7 @@ public static class CsvReceiptReader
             .Replace("\u00a0", string.Empty, StringComparison.Ordinal)
             .Replace("\u202f", string.Empty, StringComparison.Ordinal)
             .Replace("kr", string.Empty, StringComparison.OrdinalIgnoreCase)
+            .Replace('\u2212', '-') // the minus sign Swedish number formatting writes
             .Replace(',', '.');
         if (normalised.Length == 0
             || !decimal.TryParse(normalised, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)

@@ -182,7 +182,7 @@ public sealed partial class ExportFolderSource(
         }
         else
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{result.Receipts.Count} kvitton lästes och skickas. {result.Errors.Count} rader kunde inte användas:")
+            text.AppendLine(CultureInfo.InvariantCulture, $"{result.Receipts.Count} kvitton lästes och skickas. {result.Errors.Count} {(result.Errors.Count == 1 ? "rad" : "rader")} kunde inte användas:")
                 .AppendLine();
             foreach (var error in result.Errors)
             {
