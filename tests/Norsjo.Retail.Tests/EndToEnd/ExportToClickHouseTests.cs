@@ -123,6 +123,26 @@ public sealed class ExportToClickHouseTests(ClickHouseServerFixture clickHouse)
         Assert.DoesNotContain("rad 2:", report, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Sales_wait_in_the_outbox_while_the_hub_is_away_and_arrive_when_it_returns()
+    {
+        var hubUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        await using var agent = await RunningAgent.StartAsync(hubUrl, StoreId, Credential);
+        var receipts = DemoSales.Day(new DateOnly(2026, 7, 1), 30, 1, new Random(3));
+
+        var file = agent.Drop("kassa-20260701.csv", ReceiptCsv.Write(receipts));
+        await Eventually.WaitUntilAsync(() => !File.Exists(file), "the export was taken while the hub is away");
+        Assert.Equal(receipts.Count, agent.Outbox.Pending().Receipts);
+        await Eventually.WaitUntilAsync(() => agent.Outbox.Peek()?.Attempts >= 2, "the agent tried, failed and kept the batch");
+
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, hubUrl, (StoreId, Credential));
+        await Eventually.WaitUntilAsync(() => agent.HasDelivered(file), "delivered once the hub is back");
+
+        var stored = await TotalsAsync(hub.Database);
+        Assert.Equal(receipts.Count, stored.Receipts);
+        Assert.Equal(receipts.Sum(r => r.GrossOre), stored.GrossOre);
+    }
+
     private static async Task<Totals> TotalsAsync(ClickHouseDatabase database) =>
         (await database.QueryAsync<Totals>(
             $"""

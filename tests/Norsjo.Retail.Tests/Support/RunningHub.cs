@@ -30,11 +30,13 @@ public sealed class RunningHub : IAsyncDisposable
     /// <summary>A separate connection to the hub's database, for reading back what it stored.</summary>
     public ClickHouseDatabase Database { get; }
 
-    public static async Task<RunningHub> StartAsync(Uri clickHouse, params (string StoreId, string Credential)[] stores)
+    public static Task<RunningHub> StartAsync(Uri clickHouse, params (string StoreId, string Credential)[] stores) =>
+        StartAsync(clickHouse, new Uri($"http://127.0.0.1:{FreePort.Next()}"), stores);
+
+    public static async Task<RunningHub> StartAsync(Uri clickHouse, Uri grpcUrl, params (string StoreId, string Credential)[] stores)
     {
         ArgumentNullException.ThrowIfNull(stores);
         var database = ClickHouseServerFixture.NewDatabaseName();
-        var grpcUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var httpUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var contentRoot = new TempFolder("hub-root");
         var args = new List<string>
