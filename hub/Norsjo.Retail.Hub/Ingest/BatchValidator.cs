@@ -34,11 +34,7 @@ public static class BatchValidator
                 Require(Math.Abs(line.VatOre) <= Math.Abs(line.GrossOre), $"{lineAt}.vat_ore", "cannot exceed the gross amount");
             }
 
-            for (var p = 0; p < receipt.Payments.Count; p++)
-            {
-                var method = receipt.Payments[p].Method;
-                Require(method != PaymentMethod.Unspecified && Enum.IsDefined(method), $"{at}.payments[{p}].method", "unknown payment method");
-            }
+            RequireMethods(receipt.Payments, at);
         }
 
         for (var d = 0; d < batch.DailyTotals.Count; d++)
@@ -53,11 +49,7 @@ public static class BatchValidator
                 Require(VatRates.Contains(total.Sales[s].VatRateBasisPoints), $"{at}.sales[{s}].vat_rate_basis_points", "must be 0, 600, 1200 or 2500");
             }
 
-            for (var p = 0; p < total.Payments.Count; p++)
-            {
-                var method = total.Payments[p].Method;
-                Require(method != PaymentMethod.Unspecified && Enum.IsDefined(method), $"{at}.payments[{p}].method", "unknown payment method");
-            }
+            RequireMethods(total.Payments, at);
         }
 
         for (var h = 0; h < batch.HomeDeliveries.Count; h++)
@@ -84,6 +76,15 @@ public static class BatchValidator
         catch (ArgumentOutOfRangeException)
         {
             throw Invalid(field, $"{date!.Year}-{date.Month}-{date.Day} is not a date");
+        }
+    }
+
+    private static void RequireMethods(Google.Protobuf.Collections.RepeatedField<Payment> payments, string at)
+    {
+        for (var p = 0; p < payments.Count; p++)
+        {
+            var method = payments[p].Method;
+            Require(method != PaymentMethod.Unspecified && Enum.IsDefined(method), $"{at}.payments[{p}].method", "unknown payment method");
         }
     }
 

@@ -13,12 +13,19 @@ public static class SqlLiteral
     {
         ArgumentNullException.ThrowIfNull(value);
         var sb = new StringBuilder(value.Length + 2).Append('\'');
+        AppendEscaped(sb, value, escapeQuote: true);
+        return sb.Append('\'').ToString();
+    }
+
+    /// <summary>ClickHouse's backslash escapes, shared by quoted literals and TabSeparated fields.</summary>
+    internal static void AppendEscaped(StringBuilder sb, string value, bool escapeQuote)
+    {
         foreach (var c in value)
         {
             switch (c)
             {
                 case '\\': sb.Append(@"\\"); break;
-                case '\'': sb.Append(@"\'"); break;
+                case '\'' when escapeQuote: sb.Append(@"\'"); break;
                 case '\n': sb.Append(@"\n"); break;
                 case '\r': sb.Append(@"\r"); break;
                 case '\t': sb.Append(@"\t"); break;
@@ -28,8 +35,6 @@ public static class SqlLiteral
                 default: sb.Append(c); break;
             }
         }
-
-        return sb.Append('\'').ToString();
     }
 
     public static string Date(DateOnly value) =>

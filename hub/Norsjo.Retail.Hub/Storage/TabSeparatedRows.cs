@@ -5,7 +5,7 @@ namespace Norsjo.Retail.Hub.Storage;
 
 /// <summary>
 /// Rows for an INSERT in ClickHouse's TabSeparated format, the insert format that both 18.16 and
-/// current servers accept from this driver. Values are escaped here and only here.
+/// current servers accept from this driver. Text is escaped by the same code as SQL literals.
 /// </summary>
 public sealed class TabSeparatedRows
 {
@@ -39,7 +39,7 @@ public sealed class TabSeparatedRows
         _rowOpen = true;
         switch (value)
         {
-            case string s: AppendEscaped(s); break;
+            case string s: SqlLiteral.AppendEscaped(_text, s, escapeQuote: false); break;
             case DateOnly d: _text.Append(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
             case bool b: _text.Append(b ? '1' : '0'); break;
             case IFormattable f when value is byte or short or ushort or int or uint or long or ulong:
@@ -56,23 +56,5 @@ public sealed class TabSeparatedRows
         _rowOpen = false;
         Count++;
         return this;
-    }
-
-    private void AppendEscaped(string s)
-    {
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '\\': _text.Append(@"\\"); break;
-                case '\t': _text.Append(@"\t"); break;
-                case '\n': _text.Append(@"\n"); break;
-                case '\r': _text.Append(@"\r"); break;
-                case '\0': _text.Append(@"\0"); break;
-                case '\b': _text.Append(@"\b"); break;
-                case '\f': _text.Append(@"\f"); break;
-                default: _text.Append(c); break;
-            }
-        }
     }
 }
