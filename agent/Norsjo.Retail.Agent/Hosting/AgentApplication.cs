@@ -15,8 +15,16 @@ public static class AgentApplication
         builder.Services.AddSystemd();
         builder.Services.AddOptions<AgentOptions>()
             .Bind(builder.Configuration.GetSection(AgentOptions.Section))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.StoreId), "Agent:StoreId is required.")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Credential), "Agent:Credential is required.")
+            .PostConfigure(o =>
+            {
+                if (Enrollment.Load(o.DataDirectory) is { } enrolled)
+                {
+                    o.StoreId = string.IsNullOrWhiteSpace(o.StoreId) ? enrolled.StoreId : o.StoreId;
+                    o.Credential = string.IsNullOrWhiteSpace(o.Credential) ? enrolled.Credential : o.Credential;
+                }
+            })
+            .Validate(o => !string.IsNullOrWhiteSpace(o.StoreId) && !string.IsNullOrWhiteSpace(o.Credential),
+                "The agent is not enrolled: run `Norsjo.Retail.Agent enroll --code <code from the municipality>` first.")
             .Validate(o => o.MaxReceiptsPerBatch is > 0 and <= 5000, "Agent:MaxReceiptsPerBatch must be 1–5000.")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);

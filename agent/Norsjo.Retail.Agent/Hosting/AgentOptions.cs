@@ -12,9 +12,12 @@ public sealed class AgentOptions
     public string DataDirectory { get; set; } = "data";
 
     /// <summary>The hub's gRPC address.</summary>
-    public Uri HubUrl { get; set; } = new("http://127.0.0.1:5081");
+    public Uri HubUrl { get; set; } = new("https://127.0.0.1:5081");
 
-    /// <summary>The store's credential for the hub. Secret: never logged.</summary>
+    /// <summary>PEM file of the hub's certificate (or its issuer) to trust; empty: the machine's trusted authorities.</summary>
+    public string? HubCertificate { get; set; }
+
+    /// <summary>The store's credential for the hub, normally from `enroll`. Secret: never logged.</summary>
     public string Credential { get; set; } = string.Empty;
 
     /// <summary>Where the till writes its receipt exports (CSV). Empty: the export source is off.</summary>

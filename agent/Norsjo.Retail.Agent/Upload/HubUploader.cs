@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
 using Norsjo.Retail.Agent.Hosting;
 using Norsjo.Retail.Agent.Outbox;
@@ -21,7 +20,7 @@ public sealed partial class HubUploader(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        using var channel = GrpcChannel.ForAddress(settings.HubUrl);
+        using var channel = HubChannel.Create(settings.HubUrl, settings.HubCertificate);
         var client = new Ingest.IngestClient(channel);
         var backoff = new RetryBackoff(settings.RetryInitialDelay, settings.RetryMaxDelay, Random.Shared);
         var headers = new Metadata { { "authorization", "Bearer " + settings.Credential } };

@@ -1,4 +1,7 @@
 using Norsjo.Retail.Hub.Ingest;
+using Norsjo.Retail.Hub.Operations;
+using Norsjo.Retail.Hub.Registry;
+using Norsjo.Retail.Hub.Security;
 using Norsjo.Retail.Hub.Storage;
 
 namespace Norsjo.Retail.Hub.Hosting;
@@ -9,8 +12,12 @@ public static class HubApplication
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddStoreRegistry();
+        builder.AddTransportSecurity();
         builder.AddClickHouseStorage();
         builder.AddIngest();
+        builder.AddStatus();
+        builder.AddStoreOperations();
 
         var app = builder.Build();
         app.MapIngest();

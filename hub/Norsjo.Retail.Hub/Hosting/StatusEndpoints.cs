@@ -1,18 +1,30 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Norsjo.Retail.Hub.Storage;
+using Norsjo.Retail.Hub.Storage.Migrations;
 
 namespace Norsjo.Retail.Hub.Hosting;
 
 /// <summary>
-/// A first look at what has arrived, per store: counts and dates only, no receipt content. The
-/// dashboards replace this for people; it stays for operators and the demo.
+/// For operators: liveness (the process answers), readiness (ClickHouse answers and the schema is
+/// current) and a first look at what has arrived per store — counts and dates only. Served on the
+/// hub's plain-HTTP loopback endpoint.
 /// </summary>
 public static class StatusEndpoints
 {
     private sealed record StoreStatus(string StoreId, long Receipts, long GrossOre, string FirstSaleDate, string LastSaleDate);
 
+    public static WebApplicationBuilder AddStatus(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddHealthChecks().AddCheck<ClickHouseReadiness>("clickhouse", tags: ["ready"]);
+        return builder;
+    }
+
     public static WebApplication MapStatus(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapGet("/status", async (ClickHouseStorage storage, CancellationToken cancellationToken) =>
         {
             var stores = await storage.Database.QueryAsync<StoreStatus>(
@@ -29,11 +41,25 @@ public static class StatusEndpoints
                 stores,
             });
         });
-        app.MapGet("/health/live", () => Results.Text("ok"));
-        app.MapGet("/health/ready", async (ClickHouseStorage storage, CancellationToken cancellationToken) =>
-            await storage.Database.PingAsync(cancellationToken).ConfigureAwait(false)
-                ? Results.Text("ready")
-                : Results.Text("ClickHouse does not answer", statusCode: StatusCodes.Status503ServiceUnavailable));
         return app;
+    }
+
+    private sealed class ClickHouseReadiness(ClickHouseStorage storage, ILoggerFactory loggers) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var migrator = new SchemaMigrator(storage.Database, loggers.CreateLogger<SchemaMigrator>());
+                var applied = await migrator.AppliedVersionsAsync(cancellationToken).ConfigureAwait(false);
+                return applied.Count > 0 && applied[^1] == migrator.LatestVersion
+                    ? HealthCheckResult.Healthy($"schema step {migrator.LatestVersion}")
+                    : HealthCheckResult.Unhealthy($"schema is at step {(applied.Count > 0 ? applied[^1] : 0)}, expected {migrator.LatestVersion}");
+            }
+            catch (Exception e) when (StorageGuard.IsStorageFailure(e, cancellationToken))
+            {
+                return HealthCheckResult.Unhealthy("ClickHouse does not answer");
+            }
+        }
     }
 }

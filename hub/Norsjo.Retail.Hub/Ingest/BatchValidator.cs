@@ -5,13 +5,14 @@ namespace Norsjo.Retail.Hub.Ingest;
 
 /// <summary>
 /// Rejects a batch that cannot be true before anything of it is stored, naming the field, so the
-/// agent's operator can find the fault. Amounts may be negative only where the contract allows it.
+/// agent's operator can find the fault. Amounts may be negative only where the contract allows it;
+/// dates must fall between the store's opening and a little past today.
 /// </summary>
-public static class BatchValidator
+public sealed class BatchValidator(DateOnly earliest, DateOnly latest)
 {
     private static readonly HashSet<int> VatRates = [0, 600, 1200, 2500];
 
-    public static void Validate(UploadBatchRequest batch)
+    public void Validate(UploadBatchRequest batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         Require(batch.BatchId.Length is > 0 and <= 64, "batch_id", "must be 1–64 characters");
@@ -20,7 +21,7 @@ public static class BatchValidator
             var receipt = batch.Receipts[r];
             var at = $"receipts[{r}]";
             Require(receipt.ReceiptKey.Length is > 0 and <= 128, $"{at}.receipt_key", "must be 1–128 characters");
-            ToDate(receipt.Date, $"{at}.date");
+            InRange(receipt.Date, $"{at}.date");
             Require(receipt.MinuteOfDay is >= 0 and < 1440, $"{at}.minute_of_day", "must be 0–1439");
             Require(receipt.Channel != Channel.Unspecified && Enum.IsDefined(receipt.Channel), $"{at}.channel", "unknown channel");
             Require(receipt.Lines.Count > 0, $"{at}.lines", "a receipt needs at least one line");
@@ -41,7 +42,7 @@ public static class BatchValidator
         {
             var total = batch.DailyTotals[d];
             var at = $"daily_totals[{d}]";
-            ToDate(total.Date, $"{at}.date");
+            InRange(total.Date, $"{at}.date");
             Require(total.Source != DailySource.Unspecified && Enum.IsDefined(total.Source), $"{at}.source", "unknown source");
             Require(total.ReceiptCount >= 0 && total.ReturnCount >= 0 && total.ReturnsGrossOre >= 0, at, "counts and returns cannot be negative");
             for (var s = 0; s < total.Sales.Count; s++)
@@ -58,10 +59,17 @@ public static class BatchValidator
             var at = $"home_deliveries[{h}]";
             Require(delivery.DeliveryKey.Length is > 0 and <= 128, $"{at}.delivery_key", "must be 1–128 characters");
             Require(delivery.HouseholdKey.Length is > 0 and <= 128, $"{at}.household_key", "must be 1–128 characters");
-            ToDate(delivery.Date, $"{at}.date");
+            InRange(delivery.Date, $"{at}.date");
             Require(delivery.DistanceM >= 0, $"{at}.distance_m", "cannot be negative");
             Require(delivery.OrderValueOre >= 0, $"{at}.order_value_ore", "cannot be negative");
         }
+    }
+
+    private void InRange(LocalDate? date, string field)
+    {
+        var value = ToDate(date, field);
+        Require(value >= earliest, field, $"{value:yyyy-MM-dd} is before the store's first day {earliest:yyyy-MM-dd}");
+        Require(value <= latest, field, $"{value:yyyy-MM-dd} is in the future (latest accepted {latest:yyyy-MM-dd}); check the till's clock");
     }
 
     public static DateOnly ToDate(LocalDate? date, string field)
@@ -70,7 +78,6 @@ public static class BatchValidator
         try
         {
             var value = new DateOnly(date!.Year, date.Month, date.Day);
-            Require(value.Year >= 2000, field, "is before 2000");
             return value;
         }
         catch (ArgumentOutOfRangeException)

@@ -1,4 +1,5 @@
-using Norsjo.Retail.Hub.Stores;
+using Norsjo.Retail.Hub.Credentials;
+using OpenTelemetry.Metrics;
 
 namespace Norsjo.Retail.Hub.Ingest;
 
@@ -7,16 +8,25 @@ public static class IngestExtensions
     public static WebApplicationBuilder AddIngest(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Configure<List<StoreOptions>>(builder.Configuration.GetSection("Stores"));
-        builder.Services.AddSingleton<StoreRegistry>();
+        builder.Services.Configure<IngestOptions>(builder.Configuration.GetSection(IngestOptions.Section));
+        builder.Services.Configure<CredentialOptions>(builder.Configuration.GetSection(CredentialOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StoreCredentials>();
         builder.Services.AddSingleton<SalesBatchWriter>();
+        builder.Services.AddSingleton<UploadRateLimiter>();
+        builder.Services.AddSingleton<IngestMetrics>();
+        var maxBytes = builder.Configuration.GetValue<int?>($"{IngestOptions.Section}:{nameof(IngestOptions.MaxBatchBytes)}")
+            ?? new IngestOptions().MaxBatchBytes;
         builder.Services.AddGrpc(options =>
         {
-            options.Interceptors.Add<StoreAuthenticationInterceptor>();
-            // Batches are kept well below this by the agent; anything larger is a fault, not a sale.
-            options.MaxReceiveMessageSize = 4 * 1024 * 1024;
-        });
+            // Over this, gRPC itself answers RESOURCE_EXHAUSTED before the message is parsed.
+            options.MaxReceiveMessageSize = maxBytes;
+            options.Interceptors.Add<IngestMetricsInterceptor>();
+        })
+        .AddServiceOptions<IngestService>(options => options.Interceptors.Add<StoreAuthenticationInterceptor>());
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(IngestMetrics.MeterName)
+            .AddPrometheusExporter());
         return builder;
     }
 
@@ -24,6 +34,8 @@ public static class IngestExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGrpcService<IngestService>();
+        app.MapGrpcService<EnrollmentService>();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 }

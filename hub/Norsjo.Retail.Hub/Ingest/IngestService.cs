@@ -1,13 +1,18 @@
-using ClickHouse.Driver;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Norsjo.Retail.Contracts.V1;
-using Norsjo.Retail.Hub.Stores;
+using Norsjo.Retail.Hub.Credentials;
+using Norsjo.Retail.Hub.Storage;
 
 namespace Norsjo.Retail.Hub.Ingest;
 
 /// <summary>Receives batches from store agents. The reply is sent only once the batch is stored.</summary>
-public sealed partial class IngestService(SalesBatchWriter writer, ILogger<IngestService> logger) : Contracts.V1.Ingest.IngestBase
+public sealed partial class IngestService(
+    SalesBatchWriter writer, UploadRateLimiter rateLimiter, IngestMetrics metrics, IOptions<IngestOptions> options,
+    TimeProvider time, ILogger<IngestService> logger) : Contracts.V1.Ingest.IngestBase
 {
+    private static readonly TimeZoneInfo Sweden = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
+
     public override async Task<UploadBatchReply> UploadBatch(UploadBatchRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -19,29 +24,39 @@ public sealed partial class IngestService(SalesBatchWriter writer, ILogger<Inges
                 $"This credential belongs to store '{store.Id}' and cannot send data for '{request.StoreId}'."));
         }
 
-        BatchValidator.Validate(request);
+        rateLimiter.Admit(store.Id, context);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Sweden).DateTime);
+        new BatchValidator(store.Opened, today.AddDays(options.Value.MaxDaysAhead)).Validate(request);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        timeout.CancelAfter(options.Value.StorageTimeout);
         var reply = new UploadBatchReply { BatchId = request.BatchId };
-        try
+        var stored = await StorageGuard.RunAsync(async () =>
         {
-            if (await writer.IsStoredAsync(store.Id, request.BatchId, context.CancellationToken).ConfigureAwait(false))
+            if (await writer.IsStoredAsync(store.Id, request.BatchId, timeout.Token).ConfigureAwait(false))
             {
-                reply.AlreadyStored = true;
-                LogDuplicate(logger, store.Id, request.BatchId);
-                return reply;
+                return false;
             }
 
-            await writer.WriteAsync(store.Id, request, context.CancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpRequestException or ClickHouseServerException or TaskCanceledException && !context.CancellationToken.IsCancellationRequested)
+            await writer.WriteAsync(store.Id, request, timeout.Token).ConfigureAwait(false);
+            return true;
+        }, context.CancellationToken).ConfigureAwait(false);
+
+        if (!stored)
         {
-            // Nothing is acknowledged that was not stored: the agent keeps the batch and tries again.
-            LogStorageFailed(logger, e, store.Id, request.BatchId);
-            throw new RpcException(new Status(StatusCode.Unavailable, "Storage is not available right now; send the batch again later."));
+            reply.AlreadyStored = true;
+            metrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "duplicate"));
+            LogDuplicate(logger, store.Id, request.BatchId);
+            return reply;
         }
 
         reply.ReceiptsStored = request.Receipts.Count;
         reply.DailyTotalsStored = request.DailyTotals.Count;
         reply.HomeDeliveriesStored = request.HomeDeliveries.Count;
+        metrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "stored"));
+        metrics.Rows.Add(reply.ReceiptsStored, new KeyValuePair<string, object?>("kind", "receipt"));
+        metrics.Rows.Add(reply.DailyTotalsStored, new KeyValuePair<string, object?>("kind", "daily_total"));
+        metrics.Rows.Add(reply.HomeDeliveriesStored, new KeyValuePair<string, object?>("kind", "home_delivery"));
         LogStored(logger, store.Id, request.BatchId, reply.ReceiptsStored, reply.DailyTotalsStored, reply.HomeDeliveriesStored);
         return reply;
     }
@@ -51,7 +66,4 @@ public sealed partial class IngestService(SalesBatchWriter writer, ILogger<Inges
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {BatchId} from {StoreId} was stored before; acknowledged again")]
     private static partial void LogDuplicate(ILogger logger, string storeId, string batchId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store batch {BatchId} from {StoreId}")]
-    private static partial void LogStorageFailed(ILogger logger, Exception exception, string storeId, string batchId);
 }

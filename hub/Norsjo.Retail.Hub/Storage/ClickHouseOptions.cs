@@ -17,6 +17,12 @@ public sealed class ClickHouseOptions
     /// <summary>Folder for the local server's data, logs and configuration (only without <see cref="Url"/>).</summary>
     public string DataDirectory { get; set; } = Path.Combine("data", "clickhouse");
 
+    /// <summary>
+    /// For command-line tools: use the local server a running hub already started on
+    /// <see cref="DataDirectory"/> instead of starting one.
+    /// </summary>
+    public bool AttachToRunningLocalServer { get; set; }
+
     /// <summary>Explicit path to clickhouse-server or clickhouse; empty means search the usual places.</summary>
     public string? ServerBinary { get; set; }
 }

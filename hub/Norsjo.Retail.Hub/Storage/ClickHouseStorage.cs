@@ -24,10 +24,17 @@ public sealed partial class ClickHouseStorage(
     {
         var settings = options.Value;
         Uri url;
-        if (string.IsNullOrWhiteSpace(settings.Url))
+        if (string.IsNullOrWhiteSpace(settings.Url)
+            && settings.AttachToRunningLocalServer
+            && LocalClickHouseServer.FindRunning(settings.DataDirectory) is { } running)
+        {
+            url = running;
+            LogExisting(_logger, url);
+        }
+        else if (string.IsNullOrWhiteSpace(settings.Url))
         {
             _localServer = await LocalClickHouseServer.StartAsync(
-                settings.DataDirectory, settings.ServerBinary, _logger, cancellationToken).ConfigureAwait(false);
+                settings.DataDirectory, settings.ServerBinary, _logger, cancellationToken: cancellationToken).ConfigureAwait(false);
             url = _localServer.HttpUrl;
         }
         else

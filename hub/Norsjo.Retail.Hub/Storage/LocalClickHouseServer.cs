@@ -21,6 +21,7 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
     private readonly Process _process;
     private readonly string _pidFile;
     private readonly ILogger _logger;
+    private bool _disposed;
 
     private LocalClickHouseServer(Process process, Uri httpUrl, string dataDirectory, string pidFile, ILogger logger)
     {
@@ -36,8 +37,10 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
     public string DataDirectory { get; }
 
     /// <summary>Starts a server on free loopback ports and returns once it answers /ping.</summary>
+    /// <param name="httpPort">0 for a free port; a fixed one lets a restarted server keep its address.</param>
     public static async Task<LocalClickHouseServer> StartAsync(
-        string dataDirectory, string? serverBinary = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+        string dataDirectory, string? serverBinary = null, ILogger? logger = null, int httpPort = 0, int tcpPort = 0,
+        CancellationToken cancellationToken = default)
     {
         logger ??= NullLogger.Instance;
         dataDirectory = Path.GetFullPath(dataDirectory);
@@ -49,9 +52,8 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
         // A free port found now can be taken by someone else before the server binds it; try again then.
         for (var attempt = 1; ; attempt++)
         {
-            var httpPort = FreeLoopbackPort();
-            var tcpPort = FreeLoopbackPort();
-            var configFile = WriteConfiguration(dataDirectory, httpPort, tcpPort);
+            var http = httpPort > 0 ? httpPort : FreeLoopbackPort();
+            var configFile = WriteConfiguration(dataDirectory, http, tcpPort > 0 ? tcpPort : FreeLoopbackPort());
             var start = new ProcessStartInfo(fileName)
             {
                 WorkingDirectory = dataDirectory,
@@ -72,7 +74,7 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
             process.BeginErrorReadLine();
             await File.WriteAllTextAsync(pidFile, process.Id.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
 
-            var url = new Uri($"http://127.0.0.1:{httpPort}/");
+            var url = new Uri($"http://127.0.0.1:{http}/");
             var server = new LocalClickHouseServer(process, url, dataDirectory, pidFile, logger);
             if (await server.WaitUntilAnsweringAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -82,7 +84,7 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
 
             var errors = server.ErrorLogTail();
             await server.DisposeAsync().ConfigureAwait(false);
-            if (attempt < 3 && errors.Contains("Address already in use", StringComparison.Ordinal))
+            if (attempt < 3 && httpPort == 0 && errors.Contains("Address already in use", StringComparison.Ordinal))
             {
                 continue;
             }
@@ -95,6 +97,12 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             // SIGTERM lets the server finish merges and close its parts cleanly; kill only if it hangs.
@@ -163,6 +171,38 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
         using var reader = new StreamReader(stream);
         var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         return string.Join(Environment.NewLine, lines.TakeLast(10));
+    }
+
+    /// <summary>
+    /// The address of a server a running hub started on this data folder, if there is one, so that a
+    /// command-line tool can work beside that hub instead of starting a second server.
+    /// </summary>
+    public static Uri? FindRunning(string dataDirectory)
+    {
+        dataDirectory = Path.GetFullPath(dataDirectory);
+        var pidFile = Path.Combine(dataDirectory, "server.pid");
+        var configFile = Path.Combine(dataDirectory, "config.xml");
+        if (!File.Exists(pidFile) || !File.Exists(configFile)
+            || !int.TryParse(File.ReadAllText(pidFile), CultureInfo.InvariantCulture, out var pid))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            if (!process.ProcessName.StartsWith("clickhouse", StringComparison.Ordinal))
+            {
+                return null;
+            }
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        var port = System.Xml.Linq.XDocument.Load(configFile).Root?.Element("http_port")?.Value;
+        return port is null ? null : new Uri($"http://127.0.0.1:{port}/");
     }
 
     /// <summary>A server left running by a hub that was killed would hold the data folder's lock.</summary>

@@ -12,7 +12,6 @@ namespace Norsjo.Retail.Tests.EndToEnd;
 public sealed class ExportToClickHouseTests(ClickHouseServerFixture clickHouse)
 {
     private const string StoreId = "butik-bastutrask";
-    private const string Credential = "bastutrask-test-credential";
 
     private sealed record Totals(long Receipts, long GrossOre, long VatOre, long ReturnedGrossOre);
 
@@ -23,8 +22,8 @@ public sealed class ExportToClickHouseTests(ClickHouseServerFixture clickHouse)
     [Fact]
     public async Task An_export_arrives_in_ClickHouse_with_exactly_its_totals_and_no_personal_data()
     {
-        await using var hub = await RunningHub.StartAsync(clickHouse.Url, (StoreId, Credential));
-        await using var agent = await RunningAgent.StartAsync(hub.GrpcUrl, StoreId, Credential);
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, StoreId);
+        await using var agent = await RunningAgent.StartAsync(hub, StoreId, await hub.EnrollAsync(StoreId));
         var receipts = DemoSales.Day(new DateOnly(2026, 3, 14), 180, 5000, new Random(42));
 
         var file = agent.Drop("kassa-20260314.csv", ReceiptCsv.Write(receipts));
@@ -80,8 +79,8 @@ public sealed class ExportToClickHouseTests(ClickHouseServerFixture clickHouse)
     [Fact]
     public async Task The_same_export_dropped_twice_counts_once()
     {
-        await using var hub = await RunningHub.StartAsync(clickHouse.Url, (StoreId, Credential));
-        await using var agent = await RunningAgent.StartAsync(hub.GrpcUrl, StoreId, Credential);
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, StoreId);
+        await using var agent = await RunningAgent.StartAsync(hub, StoreId, await hub.EnrollAsync(StoreId));
         var receipts = DemoSales.Day(new DateOnly(2026, 5, 2), 40, 100, new Random(7));
         var csv = ReceiptCsv.Write(receipts);
 
@@ -99,8 +98,8 @@ public sealed class ExportToClickHouseTests(ClickHouseServerFixture clickHouse)
     [Fact]
     public async Task A_malformed_line_is_reported_and_the_rest_of_the_file_arrives()
     {
-        await using var hub = await RunningHub.StartAsync(clickHouse.Url, (StoreId, Credential));
-        await using var agent = await RunningAgent.StartAsync(hub.GrpcUrl, StoreId, Credential);
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, StoreId);
+        await using var agent = await RunningAgent.StartAsync(hub, StoreId, await hub.EnrollAsync(StoreId));
         var csv = string.Join('\n',
             ReceiptCsv.Header,
             "1001;2026-06-01 09:14:32;in_store;item;dagligvaror;6;45,90;1;;Anna;;",
@@ -126,8 +125,16 @@ public sealed class ExportToClickHouseTests(ClickHouseServerFixture clickHouse)
     [Fact]
     public async Task Sales_wait_in_the_outbox_while_the_hub_is_away_and_arrive_when_it_returns()
     {
-        var hubUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        await using var agent = await RunningAgent.StartAsync(hubUrl, StoreId, Credential);
+        // The hub's address and certificate folder are fixed before it exists, as for a real agent.
+        var hubUrl = new Uri($"https://127.0.0.1:{FreePort.Next()}");
+        using var tls = new TempFolder("tls");
+        var certificate = Path.Combine(tls.Path, Norsjo.Retail.Hub.Security.DevelopmentCertificate.PemName);
+        var firstHub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(TlsDirectory: tls.Path), StoreId);
+        var credential = await firstHub.EnrollAsync(StoreId);
+        var database = firstHub.Database.Name;
+        await firstHub.DisposeAsync();
+
+        await using var agent = await RunningAgent.StartAsync(hubUrl, certificate, StoreId, credential);
         var receipts = DemoSales.Day(new DateOnly(2026, 7, 1), 30, 1, new Random(3));
 
         var file = agent.Drop("kassa-20260701.csv", ReceiptCsv.Write(receipts));
@@ -135,7 +142,7 @@ public sealed class ExportToClickHouseTests(ClickHouseServerFixture clickHouse)
         Assert.Equal(receipts.Count, agent.Outbox.Pending().Receipts);
         await Eventually.WaitUntilAsync(() => agent.Outbox.Peek()?.Attempts >= 2, "the agent tried, failed and kept the batch");
 
-        await using var hub = await RunningHub.StartAsync(clickHouse.Url, hubUrl, (StoreId, Credential));
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(hubUrl, database, tls.Path), StoreId);
         await Eventually.WaitUntilAsync(() => agent.HasDelivered(file), "delivered once the hub is back");
 
         var stored = await TotalsAsync(hub.Database);

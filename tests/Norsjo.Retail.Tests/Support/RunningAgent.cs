@@ -24,7 +24,10 @@ public sealed class RunningAgent : IAsyncDisposable
 
     public SqliteOutbox Outbox => _host.Services.GetRequiredService<SqliteOutbox>();
 
-    public static async Task<RunningAgent> StartAsync(Uri hubGrpcUrl, string storeId, string credential)
+    public static Task<RunningAgent> StartAsync(RunningHub hub, string storeId, string credential) =>
+        StartAsync(hub?.GrpcUrl ?? throw new ArgumentNullException(nameof(hub)), hub.CertificatePath, storeId, credential);
+
+    public static async Task<RunningAgent> StartAsync(Uri hubGrpcUrl, string hubCertificate, string storeId, string credential)
     {
         var folder = new TempFolder("agent");
         var host = AgentApplication.Build(
@@ -33,6 +36,7 @@ public sealed class RunningAgent : IAsyncDisposable
             "--Agent:StoreId=" + storeId,
             "--Agent:Credential=" + credential,
             "--Agent:HubUrl=" + hubGrpcUrl,
+            "--Agent:HubCertificate=" + hubCertificate,
             "--Agent:DataDirectory=" + Path.Combine(folder.Path, "data"),
             "--Agent:ExportFolder=" + Path.Combine(folder.Path, "exports"),
             "--Agent:PollInterval=00:00:00.200",

@@ -1,23 +1,30 @@
+using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Norsjo.Retail.Agent.Upload;
 using Norsjo.Retail.Contracts.V1;
+using Norsjo.Retail.Hub.Credentials;
 using Norsjo.Retail.Hub.Hosting;
+using Norsjo.Retail.Hub.Security;
 using Norsjo.Retail.Hub.Storage;
-using Norsjo.Retail.Hub.Stores;
 
 namespace Norsjo.Retail.Tests.Support;
 
-/// <summary>The real hub, in-process, on loopback ports, against the fixture's ClickHouse.</summary>
+/// <summary>
+/// The real hub, in-process: gRPC over TLS (its development certificate) and plain HTTP on loopback
+/// ports, a registry file of its own, against the fixture's ClickHouse in a database of its own.
+/// </summary>
 public sealed class RunningHub : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly TempFolder _contentRoot;
+    private readonly TempFolder _root;
 
-    private RunningHub(WebApplication app, TempFolder contentRoot, Uri grpcUrl, Uri httpUrl, ClickHouseDatabase database)
+    private RunningHub(WebApplication app, TempFolder root, Uri grpcUrl, Uri httpUrl, ClickHouseDatabase database)
     {
         _app = app;
-        _contentRoot = contentRoot;
+        _root = root;
         GrpcUrl = grpcUrl;
         HttpUrl = httpUrl;
         Database = database;
@@ -27,45 +34,72 @@ public sealed class RunningHub : IAsyncDisposable
 
     public Uri HttpUrl { get; }
 
+    /// <summary>The PEM an agent pins to trust this hub.</summary>
+    public string CertificatePath { get; private init; } = string.Empty;
+
     /// <summary>A separate connection to the hub's database, for reading back what it stored.</summary>
     public ClickHouseDatabase Database { get; }
 
-    public static Task<RunningHub> StartAsync(Uri clickHouse, params (string StoreId, string Credential)[] stores) =>
-        StartAsync(clickHouse, new Uri($"http://127.0.0.1:{FreePort.Next()}"), stores);
+    public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningHub> StartAsync(Uri clickHouse, Uri grpcUrl, params (string StoreId, string Credential)[] stores)
+    public static Task<RunningHub> StartAsync(Uri clickHouse, params string[] storeIds) =>
+        StartAsync(clickHouse, new HubSettings(), storeIds);
+
+    public static async Task<RunningHub> StartAsync(Uri clickHouse, HubSettings settings, params string[] storeIds)
     {
-        ArgumentNullException.ThrowIfNull(stores);
-        var database = ClickHouseServerFixture.NewDatabaseName();
+        ArgumentNullException.ThrowIfNull(settings);
+        var root = new TempFolder("hub");
+        var database = settings.Database ?? ClickHouseServerFixture.NewDatabaseName();
+        var grpcUrl = settings.GrpcUrl ?? new Uri($"https://127.0.0.1:{FreePort.Next()}");
         var httpUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var contentRoot = new TempFolder("hub-root");
+        var tls = settings.TlsDirectory ?? Path.Combine(root.Path, "tls");
+        File.WriteAllText(Path.Combine(root.Path, "registry.yaml"), RegistryYaml(storeIds));
         var args = new List<string>
         {
-            "--contentRoot=" + contentRoot.Path,
+            "--contentRoot=" + root.Path,
             "--ClickHouse:Url=" + clickHouse,
             "--ClickHouse:Database=" + database,
+            "--Tls:DevelopmentCertificateDirectory=" + tls,
             "--Kestrel:Endpoints:Grpc:Url=" + grpcUrl,
             "--Kestrel:Endpoints:Grpc:Protocols=Http2",
             "--Kestrel:Endpoints:Http:Url=" + httpUrl,
             "--Kestrel:Endpoints:Http:Protocols=Http1",
             "--Logging:LogLevel:Default=Warning",
         };
-        for (var i = 0; i < stores.Length; i++)
-        {
-            args.Add($"--Stores:{i}:Id={stores[i].StoreId}");
-            args.Add($"--Stores:{i}:CredentialSha256={StoreRegistry.HashCredential(stores[i].Credential)}");
-        }
-
+        args.AddRange(settings.ExtraArgs);
         var app = HubApplication.Build([.. args]);
         await app.StartAsync();
-        return new RunningHub(app, contentRoot, grpcUrl, httpUrl, new ClickHouseDatabase(clickHouse, database));
+        return new RunningHub(app, root, grpcUrl, httpUrl, new ClickHouseDatabase(clickHouse, database))
+        {
+            CertificatePath = Path.Combine(tls, DevelopmentCertificate.PemName),
+        };
     }
 
-    public Ingest.IngestClient Client(out GrpcChannel channel)
+    /// <summary>A registry with the given stores, open every day, opened on 1 January 2020.</summary>
+    public static string RegistryYaml(IEnumerable<string> storeIds)
     {
-        channel = GrpcChannel.ForAddress(GrpcUrl);
-        return new Ingest.IngestClient(channel);
+        var yaml = new StringBuilder("municipality: Norsjö\nstores:\n");
+        foreach (var id in storeIds)
+        {
+            yaml.Append("  - id: ").Append(id).Append("\n    name: Test ").Append(id)
+                .Append("\n    village: Bastuträsk\n    opened: 2020-01-01\n    hours:\n      mon-sun: \"08:00-20:00\"\n");
+        }
+
+        return yaml.Append("years:\n  - year: 2017\n    population: 4100\n    national_turnover_per_resident_kr:\n      dagligvaror: 34203\n      sallankopsvaror: 31233\n").ToString();
     }
+
+    /// <summary>Enrolls like an agent: a code from the hub's credential store, exchanged over gRPC.</summary>
+    public async Task<string> EnrollAsync(string storeId)
+    {
+        var code = await Services.GetRequiredService<StoreCredentials>().IssueEnrollmentCodeAsync(storeId);
+        using var channel = Channel();
+        var reply = await new Enrollment.EnrollmentClient(channel).EnrollAsync(new EnrollRequest { Code = code });
+        Assert.Equal(storeId, reply.StoreId);
+        return reply.Credential;
+    }
+
+    /// <summary>A channel that trusts this hub's certificate, as an agent is configured to.</summary>
+    public GrpcChannel Channel() => HubChannel.Create(GrpcUrl, CertificatePath);
 
     public static Metadata Credential(string credential) => new() { { "authorization", "Bearer " + credential } };
 
@@ -74,6 +108,8 @@ public sealed class RunningHub : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Database.Dispose();
-        _contentRoot.Dispose();
+        _root.Dispose();
     }
 }
+
+public sealed record HubSettings(Uri? GrpcUrl = null, string? Database = null, string? TlsDirectory = null, params string[] ExtraArgs);

@@ -131,5 +131,28 @@ public static class Schema
             ORDER BY (store_id, batch_id)
             """,
         ]),
+        new(2, "enrollment codes and store credentials (hashes only)",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS enrollment_codes (
+                code_hash String,
+                store_id String,
+                expires_unix_ms UInt64,
+                used UInt8,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            ORDER BY code_hash
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS store_credentials (
+                credential_hash String,
+                store_id String,
+                issued_unix_ms UInt64,
+                revoked UInt8,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            ORDER BY credential_hash
+            """,
+        ]),
     ];
 }

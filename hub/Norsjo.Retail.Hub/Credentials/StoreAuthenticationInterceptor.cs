@@ -1,25 +1,27 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Norsjo.Retail.Hub.Registry;
+using Norsjo.Retail.Hub.Storage;
 
-namespace Norsjo.Retail.Hub.Stores;
+namespace Norsjo.Retail.Hub.Credentials;
 
 /// <summary>
-/// Every call names its store by credential ("authorization: Bearer …"), never by payload: the
-/// store found here is the only identity the services trust.
+/// Every upload names its store by credential ("authorization: Bearer …"), never by payload: the
+/// store found here is the only identity the ingest service trusts.
 /// </summary>
-public sealed class StoreAuthenticationInterceptor(StoreRegistry registry) : Interceptor
+public sealed class StoreAuthenticationInterceptor(StoreCredentials credentials) : Interceptor
 {
     private const string StoreKey = "norsjo.store";
 
-    public static StoreOptions AuthenticatedStore(ServerCallContext context)
+    public static Store AuthenticatedStore(ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.UserState.TryGetValue(StoreKey, out var store) && store is StoreOptions s
+        return context.UserState.TryGetValue(StoreKey, out var store) && store is Store s
             ? s
             : throw new RpcException(new Status(StatusCode.Unauthenticated, "No store credential on this call."));
     }
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -31,9 +33,11 @@ public sealed class StoreAuthenticationInterceptor(StoreRegistry registry) : Int
             throw new RpcException(new Status(StatusCode.Unauthenticated, "A store credential is required (authorization: Bearer …)."));
         }
 
-        var store = registry.FindByCredential(header[scheme.Length..].Trim())
+        var store = await StorageGuard.RunAsync(
+            () => credentials.AuthenticateAsync(header[scheme.Length..].Trim(), context.CancellationToken), context.CancellationToken)
+            .ConfigureAwait(false)
             ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "Unknown or revoked store credential."));
         context.UserState[StoreKey] = store;
-        return continuation(request, context);
+        return await continuation(request, context).ConfigureAwait(false);
     }
 }

@@ -1,0 +1,100 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Norsjo.Retail.Agent.Outbox;
+using Norsjo.Retail.Agent.Upload;
+using Norsjo.Retail.Contracts.V1;
+
+namespace Norsjo.Retail.Agent.Hosting;
+
+/// <summary>The agent's commands: run (the service), enroll (once), status (for whoever looks after the till).</summary>
+public static class AgentCommandLine
+{
+    public const string Usage = """
+        Norsjo.Retail.Agent [run]                 run the agent (as a service)
+        Norsjo.Retail.Agent enroll --code CODE    exchange the municipality's one-time code for the store's credential
+        Norsjo.Retail.Agent status                queue depth and what is waiting
+        Settings as --Agent:Name=value (see agent/README.md), e.g. --Agent:HubUrl=https://hub:5081
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
+        var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        switch (command)
+        {
+            case "run":
+                using (var host = AgentApplication.Build(rest))
+                {
+                    await host.RunAsync().ConfigureAwait(false);
+                }
+
+                return 0;
+            case "enroll":
+                return await EnrollAsync(rest).ConfigureAwait(false);
+            case "status":
+                return Status(rest);
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+
+    private static async Task<int> EnrollAsync(string[] args)
+    {
+        var codeAt = Array.IndexOf(args, "--code");
+        if (codeAt < 0 || codeAt + 1 >= args.Length)
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        var code = args[codeAt + 1];
+        var settings = Settings(args.Where((_, i) => i != codeAt && i != codeAt + 1).ToArray());
+        using var channel = HubChannel.Create(settings.HubUrl, settings.HubCertificate);
+        try
+        {
+            var reply = await new Contracts.V1.Enrollment.EnrollmentClient(channel)
+                .EnrollAsync(new EnrollRequest { Code = code, AgentVersion = BatchBuilder.AgentVersion }, deadline: DateTime.UtcNow.AddSeconds(30))
+                .ConfigureAwait(false);
+            new Enrollment(reply.StoreId, reply.Credential).Save(settings.DataDirectory);
+            Console.WriteLine($"Enrolled as store {reply.StoreId}. The credential is kept in {Path.Combine(Path.GetFullPath(settings.DataDirectory), Enrollment.FileName)}.");
+            return 0;
+        }
+        catch (RpcException e)
+        {
+            Console.Error.WriteLine(e.StatusCode == StatusCode.Unauthenticated
+                ? "The hub did not accept the code: it is unknown, already used or expired. Ask the municipality for a new one."
+                : $"Could not reach the hub at {settings.HubUrl}: {e.Status.Detail}");
+            return 1;
+        }
+    }
+
+    private static int Status(string[] args)
+    {
+        var settings = Settings(args);
+        var enrolled = Enrollment.Load(settings.DataDirectory);
+        Console.WriteLine($"Store:     {enrolled?.StoreId ?? (settings.StoreId.Length > 0 ? settings.StoreId : "(not enrolled)")}");
+        Console.WriteLine($"Hub:       {settings.HubUrl}");
+        if (!File.Exists(Path.Combine(settings.DataDirectory, SqliteOutbox.FileName)))
+        {
+            Console.WriteLine("Outbox:    empty (never started)");
+            return 0;
+        }
+
+        using var outbox = new SqliteOutbox(settings.DataDirectory);
+        var (batches, receipts) = outbox.Pending();
+        var oldest = outbox.Peek();
+        Console.WriteLine($"Outbox:    {batches} batches, {receipts} receipts waiting{(oldest is null ? string.Empty : $" (oldest tried {oldest.Attempts} times)")}");
+        Console.WriteLine($"Refused:   {outbox.RejectedCount()} batches kept aside");
+        return 0;
+    }
+
+    private static AgentOptions Settings(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        var settings = new AgentOptions();
+        builder.Configuration.GetSection(AgentOptions.Section).Bind(settings);
+        return settings;
+    }
+}

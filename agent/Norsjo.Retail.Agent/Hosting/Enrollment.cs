@@ -1,0 +1,37 @@
+using System.Text.Json;
+
+namespace Norsjo.Retail.Agent.Hosting;
+
+/// <summary>
+/// What `enroll` got from the hub: the store's id and credential, kept in the agent's data folder
+/// readable by the agent's user only. Configuration (Agent:StoreId, Agent:Credential) wins if set.
+/// </summary>
+public sealed record Enrollment(string StoreId, string Credential)
+{
+    public const string FileName = "enrollment.json";
+
+    public static Enrollment? Load(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, FileName);
+        return File.Exists(path) ? JsonSerializer.Deserialize<Enrollment>(File.ReadAllText(path)) : null;
+    }
+
+    public void Save(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var path = Path.Combine(dataDirectory, FileName);
+        var temporary = path + ".new";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            JsonSerializer.Serialize(file, this);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+}

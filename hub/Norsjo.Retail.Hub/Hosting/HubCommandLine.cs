@@ -1,0 +1,151 @@
+using Norsjo.Retail.Hub.Credentials;
+using Norsjo.Retail.Hub.Operations;
+using Norsjo.Retail.Hub.Registry;
+using Norsjo.Retail.Hub.Storage;
+using Norsjo.Retail.Hub.Storage.Migrations;
+
+namespace Norsjo.Retail.Hub.Hosting;
+
+/// <summary>
+/// The hub's commands. Without one, the hub runs. The others work on the same ClickHouse the hub
+/// uses (beside a running hub, or starting the local server for the moment) and take the same
+/// configuration arguments (--ClickHouse:Url=…, --contentRoot …).
+/// </summary>
+public static class HubCommandLine
+{
+    public const string Usage = """
+        Norsjo.Retail.Hub [run]                           run the hub
+        Norsjo.Retail.Hub enroll-code <store-id> [--valid-days N]
+                                                          a one-time code for the store's agent (agent: enroll --code …)
+        Norsjo.Retail.Hub revoke <store-id>               revoke every credential of the store
+        Norsjo.Retail.Hub delete-store-data <store-id> --yes
+                                                          delete everything held about the store (end of contract, GDPR)
+        Norsjo.Retail.Hub cluster-schema [--cluster NAME] print the schema as replicated + distributed tables
+        Norsjo.Retail.Hub check-registry                  read the store registry and report problems
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
+        var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+        try
+        {
+            switch (command)
+            {
+                case "run":
+                    await HubApplication.Build(rest).RunAsync().ConfigureAwait(false);
+                    return 0;
+                case "enroll-code":
+                    return await WithStorageAsync(rest, async (services, storeId, options) =>
+                    {
+                        var days = int.Parse(options.GetValueOrDefault("--valid-days", "7"), System.Globalization.CultureInfo.InvariantCulture);
+                        var code = await services.GetRequiredService<StoreCredentials>().IssueEnrollmentCodeAsync(storeId, TimeSpan.FromDays(days)).ConfigureAwait(false);
+                        Console.WriteLine($"Enrollment code for {storeId} (valid {days} days, usable once): {code}");
+                        Console.WriteLine($"On the shop's machine: Norsjo.Retail.Agent enroll --code {code}");
+                        return 0;
+                    }).ConfigureAwait(false);
+                case "revoke":
+                    return await WithStorageAsync(rest, async (services, storeId, _) =>
+                    {
+                        var count = await services.GetRequiredService<StoreCredentials>().RevokeAsync(storeId).ConfigureAwait(false);
+                        Console.WriteLine($"Revoked {count} credential(s) of {storeId}. Every hub refuses them within Credentials:CacheTime.");
+                        return 0;
+                    }).ConfigureAwait(false);
+                case "delete-store-data":
+                    return await WithStorageAsync(rest, async (services, storeId, options) =>
+                    {
+                        if (!options.ContainsKey("--yes"))
+                        {
+                            Console.Error.WriteLine($"This deletes every row of {storeId} for good. Add --yes to do it.");
+                            return 2;
+                        }
+
+                        var tables = await services.GetRequiredService<StoreDataEraser>().EraseAsync(storeId).ConfigureAwait(false);
+                        Console.WriteLine($"Deleted all data of {storeId} from {string.Join(", ", tables)} and revoked its credentials.");
+                        return 0;
+                    }).ConfigureAwait(false);
+                case "cluster-schema":
+                    var cluster = Options(rest).GetValueOrDefault("--cluster", "norsjo");
+                    var builder = WebApplication.CreateBuilder(rest);
+                    Console.Write(ClusterSchema.Generate(cluster, builder.Configuration["ClickHouse:Database"] ?? new ClickHouseOptions().Database));
+                    return 0;
+                case "check-registry":
+                    var registry = CommandHost(rest).Services.GetRequiredService<StoreRegistry>();
+                    Console.WriteLine($"{registry.Municipality}: {registry.Stores.Count} stores, years {string.Join(", ", registry.Years.Select(y => y.Year))}. No problems.");
+                    return 0;
+                default:
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+        catch (RegistryFileException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+    }
+
+    private static async Task<int> WithStorageAsync(string[] args, Func<IServiceProvider, string, Dictionary<string, string>, Task<int>> action)
+    {
+        if (args.Length == 0 || args[0].StartsWith('-'))
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        var storeId = args[0];
+        using var host = CommandHost(args[1..]);
+        var storage = host.Services.GetRequiredService<ClickHouseStorage>();
+        await storage.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (host.Services.GetRequiredService<StoreRegistry>().Find(storeId) is null)
+            {
+                Console.Error.WriteLine($"'{storeId}' is not in the store registry.");
+                return 1;
+            }
+
+            return await action(host.Services, storeId, Options(args[1..])).ConfigureAwait(false);
+        }
+        finally
+        {
+            await storage.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static WebApplication CommandHost(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args.Where(a => a != "--yes").ToArray());
+        // A command's answer is on standard output; what the hub says while doing it goes to standard error.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
+        builder.Configuration["ClickHouse:AttachToRunningLocalServer"] = "true";
+        builder.AddStoreRegistry();
+        builder.AddClickHouseStorage();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<CredentialOptions>(builder.Configuration.GetSection(CredentialOptions.Section));
+        builder.Services.AddSingleton<StoreCredentials>();
+        builder.AddStoreOperations();
+        return builder.Build();
+    }
+
+    private static Dictionary<string, string> Options(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "--yes")
+            {
+                options["--yes"] = "true";
+            }
+            else if (args[i] is "--valid-days" or "--cluster" && i + 1 < args.Length)
+            {
+                options[args[i]] = args[++i];
+            }
+        }
+
+        return options;
+    }
+}

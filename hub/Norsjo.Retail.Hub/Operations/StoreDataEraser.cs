@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Norsjo.Retail.Hub.Credentials;
+using Norsjo.Retail.Hub.Storage;
+
+namespace Norsjo.Retail.Hub.Operations;
+
+/// <summary>
+/// Removes everything the hub holds about one store (end of contract, GDPR): its credentials are
+/// revoked first, so nothing new arrives, then every row of every table with a store_id column is
+/// deleted. ClickHouse deletes through mutations, which run in the background; this waits for them.
+/// </summary>
+public sealed partial class StoreDataEraser(ClickHouseStorage storage, StoreCredentials credentials, ILogger<StoreDataEraser> logger)
+{
+    private static readonly TimeSpan MutationTimeout = TimeSpan.FromMinutes(10);
+
+    private sealed record TableName(string Name);
+
+    private sealed record Pending(long Count);
+
+    public async Task<IReadOnlyList<string>> EraseAsync(string storeId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(storeId);
+        var database = storage.Database;
+        await credentials.RevokeAsync(storeId, cancellationToken).ConfigureAwait(false);
+        var tables = (await database.QueryAsync<TableName>(
+            $"""
+            SELECT DISTINCT table AS Name FROM system.columns
+            WHERE database = {SqlLiteral.Text(database.Name)} AND name = 'store_id'
+            ORDER BY Name
+            """, cancellationToken).ConfigureAwait(false)).Select(t => t.Name).ToList();
+        foreach (var table in tables)
+        {
+            await database.ExecuteAsync(
+                $"ALTER TABLE {SqlLiteral.Identifier(table)} DELETE WHERE store_id = {SqlLiteral.Text(storeId)}", cancellationToken).ConfigureAwait(false);
+            LogTable(logger, table, storeId);
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var pending = (await database.QueryAsync<Pending>(
+                $"SELECT count() AS Count FROM system.mutations WHERE database = {SqlLiteral.Text(database.Name)} AND is_done = 0",
+                cancellationToken).ConfigureAwait(false)).Single();
+            if (pending.Count == 0)
+            {
+                break;
+            }
+
+            if (clock.Elapsed > MutationTimeout)
+            {
+                throw new TimeoutException($"ClickHouse is still deleting after {MutationTimeout.TotalMinutes} minutes; see system.mutations.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+        }
+
+        return tables;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting all rows of store {StoreId} from {Table}")]
+    private static partial void LogTable(ILogger logger, string table, string storeId);
+}
+
+public static class OperationsExtensions
+{
+    public static WebApplicationBuilder AddStoreOperations(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<StoreDataEraser>();
+        return builder;
+    }
+}

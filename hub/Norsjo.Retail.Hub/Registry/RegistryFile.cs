@@ -1,0 +1,349 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Norsjo.Retail.Hub.Registry;
+
+/// <summary>The registry file could not be used; every problem is listed with its line.</summary>
+public sealed class RegistryFileException(string path, IReadOnlyList<string> problems)
+    : Exception($"{path} has {problems.Count} problem(s):{Environment.NewLine}" + string.Join(Environment.NewLine, problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}
+
+/// <summary>
+/// Reads the registry (YAML, see registry.yaml) and checks all of it before the hub accepts a single
+/// batch. It reports every problem at once, each as "line N: where: what is wrong", so the person
+/// who edited the file can fix it in one go.
+/// </summary>
+public static partial class RegistryFile
+{
+    private static readonly Dictionary<string, DayOfWeek[]> DayNames = BuildDayNames();
+
+    public static StoreRegistry Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new RegistryFileException(path, [$"the file does not exist (set Registry:File to the store registry)"]);
+        }
+
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    public static StoreRegistry Parse(string yaml, string name = "registry")
+    {
+        var problems = new List<string>();
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new RegistryFileException(name, [$"line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}"]);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new RegistryFileException(name, ["line 1: expected a mapping with municipality, stores and years"]);
+        }
+
+        var reader = new NodeReader(problems);
+        reader.OnlyKeys(root, "(top)", "municipality", "stores", "years");
+        var municipality = reader.Text(root, "municipality", "(top)") ?? string.Empty;
+
+        var stores = new List<Store>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (node, at) in reader.Sequence(root, "stores", "(top)"))
+        {
+            reader.OnlyKeys(node, at, "id", "name", "village", "opened", "hours");
+            var id = reader.Text(node, "id", at);
+            var storeName = reader.Text(node, "name", at);
+            var village = reader.Text(node, "village", at);
+            var opened = reader.Date(node, "opened", at);
+            var hours = reader.Hours(node, at);
+            if (id is not null && !StoreIdPattern().IsMatch(id))
+            {
+                reader.Problem(node["id"], $"{at}.id", $"'{id}' must be 2–40 characters of a–z, 0–9 and '-'");
+            }
+            else if (id is not null && !seen.Add(id))
+            {
+                reader.Problem(node["id"], $"{at}.id", $"'{id}' is listed twice");
+            }
+
+            if (id is not null && storeName is not null && village is not null && opened is not null && hours is not null)
+            {
+                stores.Add(new Store(id, storeName, village, opened.Value, hours));
+            }
+        }
+
+        var years = new List<MunicipalYear>();
+        var seenYears = new HashSet<int>();
+        foreach (var (node, at) in reader.Sequence(root, "years", "(top)"))
+        {
+            reader.OnlyKeys(node, at, "year", "population", "national_turnover_per_resident_kr", "income_factor");
+            var year = reader.Number(node, "year", at, 2000, 2100);
+            var population = reader.Number(node, "population", at, 1, 100_000_000);
+            long? dagligvaror = null, sallankop = null;
+            if (reader.Mapping(node, "national_turnover_per_resident_kr", at) is { } perResident)
+            {
+                var perAt = at + ".national_turnover_per_resident_kr";
+                reader.OnlyKeys(perResident, perAt, "dagligvaror", "sallankopsvaror");
+                dagligvaror = reader.Number(perResident, "dagligvaror", perAt, 1, 10_000_000);
+                sallankop = reader.Number(perResident, "sallankopsvaror", perAt, 1, 10_000_000);
+            }
+
+            var income = node.Children.ContainsKey("income_factor") ? reader.Decimal(node, "income_factor", at, 0.2m, 5m) : 1.0m;
+            if (year is not null && !seenYears.Add((int)year))
+            {
+                reader.Problem(node["year"], $"{at}.year", $"{year} is listed twice");
+            }
+
+            if (year is not null && population is not null && dagligvaror is not null && sallankop is not null && income is not null)
+            {
+                years.Add(new MunicipalYear((int)year, (int)population, dagligvaror.Value, sallankop.Value, income.Value));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new RegistryFileException(name, problems);
+        }
+
+        return new StoreRegistry(municipality, stores, years.OrderBy(y => y.Year).ToList());
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,39}$")]
+    private static partial Regex StoreIdPattern();
+
+    [GeneratedRegex(@"^(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})$")]
+    private static partial Regex IntervalPattern();
+
+    private static Dictionary<string, DayOfWeek[]> BuildDayNames()
+    {
+        DayOfWeek[] week = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday, DayOfWeek.Saturday, DayOfWeek.Sunday];
+        string[][] names = [["mon", "mån"], ["tue", "tis"], ["wed", "ons"], ["thu", "tor"], ["fri", "fre"], ["sat", "lör"], ["sun", "sön"]];
+        var single = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < 7; i++)
+        {
+            foreach (var n in names[i])
+            {
+                single[n] = i;
+            }
+        }
+
+        var result = new Dictionary<string, DayOfWeek[]>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (from, i) in single)
+        {
+            result[from] = [week[i]];
+            foreach (var (to, j) in single.Where(t => t.Value > i))
+            {
+                result[$"{from}-{to}"] = week[i..(j + 1)];
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Reads typed values from YAML nodes, collecting problems with line numbers instead of stopping.</summary>
+    private sealed class NodeReader(List<string> problems)
+    {
+        public void Problem(YamlNode node, string at, string what) => problems.Add($"line {node.Start.Line}: {at}: {what}");
+
+        public void OnlyKeys(YamlMappingNode node, string at, params string[] allowed)
+        {
+            foreach (var key in node.Children.Keys)
+            {
+                if (key is YamlScalarNode { Value: { } k } && !allowed.Contains(k))
+                {
+                    Problem(key, at, $"unknown key '{k}' (expected {string.Join(", ", allowed)})");
+                }
+            }
+        }
+
+        public IEnumerable<(YamlMappingNode Node, string At)> Sequence(YamlMappingNode parent, string key, string at)
+        {
+            if (!parent.Children.TryGetValue(key, out var value))
+            {
+                Problem(parent, at, $"'{key}' is missing");
+                yield break;
+            }
+
+            if (value is not YamlSequenceNode sequence)
+            {
+                Problem(value, $"{key}", "expected a list (lines starting with '- ')");
+                yield break;
+            }
+
+            for (var i = 0; i < sequence.Children.Count; i++)
+            {
+                if (sequence.Children[i] is YamlMappingNode item)
+                {
+                    yield return (item, $"{key}[{i}]");
+                }
+                else
+                {
+                    Problem(sequence.Children[i], $"{key}[{i}]", "expected 'key: value' lines");
+                }
+            }
+        }
+
+        public YamlMappingNode? Mapping(YamlMappingNode parent, string key, string at)
+        {
+            if (!parent.Children.TryGetValue(key, out var value))
+            {
+                Problem(parent, at, $"'{key}' is missing");
+                return null;
+            }
+
+            if (value is YamlMappingNode mapping)
+            {
+                return mapping;
+            }
+
+            Problem(value, $"{at}.{key}", "expected 'key: value' lines");
+            return null;
+        }
+
+        public string? Text(YamlMappingNode parent, string key, string at)
+        {
+            if (!parent.Children.TryGetValue(key, out var value))
+            {
+                Problem(parent, at, $"'{key}' is missing");
+                return null;
+            }
+
+            if (value is YamlScalarNode { Value: { Length: > 0 } text })
+            {
+                return text.Trim();
+            }
+
+            Problem(value, $"{at}.{key}", "expected a text");
+            return null;
+        }
+
+        public long? Number(YamlMappingNode parent, string key, string at, long min, long max)
+        {
+            var text = Text(parent, key, at);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (long.TryParse(text.Replace(" ", string.Empty, StringComparison.Ordinal), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
+                && value >= min && value <= max)
+            {
+                return value;
+            }
+
+            Problem(parent[key], $"{at}.{key}", $"'{text}' must be a whole number from {min} to {max}");
+            return null;
+        }
+
+        public decimal? Decimal(YamlMappingNode parent, string key, string at, decimal min, decimal max)
+        {
+            var text = Text(parent, key, at);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (decimal.TryParse(text.Replace(',', '.'), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+                && value >= min && value <= max)
+            {
+                return value;
+            }
+
+            Problem(parent[key], $"{at}.{key}", $"'{text}' must be a number from {min} to {max}");
+            return null;
+        }
+
+        public DateOnly? Date(YamlMappingNode parent, string key, string at)
+        {
+            var text = Text(parent, key, at);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                return date;
+            }
+
+            Problem(parent[key], $"{at}.{key}", $"'{text}' must be a date, YYYY-MM-DD");
+            return null;
+        }
+
+        public OpeningHours? Hours(YamlMappingNode parent, string at)
+        {
+            if (Mapping(parent, "hours", at) is not { } hours)
+            {
+                return null;
+            }
+
+            var days = new Dictionary<DayOfWeek, IReadOnlyList<(TimeOnly, TimeOnly)>>();
+            var ok = true;
+            foreach (var (keyNode, valueNode) in hours.Children)
+            {
+                var key = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+                var where = $"{at}.hours.{key}";
+                if (!DayNames.TryGetValue(key, out var which))
+                {
+                    Problem(keyNode, where, "unknown day; use mon…sun or mån…sön, or a range such as mon-fri");
+                    ok = false;
+                    continue;
+                }
+
+                var text = (valueNode as YamlScalarNode)?.Value?.Trim() ?? string.Empty;
+                var intervals = new List<(TimeOnly, TimeOnly)>();
+                if (!text.Equals("closed", StringComparison.OrdinalIgnoreCase) && !text.Equals("stängt", StringComparison.OrdinalIgnoreCase))
+                {
+                    foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+                    {
+                        var m = IntervalPattern().Match(part);
+                        if (!m.Success
+                            || !TryTime(m.Groups[1].Value, m.Groups[2].Value, out var open)
+                            || !TryTime(m.Groups[3].Value, m.Groups[4].Value, out var close)
+                            || close <= open)
+                        {
+                            Problem(valueNode, where, $"'{part}' must be HH:MM-HH:MM with closing after opening, or 'closed'");
+                            ok = false;
+                            continue;
+                        }
+
+                        intervals.Add((open, close));
+                    }
+                }
+
+                foreach (var day in which)
+                {
+                    if (days.ContainsKey(day))
+                    {
+                        Problem(keyNode, where, $"{day} is given twice");
+                        ok = false;
+                    }
+
+                    days[day] = intervals;
+                }
+            }
+
+            return ok ? new OpeningHours(days) : null;
+        }
+
+        private static bool TryTime(string hours, string minutes, out TimeOnly time)
+        {
+            var h = int.Parse(hours, CultureInfo.InvariantCulture);
+            var m = int.Parse(minutes, CultureInfo.InvariantCulture);
+            time = h == 24 && m == 0 ? TimeOnly.MaxValue : default;
+            if (h is >= 0 and < 24 && m is >= 0 and < 60)
+            {
+                time = new TimeOnly(h, m);
+                return true;
+            }
+
+            return h == 24 && m == 0;
+        }
+    }
+}
