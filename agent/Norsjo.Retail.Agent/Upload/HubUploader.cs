@@ -52,6 +52,13 @@ public sealed partial class HubUploader(
             catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
             {
                 var delay = backoff.NextDelay();
+                // A hub that says how long to wait (rate limit) is believed, if it asks for longer.
+                if (long.TryParse(e.Trailers.GetValue("retry-after-ms"), System.Globalization.CultureInfo.InvariantCulture, out var hinted)
+                    && TimeSpan.FromMilliseconds(hinted) > delay)
+                {
+                    delay = TimeSpan.FromMilliseconds(hinted);
+                }
+
                 LogRetry(logger, pending.Request.BatchId, e.StatusCode, delay, pending.Attempts + 1);
                 await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
             }
