@@ -14,7 +14,4 @@ public sealed class IngestOptions
 
     /// <summary>How far past today (Swedish date) a sale may be dated: a shop clock may be a little wrong, not weeks.</summary>
     public int MaxDaysAhead { get; set; } = 2;
-
-    /// <summary>Longest the hub waits for ClickHouse before answering UNAVAILABLE.</summary>
-    public TimeSpan StorageTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }

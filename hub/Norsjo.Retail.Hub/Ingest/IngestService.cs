@@ -28,17 +28,15 @@ public sealed partial class IngestService(
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Sweden).DateTime);
         new BatchValidator(store.Opened, today.AddDays(options.Value.MaxDaysAhead)).Validate(request);
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        timeout.CancelAfter(options.Value.StorageTimeout);
         var reply = new UploadBatchReply { BatchId = request.BatchId };
         var stored = await StorageGuard.RunAsync(async () =>
         {
-            if (await writer.IsStoredAsync(store.Id, request.BatchId, timeout.Token).ConfigureAwait(false))
+            if (await writer.IsStoredAsync(store.Id, request.BatchId, context.CancellationToken).ConfigureAwait(false))
             {
                 return false;
             }
 
-            await writer.WriteAsync(store.Id, request, timeout.Token).ConfigureAwait(false);
+            await writer.WriteAsync(store.Id, request, context.CancellationToken).ConfigureAwait(false);
             return true;
         }, context.CancellationToken).ConfigureAwait(false);
 

@@ -19,10 +19,13 @@ public sealed class ClickHouseDatabase : IDisposable
     };
 
     private readonly ClickHouseClient _client;
+    private readonly TimeSpan _timeout;
 
-    public ClickHouseDatabase(Uri url, string database, string? username = null, string? password = null)
+    /// <param name="timeout">Longest any one call may take; past it the call is cancelled (default 15 s).</param>
+    public ClickHouseDatabase(Uri url, string database, string? username = null, string? password = null, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(url);
+        _timeout = timeout ?? TimeSpan.FromSeconds(15);
         Name = SqlLiteral.Identifier(database);
         ServerUrl = url;
         _client = new ClickHouseClient(ConnectionString(url, database, username, password));
@@ -36,15 +39,23 @@ public sealed class ClickHouseDatabase : IDisposable
     /// <summary>A client without a current database, for creating it.</summary>
     internal ClickHouseClient Server { get; }
 
-    public Task<bool> PingAsync(CancellationToken cancellationToken) => _client.PingAsync(null, cancellationToken);
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        using var limit = Limit(cancellationToken);
+        return await _client.PingAsync(null, limit.Token).ConfigureAwait(false);
+    }
 
-    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken = default) =>
-        await _client.ExecuteNonQueryAsync(sql, null, null, cancellationToken).ConfigureAwait(false);
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        using var limit = Limit(cancellationToken);
+        await _client.ExecuteNonQueryAsync(sql, null, null, limit.Token).ConfigureAwait(false);
+    }
 
     /// <summary>Runs a SELECT (without FORMAT) and maps each JSONEachRow line onto <typeparamref name="T"/>.</summary>
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string select, CancellationToken cancellationToken = default)
     {
-        using var result = await _client.ExecuteRawResultAsync(select + "\nFORMAT JSONEachRow", null, cancellationToken).ConfigureAwait(false);
+        using var limit = Limit(cancellationToken);
+        using var result = await _client.ExecuteRawResultAsync(select + "\nFORMAT JSONEachRow", null, limit.Token).ConfigureAwait(false);
         var text = await result.ReadAsStringAsync().ConfigureAwait(false);
         var rows = new List<T>();
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -65,8 +76,9 @@ public sealed class ClickHouseDatabase : IDisposable
         }
 
         using var body = new MemoryStream(rows.ToUtf8());
+        using var limit = Limit(cancellationToken);
         using var response = await _client.InsertRawStreamAsync(
-            SqlLiteral.Identifier(table), body, "TabSeparated", columns, false, null, cancellationToken).ConfigureAwait(false);
+            SqlLiteral.Identifier(table), body, "TabSeparated", columns, false, null, limit.Token).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
 
@@ -74,6 +86,13 @@ public sealed class ClickHouseDatabase : IDisposable
     {
         _client.Dispose();
         Server.Dispose();
+    }
+
+    private CancellationTokenSource Limit(CancellationToken cancellationToken)
+    {
+        var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(_timeout);
+        return limit;
     }
 
     private static string ConnectionString(Uri url, string? database, string? username, string? password)

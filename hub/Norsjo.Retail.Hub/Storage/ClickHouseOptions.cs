@@ -14,6 +14,9 @@ public sealed class ClickHouseOptions
 
     public string? Password { get; set; }
 
+    /// <summary>Longest one ClickHouse call may take before the hub gives up and answers UNAVAILABLE.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Folder for the local server's data, logs and configuration (only without <see cref="Url"/>).</summary>
     public string DataDirectory { get; set; } = Path.Combine("data", "clickhouse");
 

@@ -43,7 +43,7 @@ public sealed partial class ClickHouseStorage(
             LogExisting(_logger, url);
         }
 
-        _database = new ClickHouseDatabase(url, settings.Database, settings.Username, settings.Password);
+        _database = new ClickHouseDatabase(url, settings.Database, settings.Username, settings.Password, settings.RequestTimeout);
         var migrator = new SchemaMigrator(_database, loggerFactory.CreateLogger<SchemaMigrator>());
         await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -49,6 +49,28 @@ public sealed class OperationsTests(ClickHouseServerFixture clickHouse)
     }
 
     [Fact]
+    public async Task With_ClickHouse_too_slow_the_hub_answers_unavailable_in_time_and_stores_nothing()
+    {
+        await using var proxy = new PausableTcpProxy(clickHouse.Url);
+        await using var hub = await RunningHub.StartAsync(proxy.Url, new HubSettings(ExtraArgs: ["--ClickHouse:RequestTimeout=00:00:01"]), "butik-a");
+        var headers = RunningHub.Credential(await hub.EnrollAsync("butik-a"));
+        using var channel = hub.Channel();
+        var client = new Ingest.IngestClient(channel);
+
+        proxy.Pause();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var refused = await Assert.ThrowsAsync<RpcException>(() =>
+            client.UploadBatchAsync(Batch("butik-a", "slow", Sale("k1", 1_000)), headers).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
+        proxy.Resume();
+
+        var stored = await hub.Database.QueryAsync<Row>("SELECT store_id AS StoreId, count() AS Rows FROM ingest_batches GROUP BY store_id");
+        Assert.Empty(stored);
+        Assert.False((await client.UploadBatchAsync(Batch("butik-a", "slow", Sale("k1", 1_000)), headers)).AlreadyStored);
+    }
+
+    [Fact]
     public async Task Health_and_metrics_report_what_the_hub_did()
     {
         await using var hub = await RunningHub.StartAsync(clickHouse.Url, "butik-a");
