@@ -28,19 +28,7 @@ public static class StoreSecret
         }
 
         var key = RandomNumberGenerator.GetBytes(KeyBytes);
-        var temporary = path + ".new";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
-        {
-            file.Write(key);
-            file.Flush(flushToDisk: true);
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        File.Move(temporary, path);
+        Norsjo.Retail.Agent.Hosting.PrivateFile.Write(path, key);
         return key;
     }
 }

@@ -16,22 +16,6 @@ public sealed record Enrollment(string StoreId, string Credential)
         return File.Exists(path) ? JsonSerializer.Deserialize<Enrollment>(File.ReadAllText(path)) : null;
     }
 
-    public void Save(string dataDirectory)
-    {
-        Directory.CreateDirectory(dataDirectory);
-        var path = Path.Combine(dataDirectory, FileName);
-        var temporary = path + ".new";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
-        {
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            JsonSerializer.Serialize(file, this);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+    public void Save(string dataDirectory) =>
+        PrivateFile.Write(Path.Combine(dataDirectory, FileName), JsonSerializer.SerializeToUtf8Bytes(this));
 }
