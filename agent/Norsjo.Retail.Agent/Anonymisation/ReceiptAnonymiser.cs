@@ -53,6 +53,35 @@ public sealed class ReceiptAnonymiser(byte[] storeSecret)
         return receipt;
     }
 
+    /// <summary>
+    /// The delivery of a home-delivery receipt, if it has one: the household becomes a keyed hash
+    /// (the same household, the same key, so the hub can apply "one delivery a week"), and the
+    /// order value is the receipt's goods.
+    /// </summary>
+    public HomeDelivery? AnonymiseDelivery(PosReceipt pos)
+    {
+        ArgumentNullException.ThrowIfNull(pos);
+        if (pos.Delivery is not { } delivery)
+        {
+            return null;
+        }
+
+        var date = DateOnly.FromDateTime(pos.LocalTime);
+        return new HomeDelivery
+        {
+            DeliveryKey = KeyedHash("delivery", date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), pos.ReceiptNumber),
+            Date = new LocalDate { Year = date.Year, Month = date.Month, Day = date.Day },
+            HouseholdKey = KeyedHash("household", NormaliseHousehold(delivery.Household)),
+            Locality = delivery.Locality,
+            DistanceM = delivery.DistanceM,
+            OrderValueOre = pos.GoodsOre,
+        };
+    }
+
+    /// <summary>"Storgatan 1 ", "STORGATAN  1" and "storgatan 1" are one household.</summary>
+    public static string NormaliseHousehold(string household) =>
+        string.Join(' ', (household ?? string.Empty).ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
     /// <summary>The VAT inside a gross amount, rounded half away from zero to whole öre.</summary>
     public static long VatPart(long grossOre, int vatRatePercent) =>
         (long)Math.Round(grossOre * (decimal)vatRatePercent / (100 + vatRatePercent), MidpointRounding.AwayFromZero);

@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Options;
 using Norsjo.Retail.Agent.Anonymisation;
 using Norsjo.Retail.Agent.Outbox;
+using Norsjo.Retail.Agent.Sources;
 using Norsjo.Retail.Agent.Sources.ExportFolder;
+using Norsjo.Retail.Agent.Sources.Sie;
 using Norsjo.Retail.Agent.Upload;
 
 namespace Norsjo.Retail.Agent.Hosting;
 
 /// <summary>The agent's composition, shared by Program and the tests, which run the same agent in-process.</summary>
-public static class AgentApplication
+public static partial class AgentApplication
 {
     public static IHost Build(string[] args)
     {
@@ -28,12 +30,27 @@ public static class AgentApplication
             .Validate(o => o.MaxReceiptsPerBatch is > 0 and <= 5000, "Agent:MaxReceiptsPerBatch must be 1–5000.")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new SqliteOutbox(sp.GetRequiredService<IOptions<AgentOptions>>().Value.DataDirectory));
+        builder.Services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
+            var outbox = new SqliteOutbox(settings.DataDirectory, settings.OutboxCapacity);
+            if (outbox.Recovery is { } recovery)
+            {
+                var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteOutbox>();
+                LogRecovered(logger, recovery.Problem, recovery.DamagedCopy, recovery.ItemsSaved, recovery.ItemsLost);
+            }
+
+            return outbox;
+        });
         builder.Services.AddSingleton(sp => new ReceiptAnonymiser(
             StoreSecret.LoadOrCreate(sp.GetRequiredService<IOptions<AgentOptions>>().Value.DataDirectory)));
-        builder.Services.AddSingleton<ExportFolderSource>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ExportFolderSource>());
+        builder.Services.AddSingleton<ISalesSource, ExportFolderSource>();
+        builder.Services.AddSingleton<ISalesSource, SieFolderSource>();
+        builder.Services.AddHostedService<SourceHost>();
         builder.Services.AddHostedService<HubUploader>();
         return builder.Build();
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The outbox was damaged ({Problem}). Kept as {Copy}; {Saved} items saved, {Lost} lost; recent files are sent again")]
+    private static partial void LogRecovered(ILogger logger, string problem, string copy, int saved, int lost);
 }

@@ -82,11 +82,20 @@ public static class AgentCommandLine
             return 0;
         }
 
-        using var outbox = new SqliteOutbox(settings.DataDirectory);
-        var (batches, receipts) = outbox.Pending();
-        var oldest = outbox.Peek();
-        Console.WriteLine($"Outbox:    {batches} batches, {receipts} receipts waiting{(oldest is null ? string.Empty : $" (oldest tried {oldest.Attempts} times)")}");
-        Console.WriteLine($"Refused:   {outbox.RejectedCount()} batches kept aside");
+        using var outbox = new SqliteOutbox(settings.DataDirectory, settings.OutboxCapacity);
+        var status = outbox.Status();
+        static string When(DateTimeOffset? at) => at is null ? "never" : at.Value.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        Console.WriteLine($"Queue:     {status.Items} items waiting ({status.Items * 100 / Math.Max(1, status.Capacity)} % of {status.Capacity}){(status.NearlyFull ? "  NEARLY FULL" : string.Empty)}");
+        Console.WriteLine($"Batches:   {status.OpenBatches} formed and not yet acknowledged");
+        Console.WriteLine($"Last sent: {When(status.LastSuccess)}");
+        Console.WriteLine($"Last error:{(status.LastError is null ? " none" : $" {When(status.LastErrorAt)} {status.LastError}")}");
+        Console.WriteLine($"Refused:   {status.RejectedBatches} batches kept aside (outbox table rejected_batches)");
+        Console.WriteLine($"Damaged:   {status.DamagedItems} items kept aside (outbox table damaged_items)");
+        if (outbox.Recovery is { } recovery)
+        {
+            Console.WriteLine($"Recovered: the outbox was damaged ({recovery.Problem}); {recovery.ItemsSaved} items saved, copy in {recovery.DamagedCopy}");
+        }
+
         return 0;
     }
 

@@ -1,3 +1,5 @@
+using Norsjo.Retail.Agent.Sources.Sie;
+
 namespace Norsjo.Retail.Agent.Hosting;
 
 /// <summary>The agent's settings, section "Agent". Paths may be relative to the working directory.</summary>
@@ -20,8 +22,26 @@ public sealed class AgentOptions
     /// <summary>The store's credential for the hub, normally from `enroll`. Secret: never logged.</summary>
     public string Credential { get; set; } = string.Empty;
 
-    /// <summary>Where the till writes its receipt exports (CSV). Empty: the export source is off.</summary>
+    /// <summary>Where the till writes its receipt exports (CSV, JSON lines). Empty: that source is off.</summary>
     public string? ExportFolder { get; set; }
+
+    /// <summary>Where SIE 4 exports arrive. Empty: that source is off.</summary>
+    public string? SieFolder { get; set; }
+
+    /// <summary>Which accounts mean sales, VAT and payments in SIE files; BAS where not set.</summary>
+    public SieAccounts Sie { get; set; } = new();
+
+    /// <summary>The POS plug-in endpoint (gRPC on loopback). Off unless enabled.</summary>
+    public PosPluginOptions PosPlugin { get; set; } = new();
+
+    /// <summary>Road distance in metres from the store to each locality it delivers to, e.g. "Kusfors": 12000.</summary>
+    public Dictionary<string, int> Localities { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Most items the outbox holds; past 90 % the agent warns, when full sources wait.</summary>
+    public int OutboxCapacity { get; set; } = 500_000;
+
+    /// <summary>When the outbox had to be rebuilt, files taken within this time are sent again.</summary>
+    public TimeSpan ReimportAfterRecovery { get; set; } = TimeSpan.FromDays(14);
 
     /// <summary>How often the export folder is looked at, besides file-system notifications.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
@@ -29,12 +49,22 @@ public sealed class AgentOptions
     /// <summary>A file must stay unchanged this long before it is read, so a half-written export is never taken.</summary>
     public TimeSpan FileSettleTime { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Receipts per upload: keeps each call far below gRPC's 4 MB message limit.</summary>
+    /// <summary>Items per upload; with <see cref="MaxBatchBytes"/> keeps each call far below gRPC's 4 MB message limit.</summary>
     public int MaxReceiptsPerBatch { get; set; } = 500;
+
+    public int MaxBatchBytes { get; set; } = 1024 * 1024;
 
     public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     public TimeSpan UploadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class PosPluginOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>Loopback port the till's plug-in calls (plain HTTP/2: nothing leaves the machine).</summary>
+    public int Port { get; set; } = 5090;
 }

@@ -1,167 +1,312 @@
+using System.Globalization;
+using System.Security.Cryptography;
 using Google.Protobuf;
 using Microsoft.Data.Sqlite;
 using Norsjo.Retail.Contracts.V1;
 
 namespace Norsjo.Retail.Agent.Outbox;
 
-/// <summary>A batch waiting for the hub's acknowledgement.</summary>
-public sealed record PendingBatch(long Sequence, UploadBatchRequest Request, int Attempts);
-
 /// <summary>
-/// The agent's durable queue: SQLite in WAL mode with synchronous=FULL, so a batch counts as taken
-/// from its source only once it is on disk, and a batch is deleted only when the hub has
-/// acknowledged it. Whatever is in here survives kill -9 and power loss.
+/// The agent's durable queue: SQLite in WAL mode with synchronous=FULL, so an item counts as taken
+/// from its source only once it is on disk, and leaves only when the hub has acknowledged the batch
+/// it was sent in. Items are put into batches when they are sent; a batch's id is stored with its
+/// items first, so after a restart the same batch goes again under the same id and the hub
+/// recognises it. Every item carries a checksum; a damaged item is set aside, never sent. The
+/// queue is bounded: when full, sources leave their input where it is.
 /// </summary>
 public sealed class SqliteOutbox : IDisposable
 {
     public const string FileName = "outbox.db";
 
+    private readonly string _path;
     private readonly string _connectionString;
     private readonly SemaphoreSlim _enqueued = new(0);
+    private readonly object _formingBatches = new();
 
-    public SqliteOutbox(string dataDirectory)
+    /// <param name="capacity">Most items held at once (receipts, daily totals and deliveries together).</param>
+    public SqliteOutbox(string dataDirectory, int capacity = 500_000)
     {
         Directory.CreateDirectory(dataDirectory);
+        Capacity = capacity;
+        _path = Path.Combine(dataDirectory, FileName);
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = Path.Combine(dataDirectory, FileName),
+            DataSource = _path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
         }.ToString();
-        using var connection = Open();
-        Execute(connection, "PRAGMA journal_mode=WAL;");
-        Execute(connection, """
-            CREATE TABLE IF NOT EXISTS batches (
-                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-                batch_id TEXT NOT NULL UNIQUE,
-                created_utc TEXT NOT NULL,
-                receipts INTEGER NOT NULL,
-                payload BLOB NOT NULL,
-                attempts INTEGER NOT NULL DEFAULT 0
-            );
-            CREATE TABLE IF NOT EXISTS rejected_batches (
-                batch_id TEXT PRIMARY KEY,
-                rejected_utc TEXT NOT NULL,
-                reason TEXT NOT NULL,
-                payload BLOB NOT NULL
-            );
-            CREATE TABLE IF NOT EXISTS imported_sources (
-                source_key TEXT PRIMARY KEY,
-                source_name TEXT NOT NULL,
-                imported_utc TEXT NOT NULL
-            );
-            """);
+        Recovery = OutboxRecovery.CheckAndRecover(_path, _connectionString, CreateSchema);
     }
+
+    public int Capacity { get; }
+
+    /// <summary>What was found at start-up: null when the outbox was sound.</summary>
+    public OutboxRecoveryReport? Recovery { get; }
 
     /// <summary>Has a source with this content key (e.g. a file's SHA-256) been taken before?</summary>
     public bool IsImported(string sourceKey)
     {
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM imported_sources WHERE source_key = $key";
-        command.Parameters.AddWithValue("$key", sourceKey);
+        using var command = Command(connection, "SELECT 1 FROM imported_sources WHERE source_key = $key", ("$key", sourceKey));
         return command.ExecuteScalar() is not null;
     }
 
-    /// <summary>Stores the batches and marks the source as imported, all or nothing, on disk before it returns.</summary>
-    public void Enqueue(IReadOnlyList<UploadBatchRequest> batches, string sourceKey, string sourceName)
+    /// <summary>
+    /// Stores the items and marks the source as imported, all or nothing, on disk before it returns.
+    /// False, with nothing stored, when the items would not fit: the source keeps its input.
+    /// </summary>
+    public bool TryEnqueue(OutboxItems items, string sourceKey, string sourceName)
     {
-        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(items);
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        foreach (var batch in batches)
+        using (var count = Command(connection, "SELECT count(*) FROM items"))
         {
-            using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO batches (batch_id, created_utc, receipts, payload) VALUES ($id, $created, $receipts, $payload)";
-            insert.Parameters.AddWithValue("$id", batch.BatchId);
-            insert.Parameters.AddWithValue("$created", DateTime.UtcNow.ToString("O"));
-            insert.Parameters.AddWithValue("$receipts", batch.Receipts.Count);
-            insert.Parameters.AddWithValue("$payload", batch.ToByteArray());
-            insert.ExecuteNonQuery();
+            count.Transaction = transaction;
+            if (Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture) + items.Count > Capacity)
+            {
+                return false;
+            }
         }
 
-        using (var mark = connection.CreateCommand())
+        using (var insert = Command(connection, "INSERT INTO items (kind, payload, checksum, created_utc) VALUES ($kind, $payload, $checksum, $at)"))
+        {
+            insert.Transaction = transaction;
+            var kind = insert.Parameters.Add("$kind", SqliteType.Integer);
+            var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
+            var checksum = insert.Parameters.Add("$checksum", SqliteType.Blob);
+            insert.Parameters.AddWithValue("$at", Now());
+            insert.Prepare();
+            void Add(OutboxItemKind k, IMessage message)
+            {
+                var bytes = message.ToByteArray();
+                kind.Value = (int)k;
+                payload.Value = bytes;
+                checksum.Value = Checksum(bytes);
+                insert.ExecuteNonQuery();
+            }
+
+            foreach (var receipt in items.Receipts)
+            {
+                Add(OutboxItemKind.Receipt, receipt);
+            }
+
+            foreach (var total in items.DailyTotals)
+            {
+                Add(OutboxItemKind.DailyTotal, total);
+            }
+
+            foreach (var delivery in items.HomeDeliveries)
+            {
+                Add(OutboxItemKind.HomeDelivery, delivery);
+            }
+        }
+
+        using (var mark = Command(connection,
+            "INSERT OR IGNORE INTO imported_sources (source_key, source_name, imported_utc) VALUES ($key, $name, $at)",
+            ("$key", sourceKey), ("$name", sourceName), ("$at", Now())))
         {
             mark.Transaction = transaction;
-            mark.CommandText = "INSERT OR IGNORE INTO imported_sources (source_key, source_name, imported_utc) VALUES ($key, $name, $at)";
-            mark.Parameters.AddWithValue("$key", sourceKey);
-            mark.Parameters.AddWithValue("$name", sourceName);
-            mark.Parameters.AddWithValue("$at", DateTime.UtcNow.ToString("O"));
             mark.ExecuteNonQuery();
         }
 
         transaction.Commit();
-        if (batches.Count > 0)
+        if (items.Count > 0)
         {
             _enqueued.Release();
         }
+
+        return true;
     }
 
-    /// <summary>The oldest batch not yet acknowledged, or null when the outbox is empty.</summary>
-    public PendingBatch? Peek()
+    /// <summary>
+    /// The batch to send next: the oldest one already formed (and perhaps sent before), or a new one
+    /// of the oldest waiting items, at most <paramref name="maxItems"/> and about <paramref name="maxBytes"/>.
+    /// Null when there is nothing to send.
+    /// </summary>
+    public PendingBatch? NextBatch(string storeId, int maxItems, int maxBytes)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sequence, payload, attempts FROM batches ORDER BY sequence LIMIT 1";
-        using var reader = command.ExecuteReader();
-        return reader.Read()
-            ? new PendingBatch(reader.GetInt64(0), UploadBatchRequest.Parser.ParseFrom((byte[])reader[1]), reader.GetInt32(2))
-            : null;
+        lock (_formingBatches)
+        {
+            while (true)
+            {
+                using var connection = Open();
+                using var transaction = connection.BeginTransaction();
+                var (batchId, attempts) = OldestBatch(connection, transaction);
+                if (batchId is null)
+                {
+                    batchId = FormBatch(connection, transaction, maxItems, maxBytes);
+                    if (batchId is null)
+                    {
+                        return null;
+                    }
+                }
+
+                var request = new UploadBatchRequest { BatchId = batchId, StoreId = storeId, AgentVersion = BatchBuilder.AgentVersion };
+                var damaged = new List<(long Seq, byte[] Payload)>();
+                using (var items = Command(connection, "SELECT seq, kind, payload, checksum FROM items WHERE batch_id = $id ORDER BY seq", ("$id", batchId)))
+                {
+                    items.Transaction = transaction;
+                    using var reader = items.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        var payload = (byte[])reader[2];
+                        if (!Checksum(payload).AsSpan().SequenceEqual((byte[])reader[3]) || !TryAdd(request, (OutboxItemKind)reader.GetInt32(1), payload))
+                        {
+                            damaged.Add((reader.GetInt64(0), payload));
+                        }
+                    }
+                }
+
+                foreach (var (seq, payload) in damaged)
+                {
+                    SetDamaged(connection, transaction, seq, payload, "checksum or content does not match");
+                }
+
+                var empty = request.Receipts.Count + request.DailyTotals.Count + request.HomeDeliveries.Count == 0;
+                if (empty)
+                {
+                    // Nothing of it was sound: drop the empty batch and form the next one.
+                    using var drop = Command(connection, "DELETE FROM batches WHERE batch_id = $id", ("$id", batchId));
+                    drop.Transaction = transaction;
+                    drop.ExecuteNonQuery();
+                }
+
+                transaction.Commit();
+                if (!empty)
+                {
+                    return new PendingBatch(request, attempts);
+                }
+            }
+        }
     }
 
-    public void RecordAttempt(long sequence) =>
-        ExecuteWith("UPDATE batches SET attempts = attempts + 1 WHERE sequence = $seq", ("$seq", sequence));
+    private static (string? BatchId, int Attempts) OldestBatch(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var open = Command(connection, "SELECT batch_id, attempts FROM batches ORDER BY created_utc, batch_id LIMIT 1");
+        open.Transaction = transaction;
+        using var reader = open.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetInt32(1)) : (null, 0);
+    }
 
-    /// <summary>The hub has stored the batch: it may go.</summary>
-    public void Acknowledge(long sequence) =>
-        ExecuteWith("DELETE FROM batches WHERE sequence = $seq", ("$seq", sequence));
+    /// <summary>Gives the oldest waiting items a batch id, stored before anything is sent.</summary>
+    private static string? FormBatch(SqliteConnection connection, SqliteTransaction transaction, int maxItems, int maxBytes)
+    {
+        var chosen = new List<long>();
+        long bytes = 0;
+        using (var waiting = Command(connection, "SELECT seq, length(payload) FROM items WHERE batch_id IS NULL ORDER BY seq LIMIT $max", ("$max", maxItems)))
+        {
+            waiting.Transaction = transaction;
+            using var reader = waiting.ExecuteReader();
+            while (reader.Read() && (chosen.Count == 0 || bytes + reader.GetInt64(1) <= maxBytes))
+            {
+                chosen.Add(reader.GetInt64(0));
+                bytes += reader.GetInt64(1);
+            }
+        }
 
-    /// <summary>The hub refused the batch for good: keep it aside for a person to look at, never drop it.</summary>
-    public void SetAside(long sequence, string reason)
+        if (chosen.Count == 0)
+        {
+            return null;
+        }
+
+        var batchId = Guid.NewGuid().ToString();
+        using (var assign = Command(connection, "UPDATE items SET batch_id = $id WHERE seq BETWEEN $first AND $last AND batch_id IS NULL",
+            ("$id", batchId), ("$first", chosen[0]), ("$last", chosen[^1])))
+        {
+            assign.Transaction = transaction;
+            assign.ExecuteNonQuery();
+        }
+
+        using (var create = Command(connection, "INSERT INTO batches (batch_id, created_utc, attempts) VALUES ($id, $at, 0)", ("$id", batchId), ("$at", Now())))
+        {
+            create.Transaction = transaction;
+            create.ExecuteNonQuery();
+        }
+
+        return batchId;
+    }
+
+    public void RecordAttempt(string batchId) =>
+        Execute("UPDATE batches SET attempts = attempts + 1 WHERE batch_id = $id", ("$id", batchId));
+
+    /// <summary>The hub has stored the batch: its items may go.</summary>
+    public void Acknowledge(string batchId)
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        using (var move = connection.CreateCommand())
+        foreach (var sql in new[] { "DELETE FROM items WHERE batch_id = $id", "DELETE FROM batches WHERE batch_id = $id" })
         {
-            move.Transaction = transaction;
-            move.CommandText = """
-                INSERT OR REPLACE INTO rejected_batches (batch_id, rejected_utc, reason, payload)
-                SELECT batch_id, $at, $reason, payload FROM batches WHERE sequence = $seq
-                """;
-            move.Parameters.AddWithValue("$at", DateTime.UtcNow.ToString("O"));
-            move.Parameters.AddWithValue("$reason", reason);
-            move.Parameters.AddWithValue("$seq", sequence);
-            move.ExecuteNonQuery();
+            using var command = Command(connection, sql, ("$id", batchId));
+            command.Transaction = transaction;
+            command.ExecuteNonQuery();
         }
 
-        using (var delete = connection.CreateCommand())
-        {
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM batches WHERE sequence = $seq";
-            delete.Parameters.AddWithValue("$seq", sequence);
-            delete.ExecuteNonQuery();
-        }
-
+        SetState(connection, transaction, "last_success_utc", Now());
         transaction.Commit();
     }
 
-    public (int Batches, int Receipts) Pending()
+    /// <summary>The hub refused the batch for good: keep it aside for a person to look at, never drop it.</summary>
+    public void SetAside(PendingBatch batch, string reason)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*), coalesce(sum(receipts), 0) FROM batches";
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return (reader.GetInt32(0), reader.GetInt32(1));
+        using var transaction = connection.BeginTransaction();
+        using (var keep = Command(connection, "INSERT OR REPLACE INTO rejected_batches (batch_id, rejected_utc, reason, payload) VALUES ($id, $at, $reason, $payload)",
+            ("$id", batch.Request.BatchId), ("$at", Now()), ("$reason", reason), ("$payload", batch.Request.ToByteArray())))
+        {
+            keep.Transaction = transaction;
+            keep.ExecuteNonQuery();
+        }
+
+        foreach (var sql in new[] { "DELETE FROM items WHERE batch_id = $id", "DELETE FROM batches WHERE batch_id = $id" })
+        {
+            using var command = Command(connection, sql, ("$id", batch.Request.BatchId));
+            command.Transaction = transaction;
+            command.ExecuteNonQuery();
+        }
+
+        SetState(connection, transaction, "last_error_utc", Now());
+        SetState(connection, transaction, "last_error", "refused: " + reason);
+        transaction.Commit();
     }
 
-    public int RejectedCount()
+    public void RecordError(string error)
     {
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM rejected_batches";
-        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        using var transaction = connection.BeginTransaction();
+        SetState(connection, transaction, "last_error_utc", Now());
+        SetState(connection, transaction, "last_error", error);
+        transaction.Commit();
+    }
+
+    public OutboxStatus Status()
+    {
+        using var connection = Open();
+        long Count(string sql)
+        {
+            using var command = Command(connection, sql);
+            return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
+        string? State(string key)
+        {
+            using var command = Command(connection, "SELECT value FROM state WHERE key = $key", ("$key", key));
+            return command.ExecuteScalar() as string;
+        }
+
+        static DateTimeOffset? Time(string? text) =>
+            text is null ? null : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+        return new OutboxStatus(
+            (int)Count("SELECT count(*) FROM items"),
+            Capacity,
+            (int)Count("SELECT count(*) FROM batches"),
+            (int)Count("SELECT count(*) FROM rejected_batches"),
+            (int)Count("SELECT count(*) FROM damaged_items"),
+            Time(State("last_success_utc")),
+            Time(State("last_error_utc")),
+            State("last_error"));
     }
 
     /// <summary>Waits until something is enqueued (true) or the time is up (false), whichever comes first.</summary>
@@ -170,32 +315,127 @@ public sealed class SqliteOutbox : IDisposable
 
     public void Dispose() => _enqueued.Dispose();
 
+    internal static byte[] Checksum(byte[] payload) => SHA256.HashData(payload).AsSpan(0, 8).ToArray();
+
+    internal static void CreateSchema(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode=WAL;
+            CREATE TABLE IF NOT EXISTS items (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind INTEGER NOT NULL,
+                payload BLOB NOT NULL,
+                checksum BLOB NOT NULL,
+                batch_id TEXT,
+                created_utc TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS items_by_batch ON items (batch_id);
+            CREATE TABLE IF NOT EXISTS batches (
+                batch_id TEXT PRIMARY KEY,
+                created_utc TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE IF NOT EXISTS rejected_batches (
+                batch_id TEXT PRIMARY KEY,
+                rejected_utc TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                payload BLOB NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS damaged_items (
+                seq INTEGER,
+                found_utc TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                payload BLOB
+            );
+            CREATE TABLE IF NOT EXISTS imported_sources (
+                source_key TEXT PRIMARY KEY,
+                source_name TEXT NOT NULL,
+                imported_utc TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS state (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    internal static bool TryAdd(UploadBatchRequest request, OutboxItemKind kind, byte[] payload)
+    {
+        try
+        {
+            switch (kind)
+            {
+                case OutboxItemKind.Receipt: request.Receipts.Add(Receipt.Parser.ParseFrom(payload)); return true;
+                case OutboxItemKind.DailyTotal: request.DailyTotals.Add(DailyTotal.Parser.ParseFrom(payload)); return true;
+                case OutboxItemKind.HomeDelivery: request.HomeDeliveries.Add(HomeDelivery.Parser.ParseFrom(payload)); return true;
+                default: return false;
+            }
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return false;
+        }
+    }
+
+    private static void SetDamaged(SqliteConnection connection, SqliteTransaction transaction, long seq, byte[] payload, string reason)
+    {
+        foreach (var (sql, withPayload) in new[]
+        {
+            ("INSERT INTO damaged_items (seq, found_utc, reason, payload) VALUES ($seq, $at, $reason, $payload)", true),
+            ("DELETE FROM items WHERE seq = $seq", false),
+        })
+        {
+            using var command = Command(connection, sql, ("$seq", seq));
+            command.Transaction = transaction;
+            if (withPayload)
+            {
+                command.Parameters.AddWithValue("$at", Now());
+                command.Parameters.AddWithValue("$reason", reason);
+                command.Parameters.AddWithValue("$payload", payload);
+            }
+
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private static void SetState(SqliteConnection connection, SqliteTransaction transaction, string key, string value)
+    {
+        using var command = Command(connection, "INSERT OR REPLACE INTO state (key, value) VALUES ($key, $value)", ("$key", key), ("$value", value));
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+    }
+
+    private void Execute(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var connection = Open();
+        using var command = Command(connection, sql, parameters);
+        command.ExecuteNonQuery();
+    }
+
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        using var full = connection.CreateCommand();
         // FULL: a commit is on disk before Commit() returns, WAL or not.
-        Execute(connection, "PRAGMA synchronous=FULL;");
+        full.CommandText = "PRAGMA synchronous=FULL;";
+        full.ExecuteNonQuery();
         return connection;
     }
 
-    private void ExecuteWith(string sql, params (string Name, object Value)[] parameters)
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
+        var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);
         }
 
-        command.ExecuteNonQuery();
+        return command;
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 }

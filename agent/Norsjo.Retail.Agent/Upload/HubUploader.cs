@@ -25,9 +25,10 @@ public sealed partial class HubUploader(
         var backoff = new RetryBackoff(settings.RetryInitialDelay, settings.RetryMaxDelay, Random.Shared);
         var headers = new Metadata { { "authorization", "Bearer " + settings.Credential } };
 
+        var warnedFull = false;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var pending = outbox.Peek();
+            var pending = outbox.NextBatch(settings.StoreId, settings.MaxReceiptsPerBatch, settings.MaxBatchBytes);
             if (pending is null)
             {
                 await outbox.WaitForWorkAsync(settings.PollInterval, stoppingToken).ConfigureAwait(false);
@@ -36,17 +37,17 @@ public sealed partial class HubUploader(
 
             try
             {
-                outbox.RecordAttempt(pending.Sequence);
+                outbox.RecordAttempt(pending.Request.BatchId);
                 var reply = await client.UploadBatchAsync(
                     pending.Request, headers, DateTime.UtcNow + settings.UploadTimeout, stoppingToken).ConfigureAwait(false);
-                outbox.Acknowledge(pending.Sequence);
+                outbox.Acknowledge(pending.Request.BatchId);
                 backoff.Reset();
                 LogAcknowledged(logger, reply.BatchId, reply.ReceiptsStored, reply.AlreadyStored);
             }
             catch (RpcException e) when (Refusals.Contains(e.StatusCode))
             {
                 // Sending it again would be refused again: keep it aside for a person, and go on.
-                outbox.SetAside(pending.Sequence, $"{e.StatusCode}: {e.Status.Detail}");
+                outbox.SetAside(pending, $"{e.StatusCode}: {e.Status.Detail}");
                 LogRefused(logger, pending.Request.BatchId, e.StatusCode, e.Status.Detail);
             }
             catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
@@ -59,11 +60,25 @@ public sealed partial class HubUploader(
                     delay = TimeSpan.FromMilliseconds(hinted);
                 }
 
+                outbox.RecordError($"{e.StatusCode}: {e.Status.Detail}");
                 LogRetry(logger, pending.Request.BatchId, e.StatusCode, delay, pending.Attempts + 1);
                 await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
             }
+
+            var status = outbox.Status();
+            if (status.NearlyFull != warnedFull)
+            {
+                warnedFull = status.NearlyFull;
+                if (warnedFull)
+                {
+                    LogNearlyFull(logger, status.Items, status.Capacity);
+                }
+            }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The outbox is nearly full: {Items} of {Capacity} items wait for the hub. When it is full, new sales wait at their source")]
+    private static partial void LogNearlyFull(ILogger logger, int items, int capacity);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hub acknowledged batch {BatchId}: {Receipts} receipts stored (already stored before: {AlreadyStored})")]
     private static partial void LogAcknowledged(ILogger logger, string batchId, int receipts, bool alreadyStored);

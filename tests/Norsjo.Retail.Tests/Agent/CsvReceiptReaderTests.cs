@@ -1,6 +1,7 @@
 using System.Text;
 using Norsjo.Retail.Agent.Sources;
 using Norsjo.Retail.Agent.Sources.ExportFolder;
+using Norsjo.Retail.Agent.Sources.Files;
 
 namespace Norsjo.Retail.Tests.Agent;
 
@@ -8,8 +9,10 @@ public sealed class CsvReceiptReaderTests
 {
     private const string Header = "receipt_no;time;channel;row_type;category;vat_percent;amount;quantity;payment_method;cashier";
 
-    private static CsvReadResult Read(params string[] lines) =>
-        CsvReceiptReader.Read(Encoding.UTF8.GetBytes(string.Join("\r\n", lines) + "\r\n"));
+    private static readonly CsvReceiptFormat Format = new(new DeliveryDistances(new Dictionary<string, int> { ["Kusfors"] = 12_000 }));
+
+    private static FileReadResult Read(params string[] lines) =>
+        Format.Read(Encoding.UTF8.GetBytes(string.Join("\r\n", lines) + "\r\n"));
 
     [Fact]
     public void Rows_become_receipts_with_decimal_comma_returns_and_payments()
@@ -82,19 +85,19 @@ public sealed class CsvReceiptReaderTests
     {
         var result = Read("kvitto;tid;belopp", "1;2026-04-02 10:00;10,00");
         Assert.Empty(result.Receipts);
-        Assert.Contains("receipt_no", result.FileError, StringComparison.Ordinal);
-        Assert.Contains("row_type", result.FileError, StringComparison.Ordinal);
+        Assert.Contains("receipt_no", result.FileError!, StringComparison.Ordinal);
+        Assert.Contains("row_type", result.FileError!, StringComparison.Ordinal);
     }
 
     [Fact]
     public void An_empty_file_is_refused_with_a_reason() =>
-        Assert.Equal("Filen är tom.", CsvReceiptReader.Read([]).FileError);
+        Assert.Equal("Filen är tom.", Format.Read([]).FileError);
 
     [Fact]
     public void A_Latin1_export_from_an_older_till_is_read()
     {
         var latin1 = Encoding.Latin1.GetBytes(Header + "\n1;2026-04-02 10:00:00;in_store;item;järnhandel;25;10,00;1;;Åsa\n");
-        Assert.Equal("järnhandel", Assert.Single(CsvReceiptReader.Read(latin1).Receipts).Lines.Single().Category);
+        Assert.Equal("järnhandel", Assert.Single(Format.Read(latin1).Receipts).Lines.Single().Category);
     }
 
     [Theory]
@@ -104,5 +107,27 @@ public sealed class CsvReceiptReaderTests
     [InlineData("-12,00", -1200)]
     [InlineData("\u221212,00", -1200)]
     [InlineData("45 kr", 4500)]
-    public void Kronor_become_whole_ore(string text, long ore) => Assert.Equal(ore, CsvReceiptReader.ParseOre(text, "amount"));
+    public void Kronor_become_whole_ore(string text, long ore) => Assert.Equal(ore, SwedishValues.ParseOre(text, "amount"));
+
+    [Fact]
+    public void A_delivery_row_gives_the_receipt_a_delivery_with_its_distance_given_or_known()
+    {
+        var result = Read(
+            Header + ";household;locality;distance_km",
+            "1;2026-04-02 10:00:00;home_delivery;item;dagligvaror;6;200,00;1;;A;;;",
+            "1;2026-04-02 10:00:00;home_delivery;delivery;;;;;;A;Storgatan 1, Kusfors;Kusfors;",
+            "2;2026-04-02 11:00:00;home_delivery;item;dagligvaror;6;300,00;1;;A;;;",
+            "2;2026-04-02 11:00:00;home_delivery;delivery;;;;;;A;kund 77;Bjurträsk;8,5",
+            "3;2026-04-02 12:00:00;home_delivery;item;dagligvaror;6;300,00;1;;A;;;",
+            "3;2026-04-02 12:00:00;home_delivery;delivery;;;;;;A;kund 78;Långtbortistan;",
+            "4;2026-04-02 12:00:00;in_store;item;dagligvaror;6;300,00;1;;A;;;",
+            "4;2026-04-02 12:00:00;in_store;delivery;;;;;;A;kund 79;Kusfors;");
+
+        Assert.Equal(
+            [new PosDelivery("Storgatan 1, Kusfors", "Kusfors", 12_000), new PosDelivery("kund 77", "Bjurträsk", 8_500)],
+            result.Receipts.Select(r => r.Delivery));
+        Assert.Equal([7, 8], result.Errors.Select(e => e.LineNumber));
+        Assert.Contains("Avståndet till \"Långtbortistan\" är okänt", result.Errors[0].Problem, StringComparison.Ordinal);
+        Assert.Contains("channel home_delivery", result.Errors[1].Problem, StringComparison.Ordinal);
+    }
 }

@@ -7,54 +7,74 @@ namespace Norsjo.Retail.Tests.Agent;
 
 public sealed class SqliteOutboxTests
 {
-    private static UploadBatchRequest Batch(string id, int receipts)
-    {
-        var batch = new UploadBatchRequest { BatchId = id, StoreId = "s" };
-        for (var i = 0; i < receipts; i++)
-        {
-            batch.Receipts.Add(new Receipt { ReceiptKey = $"{id}-{i}", MinuteOfDay = i });
-        }
+    private static OutboxItems Items(string prefix, int receipts, int deliveries = 0) => new(
+        [.. Enumerable.Range(0, receipts).Select(i => new Receipt { ReceiptKey = $"{prefix}-{i}", MinuteOfDay = i })],
+        [],
+        [.. Enumerable.Range(0, deliveries).Select(i => new HomeDelivery { DeliveryKey = $"{prefix}-d{i}", DistanceM = 100 + i })]);
 
-        return batch;
-    }
+    private static IEnumerable<string> Keys(PendingBatch batch) =>
+        batch.Request.Receipts.Select(r => r.ReceiptKey).Concat(batch.Request.HomeDeliveries.Select(d => d.DeliveryKey));
 
     [Fact]
-    public void Batches_leave_oldest_first_and_only_when_acknowledged()
+    public void Items_leave_oldest_first_in_batches_and_only_when_acknowledged()
     {
         using var folder = new TempFolder("outbox");
         using var outbox = new SqliteOutbox(folder.Path);
-        outbox.Enqueue([Batch("a", 2), Batch("b", 1)], "file:1", "one.csv");
-        outbox.Enqueue([Batch("c", 3)], "file:2", "two.csv");
+        Assert.True(outbox.TryEnqueue(Items("a", 3, deliveries: 1), "file:1", "one.csv"));
+        Assert.True(outbox.TryEnqueue(Items("b", 2), "file:2", "two.csv"));
 
-        Assert.Equal((3, 6), outbox.Pending());
-        var first = outbox.Peek()!;
-        Assert.Equal("a", first.Request.BatchId);
-        Assert.Equal(Batch("a", 2), first.Request);
-        Assert.Equal("a", outbox.Peek()!.Request.BatchId);
+        var first = outbox.NextBatch("store", maxItems: 3, maxBytes: 1 << 20)!;
+        Assert.Equal(["a-0", "a-1", "a-2"], Keys(first));
+        Assert.Equal("store", first.Request.StoreId);
+        // Not acknowledged: the same batch, same id, comes again.
+        var again = outbox.NextBatch("store", 3, 1 << 20)!;
+        Assert.Equal(first.Request, again.Request);
 
-        outbox.Acknowledge(first.Sequence);
-        Assert.Equal("b", outbox.Peek()!.Request.BatchId);
+        outbox.Acknowledge(first.Request.BatchId);
+        var second = outbox.NextBatch("store", 3, 1 << 20)!;
+        Assert.Equal(["b-0", "b-1", "a-d0"], Keys(second));
+        Assert.NotEqual(first.Request.BatchId, second.Request.BatchId);
+        outbox.Acknowledge(second.Request.BatchId);
+        Assert.Null(outbox.NextBatch("store", 3, 1 << 20));
+        Assert.NotNull(outbox.Status().LastSuccess);
         Assert.True(outbox.IsImported("file:1"));
         Assert.False(outbox.IsImported("file:3"));
     }
 
     [Fact]
-    public void What_was_enqueued_is_there_after_the_process_is_gone()
+    public void A_batch_is_cut_by_size_as_well_as_by_count()
     {
         using var folder = new TempFolder("outbox");
+        using var outbox = new SqliteOutbox(folder.Path);
+        outbox.TryEnqueue(Items("x", 10), "file:1", "one.csv");
+
+        var batch = outbox.NextBatch("store", maxItems: 100, maxBytes: 30)!;
+
+        Assert.InRange(batch.Request.Receipts.Count, 1, 9);
+    }
+
+    [Fact]
+    public void What_was_enqueued_and_the_batch_it_was_put_in_are_there_after_the_process_is_gone()
+    {
+        using var folder = new TempFolder("outbox");
+        string batchId;
         using (var outbox = new SqliteOutbox(folder.Path))
         {
-            outbox.Enqueue([Batch("kept", 4)], "file:1", "one.csv");
-            outbox.RecordAttempt(outbox.Peek()!.Sequence);
+            outbox.TryEnqueue(Items("kept", 4), "file:1", "one.csv");
+            batchId = outbox.NextBatch("store", 2, 1 << 20)!.Request.BatchId;
+            outbox.RecordAttempt(batchId);
         }
 
         // Nothing of the first instance is shared: no pooled connection may hide unflushed state.
         SqliteConnection.ClearAllPools();
         using var reopened = new SqliteOutbox(folder.Path);
-        var pending = reopened.Peek()!;
-        Assert.Equal(Batch("kept", 4), pending.Request);
+        var pending = reopened.NextBatch("store", 2, 1 << 20)!;
+        Assert.Equal(batchId, pending.Request.BatchId);
+        Assert.Equal(["kept-0", "kept-1"], Keys(pending));
         Assert.Equal(1, pending.Attempts);
+        Assert.Equal(4, reopened.Status().Items);
         Assert.True(reopened.IsImported("file:1"));
+        Assert.Null(reopened.Recovery);
     }
 
     [Fact]
@@ -62,12 +82,30 @@ public sealed class SqliteOutboxTests
     {
         using var folder = new TempFolder("outbox");
         using var outbox = new SqliteOutbox(folder.Path);
-        outbox.Enqueue([Batch("bad", 1), Batch("good", 1)], "file:1", "one.csv");
+        outbox.TryEnqueue(Items("bad", 1), "file:1", "one.csv");
+        outbox.TryEnqueue(Items("good", 1), "file:2", "two.csv");
 
-        outbox.SetAside(outbox.Peek()!.Sequence, "InvalidArgument: receipts[0].channel: unknown channel");
+        outbox.SetAside(outbox.NextBatch("store", 1, 1 << 20)!, "InvalidArgument: receipts[0].channel: unknown channel");
 
-        Assert.Equal("good", outbox.Peek()!.Request.BatchId);
-        Assert.Equal(1, outbox.RejectedCount());
+        Assert.Equal(["good-0"], Keys(outbox.NextBatch("store", 1, 1 << 20)!));
+        var status = outbox.Status();
+        Assert.Equal(1, status.RejectedBatches);
+        Assert.StartsWith("refused: InvalidArgument", status.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_full_outbox_refuses_the_whole_input_and_says_when_it_is_nearly_full()
+    {
+        using var folder = new TempFolder("outbox");
+        using var outbox = new SqliteOutbox(folder.Path, capacity: 10);
+
+        Assert.True(outbox.TryEnqueue(Items("a", 8), "file:1", "one.csv"));
+        Assert.False(outbox.Status().NearlyFull);
+        Assert.False(outbox.TryEnqueue(Items("b", 3), "file:2", "two.csv"));
+        Assert.False(outbox.IsImported("file:2"));
+        Assert.True(outbox.TryEnqueue(Items("c", 1), "file:3", "three.csv"));
+        Assert.True(outbox.Status().NearlyFull);
+        Assert.Equal(9, outbox.Status().Items);
     }
 
     [Fact]
@@ -78,8 +116,54 @@ public sealed class SqliteOutboxTests
         var waiting = outbox.WaitForWorkAsync(TimeSpan.FromMinutes(5), CancellationToken.None);
         Assert.False(waiting.IsCompleted);
 
-        outbox.Enqueue([Batch("x", 1)], "file:1", "one.csv");
+        outbox.TryEnqueue(Items("x", 1), "file:1", "one.csv");
 
         Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public void A_damaged_outbox_is_set_aside_and_every_intact_item_is_kept()
+    {
+        using var folder = new TempFolder("outbox");
+        var path = Path.Combine(folder.Path, SqliteOutbox.FileName);
+        using (var outbox = new SqliteOutbox(folder.Path))
+        {
+            for (var file = 0; file < 20; file++)
+            {
+                outbox.TryEnqueue(Items($"f{file}", 50), $"file:{file}", $"{file}.csv");
+            }
+        }
+
+        SqliteConnection.ClearAllPools();
+        using (var checkpoint = new SqliteConnection($"Data Source={path}"))
+        {
+            checkpoint.Open();
+            using var command = checkpoint.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        var bytes = File.ReadAllBytes(path);
+        var pageSize = (bytes[16] << 8) | bytes[17];
+        var middlePage = bytes.Length / pageSize / 2;
+        new Random(7).NextBytes(bytes.AsSpan(middlePage * pageSize, pageSize));
+        File.WriteAllBytes(path, bytes);
+
+        using var recovered = new SqliteOutbox(folder.Path);
+
+        var report = Assert.IsType<OutboxRecoveryReport>(recovered.Recovery);
+        Assert.True(File.Exists(report.DamagedCopy));
+        Assert.InRange(report.ItemsSaved, 800, 999);
+        Assert.Equal(report.ItemsSaved, recovered.Status().Items);
+        var keys = new HashSet<string>();
+        while (recovered.NextBatch("store", 500, 1 << 20) is { } batch)
+        {
+            keys.UnionWith(Keys(batch));
+            recovered.Acknowledge(batch.Request.BatchId);
+        }
+
+        Assert.Equal(report.ItemsSaved, keys.Count);
+        Assert.All(keys, k => Assert.Matches("^f\\d+-\\d+$", k));
     }
 }

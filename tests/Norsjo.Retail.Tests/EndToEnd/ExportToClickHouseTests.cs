@@ -139,8 +139,8 @@ public sealed class ExportToClickHouseTests(ClickHouseServerFixture clickHouse)
 
         var file = agent.Drop("kassa-20260701.csv", ReceiptCsv.Write(receipts));
         await Eventually.WaitUntilAsync(() => !File.Exists(file), "the export was taken while the hub is away");
-        Assert.Equal(receipts.Count, agent.Outbox.Pending().Receipts);
-        await Eventually.WaitUntilAsync(() => agent.Outbox.Peek()?.Attempts >= 2, "the agent tried, failed and kept the batch");
+        Assert.Equal(receipts.Count, agent.Outbox.Status().Items);
+        await Eventually.WaitUntilAsync(() => agent.Outbox.Status().LastError is not null, "the agent tried, failed and kept the batch");
 
         await using var hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(hubUrl, database, tls.Path), StoreId);
         await Eventually.WaitUntilAsync(() => agent.HasDelivered(file), "delivered once the hub is back");

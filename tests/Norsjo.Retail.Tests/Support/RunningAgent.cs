@@ -62,7 +62,7 @@ public sealed class RunningAgent : IAsyncDisposable
     }
 
     /// <summary>True once the file has left the export folder and every batch has been acknowledged.</summary>
-    public bool HasDelivered(string droppedFile) => !File.Exists(droppedFile) && Outbox.Pending().Batches == 0;
+    public bool HasDelivered(string droppedFile) => !File.Exists(droppedFile) && Outbox.Status().Items == 0;
 
     public async ValueTask DisposeAsync()
     {

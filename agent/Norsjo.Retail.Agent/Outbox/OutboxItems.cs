@@ -1,0 +1,38 @@
+using Norsjo.Retail.Contracts.V1;
+
+namespace Norsjo.Retail.Agent.Outbox;
+
+/// <summary>What one source hands the outbox at once: stored together or not at all.</summary>
+public sealed record OutboxItems(
+    IReadOnlyList<Receipt> Receipts,
+    IReadOnlyList<DailyTotal> DailyTotals,
+    IReadOnlyList<HomeDelivery> HomeDeliveries)
+{
+    public static OutboxItems Of(IReadOnlyList<Receipt> receipts) => new(receipts, [], []);
+
+    public int Count => Receipts.Count + DailyTotals.Count + HomeDeliveries.Count;
+}
+
+/// <summary>A batch formed from outbox items, waiting for the hub's acknowledgement.</summary>
+public sealed record PendingBatch(UploadBatchRequest Request, int Attempts);
+
+/// <summary>What `status` shows and the uploader records.</summary>
+public sealed record OutboxStatus(
+    int Items,
+    int Capacity,
+    int OpenBatches,
+    int RejectedBatches,
+    int DamagedItems,
+    DateTimeOffset? LastSuccess,
+    DateTimeOffset? LastErrorAt,
+    string? LastError)
+{
+    public bool NearlyFull => Items >= Capacity * 0.9;
+}
+
+public enum OutboxItemKind
+{
+    Receipt = 1,
+    DailyTotal = 2,
+    HomeDelivery = 3,
+}
