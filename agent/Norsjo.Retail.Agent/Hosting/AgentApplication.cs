@@ -3,6 +3,7 @@ using Norsjo.Retail.Agent.Anonymisation;
 using Norsjo.Retail.Agent.Outbox;
 using Norsjo.Retail.Agent.Sources;
 using Norsjo.Retail.Agent.Sources.ExportFolder;
+using Norsjo.Retail.Agent.Sources.PosPlugin;
 using Norsjo.Retail.Agent.Sources.Sie;
 using Norsjo.Retail.Agent.Upload;
 
@@ -11,9 +12,11 @@ namespace Norsjo.Retail.Agent.Hosting;
 /// <summary>The agent's composition, shared by Program and the tests, which run the same agent in-process.</summary>
 public static partial class AgentApplication
 {
-    public static IHost Build(string[] args)
+    /// <param name="logging">Extra logging set-up (the tests keep what the agent logs).</param>
+    public static IHost Build(string[] args, Action<ILoggingBuilder>? logging = null)
     {
         var builder = Host.CreateApplicationBuilder(args);
+        logging?.Invoke(builder.Logging);
         builder.Services.AddSystemd();
         builder.Services.AddOptions<AgentOptions>()
             .Bind(builder.Configuration.GetSection(AgentOptions.Section))
@@ -46,6 +49,7 @@ public static partial class AgentApplication
             StoreSecret.LoadOrCreate(sp.GetRequiredService<IOptions<AgentOptions>>().Value.DataDirectory)));
         builder.Services.AddSingleton<ISalesSource, ExportFolderSource>();
         builder.Services.AddSingleton<ISalesSource, SieFolderSource>();
+        builder.Services.AddSingleton<ISalesSource, PosPluginSource>();
         builder.Services.AddHostedService<SourceHost>();
         builder.Services.AddHostedService<HubUploader>();
         return builder.Build();

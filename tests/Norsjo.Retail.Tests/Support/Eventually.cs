@@ -8,7 +8,11 @@ namespace Norsjo.Retail.Tests.Support;
 /// </summary>
 public static class Eventually
 {
-    public static async Task WaitUntilAsync(Func<bool> condition, string description, TimeSpan? timeout = null)
+    public static Task WaitUntilAsync(Func<bool> condition, string description, TimeSpan? timeout = null) =>
+        WaitUntilAsync(condition, description, () => string.Empty, timeout);
+
+    /// <param name="details">What to add to the failure: the state that did not come true.</param>
+    public static async Task WaitUntilAsync(Func<bool> condition, string description, Func<string> details, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(condition);
         var limit = timeout ?? TimeSpan.FromSeconds(60);
@@ -17,7 +21,7 @@ public static class Eventually
         {
             if (clock.Elapsed > limit)
             {
-                throw new TimeoutException($"Not true after {limit.TotalSeconds:0} s: {description}");
+                throw new TimeoutException($"Not true after {limit.TotalSeconds:0} s: {description}. {details()}");
             }
 
             await Task.Delay(50);

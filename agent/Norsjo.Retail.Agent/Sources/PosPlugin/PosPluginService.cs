@@ -1,0 +1,89 @@
+using System.Globalization;
+using Grpc.Core;
+using Norsjo.Retail.Agent.Anonymisation;
+using Norsjo.Retail.Agent.Outbox;
+using Norsjo.Retail.Contracts.V1;
+
+namespace Norsjo.Retail.Agent.Sources.PosPlugin;
+
+/// <summary>
+/// Takes one completed sale from the till, strips everything personal, and answers only once the
+/// anonymised sale is on disk in the outbox.
+/// </summary>
+public sealed class PosPluginService(SqliteOutbox outbox, ReceiptAnonymiser anonymiser, DeliveryDistances distances) : Contracts.V1.PosPlugin.PosPluginBase
+{
+    public override Task<PosSaleAck> RecordSale(PosSale request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var receipt = ToReceipt(request);
+        var items = new OutboxItems(
+            [anonymiser.Anonymise(receipt)], [],
+            anonymiser.AnonymiseDelivery(receipt) is { } delivery ? [delivery] : []);
+        // The source key makes the same sale sent twice by the till count once in the agent's ledger too.
+        var key = "pos:" + anonymiser.KeyedHash("pos-sale", receipt.LocalTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), receipt.ReceiptNumber);
+        if (!outbox.IsImported(key) && !outbox.TryEnqueue(items, key, "POS plug-in"))
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "The agent's outbox is full; keep the sale and call again later."));
+        }
+
+        return Task.FromResult(new PosSaleAck { ReceiptNumber = request.ReceiptNumber, Stored = true });
+    }
+
+    private PosReceipt ToReceipt(PosSale sale)
+    {
+        try
+        {
+            if (sale.ReceiptNumber.Trim().Length == 0)
+            {
+                throw new FormatException("receipt_number saknas.");
+            }
+
+            var time = SwedishValues.ParseTime(sale.LocalTime, "local_time");
+            var channel = sale.Channel switch
+            {
+                Channel.Unspecified or Channel.InStore => SaleChannel.InStore,
+                Channel.HomeDelivery => SaleChannel.HomeDelivery,
+                Channel.ClickAndCollect => SaleChannel.ClickAndCollect,
+                _ => throw new FormatException("channel är okänd."),
+            };
+            var lines = sale.Items.Select((item, i) =>
+            {
+                var vat = SwedishValues.ParseVatPercent(item.VatPercent.ToString(CultureInfo.InvariantCulture), $"items[{i}].vat_percent");
+                if (item.AmountOre < 0 || item.QuantityMilli < 0 || item.Category.Trim().Length == 0)
+                {
+                    throw new FormatException($"items[{i}]: kategori krävs, belopp och antal anges positiva (returned för retur).");
+                }
+
+                var quantity = item.QuantityMilli == 0 ? 1000 : item.QuantityMilli;
+                return item.Returned
+                    ? new PosLine(item.Category.Trim().ToLowerInvariant(), vat, -item.AmountOre, -quantity, true)
+                    : new PosLine(item.Category.Trim().ToLowerInvariant(), vat, item.AmountOre, quantity, false);
+            }).ToList();
+            var payments = sale.Payments.Select((p, i) => new PosPayment(p.Method switch
+            {
+                PaymentMethod.Cash => PayMethod.Cash,
+                PaymentMethod.Card => PayMethod.Card,
+                PaymentMethod.Swish => PayMethod.Swish,
+                PaymentMethod.Invoice => PayMethod.Invoice,
+                PaymentMethod.Other => PayMethod.Other,
+                _ => throw new FormatException($"payments[{i}].method är okänd."),
+            }, p.AmountOre)).ToList();
+            PosDelivery? delivery = null;
+            if (sale.Delivery is { } d)
+            {
+                // The household is whatever identifies it best; it only ever leaves as a keyed hash.
+                var household = d.HouseholdId.Trim().Length > 0 ? "id:" + d.HouseholdId : "adress:" + d.RecipientName + " " + d.Address;
+                delivery = distances.Resolve(household, d.Locality,
+                    d.DistanceM > 0 ? (d.DistanceM / 1000m).ToString(CultureInfo.InvariantCulture) : string.Empty);
+            }
+
+            var receipt = new PosReceipt(sale.ReceiptNumber.Trim(), time, channel, lines, payments, delivery);
+            var problem = SwedishValues.CheckReceipt(receipt);
+            return problem is null ? receipt : throw new FormatException(problem);
+        }
+        catch (FormatException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+    }
+}
