@@ -89,7 +89,7 @@ public static class AgentCommandLine
         Console.WriteLine($"Batches:   {status.OpenBatches} formed and not yet acknowledged");
         Console.WriteLine($"Last sent: {When(status.LastSuccess)}");
         Console.WriteLine($"Last error:{(status.LastError is null ? " none" : $" {When(status.LastErrorAt)} {status.LastError}")}");
-        Console.WriteLine($"Refused:   {status.RejectedBatches} batches kept aside (outbox table rejected_batches)");
+        Console.WriteLine($"Refused:   {status.Rejected} batches or items the hub refused, kept aside (outbox tables rejected_batches, rejected_items)");
         Console.WriteLine($"Damaged:   {status.DamagedItems} items kept aside (outbox table damaged_items)");
         if (outbox.Recovery is { } recovery)
         {

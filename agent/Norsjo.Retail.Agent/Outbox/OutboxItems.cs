@@ -21,7 +21,7 @@ public sealed record OutboxStatus(
     int Items,
     int Capacity,
     int OpenBatches,
-    int RejectedBatches,
+    int Rejected,
     int DamagedItems,
     DateTimeOffset? LastSuccess,
     DateTimeOffset? LastErrorAt,

@@ -271,6 +271,53 @@ public sealed class SqliteOutbox : IDisposable
         transaction.Commit();
     }
 
+    /// <summary>
+    /// The hub refused the batch because of one item it names ("receipts[3].date: …"): keep that
+    /// item aside and let the rest of the batch go again under the same id. False when the refusal
+    /// names no single item.
+    /// </summary>
+    public bool SetAsideItem(PendingBatch batch, string refusal)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(refusal);
+        var match = System.Text.RegularExpressions.Regex.Match(refusal, @"^(receipts|daily_totals|home_deliveries)\[(\d+)\]");
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        var kind = match.Groups[1].Value switch
+        {
+            "receipts" => OutboxItemKind.Receipt,
+            "daily_totals" => OutboxItemKind.DailyTotal,
+            _ => OutboxItemKind.HomeDelivery,
+        };
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var move = Command(connection, """
+            INSERT INTO rejected_items (seq, batch_id, rejected_utc, reason, kind, payload)
+            SELECT seq, batch_id, $at, $reason, kind, payload FROM items
+            WHERE seq = (SELECT seq FROM items WHERE batch_id = $id AND kind = $kind ORDER BY seq LIMIT 1 OFFSET $index)
+            """, ("$at", Now()), ("$reason", refusal), ("$id", batch.Request.BatchId), ("$kind", (int)kind),
+            ("$index", long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)));
+        move.Transaction = transaction;
+        if (move.ExecuteNonQuery() != 1)
+        {
+            return false;
+        }
+
+        using (var delete = Command(connection, "DELETE FROM items WHERE seq IN (SELECT seq FROM rejected_items WHERE batch_id = $id) AND batch_id = $id", ("$id", batch.Request.BatchId)))
+        {
+            delete.Transaction = transaction;
+            delete.ExecuteNonQuery();
+        }
+
+        SetState(connection, transaction, "last_error_utc", Now());
+        SetState(connection, transaction, "last_error", "refused item: " + refusal);
+        transaction.Commit();
+        return true;
+    }
+
     public void RecordError(string error)
     {
         using var connection = Open();
@@ -302,7 +349,7 @@ public sealed class SqliteOutbox : IDisposable
             (int)Count("SELECT count(*) FROM items"),
             Capacity,
             (int)Count("SELECT count(*) FROM batches"),
-            (int)Count("SELECT count(*) FROM rejected_batches"),
+            (int)Count("SELECT (SELECT count(*) FROM rejected_batches) + (SELECT count(*) FROM rejected_items)"),
             (int)Count("SELECT count(*) FROM damaged_items"),
             Time(State("last_success_utc")),
             Time(State("last_error_utc")),
@@ -340,6 +387,14 @@ public sealed class SqliteOutbox : IDisposable
                 batch_id TEXT PRIMARY KEY,
                 rejected_utc TEXT NOT NULL,
                 reason TEXT NOT NULL,
+                payload BLOB NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS rejected_items (
+                seq INTEGER PRIMARY KEY,
+                batch_id TEXT NOT NULL,
+                rejected_utc TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                kind INTEGER NOT NULL,
                 payload BLOB NOT NULL
             );
             CREATE TABLE IF NOT EXISTS damaged_items (

@@ -24,6 +24,17 @@ public static class SwedishValues
             ? time
             : throw new FormatException($"{field} \"{text}\" är ingen tid (ÅÅÅÅ-MM-DD TT:MM[:SS]).");
 
+    /// <summary>A category code as the hub takes it: 1–64 letters, digits, '_', '-' or spaces, in lower case.</summary>
+    public static string ParseCategory(string text, string field = "category")
+    {
+        var category = text.Trim().ToLowerInvariant();
+        return category.Length is > 0 and <= 64 && category.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or ' ')
+            ? category
+            : throw new FormatException(category.Length == 0
+                ? $"{field} saknas för en vara."
+                : $"{field} \"{(category.Length > 40 ? category[..40] + "…" : category)}\" ska vara 1–64 bokstäver, siffror, '_' eller '-'.");
+    }
+
     public static int ParseVatPercent(string text, string field = "vat_percent") =>
         int.TryParse(text.Trim().TrimEnd('%', ' '), NumberStyles.None, CultureInfo.InvariantCulture, out var vat) && VatRates.Contains(vat)
             ? vat

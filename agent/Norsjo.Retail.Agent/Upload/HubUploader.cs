@@ -46,9 +46,17 @@ public sealed partial class HubUploader(
             }
             catch (RpcException e) when (Refusals.Contains(e.StatusCode))
             {
-                // Sending it again would be refused again: keep it aside for a person, and go on.
-                outbox.SetAside(pending, $"{e.StatusCode}: {e.Status.Detail}");
-                LogRefused(logger, pending.Request.BatchId, e.StatusCode, e.Status.Detail);
+                // Sending it again would be refused again: keep aside what was refused — the one
+                // item the hub named, or else the batch — for a person to look at, and go on.
+                if (e.StatusCode == StatusCode.InvalidArgument && outbox.SetAsideItem(pending, e.Status.Detail))
+                {
+                    LogItemRefused(logger, pending.Request.BatchId, e.Status.Detail);
+                }
+                else
+                {
+                    outbox.SetAside(pending, $"{e.StatusCode}: {e.Status.Detail}");
+                    LogRefused(logger, pending.Request.BatchId, e.StatusCode, e.Status.Detail);
+                }
             }
             catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -82,6 +90,9 @@ public sealed partial class HubUploader(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hub acknowledged batch {BatchId}: {Receipts} receipts stored (already stored before: {AlreadyStored})")]
     private static partial void LogAcknowledged(ILogger logger, string batchId, int receipts, bool alreadyStored);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Hub refused one item of batch {BatchId} ({Detail}); it is kept aside in the outbox's rejected_items, the rest goes again")]
+    private static partial void LogItemRefused(ILogger logger, string batchId, string detail);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Hub refused batch {BatchId} ({Status}: {Detail}); it is kept aside in the outbox's rejected_batches")]
     private static partial void LogRefused(ILogger logger, string batchId, StatusCode status, string detail);

@@ -89,8 +89,26 @@ public sealed class SqliteOutboxTests
 
         Assert.Equal(["good-0"], Keys(outbox.NextBatch("store", 1, 1 << 20)!));
         var status = outbox.Status();
-        Assert.Equal(1, status.RejectedBatches);
+        Assert.Equal(1, status.Rejected);
         Assert.StartsWith("refused: InvalidArgument", status.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_item_the_hub_names_is_set_aside_and_the_rest_of_its_batch_goes_again_under_the_same_id()
+    {
+        using var folder = new TempFolder("outbox");
+        using var outbox = new SqliteOutbox(folder.Path);
+        outbox.TryEnqueue(Items("r", 4, deliveries: 2), "file:1", "one.csv");
+        var batch = outbox.NextBatch("store", 10, 1 << 20)!;
+
+        Assert.True(outbox.SetAsideItem(batch, "receipts[2].date: 2019-05-05 is before the store's first day 2020-01-01"));
+        Assert.True(outbox.SetAsideItem(outbox.NextBatch("store", 10, 1 << 20)!, "home_deliveries[1].distance_m: cannot be negative"));
+        Assert.False(outbox.SetAsideItem(batch, "batch_id: must be 1–64 characters"));
+
+        var again = outbox.NextBatch("store", 10, 1 << 20)!;
+        Assert.Equal(batch.Request.BatchId, again.Request.BatchId);
+        Assert.Equal(["r-0", "r-1", "r-3", "r-d0"], Keys(again));
+        Assert.Equal(2, outbox.Status().Rejected);
     }
 
     [Fact]

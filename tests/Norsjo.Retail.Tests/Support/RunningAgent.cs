@@ -62,6 +62,7 @@ public sealed class RunningAgent : IAsyncDisposable
         "--Agent:HubCertificate=" + hubCertificate,
         "--Agent:DataDirectory=" + Path.Combine(folder, "data"),
         "--Agent:ExportFolder=" + Path.Combine(folder, "exports"),
+        "--Agent:SieFolder=" + Path.Combine(folder, "sie"),
         "--Agent:PollInterval=00:00:00.200",
         "--Agent:FileSettleTime=00:00:00",
         "--Agent:RetryInitialDelay=00:00:00.100",

@@ -61,6 +61,11 @@ public sealed class CsvReceiptFormat(DeliveryDistances distances) : IFileFormat
             }
         }
 
+        if (rows.Count == 0)
+        {
+            return FileReadResult.Unreadable("Filen har inga rader efter rubrikraden.");
+        }
+
         var receipts = new List<PosReceipt>();
         var errors = new List<LineError>();
         foreach (var receipt in rows.GroupBy(r => r.ReceiptNo))
@@ -115,11 +120,7 @@ public sealed class CsvReceiptFormat(DeliveryDistances distances) : IFileFormat
             case "return":
                 var returned = type == "return";
                 var amount = SwedishValues.ParseOre(field("amount"), "amount");
-                var category = field("category").ToLowerInvariant();
-                if (category.Length == 0)
-                {
-                    throw new FormatException("category saknas för en vara.");
-                }
+                var category = SwedishValues.ParseCategory(field("category"));
 
                 var vat = SwedishValues.ParseVatPercent(field("vat_percent"));
                 var quantityText = field("quantity");

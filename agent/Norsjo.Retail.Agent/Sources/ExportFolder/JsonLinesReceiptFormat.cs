@@ -72,7 +72,7 @@ public sealed class JsonLinesReceiptFormat(DeliveryDistances distances) : IFileF
             var amount = SwedishValues.ParseOre(Text(item, "amount", required: true), "items.amount");
             var quantityText = Text(item, "quantity");
             var quantity = quantityText.Length == 0 ? 1000 : SwedishValues.ParseMilli(quantityText, "items.quantity");
-            var category = Text(item, "category", required: true).ToLowerInvariant();
+            var category = SwedishValues.ParseCategory(Text(item, "category", required: true), "items.category");
             var vat = SwedishValues.ParseVatPercent(Text(item, "vat_percent", required: true), "items.vat_percent");
             if (!returned && (amount < 0 || quantity < 0))
             {

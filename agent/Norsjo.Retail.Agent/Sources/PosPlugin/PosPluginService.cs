@@ -49,15 +49,16 @@ public sealed class PosPluginService(SqliteOutbox outbox, ReceiptAnonymiser anon
             var lines = sale.Items.Select((item, i) =>
             {
                 var vat = SwedishValues.ParseVatPercent(item.VatPercent.ToString(CultureInfo.InvariantCulture), $"items[{i}].vat_percent");
-                if (item.AmountOre < 0 || item.QuantityMilli < 0 || item.Category.Trim().Length == 0)
+                var category = SwedishValues.ParseCategory(item.Category, $"items[{i}].category");
+                if (item.AmountOre < 0 || item.QuantityMilli < 0)
                 {
-                    throw new FormatException($"items[{i}]: kategori krävs, belopp och antal anges positiva (returned för retur).");
+                    throw new FormatException($"items[{i}]: belopp och antal anges positiva (returned för retur).");
                 }
 
                 var quantity = item.QuantityMilli == 0 ? 1000 : item.QuantityMilli;
                 return item.Returned
-                    ? new PosLine(item.Category.Trim().ToLowerInvariant(), vat, -item.AmountOre, -quantity, true)
-                    : new PosLine(item.Category.Trim().ToLowerInvariant(), vat, item.AmountOre, quantity, false);
+                    ? new PosLine(category, vat, -item.AmountOre, -quantity, true)
+                    : new PosLine(category, vat, item.AmountOre, quantity, false);
             }).ToList();
             var payments = sale.Payments.Select((p, i) => new PosPayment(p.Method switch
             {

@@ -1,0 +1,200 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Norsjo.Retail.DemoTill;
+using Norsjo.Retail.Hub.Storage;
+using Norsjo.Retail.Tests.Support;
+
+namespace Norsjo.Retail.Tests.EndToEnd;
+
+/// <summary>
+/// The agent under the faults a village shop has: killed at any moment, an outbox file damaged,
+/// exports that are wrong in every way. After each, the hub holds exactly what the till sold.
+/// </summary>
+[Collection(ClickHouseGroup.Name)]
+public sealed class AgentFaultTests(ClickHouseServerFixture clickHouse)
+{
+    private const string StoreId = "butik-bastutrask";
+
+    private sealed record Totals(long Receipts, long GrossOre);
+
+    private sealed record Count(long Value);
+
+    [Fact]
+    public async Task Killed_with_SIGKILL_again_and_again_while_taking_files_and_uploading_the_agent_loses_and_doubles_nothing()
+    {
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, StoreId);
+        var credential = await hub.EnrollAsync(StoreId);
+        using var folder = new TempFolder("agent-kill");
+        var args = RunningAgent.AgentArgs(folder.Path, hub.GrpcUrl, hub.CertificatePath, StoreId, credential)
+            .Select(a => a.StartsWith("--Agent:MaxReceiptsPerBatch=", StringComparison.Ordinal) ? "--Agent:MaxReceiptsPerBatch=10" : a)
+            .Append("--Logging:LogLevel:Default=Warning").ToArray();
+        var random = new Random(2026);
+        var sold = new List<DemoReceipt>();
+        var exports = Path.Combine(folder.Path, "exports");
+        var number = 1;
+
+        for (var round = 0; round < 12; round++)
+        {
+            // Each round: a new export or two arrive, the agent runs until the hub has taken a few
+            // more batches, then it is killed without warning.
+            for (var file = 0; file < 1 + random.Next(2); file++)
+            {
+                var day = DemoSales.Day(new DateOnly(2026, 10, 1).AddDays(round), 40 + random.Next(40), number, random);
+                number += day.Count;
+                sold.AddRange(day);
+                RunningAgent.Drop(exports, $"kassa-{round}-{file}.csv", Encoding.UTF8.GetBytes(ReceiptCsv.Write(day)));
+            }
+
+            var before = await BatchesAsync(hub.Database);
+            using var agent = AgentProcess.Start(args);
+            var wanted = before + 1 + random.Next(3);
+            await Eventually.WaitUntilAsync(() => BatchesAsync(hub.Database).GetAwaiter().GetResult() >= wanted, $"round {round}: the hub took more batches");
+            agent.KillHard();
+        }
+
+        // Finally the agent runs undisturbed until everything is through.
+        using (var last = AgentProcess.Start(args))
+        {
+            await Eventually.WaitUntilAsync(
+                () => !Directory.EnumerateFiles(exports, "*.csv").Any() && OutboxItems(folder.Path) == 0,
+                "every export taken and every item acknowledged", TimeSpan.FromSeconds(120));
+            last.KillHard();
+        }
+
+        var stored = (await hub.Database.QueryAsync<Totals>(
+            $"SELECT count() AS Receipts, sum(gross_ore) AS GrossOre FROM receipts FINAL WHERE store_id = {SqlLiteral.Text(StoreId)}")).Single();
+        Assert.Equal(new Totals(sold.Count, sold.Sum(r => r.GrossOre)), stored);
+    }
+
+    [Fact]
+    public async Task A_damaged_outbox_is_rebuilt_and_the_hub_still_gets_exactly_what_was_sold()
+    {
+        using var tls = new TempFolder("tls");
+        var hubUrl = new Uri($"https://127.0.0.1:{FreePort.Next()}");
+        var database = ClickHouseServerFixture.NewDatabaseName();
+        string credential;
+        await using (var enrolling = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(hubUrl, database, tls.Path), StoreId))
+        {
+            credential = await enrolling.EnrollAsync(StoreId);
+        }
+
+        var certificate = Path.Combine(tls.Path, Norsjo.Retail.Hub.Security.DevelopmentCertificate.PemName);
+        using var folder = new TempFolder("agent-damaged");
+        var sold = new List<DemoReceipt>();
+        var random = new Random(99);
+        var agent = await RunningAgent.StartAsync(hubUrl, certificate, StoreId, credential, folder);
+        for (var day = 0; day < 10; day++)
+        {
+            var receipts = DemoSales.Day(new DateOnly(2026, 8, 1).AddDays(day), 120, 1 + (day * 1000), random);
+            sold.AddRange(receipts);
+            agent.Drop($"kassa-{day}.csv", ReceiptCsv.Write(receipts));
+        }
+
+        await Eventually.WaitUntilAsync(() => !Directory.EnumerateFiles(agent.ExportFolder, "*.csv").Any() && agent.Outbox.Status().Items == sold.Count,
+            "all exports in the outbox while the hub is away");
+        await agent.StopAsync();
+        DamageMiddlePage(Path.Combine(agent.DataFolder, "outbox.db"));
+
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(hubUrl, database, tls.Path), StoreId);
+        await using var restarted = await RunningAgent.StartAsync(hubUrl, certificate, StoreId, credential, folder);
+        var recovery = Assert.IsType<Norsjo.Retail.Agent.Outbox.OutboxRecoveryReport>(restarted.Outbox.Recovery);
+        Assert.True(recovery.ItemsSaved < sold.Count, "the damage should have cost some items, or the test proves nothing");
+        await Eventually.WaitUntilAsync(() => restarted.Outbox.Status().Items == 0, "everything delivered after the rebuild", TimeSpan.FromSeconds(90));
+
+        var stored = (await hub.Database.QueryAsync<Totals>(
+            $"SELECT count() AS Receipts, sum(gross_ore) AS GrossOre FROM receipts FINAL WHERE store_id = {SqlLiteral.Text(StoreId)}")).Single();
+        Assert.Equal(new Totals(sold.Count, sold.Sum(r => r.GrossOre)), stored);
+    }
+
+    [Fact]
+    public async Task Whatever_the_exports_hold_the_agent_keeps_going_reports_each_fault_and_sends_exactly_the_good_sales()
+    {
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, StoreId);
+        await using var agent = await RunningAgent.StartAsync(hub, StoreId, await hub.EnrollAsync(StoreId));
+        var good = DemoSales.Day(new DateOnly(2026, 9, 9), 60, 500, new Random(5));
+        var header = ReceiptCsv.Header;
+        string[] Lines(IEnumerable<DemoReceipt> receipts) => ReceiptCsv.Write(receipts).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1..];
+        var corpus = new Dictionary<string, byte[]>
+        {
+            ["tom.csv"] = [],
+            ["bara-rubrik.csv"] = Encoding.UTF8.GetBytes(header + "\n"),
+            ["fel-rubrik.csv"] = Encoding.UTF8.GetBytes("kvitto;tid;belopp\n1;2026-09-09 10:00;10,00\n"),
+            ["binar.csv"] = [.. Enumerable.Range(0, 4096).Select(i => (byte)((i * 7919) % 256))],
+            // Valid but for one byte in a column the agent never reads: the receipt counts.
+            ["trasig-utf8.csv"] = [.. Encoding.UTF8.GetBytes(header + "\n7001;2026-09-09 10:00:00;in_store;item;dagligvaror;6;10,00;1;;"), 0xC3, 0x28, .. Encoding.UTF8.GetBytes(";;\n")],
+            // The agent cannot know the store's first day; the hub refuses that one receipt, the other goes.
+            ["forntid.csv"] = Encoding.UTF8.GetBytes(header + "\n7002;2019-05-05 10:00:00;in_store;item;dagligvaror;6;10,00;1;;;;\n7003;2026-09-09 10:00:00;in_store;item;dagligvaror;6;20,00;1;;;;\n"),
+            ["lang-rad.csv"] = Encoding.UTF8.GetBytes(header + "\n1;2026-09-09 10:00:00;in_store;item;" + new string('x', 200_000) + ";6;10,00;1;;;;\n"),
+            ["citat.csv"] = Encoding.UTF8.GetBytes(header + "\n\"1;2026-09-09 10:00:00;in_store;item;dagligvaror;6;10,00;1\n"),
+            ["skrap.jsonl"] = Encoding.UTF8.GetBytes("{{{\n[1,2,3]\n\"text\"\nnull\n"),
+            ["obalans.se"] = Encoding.UTF8.GetBytes("#VER A 1 20260909 \"\"\n{\n#TRANS 1910 {} 100.00\n#TRANS 3001 {} -10.00\n}\n"),
+            ["skrap.se"] = Encoding.UTF8.GetBytes("detta är ingen SIE-fil\n"),
+        };
+        foreach (var (name, content) in corpus)
+        {
+            RunningAgent.Drop(name.EndsWith(".se", StringComparison.Ordinal) ? agent.SieFolder : agent.ExportFolder, name, content);
+        }
+
+        // Half of a good day, with bad rows mixed in; the other half after all the junk.
+        var mixed = string.Join('\n', [header, .. Lines(good.Take(30)), "999;2026-09-09 25:61:00;in_store;item;dagligvaror;6;10,00;1;;;;", "998;2026-09-09 10:00:00;in_store;item;dagligvaror;6;-5,00;1;;;;"]);
+        RunningAgent.Drop(agent.ExportFolder, "blandad.csv", Encoding.UTF8.GetBytes(mixed + "\n"));
+        var rest = RunningAgent.Drop(agent.ExportFolder, "resten.csv", Encoding.UTF8.GetBytes(string.Join('\n', [header, .. Lines(good.Skip(30))]) + "\n"));
+        bool Waiting(string folder) => Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any(f => !Path.GetFileName(f).StartsWith('.'));
+        await Eventually.WaitUntilAsync(() => agent.HasDelivered(rest) && !Waiting(agent.ExportFolder) && !Waiting(agent.SieFolder),
+            "every file handled", () => string.Join(", ", Directory.EnumerateFiles(agent.ExportFolder).Concat(Directory.EnumerateFiles(agent.SieFolder)).Select(Path.GetFileName)));
+
+        var stored = (await hub.Database.QueryAsync<Totals>(
+            $"SELECT count() AS Receipts, sum(gross_ore) AS GrossOre FROM receipts FINAL WHERE store_id = {SqlLiteral.Text(StoreId)}")).Single();
+        Assert.Equal(new Totals(good.Count + 2, good.Sum(r => r.GrossOre) + 1_000 + 2_000), stored);
+        Assert.Equal(1, agent.Outbox.Status().Rejected);
+        var errors = Path.Combine(agent.ExportFolder, "fel");
+        foreach (var name in corpus.Keys.Where(n => n is not "trasig-utf8.csv" and not "forntid.csv"))
+        {
+            var folder = name.EndsWith(".se", StringComparison.Ordinal) ? Path.Combine(agent.SieFolder, "fel") : errors;
+            Assert.True(File.Exists(Path.Combine(folder, name + ".fel.txt")), $"{name} has a report");
+        }
+
+        var mixedReport = File.ReadAllText(Path.Combine(errors, "blandad.csv.fel.txt"));
+        Assert.Contains("Kvitto 999 skickas inte", mixedReport, StringComparison.Ordinal);
+        Assert.Contains("Kvitto 998 skickas inte", mixedReport, StringComparison.Ordinal);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(errors, "blandad.felrader.csv")).Length);
+        Assert.Contains("A 1 balanserar inte", File.ReadAllText(Path.Combine(agent.SieFolder, "fel", "obalans.se.fel.txt")), StringComparison.Ordinal);
+        Assert.Equal(0, (await hub.Database.QueryAsync<Count>("SELECT count() AS Value FROM daily_sales")).Single().Value);
+    }
+
+    private static async Task<long> BatchesAsync(ClickHouseDatabase database) =>
+        (await database.QueryAsync<Count>("SELECT count() AS Value FROM ingest_batches")).Single().Value;
+
+    private static long OutboxItems(string agentFolder)
+    {
+        var path = Path.Combine(agentFolder, "data", "outbox.db");
+        if (!File.Exists(path))
+        {
+            return -1;
+        }
+
+        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM items";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static void DamageMiddlePage(string path)
+    {
+        SqliteConnection.ClearAllPools();
+        using (var checkpoint = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            checkpoint.Open();
+            using var command = checkpoint.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        var pageSize = (bytes[16] << 8) | bytes[17];
+        var page = bytes.Length / pageSize / 2;
+        new Random(11).NextBytes(bytes.AsSpan(page * pageSize, pageSize));
+        File.WriteAllBytes(path, bytes);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace Norsjo.Retail.Tests.Support;
+
+/// <summary>
+/// The agent as its own process (the build beside the tests), so a test can kill it with SIGKILL
+/// the way a power cut or the OOM killer would.
+/// </summary>
+public sealed class AgentProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private AgentProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public static AgentProcess Start(params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Norsjo.Retail.Agent.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the agent");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new AgentProcess(process);
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flushing, no goodbye.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            KillHard();
+        }
+
+        _process.Dispose();
+    }
+}
