@@ -17,7 +17,9 @@ public static partial class AgentApplication
     {
         var builder = Host.CreateApplicationBuilder(args);
         logging?.Invoke(builder.Logging);
+        // Quiet under systemd (journald) and as a Windows service alike; a no-op when run by hand.
         builder.Services.AddSystemd();
+        builder.Services.AddWindowsService(options => options.ServiceName = "Norsjo.Retail.Agent");
         builder.Services.AddOptions<AgentOptions>()
             .Bind(builder.Configuration.GetSection(AgentOptions.Section))
             .PostConfigure(o =>

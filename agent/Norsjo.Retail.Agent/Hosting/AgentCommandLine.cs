@@ -24,12 +24,17 @@ public static class AgentCommandLine
         switch (command)
         {
             case "run":
-                using (var host = AgentApplication.Build(rest))
+                try
                 {
+                    using var host = AgentApplication.Build(rest);
                     await host.RunAsync().ConfigureAwait(false);
+                    return 0;
                 }
-
-                return 0;
+                catch (OptionsValidationException e)
+                {
+                    Console.Error.WriteLine(string.Join(Environment.NewLine, e.Failures));
+                    return 1;
+                }
             case "enroll":
                 return await EnrollAsync(rest).ConfigureAwait(false);
             case "status":

@@ -12,7 +12,13 @@ public static class SwedishValues
 {
     private static readonly string[] TimeFormats = ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm"];
     private static readonly HashSet<int> VatRates = [0, 6, 12, 25];
-    private static readonly CultureInfo Swedish = CultureInfo.GetCultureInfo("sv-SE");
+    // Swedish number formatting written out, so the agent runs with invariant globalization (no ICU: less memory).
+    private static readonly NumberFormatInfo Swedish = new()
+    {
+        NumberDecimalSeparator = ",",
+        NumberGroupSeparator = "\u00a0",
+        NegativeSign = "\u2212",
+    };
 
     /// <summary>Kronor with decimal comma or point and optional space as thousands separator, to whole öre.</summary>
     public static long ParseOre(string text, string field) => ParseScaled(text, field, "ett belopp i kronor", 100, "två");

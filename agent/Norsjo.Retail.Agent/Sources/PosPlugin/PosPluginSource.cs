@@ -18,14 +18,17 @@ public sealed partial class PosPluginSource(
 {
     public string Name => "POS plug-in";
 
-    public async Task RunAsync(CancellationToken stoppingToken)
+    public Task RunAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        if (!settings.PosPlugin.Enabled)
-        {
-            return;
-        }
+        // Kestrel's assemblies load only when this method's body is compiled, so a shop without the
+        // plug-in does not carry them in memory.
+        return settings.PosPlugin.Enabled ? ServeAsync(settings, stoppingToken) : Task.CompletedTask;
+    }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private async Task ServeAsync(AgentOptions settings, CancellationToken stoppingToken)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>

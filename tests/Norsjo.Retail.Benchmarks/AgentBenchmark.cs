@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using Norsjo.Retail.Agent.Anonymisation;
+using Norsjo.Retail.Agent.Outbox;
+using Norsjo.Retail.Agent.Sources;
+using Norsjo.Retail.DemoTill;
+
+namespace Norsjo.Retail.Benchmarks;
+
+/// <summary>
+/// The agent's figures (issue: the silent companion): idle memory and CPU of the real agent
+/// process, the durable enqueue rate of the outbox, and the time to drain a busy shop's week
+/// (10,000 receipts) to a real hub and ClickHouse over loopback TLS.
+/// </summary>
+public static class AgentBenchmark
+{
+    private const string Command = "./norsjo bench agent";
+    private const string StoreId = "bench-butik";
+
+    public static async Task<int> RunAsync()
+    {
+        Console.WriteLine($"Agent benchmark on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {Command}");
+        var receipts = MakeReceipts(10_000);
+        EnqueueRate(receipts);
+        await using var hub = await BenchHub.StartAsync(StoreId);
+        var credential = await hub.EnrollAsync(StoreId);
+        await DrainAsync(hub, credential, receipts);
+        await IdleAsync(hub, credential);
+        return 0;
+    }
+
+    private static List<Norsjo.Retail.Contracts.V1.Receipt> MakeReceipts(int count)
+    {
+        var anonymiser = new ReceiptAnonymiser(new byte[32]);
+        var random = new Random(42);
+        var result = new List<Norsjo.Retail.Contracts.V1.Receipt>();
+        for (var day = 0; result.Count < count; day++)
+        {
+            foreach (var demo in DemoSales.Day(new DateOnly(2026, 11, 1).AddDays(day % 20), 200, 1 + (day * 1000), random))
+            {
+                var pos = new PosReceipt(demo.ReceiptNumber, demo.LocalTime, SaleChannel.InStore,
+                    [.. demo.Items.Select(i => new PosLine(i.Category, i.VatPercent, i.Returned ? -i.AmountOre : i.AmountOre, 1000, i.Returned))],
+                    [.. demo.Payments.Select(p => new PosPayment(PayMethod.Card, p.AmountOre))]);
+                result.Add(anonymiser.Anonymise(pos));
+            }
+        }
+
+        return result.Take(count).ToList();
+    }
+
+    /// <summary>Receipts per second into the outbox, durably (fsync per commit), as files (500 a commit) and as POS calls (1 a commit).</summary>
+    private static void EnqueueRate(List<Norsjo.Retail.Contracts.V1.Receipt> receipts)
+    {
+        foreach (var perCommit in new[] { 500, 1 })
+        {
+            var folder = Directory.CreateTempSubdirectory("norsjo-bench-outbox").FullName;
+            using var outbox = new SqliteOutbox(folder);
+            var sample = perCommit == 1 ? receipts.Take(2_000).ToList() : receipts;
+            var clock = Stopwatch.StartNew();
+            var n = 0;
+            foreach (var chunk in sample.Chunk(perCommit))
+            {
+                outbox.TryEnqueue(OutboxItems.Of(chunk), $"bench:{n++}", "bench");
+            }
+
+            var rate = sample.Count / clock.Elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"agent.enqueue  {perCommit,3} receipt(s) per commit: {rate,9:N0} receipts/s durable ({sample.Count} receipts, synchronous=FULL){(perCommit == 500 ? "  target >= 5,000" : string.Empty)}"));
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>A week of a busy shop waiting in the outbox, then the real agent sends it.</summary>
+    private static async Task DrainAsync(BenchHub hub, string credential, List<Norsjo.Retail.Contracts.V1.Receipt> receipts)
+    {
+        var folder = Directory.CreateTempSubdirectory("norsjo-bench-agent").FullName;
+        var data = Path.Combine(folder, "data");
+        using (var outbox = new SqliteOutbox(data))
+        {
+            outbox.TryEnqueue(OutboxItems.Of(receipts), "bench:backlog", "backlog");
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var clock = Stopwatch.StartNew();
+        using var agent = StartAgent(folder, hub, credential);
+        while (ItemsLeft(data) > 0)
+        {
+            await Task.Delay(100);
+            if (clock.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new TimeoutException("the backlog did not drain in 5 minutes");
+            }
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"agent.drain    {receipts.Count:N0} receipts from outbox to ClickHouse over loopback TLS: {seconds:N1} s ({receipts.Count / seconds:N0} receipts/s, includes agent start)  target < 30 s"));
+        agent.Kill(entireProcessTree: true);
+        await agent.WaitForExitAsync();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>The real agent with nothing to do: resident memory and CPU over 30 s.</summary>
+    private static async Task IdleAsync(BenchHub hub, string credential)
+    {
+        var folder = Directory.CreateTempSubdirectory("norsjo-bench-idle").FullName;
+        using var agent = StartAgent(folder, hub, credential);
+        await Task.Delay(TimeSpan.FromSeconds(10)); // let start-up work (JIT, first connection) finish: this is what idle means
+        var (cpuBefore, at) = (CpuSeconds(agent.Id), Stopwatch.StartNew());
+        var rss = new List<long>();
+        for (var i = 0; i < 30; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            rss.Add(RssKiB(agent.Id));
+        }
+
+        var cpu = (CpuSeconds(agent.Id) - cpuBefore) / at.Elapsed.TotalSeconds * 100;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"agent.idle     RSS {rss.Max() / 1024.0:N1} MB (max over 30 s), CPU {cpu:N2} % of one core  target RSS < 60 MB"));
+        agent.Kill(entireProcessTree: true);
+        await agent.WaitForExitAsync();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static Process StartAgent(string folder, BenchHub hub, string credential)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "Norsjo.Retail.Agent.dll"),
+            "--Agent:StoreId=" + StoreId, "--Agent:Credential=" + credential, "--Agent:HubUrl=" + hub.GrpcUrl,
+            "--Agent:HubCertificate=" + hub.CertificatePath, "--Agent:DataDirectory=" + Path.Combine(folder, "data"),
+            "--Agent:ExportFolder=" + Path.Combine(folder, "exports"), "--Logging:LogLevel:Default=Warning",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static long ItemsLeft(string data)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(data, "outbox.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM items";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static long RssKiB(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+
+    private static double CpuSeconds(int pid)
+    {
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // utime and stime are fields 14 and 15 of /proc/pid/stat, in clock ticks (100 a second on Linux).
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Norsjo.Retail.Contracts.V1;
+using Norsjo.Retail.Hub.Credentials;
+using Norsjo.Retail.Hub.Hosting;
+using Norsjo.Retail.Hub.Security;
+using Norsjo.Retail.Hub.Storage;
+
+namespace Norsjo.Retail.Benchmarks;
+
+/// <summary>A real hub with its own local ClickHouse, on loopback, for benchmarks.</summary>
+public sealed class BenchHub : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly LocalClickHouseServer _clickHouse;
+
+    private BenchHub(WebApplication app, LocalClickHouseServer clickHouse, string folder, Uri grpcUrl, ClickHouseDatabase database)
+    {
+        _app = app;
+        _clickHouse = clickHouse;
+        Folder = folder;
+        GrpcUrl = grpcUrl;
+        Database = database;
+    }
+
+    public string Folder { get; }
+
+    public Uri GrpcUrl { get; }
+
+    public string CertificatePath => Path.Combine(Folder, "tls", DevelopmentCertificate.PemName);
+
+    public ClickHouseDatabase Database { get; }
+
+    public static async Task<BenchHub> StartAsync(params string[] storeIds)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "norsjo-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        var clickHouse = await LocalClickHouseServer.StartAsync(Path.Combine(folder, "clickhouse"));
+        var yaml = "municipality: Norsjö\nstores:\n" + string.Concat(storeIds.Select(id =>
+            $"  - id: {id}\n    name: {id}\n    village: Norsjö\n    opened: 2020-01-01\n    hours:\n      mon-sun: \"08:00-20:00\"\n"))
+            + "years:\n  - year: 2017\n    population: 4100\n    national_turnover_per_resident_kr:\n      dagligvaror: 34203\n      sallankopsvaror: 31233\n";
+        await File.WriteAllTextAsync(Path.Combine(folder, "registry.yaml"), yaml);
+        var grpcUrl = new Uri($"https://127.0.0.1:{FreePort()}");
+        var app = HubApplication.Build(
+        [
+            "--contentRoot=" + folder,
+            "--ClickHouse:Url=" + clickHouse.HttpUrl,
+            "--Tls:DevelopmentCertificateDirectory=" + Path.Combine(folder, "tls"),
+            "--Kestrel:Endpoints:Grpc:Url=" + grpcUrl,
+            "--Kestrel:Endpoints:Grpc:Protocols=Http2",
+            $"--Kestrel:Endpoints:Http:Url=http://127.0.0.1:{FreePort()}",
+            "--Ingest:UploadsPerSecondPerStore=10000",
+            "--Ingest:UploadBurstPerStore=10000",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync();
+        return new BenchHub(app, clickHouse, folder, grpcUrl, new ClickHouseDatabase(clickHouse.HttpUrl, "norsjo_retail"));
+    }
+
+    public async Task<string> EnrollAsync(string storeId)
+    {
+        var code = await _app.Services.GetRequiredService<StoreCredentials>().IssueEnrollmentCodeAsync(storeId);
+        using var channel = Norsjo.Retail.Agent.Upload.HubChannel.Create(GrpcUrl, CertificatePath);
+        return (await new Enrollment.EnrollmentClient(channel).EnrollAsync(new EnrollRequest { Code = code })).Credential;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Database.Dispose();
+        await _clickHouse.DisposeAsync();
+        Directory.Delete(Folder, recursive: true);
+    }
+}
