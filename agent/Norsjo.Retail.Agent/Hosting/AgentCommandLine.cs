@@ -16,9 +16,11 @@ public static class AgentCommandLine
         Settings as --Agent:Name=value (see agent/README.md), e.g. --Agent:HubUrl=https://hub:5081
         """;
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <param name="output">Where the commands write their answer (standard output by default).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null)
     {
         ArgumentNullException.ThrowIfNull(args);
+        output ??= Console.Out;
         var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
         var rest = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
         switch (command)
@@ -36,16 +38,16 @@ public static class AgentCommandLine
                     return 1;
                 }
             case "enroll":
-                return await EnrollAsync(rest).ConfigureAwait(false);
+                return await EnrollAsync(rest, output).ConfigureAwait(false);
             case "status":
-                return Status(rest);
+                return Status(rest, output);
             default:
                 Console.Error.WriteLine(Usage);
                 return 2;
         }
     }
 
-    private static async Task<int> EnrollAsync(string[] args)
+    private static async Task<int> EnrollAsync(string[] args, TextWriter output)
     {
         var codeAt = Array.IndexOf(args, "--code");
         if (codeAt < 0 || codeAt + 1 >= args.Length)
@@ -63,7 +65,7 @@ public static class AgentCommandLine
                 .EnrollAsync(new EnrollRequest { Code = code, AgentVersion = BatchBuilder.AgentVersion }, deadline: DateTime.UtcNow.AddSeconds(30))
                 .ConfigureAwait(false);
             new Enrollment(reply.StoreId, reply.Credential).Save(settings.DataDirectory);
-            Console.WriteLine($"Enrolled as store {reply.StoreId}. The credential is kept in {Path.Combine(Path.GetFullPath(settings.DataDirectory), Enrollment.FileName)}.");
+            output.WriteLine($"Enrolled as store {reply.StoreId}. The credential is kept in {Path.Combine(Path.GetFullPath(settings.DataDirectory), Enrollment.FileName)}.");
             return 0;
         }
         catch (RpcException e)
@@ -75,30 +77,30 @@ public static class AgentCommandLine
         }
     }
 
-    private static int Status(string[] args)
+    private static int Status(string[] args, TextWriter output)
     {
         var settings = Settings(args);
         var enrolled = Enrollment.Load(settings.DataDirectory);
-        Console.WriteLine($"Store:     {enrolled?.StoreId ?? (settings.StoreId.Length > 0 ? settings.StoreId : "(not enrolled)")}");
-        Console.WriteLine($"Hub:       {settings.HubUrl}");
+        output.WriteLine($"Store:     {enrolled?.StoreId ?? (settings.StoreId.Length > 0 ? settings.StoreId : "(not enrolled)")}");
+        output.WriteLine($"Hub:       {settings.HubUrl}");
         if (!File.Exists(Path.Combine(settings.DataDirectory, SqliteOutbox.FileName)))
         {
-            Console.WriteLine("Outbox:    empty (never started)");
+            output.WriteLine("Outbox:    empty (never started)");
             return 0;
         }
 
         using var outbox = new SqliteOutbox(settings.DataDirectory, settings.OutboxCapacity);
         var status = outbox.Status();
         static string When(DateTimeOffset? at) => at is null ? "never" : at.Value.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-        Console.WriteLine($"Queue:     {status.Items} items waiting ({status.Items * 100 / Math.Max(1, status.Capacity)} % of {status.Capacity}){(status.NearlyFull ? "  NEARLY FULL" : string.Empty)}");
-        Console.WriteLine($"Batches:   {status.OpenBatches} formed and not yet acknowledged");
-        Console.WriteLine($"Last sent: {When(status.LastSuccess)}");
-        Console.WriteLine($"Last error:{(status.LastError is null ? " none" : $" {When(status.LastErrorAt)} {status.LastError}")}");
-        Console.WriteLine($"Refused:   {status.Rejected} batches or items the hub refused, kept aside (outbox tables rejected_batches, rejected_items)");
-        Console.WriteLine($"Damaged:   {status.DamagedItems} items kept aside (outbox table damaged_items)");
+        output.WriteLine($"Queue:     {status.Items} items waiting ({status.Items * 100 / Math.Max(1, status.Capacity)} % of {status.Capacity}){(status.NearlyFull ? "  NEARLY FULL" : string.Empty)}");
+        output.WriteLine($"Batches:   {status.OpenBatches} formed and not yet acknowledged");
+        output.WriteLine($"Last sent: {When(status.LastSuccess)}");
+        output.WriteLine($"Last error:{(status.LastError is null ? " none" : $" {When(status.LastErrorAt)} {status.LastError}")}");
+        output.WriteLine($"Refused:   {status.Rejected} batches or items the hub refused, kept aside (outbox tables rejected_batches, rejected_items)");
+        output.WriteLine($"Damaged:   {status.DamagedItems} items kept aside (outbox table damaged_items)");
         if (outbox.Recovery is { } recovery)
         {
-            Console.WriteLine($"Recovered: the outbox was damaged ({recovery.Problem}); {recovery.ItemsSaved} items saved, copy in {recovery.DamagedCopy}");
+            output.WriteLine($"Recovered: the outbox was damaged ({recovery.Problem}); {recovery.ItemsSaved} items saved, copy in {recovery.DamagedCopy}");
         }
 
         return 0;
