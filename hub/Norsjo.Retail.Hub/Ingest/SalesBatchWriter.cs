@@ -1,5 +1,6 @@
 using Norsjo.Retail.Contracts.V1;
 using Norsjo.Retail.Hub.Storage;
+using Norsjo.Retail.Hub.Storage.Migrations;
 
 namespace Norsjo.Retail.Hub.Ingest;
 
@@ -92,6 +93,16 @@ public sealed class SalesBatchWriter(ClickHouseStorage storage, TimeProvider tim
         await db.InsertAsync("daily_payments", ["store_id", "business_date", "source", "method", "amount_ore", "version"], dailyPayments, cancellationToken).ConfigureAwait(false);
         await db.InsertAsync("daily_counts", ["store_id", "business_date", "source", "receipt_count", "return_count", "returns_gross_ore", "version"], dailyCounts, cancellationToken).ConfigureAwait(false);
         await db.InsertAsync("home_deliveries", ["store_id", "delivery_date", "delivery_key", "household_key", "locality", "distance_m", "order_value_ore", "version"], deliveries, cancellationToken).ConfigureAwait(false);
+
+        // The day aggregates the index and the dashboards read, recomputed for the days this batch touched.
+        var days = batch.Receipts.Select(r => BatchValidator.ToDate(r.Date, "receipt.date")).Distinct().ToList();
+        if (days.Count > 0)
+        {
+            foreach (var statement in Aggregates.ForStoreDays(storeId, days, time.GetUtcNow().ToUnixTimeMilliseconds()))
+            {
+                await db.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         var batchRow = new TabSeparatedRows().Row(
             storeId, batch.BatchId, DateOnly.FromDateTime(now.UtcDateTime), batch.Receipts.Count, batch.DailyTotals.Count,

@@ -18,6 +18,13 @@ public sealed class ClickHouseDatabase : IDisposable
         PropertyNameCaseInsensitive = true,
     };
 
+    // The driver asks for RowBinaryWithNamesAndTypes, which 18.16 does not know; a statement that
+    // produces no rows (INSERT … SELECT) must still name a format the server has.
+    private static readonly QueryOptions Statement = new()
+    {
+        CustomSettings = new Dictionary<string, object> { ["default_format"] = "TabSeparated" },
+    };
+
     private readonly ClickHouseClient _client;
     private readonly TimeSpan _timeout;
 
@@ -48,7 +55,7 @@ public sealed class ClickHouseDatabase : IDisposable
     public async Task ExecuteAsync(string sql, CancellationToken cancellationToken = default)
     {
         using var limit = Limit(cancellationToken);
-        await _client.ExecuteNonQueryAsync(sql, null, null, limit.Token).ConfigureAwait(false);
+        await _client.ExecuteNonQueryAsync(sql, null, Statement, limit.Token).ConfigureAwait(false);
     }
 
     /// <summary>Runs a SELECT (without FORMAT) and maps each JSONEachRow line onto <typeparamref name="T"/>.</summary>

@@ -40,5 +40,15 @@ public sealed class BatchIdempotencyTests(ClickHouseServerFixture clickHouse)
             FROM receipts FINAL WHERE store_id = {SqlLiteral.Text(StoreId)}
             """)).Single();
         Assert.Equal(new Totals(3, 12_000 + 3_050 + 999, 3), totals);
+
+        // The day aggregates the index reads are exact too, however often a receipt came.
+        var aggregates = (await hub.Database.QueryAsync<Totals>(
+            $"""
+            SELECT (SELECT sum(receipts) FROM receipts_hourly FINAL WHERE store_id = {SqlLiteral.Text(StoreId)}) AS Receipts,
+                   sum(gross_ore) AS GrossOre,
+                   (SELECT sum(amount_ore) FROM payments_daily FINAL WHERE store_id = {SqlLiteral.Text(StoreId)}) AS Payments
+            FROM sales_daily FINAL WHERE store_id = {SqlLiteral.Text(StoreId)}
+            """)).Single();
+        Assert.Equal(new Totals(3, 16_049, 16_049), aggregates);
     }
 }

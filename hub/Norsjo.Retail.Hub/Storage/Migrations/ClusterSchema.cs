@@ -27,6 +27,11 @@ public static partial class ClusterSchema
             sql.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"-- step {migration.Version}: {migration.Name}");
             foreach (var statement in migration.Statements)
             {
+                if (statement.TrimStart().StartsWith("INSERT", StringComparison.Ordinal))
+                {
+                    continue; // filling aggregates from existing rows: data, not schema
+                }
+
                 var match = CreateTable().Match(statement);
                 if (!match.Success)
                 {

@@ -154,5 +154,51 @@ public static class Schema
             ORDER BY credential_hash
             """,
         ]),
+        new(3, "daily and hourly aggregates for the index and the dashboards, filled from what is already stored",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS sales_daily (
+                store_id String,
+                sale_date Date,
+                category String,
+                vat_rate_bp UInt16,
+                gross_ore Int64,
+                vat_ore Int64,
+                returned_gross_ore Int64,
+                quantity_milli Int64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYear(sale_date)
+            ORDER BY (store_id, sale_date, category, vat_rate_bp)
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS receipts_hourly (
+                store_id String,
+                sale_date Date,
+                hour UInt8,
+                channel {ChannelEnum},
+                basket_bucket UInt8,
+                receipts UInt32,
+                gross_ore Int64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYear(sale_date)
+            ORDER BY (store_id, sale_date, hour, channel, basket_bucket)
+            """,
+            $"""
+            CREATE TABLE IF NOT EXISTS payments_daily (
+                store_id String,
+                sale_date Date,
+                method {PaymentEnum},
+                amount_ore Int64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYear(sale_date)
+            ORDER BY (store_id, sale_date, method)
+            """,
+            Aggregates.SalesDaily("1", "0"),
+            Aggregates.ReceiptsHourly("1", "0"),
+            Aggregates.PaymentsDaily("1", "0"),
+        ]),
     ];
 }

@@ -156,3 +156,50 @@ ORDER BY credential_hash;
 CREATE TABLE IF NOT EXISTS norsjo_retail.store_credentials ON CLUSTER norsjo AS norsjo_retail.store_credentials_local
 ENGINE = Distributed(norsjo, norsjo_retail, store_credentials_local, sipHash64(store_id));
 
+-- step 3: daily and hourly aggregates for the index and the dashboards, filled from what is already stored
+CREATE TABLE IF NOT EXISTS norsjo_retail.sales_daily_local ON CLUSTER norsjo (
+    store_id String,
+    sale_date Date,
+    category String,
+    vat_rate_bp UInt16,
+    gross_ore Int64,
+    vat_ore Int64,
+    returned_gross_ore Int64,
+    quantity_milli Int64,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/sales_daily_local', '{replica}', version)
+PARTITION BY toYear(sale_date)
+ORDER BY (store_id, sale_date, category, vat_rate_bp);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.sales_daily ON CLUSTER norsjo AS norsjo_retail.sales_daily_local
+ENGINE = Distributed(norsjo, norsjo_retail, sales_daily_local, sipHash64(store_id));
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.receipts_hourly_local ON CLUSTER norsjo (
+    store_id String,
+    sale_date Date,
+    hour UInt8,
+    channel Enum8('in_store' = 1, 'home_delivery' = 2, 'click_and_collect' = 3),
+    basket_bucket UInt8,
+    receipts UInt32,
+    gross_ore Int64,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/receipts_hourly_local', '{replica}', version)
+PARTITION BY toYear(sale_date)
+ORDER BY (store_id, sale_date, hour, channel, basket_bucket);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.receipts_hourly ON CLUSTER norsjo AS norsjo_retail.receipts_hourly_local
+ENGINE = Distributed(norsjo, norsjo_retail, receipts_hourly_local, sipHash64(store_id));
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.payments_daily_local ON CLUSTER norsjo (
+    store_id String,
+    sale_date Date,
+    method Enum8('cash' = 1, 'card' = 2, 'swish' = 3, 'invoice' = 4, 'other' = 5),
+    amount_ore Int64,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/payments_daily_local', '{replica}', version)
+PARTITION BY toYear(sale_date)
+ORDER BY (store_id, sale_date, method);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.payments_daily ON CLUSTER norsjo AS norsjo_retail.payments_daily_local
+ENGINE = Distributed(norsjo, norsjo_retail, payments_daily_local, sipHash64(store_id));
+
