@@ -5,11 +5,59 @@ public sealed record StoreRegistry(string Municipality, IReadOnlyList<Store> Sto
 {
     private readonly Dictionary<string, Store> _byId = Stores.ToDictionary(s => s.Id, StringComparer.Ordinal);
 
+    public CategoryGroups Categories { get; init; } = CategoryGroups.Default;
+
+    /// <summary>How far an estimated store's turnover may be off, as a share (0.25 = ±25 %).</summary>
+    public decimal EstimateUncertainty { get; init; } = 0.25m;
+
     public Store? Find(string storeId) => _byId.GetValueOrDefault(storeId);
+
+    /// <summary>The year's figures, or the latest year before it (the index then says which year it used).</summary>
+    public MunicipalYear? FiguresFor(int year) => Years.Where(y => y.Year <= year).MaxBy(y => y.Year) ?? Years.MinBy(y => y.Year);
 }
 
-/// <summary>A shop. Data dated before <see cref="Opened"/> is refused as impossible.</summary>
-public sealed record Store(string Id, string Name, string Village, DateOnly Opened, OpeningHours Hours);
+/// <summary>
+/// A shop. Data dated before <see cref="Opened"/> is refused as impossible. A store that runs no
+/// agent (<see cref="Reports"/> false) is counted in the index through its <see cref="Baseline"/>.
+/// </summary>
+public sealed record Store(string Id, string Name, string Village, DateOnly Opened, OpeningHours Hours)
+{
+    public bool Reports { get; init; } = true;
+
+    public StoreBaseline? Baseline { get; init; }
+}
+
+/// <summary>A store's known yearly turnover including VAT (from its annual report or an estimate), per index category.</summary>
+public sealed record StoreBaseline(int Year, long DagligvarorKr, long SallankopKr);
+
+public enum IndexGroup
+{
+    Dagligvaror,
+    Sallankop,
+    Excluded,
+}
+
+/// <summary>
+/// Which category codes count where in the index (HUI: dagligvaror are groceries, tobacco,
+/// newspapers, flowers, OTC pharmacy; fuel and agent services are not retail turnover; the rest is
+/// sällanköp), and which are food, whose VAT fell from 12 to 6 % in April 2026.
+/// </summary>
+public sealed record CategoryGroups(IReadOnlySet<string> Dagligvaror, IReadOnlySet<string> Excluded, IReadOnlySet<string> Food)
+{
+    public static CategoryGroups Default { get; } = new(
+        new HashSet<string>(["dagligvaror", "tobak", "tidningar", "blommor", "receptfria_lakemedel"]),
+        new HashSet<string>(["drivmedel", "ombud", "spel"]),
+        new HashSet<string>(["dagligvaror"]));
+
+    /// <summary>A category's group; sources that only know VAT rates (SIE) give no category, and then the rate decides.</summary>
+    public IndexGroup GroupOf(string category, int vatRateBp) =>
+        category.Length == 0 ? vatRateBp switch { 600 or 1200 => IndexGroup.Dagligvaror, 0 => IndexGroup.Excluded, _ => IndexGroup.Sallankop }
+        : Excluded.Contains(category) ? IndexGroup.Excluded
+        : Dagligvaror.Contains(category) ? IndexGroup.Dagligvaror
+        : IndexGroup.Sallankop;
+
+    public bool IsFood(string category, int vatRateBp) => Food.Contains(category) || (category.Length == 0 && vatRateBp is 600 or 1200);
+}
 
 /// <summary>
 /// One year's denominators for the försäljningsindex (DESIGN.md): the municipality's population on

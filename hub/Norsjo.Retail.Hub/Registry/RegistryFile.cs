@@ -50,14 +50,14 @@ public static partial class RegistryFile
         }
 
         var reader = new NodeReader(problems);
-        reader.OnlyKeys(root, "(top)", "municipality", "stores", "years");
+        reader.OnlyKeys(root, "(top)", "municipality", "stores", "years", "categories", "estimate_uncertainty");
         var municipality = reader.Text(root, "municipality", "(top)") ?? string.Empty;
 
         var stores = new List<Store>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (node, at) in reader.Sequence(root, "stores", "(top)"))
         {
-            reader.OnlyKeys(node, at, "id", "name", "village", "opened", "hours");
+            reader.OnlyKeys(node, at, "id", "name", "village", "opened", "hours", "reports", "baseline");
             var id = reader.Text(node, "id", at);
             var storeName = reader.Text(node, "name", at);
             var village = reader.Text(node, "village", at);
@@ -72,9 +72,26 @@ public static partial class RegistryFile
                 reader.Problem(node["id"], $"{at}.id", $"'{id}' is listed twice");
             }
 
+            var reports = !node.Children.ContainsKey("reports") || reader.Flag(node, "reports", at) != false;
+            StoreBaseline? baseline = null;
+            if (node.Children.ContainsKey("baseline") && reader.Mapping(node, "baseline", at) is { } b)
+            {
+                var bAt = at + ".baseline";
+                reader.OnlyKeys(b, bAt, "year", "dagligvaror_kr", "sallankopsvaror_kr");
+                var bYear = reader.Number(b, "year", bAt, 2000, 2100);
+                var bDag = reader.Number(b, "dagligvaror_kr", bAt, 0, 100_000_000_000);
+                var bSal = reader.Number(b, "sallankopsvaror_kr", bAt, 0, 100_000_000_000);
+                baseline = bYear is null || bDag is null || bSal is null ? null : new StoreBaseline((int)bYear, bDag.Value, bSal.Value);
+            }
+
+            if (!reports && baseline is null)
+            {
+                reader.Problem(node, at, "a store that runs no agent (reports: false) needs a baseline, or the index cannot count it");
+            }
+
             if (id is not null && storeName is not null && village is not null && opened is not null && hours is not null)
             {
-                stores.Add(new Store(id, storeName, village, opened.Value, hours));
+                stores.Add(new Store(id, storeName, village, opened.Value, hours) { Reports = reports, Baseline = baseline });
             }
         }
 
@@ -106,12 +123,29 @@ public static partial class RegistryFile
             }
         }
 
+        var categories = CategoryGroups.Default;
+        if (root.Children.ContainsKey("categories") && reader.Mapping(root, "categories", "(top)") is { } c)
+        {
+            reader.OnlyKeys(c, "categories", "dagligvaror", "excluded", "food");
+            categories = new CategoryGroups(
+                reader.List(c, "dagligvaror", "categories") ?? categories.Dagligvaror,
+                reader.List(c, "excluded", "categories") ?? categories.Excluded,
+                reader.List(c, "food", "categories") ?? categories.Food);
+        }
+
+        var uncertainty = root.Children.ContainsKey("estimate_uncertainty")
+            ? reader.Decimal(root, "estimate_uncertainty", "(top)", 0m, 1m) ?? 0.25m
+            : 0.25m;
         if (problems.Count > 0)
         {
             throw new RegistryFileException(name, problems);
         }
 
-        return new StoreRegistry(municipality, stores, years.OrderBy(y => y.Year).ToList());
+        return new StoreRegistry(municipality, stores, years.OrderBy(y => y.Year).ToList())
+        {
+            Categories = categories,
+            EstimateUncertainty = uncertainty,
+        };
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,39}$")]
@@ -256,6 +290,36 @@ public static partial class RegistryFile
             }
 
             Problem(parent[key], $"{at}.{key}", $"'{text}' must be a number from {min} to {max}");
+            return null;
+        }
+
+        public bool? Flag(YamlMappingNode parent, string key, string at)
+        {
+            var text = Text(parent, key, at);
+            switch (text?.ToLowerInvariant())
+            {
+                case null: return null;
+                case "true" or "yes" or "ja": return true;
+                case "false" or "no" or "nej": return false;
+                default:
+                    Problem(parent[key], $"{at}.{key}", $"'{text}' must be true or false");
+                    return null;
+            }
+        }
+
+        public HashSet<string>? List(YamlMappingNode parent, string key, string at)
+        {
+            if (!parent.Children.TryGetValue(key, out var value))
+            {
+                return null;
+            }
+
+            if (value is YamlSequenceNode sequence && sequence.Children.All(c => c is YamlScalarNode { Value.Length: > 0 }))
+            {
+                return sequence.Children.Select(c => ((YamlScalarNode)c).Value!.Trim().ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+            }
+
+            Problem(value, $"{at}.{key}", "expected a list of category codes, e.g. [dagligvaror, tobak]");
             return null;
         }
 

@@ -24,7 +24,7 @@ public sealed class RegistryFileTests
         Assert.Equal("Norsjö", registry.Municipality);
         Assert.Equal(["Bastuträsk", "Kusfors", "Norsjö", "Norsjövallen"], registry.Stores.Select(s => s.Village).Distinct().Order(StringComparer.Ordinal));
         var year = Assert.Single(registry.Years);
-        Assert.Equal(new MunicipalYear(2017, 4100, 34203, 31233, 1.0m), year);
+        Assert.Equal(new MunicipalYear(2017, 4100, 34202, 31233, 1.0m), year);
         var store = registry.Find("norsjovallen-butik")!;
         Assert.True(store.Hours.IsOpen(DayOfWeek.Wednesday, new TimeOnly(18, 45)));
         Assert.False(store.Hours.IsOpen(DayOfWeek.Wednesday, new TimeOnly(18, 15)));
@@ -69,7 +69,7 @@ public sealed class RegistryFileTests
                 "line 6: stores[0].opened: '2020-13-01' must be a date, YYYY-MM-DD",
                 "line 8: stores[0].hours.mon-fri: '20:00-08:00' must be HH:MM-HH:MM with closing after opening, or 'closed'",
                 "line 9: stores[0].hours.someday: unknown day; use mon…sun or mån…sön, or a range such as mon-fri",
-                "line 15: stores[1]: unknown key 'colour' (expected id, name, village, opened, hours)",
+                "line 15: stores[1]: unknown key 'colour' (expected id, name, village, opened, hours, reports, baseline)",
                 "line 16: stores[2].id: 'twice' is listed twice",
                 "line 23: years[0].population: 'many' must be a whole number from 1 to 100000000",
                 "line 24: years[0].national_turnover_per_resident_kr: 'sallankopsvaror' is missing",

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Norsjo.Retail.Hub.Registry;
+using Norsjo.Retail.Hub.Storage;
+
+namespace Norsjo.Retail.Hub.SalesIndex;
+
+/// <summary>One store's turnover in one month: as measured and at constant VAT.</summary>
+public sealed record StoreMonth(string StoreId, DateOnly Month, Turnover Measured, Turnover ConstantVat);
+
+/// <summary>
+/// Reads each store's monthly turnover per index category from ClickHouse. A store-day counts
+/// from its receipts where it has them, else from its Z-report, else from SIE; fuel and agent
+/// services are left out. At constant VAT, food sold at the reduced 6 % (April 2026 – December
+/// 2027) is counted as if at the 12 % it replaced.
+/// </summary>
+public sealed class MonthlyTurnover(ClickHouseStorage storage, StoreRegistry registry)
+{
+    public static readonly DateOnly ReducedFoodVatFrom = new(2026, 4, 1);
+    public static readonly DateOnly ReducedFoodVatUntil = new(2027, 12, 31);
+
+    private sealed record Row(string StoreId, string Month, string Category, int VatRateBp, long GrossOre, long NetOre);
+
+    public async Task<IReadOnlyList<StoreMonth>> ReadAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
+    {
+        var from = SqlLiteral.Date(new DateOnly(fromMonth.Year, fromMonth.Month, 1));
+        var to = SqlLiteral.Date(new DateOnly(toMonth.Year, toMonth.Month, 1).AddMonths(1).AddDays(-1));
+        var rows = await storage.Database.QueryAsync<Row>(
+            $"""
+            SELECT store_id AS StoreId, toString(toStartOfMonth(day)) AS Month, category AS Category, vat_rate_bp AS VatRateBp,
+                   sum(gross) AS GrossOre, sum(net) AS NetOre
+            FROM
+            (
+                SELECT store_id, sale_date AS day, category, vat_rate_bp, gross_ore AS gross, gross_ore - vat_ore AS net
+                FROM sales_daily FINAL
+                WHERE sale_date BETWEEN {from} AND {to}
+                UNION ALL
+                SELECT store_id, business_date AS day, category, vat_rate_bp, gross_ore AS gross, gross_ore - vat_ore AS net
+                FROM daily_sales FINAL
+                WHERE business_date BETWEEN {from} AND {to}
+                  AND (store_id, business_date) NOT IN (SELECT store_id, sale_date FROM sales_daily WHERE sale_date BETWEEN {from} AND {to})
+                  AND (source = 'z_report'
+                       OR (store_id, business_date) NOT IN (SELECT store_id, business_date FROM daily_sales WHERE source = 'z_report' AND business_date BETWEEN {from} AND {to}))
+            )
+            GROUP BY StoreId, Month, Category, VatRateBp
+            """, cancellationToken).ConfigureAwait(false);
+
+        var categories = registry.Categories;
+        return rows
+            .GroupBy(r => (r.StoreId, r.Month))
+            .Select(g =>
+            {
+                var month = DateOnly.ParseExact(g.Key.Month, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                var reduced = month >= ReducedFoodVatFrom && month <= ReducedFoodVatUntil;
+                var measured = Turnover.Zero;
+                var constant = Turnover.Zero;
+                foreach (var row in g)
+                {
+                    var group = categories.GroupOf(row.Category, row.VatRateBp);
+                    if (group == IndexGroup.Excluded)
+                    {
+                        continue;
+                    }
+
+                    var grossKr = row.GrossOre / 100m;
+                    var constantKr = reduced && row.VatRateBp == 600 && categories.IsFood(row.Category, row.VatRateBp)
+                        ? row.NetOre / 100m * 1.12m
+                        : grossKr;
+                    measured += group == IndexGroup.Dagligvaror ? new Turnover(grossKr, 0) : new Turnover(0, grossKr);
+                    constant += group == IndexGroup.Dagligvaror ? new Turnover(constantKr, 0) : new Turnover(0, constantKr);
+                }
+
+                return new StoreMonth(g.Key.StoreId, month, measured, constant);
+            })
+            .ToList();
+    }
+}
