@@ -1,3 +1,4 @@
+using Norsjo.Retail.Hub.Api;
 using Norsjo.Retail.Hub.Ingest;
 using Norsjo.Retail.Hub.Operations;
 using Norsjo.Retail.Hub.Registry;
@@ -18,10 +19,12 @@ public static class HubApplication
         builder.AddIngest();
         builder.AddStatus();
         builder.AddStoreOperations();
+        builder.AddDashboardApi();
 
         var app = builder.Build();
         app.MapIngest();
         app.MapStatus();
+        app.MapDashboardApi();
         return app;
     }
 }

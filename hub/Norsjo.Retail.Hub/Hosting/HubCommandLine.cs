@@ -22,6 +22,9 @@ public static class HubCommandLine
                                                           delete everything held about the store (end of contract, GDPR)
         Norsjo.Retail.Hub cluster-schema [--cluster NAME] print the schema as replicated + distributed tables
         Norsjo.Retail.Hub check-registry                  read the store registry and report problems
+        Norsjo.Retail.Hub add-user <username> --role store_owner|municipality|admin [--stores id,id]
+                                                          add or change a dashboard user; the password is read from
+                                                          NORSJO_PASSWORD or, if that is not set, from standard input
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -65,6 +68,8 @@ public static class HubCommandLine
                         Console.WriteLine($"Deleted all data of {storeId} from {string.Join(", ", tables)} and revoked its credentials.");
                         return 0;
                     }).ConfigureAwait(false);
+                case "add-user":
+                    return await AddUserAsync(rest).ConfigureAwait(false);
                 case "cluster-schema":
                     var cluster = Options(rest).GetValueOrDefault("--cluster", "norsjo");
                     var builder = WebApplication.CreateBuilder(rest);
@@ -83,6 +88,37 @@ public static class HubCommandLine
         {
             Console.Error.WriteLine(e.Message);
             return 1;
+        }
+    }
+
+    private static async Task<int> AddUserAsync(string[] args)
+    {
+        var options = Options(args.Length > 0 ? args[1..] : args);
+        if (args.Length == 0 || args[0].StartsWith('-') || !options.TryGetValue("--role", out var roleText))
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        var password = Environment.GetEnvironmentVariable("NORSJO_PASSWORD") ?? Console.In.ReadLine() ?? string.Empty;
+        using var host = CommandHost(args[1..]);
+        var storage = host.Services.GetRequiredService<ClickHouseStorage>();
+        await storage.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var stores = options.GetValueOrDefault("--stores", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            await host.Services.GetRequiredService<Users.UserStore>().SaveAsync(args[0], password.Trim(), Users.UserStore.ParseRole(roleText), stores).ConfigureAwait(false);
+            Console.WriteLine($"User {args[0]} saved as {roleText}{(stores.Length > 0 ? " for " + string.Join(", ", stores) : string.Empty)}.");
+            return 0;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+        finally
+        {
+            await storage.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -128,6 +164,7 @@ public static class HubCommandLine
         builder.Services.Configure<CredentialOptions>(builder.Configuration.GetSection(CredentialOptions.Section));
         builder.Services.AddSingleton<StoreCredentials>();
         builder.AddStoreOperations();
+        builder.Services.AddSingleton<Users.UserStore>();
         return builder.Build();
     }
 
@@ -140,7 +177,7 @@ public static class HubCommandLine
             {
                 options["--yes"] = "true";
             }
-            else if (args[i] is "--valid-days" or "--cluster" && i + 1 < args.Length)
+            else if (args[i] is "--valid-days" or "--cluster" or "--role" or "--stores" && i + 1 < args.Length)
             {
                 options[args[i]] = args[++i];
             }

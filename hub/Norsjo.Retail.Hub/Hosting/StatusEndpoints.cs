@@ -7,11 +7,11 @@ namespace Norsjo.Retail.Hub.Hosting;
 /// <summary>
 /// For operators: liveness (the process answers), readiness (ClickHouse answers and the schema is
 /// current) and a first look at what has arrived per store — counts and dates only. Served on the
-/// hub's plain-HTTP loopback endpoint.
+/// hub's plain-HTTP loopback endpoint. No sales amounts here: those are behind the API's sign-in.
 /// </summary>
 public static class StatusEndpoints
 {
-    private sealed record StoreStatus(string StoreId, long Receipts, long GrossOre, string FirstSaleDate, string LastSaleDate);
+    private sealed record StoreStatus(string StoreId, long Receipts, string FirstSaleDate, string LastSaleDate);
 
     public static WebApplicationBuilder AddStatus(this WebApplicationBuilder builder)
     {
@@ -29,7 +29,7 @@ public static class StatusEndpoints
         {
             var stores = await storage.Database.QueryAsync<StoreStatus>(
                 """
-                SELECT store_id AS StoreId, count() AS Receipts, sum(gross_ore) AS GrossOre,
+                SELECT store_id AS StoreId, count() AS Receipts,
                        toString(min(sale_date)) AS FirstSaleDate, toString(max(sale_date)) AS LastSaleDate
                 FROM receipts FINAL
                 GROUP BY store_id

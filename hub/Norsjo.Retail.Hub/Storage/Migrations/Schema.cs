@@ -200,5 +200,19 @@ public static class Schema
             Aggregates.ReceiptsHourly("1", "0"),
             Aggregates.PaymentsDaily("1", "0"),
         ]),
+        new(4, "dashboard users (password hashes only)",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS users (
+                username String,
+                password_hash String,
+                role Enum8('store_owner' = 1, 'municipality' = 2, 'admin' = 3),
+                stores Array(String),
+                disabled UInt8,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            ORDER BY username
+            """,
+        ]),
     ];
 }

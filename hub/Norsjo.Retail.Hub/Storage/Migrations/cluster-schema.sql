@@ -203,3 +203,17 @@ ORDER BY (store_id, sale_date, method);
 CREATE TABLE IF NOT EXISTS norsjo_retail.payments_daily ON CLUSTER norsjo AS norsjo_retail.payments_daily_local
 ENGINE = Distributed(norsjo, norsjo_retail, payments_daily_local, sipHash64(store_id));
 
+-- step 4: dashboard users (password hashes only)
+CREATE TABLE IF NOT EXISTS norsjo_retail.users_local ON CLUSTER norsjo (
+    username String,
+    password_hash String,
+    role Enum8('store_owner' = 1, 'municipality' = 2, 'admin' = 3),
+    stores Array(String),
+    disabled UInt8,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/users_local', '{replica}', version)
+ORDER BY username;
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.users ON CLUSTER norsjo AS norsjo_retail.users_local
+ENGINE = Distributed(norsjo, norsjo_retail, users_local, 0);
+

@@ -1,0 +1,196 @@
+using System.Globalization;
+using Norsjo.Retail.Hub.Storage;
+using Norsjo.Retail.Hub.Storage.Migrations;
+
+namespace Norsjo.Retail.Hub.Analytics;
+
+/// <summary>
+/// What a store owner sees of their own shop, read from the day and hour aggregates. Every method
+/// takes the store and an inclusive date range already checked by the API.
+/// </summary>
+public sealed class StoreAnalytics(ClickHouseStorage storage)
+{
+    private sealed record Sum(string Key, long GrossOre, long Receipts);
+
+    private sealed record Cell(int Weekday, int Hour, long Receipts, long GrossOre);
+
+    private sealed record Bucket(int BucketIndex, long Receipts, long GrossOre);
+
+    private sealed record Method(string Name, long AmountOre);
+
+    private sealed record CategoryRow(string Category, long GrossOre, long VatOre, long QuantityMilli, long ReturnedOre);
+
+    private sealed record ReturnsRow(string Month, long ReturnedOre, long GrossOre);
+
+    private sealed record DeliveryRow(string Locality, long Deliveries, long Households, long OrderOre, double AverageDistanceM, int Stores);
+
+    private sealed record FreshRow(string StoreId, string LastSale, ulong LastUploadMs);
+
+    /// <summary>The same period last year: 364 days back for days and weeks (same weekday), a year back for months.</summary>
+    public static int DaysBack(string grain) => grain == "month" ? 0 : 364;
+
+    public static string PeriodSql(string grain, string column) => grain switch
+    {
+        "day" => $"toString({column})",
+        "week" => $"toString(toMonday({column}))",
+        _ => $"toString(toStartOfMonth({column}))",
+    };
+
+    public async Task<IReadOnlyList<TrendPoint>> TrendAsync(string storeId, string grain, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var now = await SumsAsync(storeId, grain, from, to, cancellationToken).ConfigureAwait(false);
+        var (lastFrom, lastTo) = grain == "month" ? (from.AddYears(-1), to.AddYears(-1)) : (from.AddDays(-364), to.AddDays(-364));
+        var before = (await SumsAsync(storeId, grain, lastFrom, lastTo, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(s => Shift(s.Key, grain), StringComparer.Ordinal);
+        return now.Select(s =>
+        {
+            var last = before.GetValueOrDefault(s.Key);
+            return new TrendPoint(s.Key, s.GrossOre / 100m, s.Receipts, (last?.GrossOre ?? 0) / 100m, last?.Receipts ?? 0);
+        }).ToList();
+    }
+
+    public static string TrendSql(string storeId, string grain, DateOnly from, DateOnly to) => $"""
+        SELECT {PeriodSql(grain, "sale_date")} AS Key, sum(gross_ore) AS GrossOre, sum(receipts) AS Receipts
+        FROM receipts_hourly FINAL
+        WHERE store_id = {SqlLiteral.Text(storeId)} AND sale_date BETWEEN {SqlLiteral.Date(from)} AND {SqlLiteral.Date(to)}
+        GROUP BY Key ORDER BY Key
+        """;
+
+    public async Task<IReadOnlyList<HourCell>> HoursAsync(string storeId, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        (await storage.Database.QueryAsync<Cell>(HoursSql(storeId, from, to), cancellationToken).ConfigureAwait(false))
+            .Select(c => new HourCell(c.Weekday, c.Hour, c.Receipts, c.GrossOre / 100m)).ToList();
+
+    public static string HoursSql(string storeId, DateOnly from, DateOnly to) => $"""
+        SELECT toDayOfWeek(sale_date) AS Weekday, hour AS Hour, sum(receipts) AS Receipts, sum(gross_ore) AS GrossOre
+        FROM receipts_hourly FINAL
+        WHERE {StoreRange(storeId, from, to)}
+        GROUP BY Weekday, Hour ORDER BY Weekday, Hour
+        """;
+
+    public async Task<Baskets> BasketsAsync(string storeId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var rows = await storage.Database.QueryAsync<Bucket>(BasketsSql(storeId, from, to), cancellationToken).ConfigureAwait(false);
+        var bounds = Aggregates.BasketBucketsKr;
+        var distribution = Enumerable.Range(0, bounds.Count + 1)
+            .Select(i => new BasketBucket(i == 0 ? 0 : bounds[i - 1], i < bounds.Count ? bounds[i] : null, rows.FirstOrDefault(r => r.BucketIndex == i)?.Receipts ?? 0))
+            .ToList();
+        var receipts = rows.Sum(r => r.Receipts);
+        return new Baskets(receipts, receipts == 0 ? 0 : Math.Round(rows.Sum(r => r.GrossOre) / 100m / receipts, 2), distribution);
+    }
+
+    public static string BasketsSql(string storeId, DateOnly from, DateOnly to) => $"""
+        SELECT basket_bucket AS BucketIndex, sum(receipts) AS Receipts, sum(gross_ore) AS GrossOre
+        FROM receipts_hourly FINAL
+        WHERE {StoreRange(storeId, from, to)}
+        GROUP BY BucketIndex ORDER BY BucketIndex
+        """;
+
+    public async Task<PaymentMix> PaymentsAsync(string storeId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var rows = await storage.Database.QueryAsync<Method>(PaymentsSql(storeId, from, to), cancellationToken).ConfigureAwait(false);
+        var total = rows.Sum(r => r.AmountOre);
+        decimal Share(long ore) => total == 0 ? 0 : Math.Round((decimal)ore / total, 4);
+        return new PaymentMix(rows.Select(r => new PaymentShare(r.Name, r.AmountOre / 100m, Share(r.AmountOre))).ToList(),
+            Share(rows.Where(r => r.Name == "cash").Sum(r => r.AmountOre)));
+    }
+
+    public static string PaymentsSql(string storeId, DateOnly from, DateOnly to) => $"""
+        SELECT toString(method) AS Name, sum(amount_ore) AS AmountOre
+        FROM payments_daily FINAL
+        WHERE {StoreRange(storeId, from, to)}
+        GROUP BY Name ORDER BY AmountOre DESC
+        """;
+
+    public async Task<IReadOnlyList<CategoryFigure>> CategoriesAsync(string storeId, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        (await storage.Database.QueryAsync<CategoryRow>(CategoriesSql(storeId, from, to), cancellationToken).ConfigureAwait(false))
+            .Select(r => new CategoryFigure(r.Category, r.GrossOre / 100m, r.VatOre / 100m, r.QuantityMilli / 1000m, r.ReturnedOre / 100m)).ToList();
+
+    public static string CategoriesSql(string storeId, DateOnly from, DateOnly to) => $"""
+        SELECT category AS Category, sum(gross_ore) AS GrossOre, sum(vat_ore) AS VatOre, sum(quantity_milli) AS QuantityMilli, sum(returned_gross_ore) AS ReturnedOre
+        FROM sales_daily FINAL
+        WHERE {StoreRange(storeId, from, to)}
+        GROUP BY Category ORDER BY GrossOre DESC
+        """;
+
+    public async Task<IReadOnlyList<ReturnsMonth>> ReturnsAsync(string storeId, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        (await storage.Database.QueryAsync<ReturnsRow>(ReturnsSql(storeId, from, to), cancellationToken).ConfigureAwait(false))
+            .Select(r => new ReturnsMonth(r.Month, r.ReturnedOre / 100m, r.GrossOre / 100m,
+                r.GrossOre + r.ReturnedOre == 0 ? 0 : Math.Round((decimal)r.ReturnedOre / (r.GrossOre + r.ReturnedOre), 4))).ToList();
+
+    public static string ReturnsSql(string storeId, DateOnly from, DateOnly to) => $"""
+        SELECT toString(toStartOfMonth(sale_date)) AS Month, sum(returned_gross_ore) AS ReturnedOre, sum(gross_ore) AS GrossOre
+        FROM sales_daily FINAL
+        WHERE {StoreRange(storeId, from, to)}
+        GROUP BY Month ORDER BY Month
+        """;
+
+    /// <summary>Deliveries per locality: one store's own, or, with <paramref name="storeId"/> null, all stores' with suppression.</summary>
+    public async Task<IReadOnlyList<DeliveryFigure>> DeliveriesAsync(string? storeId, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        (await storage.Database.QueryAsync<DeliveryRow>(DeliveriesSql(storeId, from, to), cancellationToken).ConfigureAwait(false))
+            .Select(r =>
+            {
+                var suppressed = storeId is null && r.Stores < 3;
+                return new DeliveryFigure(r.Locality, suppressed ? 0 : r.Deliveries, suppressed ? 0 : r.Households,
+                    suppressed ? 0 : r.OrderOre / 100m, suppressed ? 0 : Math.Round((decimal)r.AverageDistanceM / 1000m, 1), r.Stores, suppressed);
+            }).ToList();
+
+    public static string DeliveriesSql(string? storeId, DateOnly from, DateOnly to) => $"""
+        SELECT locality AS Locality, count() AS Deliveries, uniqExact(household_key) AS Households, sum(order_value_ore) AS OrderOre,
+               avg(distance_m) AS AverageDistanceM, toInt32(uniqExact(store_id)) AS Stores
+        FROM home_deliveries FINAL
+        WHERE {(storeId is null ? "1" : $"store_id = {SqlLiteral.Text(storeId)}")} AND delivery_date BETWEEN {SqlLiteral.Date(from)} AND {SqlLiteral.Date(to)}
+        GROUP BY Locality ORDER BY Deliveries DESC
+        """;
+
+    /// <summary>When each store's data last arrived; all stores with <paramref name="storeId"/> null.</summary>
+    public async Task<IReadOnlyList<Freshness>> FreshnessAsync(string? storeId, IEnumerable<string> registered, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rows = (await storage.Database.QueryAsync<FreshRow>(FreshnessSql(storeId), cancellationToken).ConfigureAwait(false))
+            .ToDictionary(r => r.StoreId, StringComparer.Ordinal);
+        return registered.Where(id => storeId is null || id == storeId).Select(id =>
+        {
+            if (!rows.TryGetValue(id, out var row))
+            {
+                return new Freshness(id, null, null, null);
+            }
+
+            var upload = DateTimeOffset.FromUnixTimeMilliseconds((long)row.LastUploadMs);
+            return new Freshness(id, row.LastSale, upload, Math.Round((now - upload).TotalMinutes, 1));
+        }).ToList();
+    }
+
+    public static string FreshnessSql(string? storeId) => $"""
+        SELECT b.store_id AS StoreId, ifNull(s.last_sale, '') AS LastSale, b.last_upload AS LastUploadMs
+        FROM (SELECT store_id, max(version) AS last_upload FROM ingest_batches {(storeId is null ? string.Empty : $"WHERE store_id = {SqlLiteral.Text(storeId)}")} GROUP BY store_id) AS b
+        ANY LEFT JOIN (SELECT store_id, toString(max(sale_date)) AS last_sale FROM sales_daily GROUP BY store_id) AS s USING store_id
+        """;
+
+    /// <summary>The cash share of all stores per month; a month with fewer than 3 stores is not shown.</summary>
+    public async Task<IReadOnlyList<CashShareMonth>> CashShareAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        (await storage.Database.QueryAsync<CashRow>(CashShareSql(from, to), cancellationToken).ConfigureAwait(false))
+            .Select(r => r.Stores < 3
+                ? new CashShareMonth(r.Month, r.Stores, null, true)
+                : new CashShareMonth(r.Month, r.Stores, r.TotalOre == 0 ? 0 : Math.Round((decimal)r.CashOre / r.TotalOre, 4), false)).ToList();
+
+    private sealed record CashRow(string Month, int Stores, long CashOre, long TotalOre);
+
+    public static string CashShareSql(DateOnly from, DateOnly to) => $"""
+        SELECT toString(toStartOfMonth(sale_date)) AS Month, toInt32(uniqExact(store_id)) AS Stores,
+               sum(if(method = 'cash', amount_ore, 0)) AS CashOre, sum(amount_ore) AS TotalOre
+        FROM payments_daily FINAL
+        WHERE sale_date BETWEEN {SqlLiteral.Date(from)} AND {SqlLiteral.Date(to)}
+        GROUP BY Month ORDER BY Month
+        """;
+
+    private Task<IReadOnlyList<Sum>> SumsAsync(string storeId, string grain, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        storage.Database.QueryAsync<Sum>(TrendSql(storeId, grain, from, to), cancellationToken);
+
+    private static string StoreRange(string storeId, DateOnly from, DateOnly to) =>
+        $"store_id = {SqlLiteral.Text(storeId)} AND sale_date BETWEEN {SqlLiteral.Date(from)} AND {SqlLiteral.Date(to)}";
+
+    private static string Shift(string period, string grain)
+    {
+        var date = DateOnly.ParseExact(period, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return (grain == "month" ? date.AddYears(1) : date.AddDays(364)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+}

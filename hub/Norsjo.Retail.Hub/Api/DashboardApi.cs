@@ -1,0 +1,130 @@
+using System.Security.Claims;
+using Norsjo.Retail.Hub.Analytics;
+using Norsjo.Retail.Hub.Registry;
+using Norsjo.Retail.Hub.SalesIndex;
+using Norsjo.Retail.Hub.Storage;
+using Norsjo.Retail.Hub.Users;
+
+namespace Norsjo.Retail.Hub.Api;
+
+/// <summary>
+/// The HTTP JSON API behind the dashboards (/api, OpenAPI at /openapi/v1.json). Authorisation is
+/// enforced here, on the server: store routes by <see cref="ApiRequest.Store"/>, municipality routes
+/// by policy, and every municipality figure with the suppression rule applied.
+/// </summary>
+public static class DashboardApi
+{
+    public static WebApplicationBuilder AddDashboardApi(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddCookieSessions();
+        builder.Services.AddOpenApi();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton<StoreAnalytics>();
+        builder.Services.AddSingleton<MonthlyTurnover>();
+        builder.Services.AddSingleton<SalesIndexService>();
+        return builder;
+    }
+
+    public static WebApplication MapDashboardApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+
+        var api = app.MapGroup("/api").AddEndpointFilter(Failures).RequireAuthorization();
+        api.MapLogin();
+
+        var store = api.MapGroup("/stores/{storeId}").WithTags("Butik");
+        store.MapGet("/trend", (string storeId, string? grain, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
+        {
+            var (f, t) = ApiRequest.Dates(from, to, time);
+            return analytics.TrendAsync(ApiRequest.Store(user, storeId, registry), ApiRequest.Grain(grain), f, t, ct);
+        }).WithSummary("Sales per day, week or month with the same period last year (same weekday for days and weeks)");
+        store.MapGet("/hours", (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
+        {
+            var (f, t) = ApiRequest.Dates(from, to, time);
+            return analytics.HoursAsync(ApiRequest.Store(user, storeId, registry), f, t, ct);
+        }).WithSummary("Receipts and sales per hour of day × weekday (1 = Monday)");
+        store.MapGet("/baskets", (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
+        {
+            var (f, t) = ApiRequest.Dates(from, to, time);
+            return analytics.BasketsAsync(ApiRequest.Store(user, storeId, registry), f, t, ct);
+        }).WithSummary("Average basket and the distribution of basket sizes");
+        store.MapGet("/payments", (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
+        {
+            var (f, t) = ApiRequest.Dates(from, to, time);
+            return analytics.PaymentsAsync(ApiRequest.Store(user, storeId, registry), f, t, ct);
+        }).WithSummary("Payment mix and cash share");
+        store.MapGet("/categories", (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
+        {
+            var (f, t) = ApiRequest.Dates(from, to, time);
+            return analytics.CategoriesAsync(ApiRequest.Store(user, storeId, registry), f, t, ct);
+        }).WithSummary("Sales, VAT, quantity and returns per category");
+        store.MapGet("/returns", (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
+        {
+            var (f, t) = ApiRequest.Dates(from, to, time);
+            return analytics.ReturnsAsync(ApiRequest.Store(user, storeId, registry), f, t, ct);
+        }).WithSummary("Returned goods per month and their share of sales");
+        store.MapGet("/deliveries", (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
+        {
+            var (f, t) = ApiRequest.Dates(from, to, time);
+            return analytics.DeliveriesAsync(ApiRequest.Store(user, storeId, registry), f, t, ct);
+        }).WithSummary("Home deliveries per locality");
+        store.MapGet("/freshness", async (string storeId, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
+            (await analytics.FreshnessAsync(ApiRequest.Store(user, storeId, registry), [storeId], time.GetUtcNow(), ct).ConfigureAwait(false)).Single())
+            .WithSummary("When this store's agent last delivered");
+
+        var municipality = api.MapGroup("/municipality").RequireAuthorization("municipality").WithTags("Kommunen");
+        municipality.MapGet("/index/years/{year:int}", (int year, SalesIndexService index, CancellationToken ct) =>
+            index.YearAsync(ApiRequest.Year(year, index.CurrentMonth), ct))
+            .WithSummary("Försäljningsindex for a calendar year (this year annualised from the months so far)");
+        municipality.MapGet("/index/rolling", (string? from, string? to, SalesIndexService index, CancellationToken ct) =>
+        {
+            var (f, t) = ApiRequest.Months(from, to, index.CurrentMonth);
+            return index.RollingAsync(f, t, ct);
+        }).WithSummary("Rolling 12-month index, one value per month end (from/to as YYYY-MM)");
+        municipality.MapGet("/villages", (string? from, string? to, SalesIndexService index, CancellationToken ct) =>
+        {
+            var (f, t) = ApiRequest.Months(from, to, index.CurrentMonth);
+            return index.VillagesAsync(f, t, ct);
+        }).WithSummary("Each service village's turnover and index points; fewer than 3 stores are never shown");
+        municipality.MapGet("/cash-share", (string? from, string? to, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
+        {
+            var (f, t) = ApiRequest.Dates(from, to, time);
+            return analytics.CashShareAsync(f, t, ct);
+        }).WithSummary("Cash share per month, all stores (months with fewer than 3 stores suppressed)");
+        municipality.MapGet("/deliveries", (string? from, string? to, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
+        {
+            var (f, t) = ApiRequest.Dates(from, to, time);
+            return analytics.DeliveriesAsync(null, f, t, ct);
+        }).WithSummary("Home deliveries per locality, all stores (localities served by fewer than 3 stores suppressed)");
+        municipality.MapGet("/freshness", (StoreAnalytics analytics, StoreRegistry registry, TimeProvider time, CancellationToken ct) =>
+            analytics.FreshnessAsync(null, registry.Stores.Where(s => s.Reports).Select(s => s.Id), time.GetUtcNow(), ct))
+            .WithSummary("When each store's agent last delivered (no sales figures)");
+        return app;
+    }
+
+    /// <summary>Refusals become problem details with the reason: 400, 403, or 503 when ClickHouse is away.</summary>
+    private static async ValueTask<object?> Failures(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (BadApiRequestException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        catch (ForbiddenApiRequestException e)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
+        catch (Exception e) when (e is StorageGuardHttp.StorageUnavailableException || StorageGuard.IsStorageFailure(e, context.HttpContext.RequestAborted))
+        {
+            return Results.Problem("ClickHouse svarar inte just nu; försök igen om en stund.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+}
