@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using Norsjo.Retail.Contracts.V1;
+using Norsjo.Retail.Hub.SalesIndex;
+using Norsjo.Retail.Tests.Support;
+using static Norsjo.Retail.Tests.Support.SampleBatches;
+
+namespace Norsjo.Retail.Tests.Hub;
+
+/// <summary>What the index counts as each store's turnover, read from a real ClickHouse.</summary>
+[Collection(ClickHouseGroup.Name)]
+public sealed class MonthlyTurnoverTests(ClickHouseServerFixture clickHouse)
+{
+    private static DailyTotal Day(DateOnly date, DailySource source, long grossOre, int vatBp = 2500, string category = "") => new()
+    {
+        Date = new LocalDate { Year = date.Year, Month = date.Month, Day = date.Day },
+        Source = source,
+        Sales = { new DailySales { Category = category, VatRateBasisPoints = vatBp, GrossOre = grossOre, VatOre = grossOre * vatBp / (10_000 + vatBp) } },
+    };
+
+    [Fact]
+    public async Task Receipts_win_over_Z_reports_which_win_over_SIE_fuel_is_left_out_and_food_counts_at_constant_VAT()
+    {
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, "aa", "bb", "cc");
+        using var channel = hub.Channel();
+        var client = new Contracts.V1.Ingest.IngestClient(channel);
+        var day = new DateOnly(2026, 5, 12);
+
+        // a: receipts (food at 6 % and fuel), and a Z-report for the same day that must not count twice.
+        var food = Sale("r1", 10_600, day);
+        food.Lines[0].VatOre = 600;
+        var fuel = Sale("r2", 50_000, day);
+        fuel.Lines[0].Category = "drivmedel";
+        fuel.Lines[0].VatRateBasisPoints = 2500;
+        fuel.Lines[0].VatOre = 10_000;
+        var a = Batch("aa", "a1", food, fuel);
+        a.DailyTotals.Add(Day(day, DailySource.ZReport, 999_999));
+        await client.UploadBatchAsync(a, RunningHub.Credential(await hub.EnrollAsync("aa")));
+
+        // b: a Z-report and a SIE day for the same day: the Z-report counts.
+        var b = new UploadBatchRequest { BatchId = "b1", StoreId = "bb" };
+        b.DailyTotals.Add(Day(day, DailySource.ZReport, 12_500));
+        b.DailyTotals.Add(Day(day, DailySource.Sie4, 77_700));
+        await client.UploadBatchAsync(b, RunningHub.Credential(await hub.EnrollAsync("bb")));
+
+        // c: SIE only, food at 6 % with no category: it counts as dagligvaror, at constant VAT as 12 %.
+        var c = new UploadBatchRequest { BatchId = "c1", StoreId = "cc" };
+        c.DailyTotals.Add(Day(day, DailySource.Sie4, 21_200, vatBp: 600));
+        await client.UploadBatchAsync(c, RunningHub.Credential(await hub.EnrollAsync("cc")));
+
+        var months = (await hub.Services.GetRequiredService<MonthlyTurnover>().ReadAsync(new DateOnly(2026, 5, 1), new DateOnly(2026, 5, 1), CancellationToken.None))
+            .OrderBy(m => m.StoreId, StringComparer.Ordinal).ToList();
+
+        Assert.Equal(
+            [
+                new StoreMonth("aa", new DateOnly(2026, 5, 1), new Turnover(106m, 0), new Turnover(112m, 0)),
+                new StoreMonth("bb", new DateOnly(2026, 5, 1), new Turnover(0, 125m), new Turnover(0, 125m)),
+                new StoreMonth("cc", new DateOnly(2026, 5, 1), new Turnover(212m, 0), new Turnover(224m, 0)),
+            ],
+            months);
+    }
+}
