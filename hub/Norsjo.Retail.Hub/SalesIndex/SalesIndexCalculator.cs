@@ -40,21 +40,16 @@ public sealed class SalesIndexCalculator(StoreRegistry registry)
         var needed = SalesIndexFormula.TurnoverFor(Target, figures.Population, national.TotalKr, figures.IncomeFactor);
         var gap = Math.Max(0, needed - yearly);
 
+        // Growth like for like: only the store-months that have data in both years, so a store that
+        // joined, or a month not yet reported, does not look like trade growing or shrinking.
         Growth? growth = null;
-        var before = data.Where(d => d.Month >= fromMonth.AddYears(-1) && d.Month <= toMonth.AddYears(-1)).ToList();
-        if (before.Count > 0)
+        var (measuredNow, measuredBefore) = LikeForLike(data, fromMonth, toMonth, 1, constantVat: false);
+        var (constantNow, constantBefore) = LikeForLike(data, fromMonth, toMonth, 1, constantVat: true);
+        if (measuredBefore > 0 && constantBefore > 0)
         {
-            // Growth of the stores that reported in both periods, so a store joining does not look like trade growing.
-            var both = inPeriod.Select(d => d.StoreId).Intersect(before.Select(d => d.StoreId)).ToHashSet();
-            decimal Sum(IEnumerable<StoreMonth> rows, bool constant) => rows.Where(r => both.Contains(r.StoreId)).Sum(r => (constant ? r.ConstantVat : r.Measured).TotalKr);
-            var measuredBefore = Sum(before, false);
-            var constantBefore = Sum(before, true);
-            if (measuredBefore > 0 && constantBefore > 0)
-            {
-                growth = new Growth(
-                    Math.Round((Sum(inPeriod, false) / measuredBefore - 1) * 100, 1),
-                    Math.Round((Sum(inPeriod, true) / constantBefore - 1) * 100, 1));
-            }
+            growth = new Growth(
+                Math.Round((measuredNow / measuredBefore - 1) * 100, 1),
+                Math.Round((constantNow / constantBefore - 1) * 100, 1));
         }
 
         return new IndexPeriod(
@@ -173,13 +168,27 @@ public sealed class SalesIndexCalculator(StoreRegistry registry)
             return 1m;
         }
 
-        var baseFrom = from.AddYears(-yearsBack);
-        var baseTo = to.AddYears(-yearsBack);
-        var now = data.Where(d => d.Month >= from && d.Month <= to).ToList();
-        var then = data.Where(d => d.Month >= baseFrom && d.Month <= baseTo).ToList();
-        var comparable = now.Select(d => d.StoreId).Intersect(then.Select(d => d.StoreId)).ToHashSet(StringComparer.Ordinal);
-        decimal Sum(IEnumerable<StoreMonth> rows) => rows.Where(r => comparable.Contains(r.StoreId)).Sum(r => (constantVat ? r.ConstantVat : r.Measured).TotalKr);
-        var before = Sum(then);
-        return comparable.Count == 0 || before <= 0 ? 1m : Sum(now) / before;
+        var (now, before) = LikeForLike(data, from, to, yearsBack, constantVat);
+        return before <= 0 ? 1m : now / before;
+    }
+
+    /// <summary>
+    /// Turnover in the period and <paramref name="yearsBack"/> years earlier, summed only over the
+    /// store-months present in both: a like-for-like comparison.
+    /// </summary>
+    private static (decimal Now, decimal Before) LikeForLike(IReadOnlyList<StoreMonth> data, DateOnly from, DateOnly to, int yearsBack, bool constantVat)
+    {
+        var byKey = data.ToDictionary(d => (d.StoreId, d.Month));
+        decimal now = 0, before = 0;
+        foreach (var current in data.Where(d => d.Month >= from && d.Month <= to))
+        {
+            if (byKey.TryGetValue((current.StoreId, current.Month.AddYears(-yearsBack)), out var earlier))
+            {
+                now += (constantVat ? current.ConstantVat : current.Measured).TotalKr;
+                before += (constantVat ? earlier.ConstantVat : earlier.Measured).TotalKr;
+            }
+        }
+
+        return (now, before);
     }
 }

@@ -29,6 +29,12 @@ public sealed class RegistryFileTests
         Assert.True(store.Hours.IsOpen(DayOfWeek.Wednesday, new TimeOnly(18, 45)));
         Assert.False(store.Hours.IsOpen(DayOfWeek.Wednesday, new TimeOnly(18, 15)));
         Assert.False(registry.Find("kusfors-handel")!.Hours.IsOpen(DayOfWeek.Sunday, new TimeOnly(12, 0)));
+        var estimated = registry.Find("norsjo-storbutik")!;
+        Assert.False(estimated.Reports);
+        Assert.Equal(new StoreBaseline(2025, 85_000_000, 15_000_000), estimated.Baseline);
+        Assert.Equal(IndexGroup.Excluded, registry.Categories.GroupOf("drivmedel", 2500));
+        Assert.Equal(IndexGroup.Dagligvaror, registry.Categories.GroupOf("tobak", 2500));
+        Assert.Equal(IndexGroup.Sallankop, registry.Categories.GroupOf("jarnhandel", 2500));
     }
 
     [Fact]

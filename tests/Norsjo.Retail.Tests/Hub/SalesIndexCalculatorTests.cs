@@ -82,6 +82,20 @@ public sealed class SalesIndexCalculatorTests
     }
 
     [Fact]
+    public void The_trend_and_the_growth_compare_only_months_reported_in_both_years()
+    {
+        var registry = Registry("  - { id: ica, name: ICA, village: Norsjö, opened: 2010-01-01, hours: { mon-sun: closed }, reports: false, baseline: { year: 2025, dagligvaror_kr: 12000000, sallankopsvaror_kr: 0 } }");
+        // The agents started in October 2025: only three months to compare with.
+        var data = new[] { "a1", "a2", "a3" }
+            .SelectMany(s => Months(s, 2025, 100_000, 0).Where(m => m.Month.Month >= 10).Concat(Months(s, 2026, 110_000, 0))).ToList();
+
+        var period = new SalesIndexCalculator(registry).Compute(data, new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 1), "2026", annualise: false);
+
+        Assert.Equal(new Turnover(12_000_000m * 1.1m, 0), period.Estimated);
+        Assert.Equal(new Growth(10.0m, 10.0m), period.Growth);
+    }
+
+    [Fact]
     public void Constant_VAT_growth_shows_the_food_VAT_cut_is_not_lost_trade()
     {
         var registry = Registry();
