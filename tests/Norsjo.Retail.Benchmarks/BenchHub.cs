@@ -16,14 +16,21 @@ public sealed class BenchHub : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly LocalClickHouseServer _clickHouse;
 
-    private BenchHub(WebApplication app, LocalClickHouseServer clickHouse, string folder, Uri grpcUrl, ClickHouseDatabase database)
+    private BenchHub(WebApplication app, LocalClickHouseServer clickHouse, string folder, Uri grpcUrl, Uri httpUrl, ClickHouseDatabase database)
     {
         _app = app;
         _clickHouse = clickHouse;
         Folder = folder;
         GrpcUrl = grpcUrl;
+        HttpUrl = httpUrl;
         Database = database;
     }
+
+    public Uri HttpUrl { get; }
+
+    public int ClickHouseTcpPort => _clickHouse.TcpPort;
+
+    public IServiceProvider Services => _app.Services;
 
     public string Folder { get; }
 
@@ -33,16 +40,20 @@ public sealed class BenchHub : IAsyncDisposable
 
     public ClickHouseDatabase Database { get; }
 
-    public static async Task<BenchHub> StartAsync(params string[] storeIds)
+    public static Task<BenchHub> StartAsync(params string[] storeIds) =>
+        StartAsync(storeIds.Select(id => (id, "Norsjö")).ToArray());
+
+    public static async Task<BenchHub> StartAsync(params (string Id, string Village)[] stores)
     {
         var folder = Path.Combine(Path.GetTempPath(), "norsjo-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
         var clickHouse = await LocalClickHouseServer.StartAsync(Path.Combine(folder, "clickhouse"));
-        var yaml = "municipality: Norsjö\nstores:\n" + string.Concat(storeIds.Select(id =>
-            $"  - id: {id}\n    name: {id}\n    village: Norsjö\n    opened: 2020-01-01\n    hours:\n      mon-sun: \"08:00-20:00\"\n"))
+        var yaml = "municipality: Norsjö\nstores:\n" + string.Concat(stores.Select(s =>
+            $"  - id: {s.Id}\n    name: {s.Id}\n    village: {s.Village}\n    opened: 2020-01-01\n    hours:\n      mon-sun: \"08:00-20:00\"\n"))
             + "years:\n  - year: 2017\n    population: 4100\n    national_turnover_per_resident_kr:\n      dagligvaror: 34202\n      sallankopsvaror: 31233\n";
         await File.WriteAllTextAsync(Path.Combine(folder, "registry.yaml"), yaml);
         var grpcUrl = new Uri($"https://127.0.0.1:{FreePort()}");
+        var httpUrl = new Uri($"http://127.0.0.1:{FreePort()}");
         var app = HubApplication.Build(
         [
             "--contentRoot=" + folder,
@@ -50,13 +61,13 @@ public sealed class BenchHub : IAsyncDisposable
             "--Tls:DevelopmentCertificateDirectory=" + Path.Combine(folder, "tls"),
             "--Kestrel:Endpoints:Grpc:Url=" + grpcUrl,
             "--Kestrel:Endpoints:Grpc:Protocols=Http2",
-            $"--Kestrel:Endpoints:Http:Url=http://127.0.0.1:{FreePort()}",
+            "--Kestrel:Endpoints:Http:Url=" + httpUrl,
             "--Ingest:UploadsPerSecondPerStore=10000",
             "--Ingest:UploadBurstPerStore=10000",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await app.StartAsync();
-        return new BenchHub(app, clickHouse, folder, grpcUrl, new ClickHouseDatabase(clickHouse.HttpUrl, "norsjo_retail"));
+        return new BenchHub(app, clickHouse, folder, grpcUrl, httpUrl, new ClickHouseDatabase(clickHouse.HttpUrl, "norsjo_retail"));
     }
 
     public async Task<string> EnrollAsync(string storeId)

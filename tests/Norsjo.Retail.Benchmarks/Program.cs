@@ -1,16 +1,17 @@
 using Norsjo.Retail.Benchmarks;
 
-// Usage: Norsjo.Retail.Benchmarks agent
+// Usage: Norsjo.Retail.Benchmarks agent | queries
 // Each figure is printed with the command that reproduces it. Machines are shared and noisy:
 // compare figures from one run, not across runs.
 return args switch
 {
     ["agent", ..] => await AgentBenchmark.RunAsync(),
+    ["queries", ..] => await QueryBenchmark.RunAsync(),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("Usage: ./norsjo bench agent");
+    Console.Error.WriteLine("Usage: ./norsjo bench agent|queries");
     return 2;
 }

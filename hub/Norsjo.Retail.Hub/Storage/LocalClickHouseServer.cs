@@ -23,16 +23,20 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
     private readonly ILogger _logger;
     private bool _disposed;
 
-    private LocalClickHouseServer(Process process, Uri httpUrl, string dataDirectory, string pidFile, ILogger logger)
+    private LocalClickHouseServer(Process process, Uri httpUrl, int tcpPort, string dataDirectory, string pidFile, ILogger logger)
     {
         _process = process;
         HttpUrl = httpUrl;
+        TcpPort = tcpPort;
         DataDirectory = dataDirectory;
         _pidFile = pidFile;
         _logger = logger;
     }
 
     public Uri HttpUrl { get; }
+
+    /// <summary>The native protocol's port, for clickhouse-client.</summary>
+    public int TcpPort { get; }
 
     public string DataDirectory { get; }
 
@@ -53,7 +57,8 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var http = httpPort > 0 ? httpPort : FreeLoopbackPort();
-            var configFile = WriteConfiguration(dataDirectory, http, tcpPort > 0 ? tcpPort : FreeLoopbackPort());
+            var tcp = tcpPort > 0 ? tcpPort : FreeLoopbackPort();
+            var configFile = WriteConfiguration(dataDirectory, http, tcp);
             var start = new ProcessStartInfo(fileName)
             {
                 WorkingDirectory = dataDirectory,
@@ -75,7 +80,7 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
             await File.WriteAllTextAsync(pidFile, process.Id.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
 
             var url = new Uri($"http://127.0.0.1:{http}/");
-            var server = new LocalClickHouseServer(process, url, dataDirectory, pidFile, logger);
+            var server = new LocalClickHouseServer(process, url, tcp, dataDirectory, pidFile, logger);
             if (await server.WaitUntilAnsweringAsync(cancellationToken).ConfigureAwait(false))
             {
                 LogStarted(logger, url, dataDirectory);

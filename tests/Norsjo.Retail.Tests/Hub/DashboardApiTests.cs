@@ -108,6 +108,10 @@ public sealed class DashboardApiTests(DashboardApiTests.Data data) : IClassFixtu
         Assert.Equal(10, trend.GetArrayLength());
         Assert.Equal(_sold["butik-a"].Sum(r => r.Lines.Sum(l => l.GrossOre)) / 100m, trend.EnumerateArray().Sum(p => p.GetProperty("grossKr").GetDecimal()));
         Assert.Equal(200, trend.EnumerateArray().Sum(p => p.GetProperty("receipts").GetInt64()));
+        var weeks = await owner.GetFromJsonAsync<JsonElement>($"/api/stores/butik-a/trend?grain=week&{Range}");
+        Assert.Equal(["2026-11-09", "2026-11-16"], weeks.EnumerateArray().Select(w => w.GetProperty("period").GetString()));
+        Assert.Equal(200, weeks.EnumerateArray().Sum(p => p.GetProperty("receipts").GetInt64()));
+        Assert.All(weeks.EnumerateArray(), w => Assert.Equal(0, w.GetProperty("lastYearReceipts").GetInt64()));
 
         foreach (var path in new[] { $"/api/stores/butik-b/trend?{Range}", $"/api/stores/butik-b/payments?{Range}", "/api/stores/finns-inte/hours",
                      "/api/municipality/index/rolling", "/api/municipality/villages", "/api/municipality/freshness", "/api/municipality/cash-share" })
