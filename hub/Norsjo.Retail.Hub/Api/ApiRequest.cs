@@ -69,6 +69,23 @@ public static class ApiRequest
         throw new ForbiddenApiRequestException("You may see only your own store's figures.");
     }
 
+    /// <summary>
+    /// Subsidy statements: the store's owner, and the municipality, which pays them; an admin. A
+    /// statement holds amounts the municipality pays, not the store's turnover.
+    /// </summary>
+    public static string SubsidyStore(ClaimsPrincipal user, string storeId, StoreRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.IsInRole(UserStore.RoleName(UserRole.Municipality))
+            ? registry.Find(storeId) is not null ? storeId : throw new BadApiRequestException($"'{storeId}' is not a store in the registry.")
+            : Store(user, storeId, registry);
+    }
+
+    public static DateOnly Month(string text, DateOnly currentMonth) =>
+        ParseMonth(text, "month") is var month && month >= Earliest && month <= currentMonth
+            ? month
+            : throw new BadApiRequestException($"month '{text}' must be from {Earliest:yyyy-MM} to {currentMonth:yyyy-MM}.");
+
     private static void Check(DateOnly start, DateOnly end, bool smallEnough, string limit)
     {
         if (start > end)

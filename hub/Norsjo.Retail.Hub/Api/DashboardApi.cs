@@ -3,6 +3,7 @@ using Norsjo.Retail.Hub.Analytics;
 using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.SalesIndex;
 using Norsjo.Retail.Hub.Storage;
+using Norsjo.Retail.Hub.Subsidy;
 using Norsjo.Retail.Hub.Users;
 
 namespace Norsjo.Retail.Hub.Api;
@@ -77,6 +78,21 @@ public static class DashboardApi
             (await analytics.FreshnessAsync(ApiRequest.Store(user, storeId, registry), [storeId], time.GetUtcNow(), ct).ConfigureAwait(false)).Single())
             .WithSummary("When this store's agent last delivered");
 
+        var subsidy = api.MapGroup("/stores/{storeId}/subsidy/{month}").WithTags("Hemsändningsbidrag");
+        subsidy.MapGet("/", (string storeId, string month, ClaimsPrincipal user, StoreRegistry registry, SubsidyLedger ledger, SalesIndexService index, CancellationToken ct) =>
+            ledger.StatementAsync(ApiRequest.SubsidyStore(user, storeId, registry), ApiRequest.Month(month, index.CurrentMonth), ct))
+            .WithSummary("The store's subsidy statement for a month (YYYY-MM): deliveries judged, reasons, amount due, corrections");
+        subsidy.MapGet("/csv", async (string storeId, string month, ClaimsPrincipal user, StoreRegistry registry, SubsidyLedger ledger, SalesIndexService index, CancellationToken ct) =>
+            Results.Text(SubsidyLedger.Csv(await ledger.StatementAsync(ApiRequest.SubsidyStore(user, storeId, registry), ApiRequest.Month(month, index.CurrentMonth), ct).ConfigureAwait(false)),
+                "text/csv; charset=utf-8"))
+            .WithSummary("The statement as CSV");
+        subsidy.MapGet("/print", async (string storeId, string month, ClaimsPrincipal user, StoreRegistry registry, SubsidyLedger ledger, SalesIndexService index, CancellationToken ct) =>
+        {
+            var id = ApiRequest.SubsidyStore(user, storeId, registry);
+            var statement = await ledger.StatementAsync(id, ApiRequest.Month(month, index.CurrentMonth), ct).ConfigureAwait(false);
+            return Results.Content(StatementPage.Html(statement, registry.Find(id)!.Name), "text/html; charset=utf-8");
+        }).WithSummary("The statement as a printable page");
+
         var municipality = api.MapGroup("/municipality").RequireAuthorization("municipality").WithTags("Kommunen");
         municipality.MapGet("/index/years/{year:int}", (int year, SalesIndexService index, CancellationToken ct) =>
             index.YearAsync(ApiRequest.Year(year, index.CurrentMonth), ct))
@@ -104,6 +120,23 @@ public static class DashboardApi
         municipality.MapGet("/freshness", (StoreAnalytics analytics, StoreRegistry registry, TimeProvider time, CancellationToken ct) =>
             analytics.FreshnessAsync(null, registry.Stores.Where(s => s.Reports).Select(s => s.Id), time.GetUtcNow(), ct))
             .WithSummary("When each store's agent last delivered (no sales figures)");
+        municipality.MapGet("/subsidy/claim/{year:int}", (int year, SubsidyLedger ledger, SalesIndexService index, CancellationToken ct) =>
+            ledger.ClaimAsync(ApiRequest.Year(year, index.CurrentMonth), ct))
+            .WithSummary("The yearly claim toward the state, with its inputs");
+        municipality.MapGet("/subsidy/{month}", async (string month, SubsidyLedger ledger, StoreRegistry registry, SalesIndexService index, CancellationToken ct) =>
+        {
+            var m = ApiRequest.Month(month, index.CurrentMonth);
+            var statements = new List<Statement>();
+            foreach (var store in registry.Stores)
+            {
+                statements.Add((await ledger.StatementAsync(store.Id, m, ct).ConfigureAwait(false)) with { Lines = [] });
+            }
+
+            return statements;
+        }).WithSummary("Every store's statement for the month, without the lines");
+        api.MapPost("/admin/subsidy/{month}/produce", async (string month, SubsidyLedger ledger, SalesIndexService index, CancellationToken ct) =>
+            new { produced = await ledger.ProduceAsync(ApiRequest.Month(month, index.CurrentMonth), ct).ConfigureAwait(false) })
+            .RequireAuthorization("admin").WithTags("Admin").WithSummary("Produce the month's statements now (as the monthly job does); again changes nothing");
         return app;
     }
 

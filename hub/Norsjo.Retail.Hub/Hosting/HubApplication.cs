@@ -1,5 +1,6 @@
 using Norsjo.Retail.Hub.Api;
 using Norsjo.Retail.Hub.Ingest;
+using Norsjo.Retail.Hub.Jobs;
 using Norsjo.Retail.Hub.Operations;
 using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.Security;
@@ -20,11 +21,13 @@ public static class HubApplication
         builder.AddStatus();
         builder.AddStoreOperations();
         builder.AddDashboardApi();
+        builder.AddJobs();
 
         var app = builder.Build();
         app.MapIngest();
         app.MapStatus();
         app.MapDashboardApi();
+        app.MapJobs();
         return app;
     }
 }

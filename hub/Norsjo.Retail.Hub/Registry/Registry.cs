@@ -7,6 +7,8 @@ public sealed record StoreRegistry(string Municipality, IReadOnlyList<Store> Sto
 
     public CategoryGroups Categories { get; init; } = CategoryGroups.Default;
 
+    public Subsidy.SubsidyPolicy Subsidy { get; init; } = Norsjo.Retail.Hub.Subsidy.SubsidyPolicy.None;
+
     /// <summary>How far an estimated store's turnover may be off, as a share (0.25 = ±25 %).</summary>
     public decimal EstimateUncertainty { get; init; } = 0.25m;
 

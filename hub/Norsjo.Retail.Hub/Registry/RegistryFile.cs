@@ -50,7 +50,7 @@ public static partial class RegistryFile
         }
 
         var reader = new NodeReader(problems);
-        reader.OnlyKeys(root, "(top)", "municipality", "stores", "years", "categories", "estimate_uncertainty");
+        reader.OnlyKeys(root, "(top)", "municipality", "stores", "years", "categories", "estimate_uncertainty", "subsidy");
         var municipality = reader.Text(root, "municipality", "(top)") ?? string.Empty;
 
         var stores = new List<Store>();
@@ -133,6 +133,7 @@ public static partial class RegistryFile
                 reader.List(c, "food", "categories") ?? categories.Food);
         }
 
+        var subsidy = root.Children.ContainsKey("subsidy") ? reader.Subsidy(root) : Subsidy.SubsidyPolicy.None;
         var uncertainty = root.Children.ContainsKey("estimate_uncertainty")
             ? reader.Decimal(root, "estimate_uncertainty", "(top)", 0m, 1m) ?? 0.25m
             : 0.25m;
@@ -145,6 +146,7 @@ public static partial class RegistryFile
         {
             Categories = categories,
             EstimateUncertainty = uncertainty,
+            Subsidy = subsidy ?? Subsidy.SubsidyPolicy.None,
         };
     }
 
@@ -291,6 +293,43 @@ public static partial class RegistryFile
 
             Problem(parent[key], $"{at}.{key}", $"'{text}' must be a number from {min} to {max}");
             return null;
+        }
+
+        public Subsidy.SubsidyPolicy? Subsidy(YamlMappingNode root)
+        {
+            if (Mapping(root, "subsidy", "(top)") is not { } node)
+            {
+                return null;
+            }
+
+            OnlyKeys(node, "subsidy", "rules", "state_share", "state_cap_per_delivery_kr", "claim_threshold_kr");
+            var rules = new List<Subsidy.SubsidyRule>();
+            foreach (var (rule, at) in Sequence(node, "rules", "subsidy"))
+            {
+                var where = "subsidy." + at;
+                OnlyKeys(rule, where, "valid_from", "valid_to", "amount_kr", "min_distance_km", "max_per_household_per_week", "localities");
+                var from = Date(rule, "valid_from", where);
+                DateOnly? to = rule.Children.ContainsKey("valid_to") ? Date(rule, "valid_to", where) : null;
+                var amount = Decimal(rule, "amount_kr", where, 0m, 10_000m);
+                var distance = Decimal(rule, "min_distance_km", where, 0m, 500m);
+                var perWeek = Number(rule, "max_per_household_per_week", where, 1, 14);
+                var localities = List(rule, "localities", where) ?? [];
+                if (from is not null && amount is not null && distance is not null && perWeek is not null)
+                {
+                    if (rules.Any(r => r.ValidFrom == from))
+                    {
+                        Problem(rule["valid_from"], $"{where}.valid_from", $"{from:yyyy-MM-dd} starts two rules");
+                    }
+
+                    rules.Add(new Subsidy.SubsidyRule(from.Value, to, (long)(amount.Value * 100), (int)(distance.Value * 1000), (int)perWeek, localities));
+                }
+            }
+
+            return new Subsidy.SubsidyPolicy(
+                rules.OrderBy(r => r.ValidFrom).ToList(),
+                node.Children.ContainsKey("state_share") ? Decimal(node, "state_share", "subsidy", 0m, 1m) ?? 0.5m : 0.5m,
+                (long)((node.Children.ContainsKey("state_cap_per_delivery_kr") ? Decimal(node, "state_cap_per_delivery_kr", "subsidy", 0m, 10_000m) ?? 100m : 100m) * 100),
+                (long)((node.Children.ContainsKey("claim_threshold_kr") ? Decimal(node, "claim_threshold_kr", "subsidy", 0m, 100_000_000m) ?? 0m : 0m) * 100));
         }
 
         public bool? Flag(YamlMappingNode parent, string key, string at)

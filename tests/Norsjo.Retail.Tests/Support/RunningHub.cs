@@ -53,7 +53,7 @@ public sealed class RunningHub : IAsyncDisposable
         var grpcUrl = settings.GrpcUrl ?? new Uri($"https://127.0.0.1:{FreePort.Next()}");
         var httpUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var tls = settings.TlsDirectory ?? Path.Combine(root.Path, "tls");
-        File.WriteAllText(Path.Combine(root.Path, "registry.yaml"), RegistryYaml(storeIds));
+        File.WriteAllText(Path.Combine(root.Path, "registry.yaml"), RegistryYaml(storeIds) + settings.RegistryExtra);
         var args = new List<string>
         {
             "--contentRoot=" + root.Path,
@@ -65,6 +65,8 @@ public sealed class RunningHub : IAsyncDisposable
             "--Kestrel:Endpoints:Http:Url=" + httpUrl,
             "--Kestrel:Endpoints:Http:Protocols=Http1",
             "--Logging:LogLevel:Default=Warning",
+            "--Jobs:Enabled=false",
+            "--Jobs:SqlitePath=" + Path.Combine(root.Path, "hangfire.db"),
         };
         args.AddRange(settings.ExtraArgs);
         var app = HubApplication.Build([.. args]);
@@ -112,4 +114,8 @@ public sealed class RunningHub : IAsyncDisposable
     }
 }
 
-public sealed record HubSettings(Uri? GrpcUrl = null, string? Database = null, string? TlsDirectory = null, params string[] ExtraArgs);
+public sealed record HubSettings(Uri? GrpcUrl = null, string? Database = null, string? TlsDirectory = null, params string[] ExtraArgs)
+{
+    /// <summary>More top-level registry sections (e.g. subsidy rules), appended to the generated file.</summary>
+    public string RegistryExtra { get; init; } = string.Empty;
+}

@@ -214,5 +214,35 @@ public static class Schema
             ORDER BY username
             """,
         ]),
+        new(5, "home-delivery subsidy: the ledger of judged deliveries and the monthly statements",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS subsidy_ledger (
+                store_id String,
+                delivery_key String,
+                delivery_date Date,
+                household_key String,
+                locality String,
+                distance_m UInt32,
+                order_value_ore Int64,
+                statement_month Date,
+                eligible UInt8,
+                reason String,
+                amount_ore Int64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYear(statement_month)
+            ORDER BY (store_id, delivery_key)
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS subsidy_statements (
+                store_id String,
+                statement_month Date,
+                produced_unix_ms UInt64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            ORDER BY (store_id, statement_month)
+            """,
+        ]),
     ];
 }

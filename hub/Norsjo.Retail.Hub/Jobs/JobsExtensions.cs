@@ -1,0 +1,92 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.Storage.SQLite;
+using Norsjo.Retail.Hub.Subsidy;
+using Norsjo.Retail.Hub.Users;
+
+namespace Norsjo.Retail.Hub.Jobs;
+
+public sealed class JobOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>Run the job server in this hub (off in most tests).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Hangfire's own storage: a SQLite file, durable without an extra server.</summary>
+    public string SqlitePath { get; set; } = Path.Combine("data", "hangfire.db");
+
+    /// <summary>The monthly subsidy statements: 02:00 on the first of each month, Swedish time.</summary>
+    public string SubsidyStatementsCron { get; set; } = "0 2 1 * *";
+}
+
+/// <summary>
+/// Hangfire in the hub: durable job storage in a SQLite file, recurring jobs registered at start-up,
+/// and the dashboard at /hangfire for signed-in admins only.
+/// </summary>
+public static class JobsExtensions
+{
+    public const string SubsidyStatementsJob = "subsidy-statements";
+
+    public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
+        builder.Services.Configure<JobOptions>(builder.Configuration.GetSection(JobOptions.Section));
+        builder.Services.AddSingleton<SubsidyLedger>();
+        builder.Services.AddSingleton<SubsidyStatementJob>();
+        if (!options.Enabled)
+        {
+            return builder;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.SqlitePath))!);
+        builder.Services.AddHangfire(hangfire => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseSQLiteStorage(Path.GetFullPath(options.SqlitePath), new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) }));
+        builder.Services.AddHangfireServer(server => server.WorkerCount = 2);
+        return builder;
+    }
+
+    public static WebApplication MapJobs(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.Configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
+        if (!options.Enabled)
+        {
+            return app;
+        }
+
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminsOnly()], DisplayStorageConnectionString = false });
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<SubsidyStatementJob>(
+            SubsidyStatementsJob, job => job.RunAsync(CancellationToken.None), options.SubsidyStatementsCron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") });
+        return app;
+    }
+
+    /// <summary>The Hangfire dashboard can run and delete jobs: signed-in admins only, never anonymous or remote-by-default.</summary>
+    private sealed class AdminsOnly : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) =>
+            context.GetHttpContext().User.IsInRole(UserStore.RoleName(UserRole.Admin));
+    }
+}
+
+/// <summary>On the first of each month: last month's subsidy statement for every store.</summary>
+public sealed partial class SubsidyStatementJob(SubsidyLedger ledger, TimeProvider time, ILogger<SubsidyStatementJob> logger)
+{
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    [AutomaticRetry(Attempts = 5)]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var today = Api.ApiRequest.Today(time);
+        var lastMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        var produced = await ledger.ProduceAsync(lastMonth, cancellationToken).ConfigureAwait(false);
+        LogProduced(logger, lastMonth, produced);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subsidy statements for {Month:yyyy-MM}: {Produced} produced now")]
+    private static partial void LogProduced(ILogger logger, DateOnly month, int produced);
+}
