@@ -84,7 +84,7 @@ public sealed class AgentSourcesTests(ClickHouseServerFixture clickHouse)
             {
                 return false;
             }
-        }, "the endpoint answers");
+        }, "the endpoint answers", () => string.Join('\n', agent.Log.Where(l => l.Contains("POS", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal))));
         Assert.True((await client.RecordSaleAsync(sale)).Stored);
 
         var impossible = sale.Clone();

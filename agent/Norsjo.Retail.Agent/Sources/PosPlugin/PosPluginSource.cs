@@ -30,6 +30,8 @@ public sealed partial class PosPluginSource(
     private async Task ServeAsync(AgentOptions settings, CancellationToken stoppingToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // Only what is set here: no appsettings or environment may add endpoints (or leave loopback).
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, settings.PosPlugin.Port, listen => listen.Protocols = HttpProtocols.Http2));

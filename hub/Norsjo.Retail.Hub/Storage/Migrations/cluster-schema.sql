@@ -217,3 +217,35 @@ ORDER BY username;
 CREATE TABLE IF NOT EXISTS norsjo_retail.users ON CLUSTER norsjo AS norsjo_retail.users_local
 ENGINE = Distributed(norsjo, norsjo_retail, users_local, 0);
 
+-- step 5: home-delivery subsidy: the ledger of judged deliveries and the monthly statements
+CREATE TABLE IF NOT EXISTS norsjo_retail.subsidy_ledger_local ON CLUSTER norsjo (
+    store_id String,
+    delivery_key String,
+    delivery_date Date,
+    household_key String,
+    locality String,
+    distance_m UInt32,
+    order_value_ore Int64,
+    statement_month Date,
+    eligible UInt8,
+    reason String,
+    amount_ore Int64,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/subsidy_ledger_local', '{replica}', version)
+PARTITION BY toYear(statement_month)
+ORDER BY (store_id, delivery_key);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.subsidy_ledger ON CLUSTER norsjo AS norsjo_retail.subsidy_ledger_local
+ENGINE = Distributed(norsjo, norsjo_retail, subsidy_ledger_local, sipHash64(store_id));
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.subsidy_statements_local ON CLUSTER norsjo (
+    store_id String,
+    statement_month Date,
+    produced_unix_ms UInt64,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/subsidy_statements_local', '{replica}', version)
+ORDER BY (store_id, statement_month);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.subsidy_statements ON CLUSTER norsjo AS norsjo_retail.subsidy_statements_local
+ENGINE = Distributed(norsjo, norsjo_retail, subsidy_statements_local, sipHash64(store_id));
+
