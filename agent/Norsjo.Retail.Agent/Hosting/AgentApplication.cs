@@ -49,6 +49,8 @@ public static partial class AgentApplication
         });
         builder.Services.AddSingleton(sp => new ReceiptAnonymiser(
             StoreSecret.LoadOrCreate(sp.GetRequiredService<IOptions<AgentOptions>>().Value.DataDirectory)));
+        builder.Services.AddSingleton(sp => new Evidence.DeliveryEvidence(
+            sp.GetRequiredService<IOptions<AgentOptions>>().Value.DataDirectory, sp.GetRequiredService<ReceiptAnonymiser>()));
         builder.Services.AddSingleton<ISalesSource, ExportFolderSource>();
         builder.Services.AddSingleton<ISalesSource, SieFolderSource>();
         builder.Services.AddSingleton<ISalesSource, PosPluginSource>();

@@ -13,6 +13,9 @@ public static class AgentCommandLine
         Norsjo.Retail.Agent [run]                 run the agent (as a service)
         Norsjo.Retail.Agent enroll --code CODE    exchange the municipality's one-time code for the store's credential
         Norsjo.Retail.Agent status                queue depth and what is waiting
+        Norsjo.Retail.Agent evidence --month YYYY-MM [--out FILE]
+                                                  the month's home deliveries with households, for the municipality's
+                                                  audit: printed here only, never sent
         Settings as --Agent:Name=value (see agent/README.md), e.g. --Agent:HubUrl=https://hub:5081
         """;
 
@@ -41,6 +44,8 @@ public static class AgentCommandLine
                 return await EnrollAsync(rest, output).ConfigureAwait(false);
             case "status":
                 return Status(rest, output);
+            case "evidence":
+                return PrintEvidence(rest, output);
             default:
                 Console.Error.WriteLine(Usage);
                 return 2;
@@ -101,6 +106,32 @@ public static class AgentCommandLine
         if (outbox.Recovery is { } recovery)
         {
             output.WriteLine($"Recovered: the outbox was damaged ({recovery.Problem}); {recovery.ItemsSaved} items saved, copy in {recovery.DamagedCopy}");
+        }
+
+        return 0;
+    }
+
+    private static int PrintEvidence(string[] args, TextWriter output)
+    {
+        var monthAt = Array.IndexOf(args, "--month");
+        if (monthAt < 0 || monthAt + 1 >= args.Length
+            || !DateOnly.TryParseExact(args[monthAt + 1] + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var month))
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        var settings = Settings(args);
+        var csv = new Evidence.DeliveryEvidence(settings.DataDirectory, new Anonymisation.ReceiptAnonymiser(Anonymisation.StoreSecret.LoadOrCreate(settings.DataDirectory))).Csv(month);
+        var outAt = Array.IndexOf(args, "--out");
+        if (outAt >= 0 && outAt + 1 < args.Length)
+        {
+            PrivateFile.Write(args[outAt + 1], System.Text.Encoding.UTF8.GetBytes(csv));
+            output.WriteLine($"Written to {Path.GetFullPath(args[outAt + 1])} (readable by this user only). It holds personal data: hand it over, then delete it.");
+        }
+        else
+        {
+            output.Write(csv);
         }
 
         return 0;

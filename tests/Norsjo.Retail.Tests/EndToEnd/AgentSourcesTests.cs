@@ -109,6 +109,29 @@ public sealed class AgentSourcesTests(ClickHouseServerFixture clickHouse)
     }
 
     [Fact]
+    public async Task The_delivery_evidence_stays_in_the_store_and_matches_the_hubs_keys()
+    {
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, StoreId);
+        await using var agent = await RunningAgent.StartAsync(hub, StoreId, await hub.EnrollAsync(StoreId), "--Agent:Localities:Kusfors=12000");
+        var file = agent.Drop("lev.csv", string.Join('\n',
+            "receipt_no;time;channel;row_type;category;vat_percent;amount;household;locality;distance_km",
+            "901;2026-11-03 10:00;home_delivery;item;dagligvaror;6;250,00;;;",
+            "901;2026-11-03 10:00;home_delivery;delivery;;;;Greta Gran, Storgatan 9;Kusfors;") + "\n");
+        await Eventually.WaitUntilAsync(() => agent.HasDelivered(file), "delivered");
+
+        using var output = new StringWriter();
+        Assert.Equal(0, await AgentCommandLine.RunAsync(["evidence", "--month", "2026-11", "--Agent:DataDirectory=" + agent.DataFolder], output));
+        var line = output.ToString().Split('\n')[1].Split(';');
+        var stored = (await hub.Database.QueryAsync<Amount>("SELECT concat(delivery_key, ' ', household_key) AS Key, order_value_ore AS Ore FROM home_deliveries FINAL")).Single();
+
+        Assert.Equal(["2026-11-03", "901", "Greta Gran, Storgatan 9", "Kusfors", "12.0", "250.00"], line[..6]);
+        Assert.Equal(stored.Key, line[6] + " " + line[7].Trim());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(agent.DataFolder, "evidence.db")));
+        var outbox = string.Concat(Directory.GetFiles(agent.DataFolder, "outbox.db*").Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))));
+        Assert.DoesNotContain("Storgatan", outbox, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Enroll_stores_the_credential_privately_and_status_tells_what_waits()
     {
         await using var hub = await RunningHub.StartAsync(clickHouse.Url, StoreId);

@@ -8,8 +8,8 @@ namespace Norsjo.Retail.Agent.Sources.ExportFolder;
 
 /// <summary>The till's export folder: receipts as CSV or JSON lines (agent/README.md).</summary>
 public sealed class ExportFolderSource(
-    IOptions<AgentOptions> options, SqliteOutbox outbox, ReceiptAnonymiser anonymiser, TimeProvider time, ILogger<ExportFolderSource> logger)
-    : FolderSource(options, outbox, anonymiser, time, logger)
+    IOptions<AgentOptions> options, SqliteOutbox outbox, ReceiptAnonymiser anonymiser, Evidence.DeliveryEvidence evidence, TimeProvider time, ILogger<ExportFolderSource> logger)
+    : FolderSource(options, outbox, anonymiser, evidence, time, logger)
 {
     public override string Name => "export folder";
 

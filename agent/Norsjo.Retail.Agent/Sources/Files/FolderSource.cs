@@ -11,7 +11,7 @@ namespace Norsjo.Retail.Agent.Sources.Files;
 /// a file is settling, and after the outbox had to be rebuilt it sends recent files again.
 /// </summary>
 public abstract partial class FolderSource(
-    IOptions<AgentOptions> options, SqliteOutbox outbox, ReceiptAnonymiser anonymiser, TimeProvider time, ILogger logger) : ISalesSource
+    IOptions<AgentOptions> options, SqliteOutbox outbox, ReceiptAnonymiser anonymiser, Evidence.DeliveryEvidence evidence, TimeProvider time, ILogger logger) : ISalesSource
 {
     public abstract string Name { get; }
 
@@ -28,7 +28,7 @@ public abstract partial class FolderSource(
             return;
         }
 
-        var folder = new WatchedFolder(path, Formats(settings), outbox, anonymiser, time, logger);
+        var folder = new WatchedFolder(path, Formats(settings), outbox, anonymiser, evidence, time, logger);
         Directory.CreateDirectory(folder.Folder);
         if (outbox.Recovery is not null)
         {

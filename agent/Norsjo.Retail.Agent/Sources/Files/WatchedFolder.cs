@@ -16,7 +16,7 @@ namespace Norsjo.Retail.Agent.Sources.Files;
 /// </summary>
 public sealed partial class WatchedFolder(
     string folder, IReadOnlyList<IFileFormat> formats, SqliteOutbox outbox, ReceiptAnonymiser anonymiser,
-    TimeProvider time, ILogger logger)
+    Evidence.DeliveryEvidence evidence, TimeProvider time, ILogger logger)
 {
     public const string ProcessedFolder = "behandlade";
     public const string ErrorFolder = "fel";
@@ -162,6 +162,8 @@ public sealed partial class WatchedFolder(
             receipts.Add(anonymiser.Anonymise(receipt));
             if (anonymiser.AnonymiseDelivery(receipt) is { } delivery)
             {
+                // The store's own evidence first (personal data, kept locally), then the outbox.
+                evidence.Record(receipt);
                 deliveries.Add(delivery);
             }
         }

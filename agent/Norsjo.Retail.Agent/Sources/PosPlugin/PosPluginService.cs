@@ -10,12 +10,13 @@ namespace Norsjo.Retail.Agent.Sources.PosPlugin;
 /// Takes one completed sale from the till, strips everything personal, and answers only once the
 /// anonymised sale is on disk in the outbox.
 /// </summary>
-public sealed class PosPluginService(SqliteOutbox outbox, ReceiptAnonymiser anonymiser, DeliveryDistances distances) : Contracts.V1.PosPlugin.PosPluginBase
+public sealed class PosPluginService(SqliteOutbox outbox, ReceiptAnonymiser anonymiser, DeliveryDistances distances, Evidence.DeliveryEvidence evidence) : Contracts.V1.PosPlugin.PosPluginBase
 {
     public override Task<PosSaleAck> RecordSale(PosSale request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         var receipt = ToReceipt(request);
+        evidence.Record(receipt);
         var items = new OutboxItems(
             [anonymiser.Anonymise(receipt)], [],
             anonymiser.AnonymiseDelivery(receipt) is { } delivery ? [delivery] : []);

@@ -14,7 +14,7 @@ namespace Norsjo.Retail.Agent.Sources.PosPlugin;
 /// call never leaves the machine, and what it carries is stripped before it is stored.
 /// </summary>
 public sealed partial class PosPluginSource(
-    IOptions<AgentOptions> options, SqliteOutbox outbox, ReceiptAnonymiser anonymiser, ILogger<PosPluginSource> logger) : ISalesSource
+    IOptions<AgentOptions> options, SqliteOutbox outbox, ReceiptAnonymiser anonymiser, Evidence.DeliveryEvidence evidence, ILogger<PosPluginSource> logger) : ISalesSource
 {
     public string Name => "POS plug-in";
 
@@ -38,6 +38,7 @@ public sealed partial class PosPluginSource(
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(outbox);
         builder.Services.AddSingleton(anonymiser);
+        builder.Services.AddSingleton(evidence);
         builder.Services.AddSingleton(new DeliveryDistances(settings.Localities));
         await using var app = builder.Build();
         app.MapGrpcService<PosPluginService>();

@@ -8,8 +8,8 @@ namespace Norsjo.Retail.Agent.Sources.Sie;
 
 /// <summary>A folder where the till or the accounting program puts SIE 4 exports (Agent:SieFolder).</summary>
 public sealed class SieFolderSource(
-    IOptions<AgentOptions> options, SqliteOutbox outbox, ReceiptAnonymiser anonymiser, TimeProvider time, ILogger<SieFolderSource> logger)
-    : FolderSource(options, outbox, anonymiser, time, logger)
+    IOptions<AgentOptions> options, SqliteOutbox outbox, ReceiptAnonymiser anonymiser, Evidence.DeliveryEvidence evidence, TimeProvider time, ILogger<SieFolderSource> logger)
+    : FolderSource(options, outbox, anonymiser, evidence, time, logger)
 {
     public override string Name => "SIE folder";
 
