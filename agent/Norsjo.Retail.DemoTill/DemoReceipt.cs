@@ -8,7 +8,8 @@ public sealed record DemoReceipt(
     string Cashier,
     string? LoyaltyId,
     IReadOnlyList<DemoItem> Items,
-    IReadOnlyList<DemoPayment> Payments)
+    IReadOnlyList<DemoPayment> Payments,
+    DemoDelivery? Delivery = null)
 {
     public long GrossOre => Items.Sum(i => i.Returned ? -i.AmountOre : i.AmountOre);
 }
@@ -17,3 +18,6 @@ public sealed record DemoReceipt(
 public sealed record DemoItem(string Category, int VatPercent, long AmountOre, decimal Quantity, bool Returned);
 
 public sealed record DemoPayment(string Method, long AmountOre, string? MaskedCard);
+
+/// <summary>Where a home delivery went: the household as the till knows it (a customer number and an address).</summary>
+public sealed record DemoDelivery(string Household, string Locality, decimal DistanceKm);

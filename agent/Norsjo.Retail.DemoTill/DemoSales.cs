@@ -22,6 +22,7 @@ public static class DemoSales
 
     private static readonly string[] Cashiers = ["Anna Lindqvist", "Erik Öberg", "Maja Nilsson", "Jonas Åström"];
     private static readonly string[] Methods = ["card", "card", "card", "swish", "swish", "cash"];
+    private static readonly (string Locality, decimal Km)[] Localities = [("Kusfors", 12.5m), ("Bjurträsk", 9m), ("Petiknäs", 6.5m), ("Norsjö", 1.2m), ("Bastuträsk", 0.8m)];
 
     /// <param name="firstNumber">The till's running receipt number for the day's first receipt.</param>
     public static IReadOnlyList<DemoReceipt> Day(DateOnly date, int receipts, int firstNumber, Random random)
@@ -50,6 +51,10 @@ public static class DemoSales
             var total = items.Sum(it => it.Returned ? -it.AmountOre : it.AmountOre);
             var method = Methods[random.Next(Methods.Length)];
             var channel = random.Next(30) == 0 ? "home_delivery" : "in_store";
+            var (locality, km) = Localities[random.Next(Localities.Length)];
+            var delivery = channel == "home_delivery"
+                ? new DemoDelivery($"kund {random.Next(1, 40)}, {locality}", locality, km)
+                : null;
             result.Add(new DemoReceipt(
                 (firstNumber + i).ToString(CultureInfo.InvariantCulture),
                 times[i],
@@ -57,7 +62,8 @@ public static class DemoSales
                 Cashiers[random.Next(Cashiers.Length)],
                 random.Next(3) == 0 ? "LOJ-" + random.Next(100000, 999999).ToString(CultureInfo.InvariantCulture) : null,
                 items,
-                [new DemoPayment(method, total, method == "card" ? "************" + random.Next(1000, 9999).ToString(CultureInfo.InvariantCulture) : null)]));
+                [new DemoPayment(method, total, method == "card" ? "************" + random.Next(1000, 9999).ToString(CultureInfo.InvariantCulture) : null)],
+                delivery));
         }
 
         return result;
