@@ -4,8 +4,12 @@ using Norsjo.Retail.Hub.Storage;
 
 namespace Norsjo.Retail.Hub.SalesIndex;
 
-/// <summary>One store's turnover in one month: as measured and at constant VAT.</summary>
-public sealed record StoreMonth(string StoreId, DateOnly Month, Turnover Measured, Turnover ConstantVat);
+/// <summary>One store's turnover in one month: as measured and at constant VAT, and on how many days it sold.</summary>
+public sealed record StoreMonth(string StoreId, DateOnly Month, Turnover Measured, Turnover ConstantVat)
+{
+    /// <summary>Days with sales (0: unknown, e.g. in hand-made figures); compares months like for like.</summary>
+    public int Days { get; init; }
+}
 
 /// <summary>
 /// Reads each store's monthly turnover per index category from ClickHouse. A store-day counts
@@ -18,7 +22,7 @@ public sealed class MonthlyTurnover(ClickHouseStorage storage, StoreRegistry reg
     public static readonly DateOnly ReducedFoodVatFrom = new(2026, 4, 1);
     public static readonly DateOnly ReducedFoodVatUntil = new(2027, 12, 31);
 
-    private sealed record Row(string StoreId, string Month, string Category, int VatRateBp, long GrossOre, long NetOre);
+    private sealed record Row(string StoreId, string Month, string Category, int VatRateBp, long GrossOre, long NetOre, int Days);
 
     public async Task<IReadOnlyList<StoreMonth>> ReadAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
     {
@@ -49,7 +53,7 @@ public sealed class MonthlyTurnover(ClickHouseStorage storage, StoreRegistry reg
                     constant += group == IndexGroup.Dagligvaror ? new Turnover(constantKr, 0) : new Turnover(0, constantKr);
                 }
 
-                return new StoreMonth(g.Key.StoreId, month, measured, constant);
+                return new StoreMonth(g.Key.StoreId, month, measured, constant) { Days = g.Max(r => r.Days) };
             })
             .ToList();
     }
@@ -61,7 +65,7 @@ public sealed class MonthlyTurnover(ClickHouseStorage storage, StoreRegistry reg
         var to = SqlLiteral.Date(new DateOnly(toMonth.Year, toMonth.Month, 1).AddMonths(1).AddDays(-1));
         return $"""
             SELECT store_id AS StoreId, toString(toStartOfMonth(day)) AS Month, category AS Category, vat_rate_bp AS VatRateBp,
-                   sum(gross) AS GrossOre, sum(net) AS NetOre
+                   sum(gross) AS GrossOre, sum(net) AS NetOre, toInt32(uniqExact(day)) AS Days
             FROM
             (
                 SELECT store_id, sale_date AS day, category, vat_rate_bp, gross_ore AS gross, gross_ore - vat_ore AS net

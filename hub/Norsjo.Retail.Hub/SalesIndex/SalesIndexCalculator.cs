@@ -174,7 +174,7 @@ public sealed class SalesIndexCalculator(StoreRegistry registry)
 
     /// <summary>
     /// Turnover in the period and <paramref name="yearsBack"/> years earlier, summed only over the
-    /// store-months present in both: a like-for-like comparison.
+    /// store-months present in both with about as many days of sales: a like-for-like comparison.
     /// </summary>
     private static (decimal Now, decimal Before) LikeForLike(IReadOnlyList<StoreMonth> data, DateOnly from, DateOnly to, int yearsBack, bool constantVat)
     {
@@ -182,7 +182,9 @@ public sealed class SalesIndexCalculator(StoreRegistry registry)
         decimal now = 0, before = 0;
         foreach (var current in data.Where(d => d.Month >= from && d.Month <= to))
         {
-            if (byKey.TryGetValue((current.StoreId, current.Month.AddYears(-yearsBack)), out var earlier))
+            // Both months sold on about as many days: a month the agent joined half-way is not compared.
+            if (byKey.TryGetValue((current.StoreId, current.Month.AddYears(-yearsBack)), out var earlier)
+                && Math.Min(current.Days, earlier.Days) >= 0.9 * Math.Max(current.Days, earlier.Days))
             {
                 now += (constantVat ? current.ConstantVat : current.Measured).TotalKr;
                 before += (constantVat ? earlier.ConstantVat : earlier.Measured).TotalKr;

@@ -52,9 +52,9 @@ public sealed class MonthlyTurnoverTests(ClickHouseServerFixture clickHouse)
 
         Assert.Equal(
             [
-                new StoreMonth("aa", new DateOnly(2026, 5, 1), new Turnover(106m, 0), new Turnover(112m, 0)),
-                new StoreMonth("bb", new DateOnly(2026, 5, 1), new Turnover(0, 125m), new Turnover(0, 125m)),
-                new StoreMonth("cc", new DateOnly(2026, 5, 1), new Turnover(212m, 0), new Turnover(224m, 0)),
+                new StoreMonth("aa", new DateOnly(2026, 5, 1), new Turnover(106m, 0), new Turnover(112m, 0)) { Days = 1 },
+                new StoreMonth("bb", new DateOnly(2026, 5, 1), new Turnover(0, 125m), new Turnover(0, 125m)) { Days = 1 },
+                new StoreMonth("cc", new DateOnly(2026, 5, 1), new Turnover(212m, 0), new Turnover(224m, 0)) { Days = 1 },
             ],
             months);
     }

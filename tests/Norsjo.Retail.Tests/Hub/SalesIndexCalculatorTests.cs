@@ -96,6 +96,24 @@ public sealed class SalesIndexCalculatorTests
     }
 
     [Fact]
+    public void A_month_the_agent_joined_half_way_is_not_compared()
+    {
+        var registry = Registry();
+        // October 2025 had sales on 9 days only (the agent started on the 23rd); October 2026 on 31.
+        var data = new List<StoreMonth>
+        {
+            new("a1", new DateOnly(2025, 10, 1), new Turnover(30_000, 0), new Turnover(30_000, 0)) { Days = 9 },
+            new("a1", new DateOnly(2025, 11, 1), new Turnover(100_000, 0), new Turnover(100_000, 0)) { Days = 30 },
+            new("a1", new DateOnly(2026, 10, 1), new Turnover(110_000, 0), new Turnover(110_000, 0)) { Days = 31 },
+            new("a1", new DateOnly(2026, 11, 1), new Turnover(110_000, 0), new Turnover(110_000, 0)) { Days = 30 },
+        };
+
+        var period = new SalesIndexCalculator(registry).Compute(data, new DateOnly(2026, 10, 1), new DateOnly(2026, 11, 1), "okt–nov", annualise: false);
+
+        Assert.Equal(new Growth(10.0m, 10.0m), period.Growth);
+    }
+
+    [Fact]
     public void Constant_VAT_growth_shows_the_food_VAT_cut_is_not_lost_trade()
     {
         var registry = Registry();
