@@ -44,36 +44,12 @@ public static class DashboardApi
             var (f, t) = ApiRequest.Dates(from, to, time);
             return analytics.TrendAsync(ApiRequest.Store(user, storeId, registry), ApiRequest.Grain(grain), f, t, ct);
         }).WithSummary("Sales per day, week or month with the same period last year (same weekday for days and weeks)");
-        store.MapGet("/hours", (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
-        {
-            var (f, t) = ApiRequest.Dates(from, to, time);
-            return analytics.HoursAsync(ApiRequest.Store(user, storeId, registry), f, t, ct);
-        }).WithSummary("Receipts and sales per hour of day × weekday (1 = Monday)");
-        store.MapGet("/baskets", (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
-        {
-            var (f, t) = ApiRequest.Dates(from, to, time);
-            return analytics.BasketsAsync(ApiRequest.Store(user, storeId, registry), f, t, ct);
-        }).WithSummary("Average basket and the distribution of basket sizes");
-        store.MapGet("/payments", (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
-        {
-            var (f, t) = ApiRequest.Dates(from, to, time);
-            return analytics.PaymentsAsync(ApiRequest.Store(user, storeId, registry), f, t, ct);
-        }).WithSummary("Payment mix and cash share");
-        store.MapGet("/categories", (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
-        {
-            var (f, t) = ApiRequest.Dates(from, to, time);
-            return analytics.CategoriesAsync(ApiRequest.Store(user, storeId, registry), f, t, ct);
-        }).WithSummary("Sales, VAT, quantity and returns per category");
-        store.MapGet("/returns", (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
-        {
-            var (f, t) = ApiRequest.Dates(from, to, time);
-            return analytics.ReturnsAsync(ApiRequest.Store(user, storeId, registry), f, t, ct);
-        }).WithSummary("Returned goods per month and their share of sales");
-        store.MapGet("/deliveries", (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
-        {
-            var (f, t) = ApiRequest.Dates(from, to, time);
-            return analytics.DeliveriesAsync(ApiRequest.Store(user, storeId, registry), f, t, ct);
-        }).WithSummary("Home deliveries per locality");
+        store.MapStoreQuery("/hours", (a, id, f, t, ct) => a.HoursAsync(id, f, t, ct), "Receipts and sales per hour of day × weekday (1 = Monday)");
+        store.MapStoreQuery("/baskets", (a, id, f, t, ct) => a.BasketsAsync(id, f, t, ct), "Average basket and the distribution of basket sizes");
+        store.MapStoreQuery("/payments", (a, id, f, t, ct) => a.PaymentsAsync(id, f, t, ct), "Payment mix and cash share");
+        store.MapStoreQuery("/categories", (a, id, f, t, ct) => a.CategoriesAsync(id, f, t, ct), "Sales, VAT, quantity and returns per category");
+        store.MapStoreQuery("/returns", (a, id, f, t, ct) => a.ReturnsAsync(id, f, t, ct), "Returned goods per month and their share of sales");
+        store.MapStoreQuery("/deliveries", (a, id, f, t, ct) => a.DeliveriesAsync(id, f, t, ct), "Home deliveries per locality");
         store.MapGet("/freshness", async (string storeId, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
             (await analytics.FreshnessAsync(ApiRequest.Store(user, storeId, registry), [storeId], time.GetUtcNow(), ct).ConfigureAwait(false)).Single())
             .WithSummary("When this store's agent last delivered");
@@ -139,6 +115,15 @@ public static class DashboardApi
             .RequireAuthorization("admin").WithTags("Admin").WithSummary("Produce the month's statements now (as the monthly job does); again changes nothing");
         return app;
     }
+
+    /// <summary>A store route over a date range: the caller's access to the store and the range checked first.</summary>
+    private static void MapStoreQuery<T>(
+        this RouteGroupBuilder store, string path, Func<StoreAnalytics, string, DateOnly, DateOnly, CancellationToken, Task<T>> query, string summary) =>
+        store.MapGet(path, (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
+        {
+            var (f, t) = ApiRequest.Dates(from, to, time);
+            return query(analytics, ApiRequest.Store(user, storeId, registry), f, t, ct);
+        }).WithSummary(summary);
 
     /// <summary>Refusals become problem details with the reason: 400, 403, or 503 when ClickHouse is away.</summary>
     private static async ValueTask<object?> Failures(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
