@@ -50,6 +50,9 @@ public static class DashboardApi
         store.MapStoreQuery("/categories", (a, id, f, t, ct) => a.CategoriesAsync(id, f, t, ct), "Sales, VAT, quantity and returns per category");
         store.MapStoreQuery("/returns", (a, id, f, t, ct) => a.ReturnsAsync(id, f, t, ct), "Returned goods per month and their share of sales");
         store.MapStoreQuery("/deliveries", (a, id, f, t, ct) => a.DeliveriesAsync(id, f, t, ct), "Home deliveries per locality");
+        store.MapGet("/forecast", (string storeId, ClaimsPrincipal user, StoreRegistry registry, Forecasting.ForecastRun forecasts, CancellationToken ct) =>
+            forecasts.LatestAsync("store:" + ApiRequest.Store(user, storeId, registry), ct))
+            .WithSummary("The latest nightly 8-week forecast of the store's daily sales, with its backtest accuracy");
         store.MapGet("/freshness", async (string storeId, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
             (await analytics.FreshnessAsync(ApiRequest.Store(user, storeId, registry), [storeId], time.GetUtcNow(), ct).ConfigureAwait(false)).Single())
             .WithSummary("When this store's agent last delivered");
@@ -96,6 +99,8 @@ public static class DashboardApi
         municipality.MapGet("/freshness", (StoreAnalytics analytics, StoreRegistry registry, TimeProvider time, CancellationToken ct) =>
             analytics.FreshnessAsync(null, registry.Stores.Where(s => s.Reports).Select(s => s.Id), time.GetUtcNow(), ct))
             .WithSummary("When each store's agent last delivered (no sales figures)");
+        municipality.MapGet("/forecast", (Forecasting.ForecastRun forecasts, CancellationToken ct) => forecasts.LatestAsync("municipality", ct))
+            .WithSummary("The latest nightly 8-week forecast of all stores' daily sales together");
         municipality.MapGet("/subsidy/claim/{year:int}", (int year, SubsidyLedger ledger, SalesIndexService index, CancellationToken ct) =>
             ledger.ClaimAsync(ApiRequest.Year(year, index.CurrentMonth), ct))
             .WithSummary("The yearly claim toward the state, with its inputs");

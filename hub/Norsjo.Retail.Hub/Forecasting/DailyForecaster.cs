@@ -73,6 +73,8 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
 
         public float YearAgo { get; set; }
 
+        public float HasYearAgo { get; set; }
+
         public float Label { get; set; }
     }
 
@@ -161,7 +163,7 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
         var data = ml.Data.LoadFromEnumerable(rows);
         var pipeline = ml.Transforms.Concatenate("Features",
                 nameof(Row.Weekday), nameof(Row.WeekOfYear), nameof(Row.Month), nameof(Row.Holiday), nameof(Row.Eve), nameof(Row.Payday),
-                nameof(Row.DaysSincePayday), nameof(Row.Summer), nameof(Row.ReducedVat), nameof(Row.Horizon), nameof(Row.LastWeekSameDay), nameof(Row.YearAgo))
+                nameof(Row.DaysSincePayday), nameof(Row.Summer), nameof(Row.ReducedVat), nameof(Row.Horizon), nameof(Row.LastWeekSameDay), nameof(Row.YearAgo), nameof(Row.HasYearAgo))
             .Append(ml.Regression.Trainers.FastTree(labelColumnName: nameof(Row.Label), numberOfLeaves: 31, numberOfTrees: 200, minimumExampleCountPerLeaf: 20, learningRate: 0.1));
         return pipeline.Fit(data);
     }
@@ -180,6 +182,8 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
         var day = origin.AddDays(h);
         var sameWeekday = origin.AddDays(-7 + ((h - 1) % 7) + 1);
         var yearAgo = day.AddDays(-364);
+        var hasYearAgo = origin.AddDays(-364 - LevelDays) >= s.Start;
+        var lastWeek = (float)(s[sameWeekday] / level);
         return new Row
         {
             Weekday = (int)day.DayOfWeek,
@@ -192,8 +196,10 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
             Summer = SwedishCalendar.IsSummer(day) ? 1 : 0,
             ReducedVat = SwedishCalendar.ReducedFoodVat(day) ? 1 : 0,
             Horizon = h,
-            LastWeekSameDay = (float)(s[sameWeekday] / level),
-            YearAgo = origin.AddDays(-364 - LevelDays) >= s.Start ? (float)(s[yearAgo] / Math.Max(1e-9, Level(s, origin.AddDays(-364)))) : float.NaN,
+            LastWeekSameDay = lastWeek,
+            // Less than a year of history: FastTree skips rows with missing values, so say so in a flag instead.
+            YearAgo = hasYearAgo ? (float)(s[yearAgo] / Math.Max(1e-9, Level(s, origin.AddDays(-364)))) : lastWeek,
+            HasYearAgo = hasYearAgo ? 1 : 0,
         };
     }
 

@@ -18,6 +18,9 @@ public sealed class JobOptions
 
     /// <summary>The monthly subsidy statements: 02:00 on the first of each month, Swedish time.</summary>
     public string SubsidyStatementsCron { get; set; } = "0 2 1 * *";
+
+    /// <summary>The nightly forecasts: 03:00 Swedish time.</summary>
+    public string ForecastCron { get; set; } = "0 3 * * *";
 }
 
 /// <summary>
@@ -27,6 +30,7 @@ public sealed class JobOptions
 public static class JobsExtensions
 {
     public const string SubsidyStatementsJob = "subsidy-statements";
+    public const string ForecastJob = "forecast-nightly";
 
     public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
     {
@@ -35,6 +39,8 @@ public static class JobsExtensions
         builder.Services.Configure<JobOptions>(builder.Configuration.GetSection(JobOptions.Section));
         builder.Services.AddSingleton<SubsidyLedger>();
         builder.Services.AddSingleton<SubsidyStatementJob>();
+        builder.Services.AddSingleton<Forecasting.ForecastRun>();
+        builder.Services.AddSingleton<NightlyForecastJob>();
         if (!options.Enabled)
         {
             return builder;
@@ -63,6 +69,9 @@ public static class JobsExtensions
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<SubsidyStatementJob>(
             SubsidyStatementsJob, job => job.RunAsync(CancellationToken.None), options.SubsidyStatementsCron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") });
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<NightlyForecastJob>(
+            ForecastJob, job => job.RunAsync(CancellationToken.None), options.ForecastCron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") });
         return app;
     }
 
@@ -89,4 +98,21 @@ public sealed partial class SubsidyStatementJob(SubsidyLedger ledger, TimeProvid
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Subsidy statements for {Month:yyyy-MM}: {Produced} produced now")]
     private static partial void LogProduced(ILogger logger, DateOnly month, int produced);
+}
+
+/// <summary>Every night: each store's and the municipality's 8-week forecast, with its backtests.</summary>
+public sealed partial class NightlyForecastJob(Forecasting.ForecastRun run, ILogger<NightlyForecastJob> logger)
+{
+    [DisableConcurrentExecution(timeoutInSeconds: 3600)]
+    [AutomaticRetry(Attempts = 2)]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var runId = await run.RunAsync(cancellationToken).ConfigureAwait(false);
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        LogDone(logger, runId, elapsed);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Forecast run {RunId} done in {Elapsed}")]
+    private static partial void LogDone(ILogger logger, string runId, TimeSpan elapsed);
 }

@@ -244,5 +244,43 @@ public static class Schema
             ORDER BY (store_id, statement_month)
             """,
         ]),
+        new(6, "forecasts: runs, points with intervals, and backtest metrics per series",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS forecast_points (
+                run_id String,
+                run_date Date,
+                series String,
+                method String,
+                feature_version String,
+                target_date Date,
+                horizon UInt16,
+                point Float64,
+                lower Float64,
+                upper Float64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYYYYMM(run_date)
+            ORDER BY (series, run_date, target_date)
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS forecast_metrics (
+                run_id String,
+                run_date Date,
+                series String,
+                method String,
+                feature_version String,
+                model_mase Float64,
+                model_wape Float64,
+                model_coverage80 Float64,
+                baseline_mase Float64,
+                baseline_wape Float64,
+                baseline_coverage80 Float64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYYYYMM(run_date)
+            ORDER BY (series, run_date)
+            """,
+        ]),
     ];
 }

@@ -249,3 +249,43 @@ ORDER BY (store_id, statement_month);
 CREATE TABLE IF NOT EXISTS norsjo_retail.subsidy_statements ON CLUSTER norsjo AS norsjo_retail.subsidy_statements_local
 ENGINE = Distributed(norsjo, norsjo_retail, subsidy_statements_local, sipHash64(store_id));
 
+-- step 6: forecasts: runs, points with intervals, and backtest metrics per series
+CREATE TABLE IF NOT EXISTS norsjo_retail.forecast_points_local ON CLUSTER norsjo (
+    run_id String,
+    run_date Date,
+    series String,
+    method String,
+    feature_version String,
+    target_date Date,
+    horizon UInt16,
+    point Float64,
+    lower Float64,
+    upper Float64,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/forecast_points_local', '{replica}', version)
+PARTITION BY toYYYYMM(run_date)
+ORDER BY (series, run_date, target_date);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.forecast_points ON CLUSTER norsjo AS norsjo_retail.forecast_points_local
+ENGINE = Distributed(norsjo, norsjo_retail, forecast_points_local, 0);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.forecast_metrics_local ON CLUSTER norsjo (
+    run_id String,
+    run_date Date,
+    series String,
+    method String,
+    feature_version String,
+    model_mase Float64,
+    model_wape Float64,
+    model_coverage80 Float64,
+    baseline_mase Float64,
+    baseline_wape Float64,
+    baseline_coverage80 Float64,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/forecast_metrics_local', '{replica}', version)
+PARTITION BY toYYYYMM(run_date)
+ORDER BY (series, run_date);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.forecast_metrics ON CLUSTER norsjo AS norsjo_retail.forecast_metrics_local
+ENGINE = Distributed(norsjo, norsjo_retail, forecast_metrics_local, 0);
+
