@@ -99,6 +99,8 @@ public static class DashboardApi
         municipality.MapGet("/freshness", (StoreAnalytics analytics, StoreRegistry registry, TimeProvider time, CancellationToken ct) =>
             analytics.FreshnessAsync(null, registry.Stores.Where(s => s.Reports).Select(s => s.Id), time.GetUtcNow(), ct))
             .WithSummary("When each store's agent last delivered (no sales figures)");
+        municipality.MapGet("/silent-agents", (Operations.SilentAgents agents, CancellationToken ct) => agents.LatestAsync(ct))
+            .WithSummary("The latest hourly check: stores open now whose agent has sent nothing for a while");
         municipality.MapGet("/forecast", (Forecasting.ForecastRun forecasts, CancellationToken ct) => forecasts.LatestAsync("municipality", ct))
             .WithSummary("The latest nightly 8-week forecast of all stores' daily sales together");
         municipality.MapGet("/subsidy/claim/{year:int}", (int year, SubsidyLedger ledger, SalesIndexService index, CancellationToken ct) =>

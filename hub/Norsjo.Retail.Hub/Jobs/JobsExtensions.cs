@@ -21,6 +21,9 @@ public sealed class JobOptions
 
     /// <summary>The nightly forecasts: 03:00 Swedish time.</summary>
     public string ForecastCron { get; set; } = "0 3 * * *";
+
+    /// <summary>The silent-agent check: every hour.</summary>
+    public string SilentAgentsCron { get; set; } = "5 * * * *";
 }
 
 /// <summary>
@@ -31,6 +34,7 @@ public static class JobsExtensions
 {
     public const string SubsidyStatementsJob = "subsidy-statements";
     public const string ForecastJob = "forecast-nightly";
+    public const string SilentAgentsJob = "silent-agents-hourly";
 
     public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
     {
@@ -41,6 +45,8 @@ public static class JobsExtensions
         builder.Services.AddSingleton<SubsidyStatementJob>();
         builder.Services.AddSingleton<Forecasting.ForecastRun>();
         builder.Services.AddSingleton<NightlyForecastJob>();
+        builder.Services.AddSingleton<Operations.SilentAgents>();
+        builder.Services.AddSingleton<SilentAgentsJob>();
         if (!options.Enabled)
         {
             return builder;
@@ -68,6 +74,9 @@ public static class JobsExtensions
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminsOnly()], DisplayStorageConnectionString = false });
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<SubsidyStatementJob>(
             SubsidyStatementsJob, job => job.RunAsync(CancellationToken.None), options.SubsidyStatementsCron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") });
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<SilentAgentsJob>(
+            SilentAgentsJob, job => job.RunAsync(CancellationToken.None), options.SilentAgentsCron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") });
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<NightlyForecastJob>(
             ForecastJob, job => job.RunAsync(CancellationToken.None), options.ForecastCron,
@@ -115,4 +124,20 @@ public sealed partial class NightlyForecastJob(Forecasting.ForecastRun run, ILog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Forecast run {RunId} done in {Elapsed}")]
     private static partial void LogDone(ILogger logger, string runId, TimeSpan elapsed);
+}
+
+/// <summary>Every hour: which open stores' agents have gone quiet.</summary>
+public sealed partial class SilentAgentsJob(Operations.SilentAgents agents, ILogger<SilentAgentsJob> logger)
+{
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    [AutomaticRetry(Attempts = 1)]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var checks = await agents.CheckAsync(cancellationToken).ConfigureAwait(false);
+        var silent = checks.Count(c => c.Silent);
+        LogChecked(logger, checks.Count, silent);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Checked {Stores} agents: {Silent} silent")]
+    private static partial void LogChecked(ILogger logger, int stores, int silent);
 }

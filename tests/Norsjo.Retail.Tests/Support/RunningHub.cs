@@ -53,7 +53,7 @@ public sealed class RunningHub : IAsyncDisposable
         var grpcUrl = settings.GrpcUrl ?? new Uri($"https://127.0.0.1:{FreePort.Next()}");
         var httpUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var tls = settings.TlsDirectory ?? Path.Combine(root.Path, "tls");
-        File.WriteAllText(Path.Combine(root.Path, "registry.yaml"), RegistryYaml(storeIds) + settings.RegistryExtra);
+        File.WriteAllText(Path.Combine(root.Path, "registry.yaml"), RegistryYaml(storeIds, settings.Hours) + settings.RegistryExtra);
         var args = new List<string>
         {
             "--contentRoot=" + root.Path,
@@ -78,13 +78,13 @@ public sealed class RunningHub : IAsyncDisposable
     }
 
     /// <summary>A registry with the given stores, open every day, opened on 1 January 2020.</summary>
-    public static string RegistryYaml(IEnumerable<string> storeIds)
+    public static string RegistryYaml(IEnumerable<string> storeIds, string hours = "08:00-20:00")
     {
         var yaml = new StringBuilder("municipality: Norsjö\nstores:\n");
         foreach (var id in storeIds)
         {
             yaml.Append("  - id: ").Append(id).Append("\n    name: Test ").Append(id)
-                .Append("\n    village: Bastuträsk\n    opened: 2020-01-01\n    hours:\n      mon-sun: \"08:00-20:00\"\n");
+                .Append("\n    village: Bastuträsk\n    opened: 2020-01-01\n    hours:\n      mon-sun: \"").Append(hours).Append("\"\n");
         }
 
         return yaml.Append("years:\n  - year: 2017\n    population: 4100\n    national_turnover_per_resident_kr:\n      dagligvaror: 34202\n      sallankopsvaror: 31233\n").ToString();
@@ -118,4 +118,7 @@ public sealed record HubSettings(Uri? GrpcUrl = null, string? Database = null, s
 {
     /// <summary>More top-level registry sections (e.g. subsidy rules), appended to the generated file.</summary>
     public string RegistryExtra { get; init; } = string.Empty;
+
+    /// <summary>Every store's opening hours, every day.</summary>
+    public string Hours { get; init; } = "08:00-20:00";
 }

@@ -282,5 +282,18 @@ public static class Schema
             ORDER BY (series, run_date)
             """,
         ]),
+        new(7, "silent agents: the latest check per store",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS agent_silence (
+                store_id String,
+                checked_unix_ms UInt64,
+                silent UInt8,
+                last_upload_unix_ms UInt64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            ORDER BY store_id
+            """,
+        ]),
     ];
 }

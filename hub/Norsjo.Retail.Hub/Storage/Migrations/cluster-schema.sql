@@ -289,3 +289,16 @@ ORDER BY (series, run_date);
 CREATE TABLE IF NOT EXISTS norsjo_retail.forecast_metrics ON CLUSTER norsjo AS norsjo_retail.forecast_metrics_local
 ENGINE = Distributed(norsjo, norsjo_retail, forecast_metrics_local, 0);
 
+-- step 7: silent agents: the latest check per store
+CREATE TABLE IF NOT EXISTS norsjo_retail.agent_silence_local ON CLUSTER norsjo (
+    store_id String,
+    checked_unix_ms UInt64,
+    silent UInt8,
+    last_upload_unix_ms UInt64,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/agent_silence_local', '{replica}', version)
+ORDER BY store_id;
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.agent_silence ON CLUSTER norsjo AS norsjo_retail.agent_silence_local
+ENGINE = Distributed(norsjo, norsjo_retail, agent_silence_local, sipHash64(store_id));
+
