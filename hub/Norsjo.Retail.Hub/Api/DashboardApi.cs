@@ -99,6 +99,11 @@ public static class DashboardApi
         municipality.MapGet("/freshness", (StoreAnalytics analytics, StoreRegistry registry, TimeProvider time, CancellationToken ct) =>
             analytics.FreshnessAsync(null, registry.Stores.Where(s => s.Reports).Select(s => s.Id), time.GetUtcNow(), ct))
             .WithSummary("When each store's agent last delivered (no sales figures)");
+        municipality.MapGet("/index/outlook", async (Forecasting.IndexOutlook outlook, SalesIndexService index, CancellationToken ct) =>
+            await outlook.LatestAsync(index.CurrentMonth.Year, ct).ConfigureAwait(false) is { } latest
+                ? Results.Ok(latest)
+                : Results.Problem("Ingen prognos för index ännu: den görs varje vecka.", statusCode: StatusCodes.Status404NotFound))
+            .WithSummary("This year's index outlook from the weekly job: expected, 10–90 % range, chance of 60 or more");
         municipality.MapGet("/silent-agents", (Operations.SilentAgents agents, CancellationToken ct) => agents.LatestAsync(ct))
             .WithSummary("The latest hourly check: stores open now whose agent has sent nothing for a while");
         municipality.MapGet("/forecast", (Forecasting.ForecastRun forecasts, CancellationToken ct) => forecasts.LatestAsync("municipality", ct))

@@ -22,6 +22,9 @@ public sealed class JobOptions
     /// <summary>The nightly forecasts: 03:00 Swedish time.</summary>
     public string ForecastCron { get; set; } = "0 3 * * *";
 
+    /// <summary>The index outlook: Mondays 04:00, after the night's forecast.</summary>
+    public string IndexOutlookCron { get; set; } = "0 4 * * 1";
+
     /// <summary>The silent-agent check: every hour.</summary>
     public string SilentAgentsCron { get; set; } = "5 * * * *";
 }
@@ -35,6 +38,7 @@ public static class JobsExtensions
     public const string SubsidyStatementsJob = "subsidy-statements";
     public const string ForecastJob = "forecast-nightly";
     public const string SilentAgentsJob = "silent-agents-hourly";
+    public const string IndexOutlookJob = "index-outlook-weekly";
 
     public static WebApplicationBuilder AddJobs(this WebApplicationBuilder builder)
     {
@@ -47,6 +51,8 @@ public static class JobsExtensions
         builder.Services.AddSingleton<NightlyForecastJob>();
         builder.Services.AddSingleton<Operations.SilentAgents>();
         builder.Services.AddSingleton<SilentAgentsJob>();
+        builder.Services.AddSingleton<Forecasting.IndexOutlook>();
+        builder.Services.AddSingleton<IndexOutlookJob>();
         if (!options.Enabled)
         {
             return builder;
@@ -77,6 +83,9 @@ public static class JobsExtensions
             new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") });
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<SilentAgentsJob>(
             SilentAgentsJob, job => job.RunAsync(CancellationToken.None), options.SilentAgentsCron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") });
+        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<IndexOutlookJob>(
+            IndexOutlookJob, job => job.RunAsync(CancellationToken.None), options.IndexOutlookCron,
             new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") });
         app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<NightlyForecastJob>(
             ForecastJob, job => job.RunAsync(CancellationToken.None), options.ForecastCron,
@@ -140,4 +149,20 @@ public sealed partial class SilentAgentsJob(Operations.SilentAgents agents, ILog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Checked {Stores} agents: {Silent} silent")]
     private static partial void LogChecked(ILogger logger, int stores, int silent);
+}
+
+/// <summary>Every week: where this year's index is heading and the chance of reaching 60.</summary>
+public sealed partial class IndexOutlookJob(Forecasting.IndexOutlook outlook, ILogger<IndexOutlookJob> logger)
+{
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    [AutomaticRetry(Attempts = 2)]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var result = await outlook.ComputeAsync(cancellationToken).ConfigureAwait(false);
+        await outlook.StoreAsync(result, cancellationToken).ConfigureAwait(false);
+        LogOutlook(logger, result.Year, result.Expected, result.ProbabilityOf60);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Index outlook {Year}: {Expected} expected, chance of 60 {Probability}")]
+    private static partial void LogOutlook(ILogger logger, int year, decimal expected, decimal probability);
 }

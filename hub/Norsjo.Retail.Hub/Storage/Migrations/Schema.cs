@@ -295,5 +295,23 @@ public static class Schema
             ORDER BY store_id
             """,
         ]),
+        new(8, "the weekly outlook for this year's index and the chance of reaching 60",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS index_outlooks (
+                run_date Date,
+                year UInt16,
+                expected Float64,
+                low Float64,
+                high Float64,
+                probability_60 Float64,
+                reported_so_far_kr Float64,
+                forecast_rest_kr Float64,
+                estimated_stores_kr Float64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            ORDER BY (year, run_date)
+            """,
+        ]),
     ];
 }

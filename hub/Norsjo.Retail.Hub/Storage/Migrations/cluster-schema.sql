@@ -302,3 +302,21 @@ ORDER BY store_id;
 CREATE TABLE IF NOT EXISTS norsjo_retail.agent_silence ON CLUSTER norsjo AS norsjo_retail.agent_silence_local
 ENGINE = Distributed(norsjo, norsjo_retail, agent_silence_local, sipHash64(store_id));
 
+-- step 8: the weekly outlook for this year's index and the chance of reaching 60
+CREATE TABLE IF NOT EXISTS norsjo_retail.index_outlooks_local ON CLUSTER norsjo (
+    run_date Date,
+    year UInt16,
+    expected Float64,
+    low Float64,
+    high Float64,
+    probability_60 Float64,
+    reported_so_far_kr Float64,
+    forecast_rest_kr Float64,
+    estimated_stores_kr Float64,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/index_outlooks_local', '{replica}', version)
+ORDER BY (year, run_date);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.index_outlooks ON CLUSTER norsjo AS norsjo_retail.index_outlooks_local
+ENGINE = Distributed(norsjo, norsjo_retail, index_outlooks_local, 0);
+
