@@ -59,10 +59,12 @@ public static class JobsExtensions
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.SqlitePath))!);
-        builder.Services.AddHangfire(hangfire => hangfire
+        builder.Services.AddSingleton<JobMetrics>();
+        builder.Services.AddHangfire((services, hangfire) => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            .UseFilter(services.GetRequiredService<JobMetrics>())
             .UseSQLiteStorage(Path.GetFullPath(options.SqlitePath), new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) }));
         builder.Services.AddHangfireServer(server => server.WorkerCount = 2);
         return builder;

@@ -35,5 +35,12 @@ public sealed class SilentAgentsTests(ClickHouseServerFixture clickHouse)
         Assert.False(byStore["butik-a"].GetProperty("silent").GetBoolean());
         Assert.True(byStore["butik-b"].GetProperty("silent").GetBoolean());
         Assert.Equal(JsonValueKind.Null, byStore["butik-b"].GetProperty("lastUpload").ValueKind);
+
+        // The run is in the hub's own metrics too.
+        await Eventually.WaitUntilAsync(
+            () => System.Text.RegularExpressions.Regex.IsMatch(http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).GetAwaiter().GetResult(),
+                "norsjo_jobs_runs_total\\{[^}]*job=\"SilentAgentsJob\"[^}]*outcome=\"succeeded\"[^}]*\\} 1"),
+            "the job run is counted at /metrics",
+            () => string.Join('\n', http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).GetAwaiter().GetResult().Split('\n').Where(l => l.Contains("jobs", StringComparison.Ordinal))));
     }
 }
