@@ -1,17 +1,18 @@
 using Norsjo.Retail.Benchmarks;
 
-// Usage: Norsjo.Retail.Benchmarks agent | queries
+// Usage: Norsjo.Retail.Benchmarks agent | queries | forecasts
 // Each figure is printed with the command that reproduces it. Machines are shared and noisy:
 // compare figures from one run, not across runs.
 return args switch
 {
     ["agent", ..] => await AgentBenchmark.RunAsync(),
     ["queries", ..] => await QueryBenchmark.RunAsync(),
+    ["forecasts", ..] => await ForecastBenchmark.RunAsync(),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("Usage: ./norsjo bench agent|queries");
+    Console.Error.WriteLine("Usage: ./norsjo bench agent|queries|forecasts");
     return 2;
 }

@@ -20,7 +20,7 @@ public static class QueryBenchmark
 {
     private const string Command = "./norsjo bench queries";
     private const int Runs = 30;
-    private static readonly string[] Villages = ["Norsjö", "Bastuträsk", "Kusfors", "Norsjövallen", "Pauliström"];
+    internal static readonly string[] Villages = ["Norsjö", "Bastuträsk", "Kusfors", "Norsjövallen", "Pauliström"];
     private static readonly (string Category, int Vat, int Share)[] Categories =
         [("dagligvaror", 1200, 60), ("tobak", 2500, 12), ("tidningar", 600, 5), ("blommor", 1200, 5), ("jarnhandel", 2500, 18)];
 
@@ -135,7 +135,7 @@ public static class QueryBenchmark
         return sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 
-    private static async Task<long> FillAsync(ClickHouseDatabase database, IReadOnlyList<string> stores, DateOnly start, DateOnly end)
+    internal static async Task<long> FillAsync(ClickHouseDatabase database, IReadOnlyList<string> stores, DateOnly start, DateOnly end)
     {
         var random = new Random(2026);
         long rows = 0;
