@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
 using Norsjo.Retail.Hub.Subsidy;
 using Norsjo.Retail.Hub.Users;
@@ -15,6 +16,12 @@ public sealed class JobOptions
 
     /// <summary>Hangfire's own storage: a SQLite file, durable without an extra server.</summary>
     public string SqlitePath { get; set; } = Path.Combine("data", "hangfire.db");
+
+    /// <summary>
+    /// A PostgreSQL connection string: when several hubs run, they share this storage, so a
+    /// recurring job runs once among them. Empty: the SQLite file.
+    /// </summary>
+    public string? PostgreSql { get; set; }
 
     /// <summary>The monthly subsidy statements: 02:00 on the first of each month, Swedish time.</summary>
     public string SubsidyStatementsCron { get; set; } = "0 2 1 * *";
@@ -65,10 +72,15 @@ public static class JobsExtensions
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseFilter(services.GetRequiredService<JobMetrics>())
-            .UseSQLiteStorage(Path.GetFullPath(options.SqlitePath), new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) }));
+            .UseStorage(options));
         builder.Services.AddHangfireServer(server => server.WorkerCount = 2);
         return builder;
     }
+
+    private static IGlobalConfiguration UseStorage(this IGlobalConfiguration hangfire, JobOptions options) =>
+        string.IsNullOrWhiteSpace(options.PostgreSql)
+            ? hangfire.UseSQLiteStorage(Path.GetFullPath(options.SqlitePath), new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) })
+            : hangfire.UsePostgreSqlStorage(postgres => postgres.UseNpgsqlConnection(options.PostgreSql));
 
     public static WebApplication MapJobs(this WebApplication app)
     {
