@@ -75,6 +75,7 @@ public sealed class ReceiptAnonymiser(byte[] storeSecret)
             Locality = delivery.Locality,
             DistanceM = delivery.DistanceM,
             OrderValueOre = pos.GoodsOre,
+            HouseholdRegistered = delivery.Registered,
         };
     }
 

@@ -11,7 +11,7 @@ public sealed class DeliveryDistances(IReadOnlyDictionary<string, int> localitie
     public static DeliveryDistances None { get; } = new(new Dictionary<string, int>());
 
     /// <summary>A delivery from what the export gives: a distance in km (which wins) or a known locality.</summary>
-    public PosDelivery Resolve(string household, string locality, string distanceKm)
+    public PosDelivery Resolve(string household, string locality, string distanceKm, string registered = "")
     {
         ArgumentNullException.ThrowIfNull(household);
         ArgumentNullException.ThrowIfNull(locality);
@@ -39,6 +39,12 @@ public sealed class DeliveryDistances(IReadOnlyDictionary<string, int> localitie
             metres = known.Value;
         }
 
-        return new PosDelivery(household.Trim(), locality.Trim(), metres);
+        var entitled = (registered ?? string.Empty).Trim().ToLowerInvariant() switch
+        {
+            "" or "nej" or "no" or "false" or "0" => false,
+            "ja" or "yes" or "true" or "1" => true,
+            _ => throw new FormatException($"registered \"{registered}\" ska vara ja eller nej."),
+        };
+        return new PosDelivery(household.Trim(), locality.Trim(), metres) { Registered = entitled };
     }
 }

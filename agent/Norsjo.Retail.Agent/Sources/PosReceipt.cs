@@ -26,7 +26,11 @@ public sealed record PosPayment(PayMethod Method, long AmountOre);
 /// A home delivery of the receipt's goods. <see cref="Household"/> is whatever the till knows of the
 /// household (customer number, name, address): it becomes a keyed hash and is never stored as such.
 /// </summary>
-public sealed record PosDelivery(string Household, string Locality, int DistanceM);
+public sealed record PosDelivery(string Household, string Locality, int DistanceM)
+{
+    /// <summary>The till's register marks the household as entitled to the subsidy (e.g. elderly or disabled).</summary>
+    public bool Registered { get; init; }
+}
 
 public enum SaleChannel
 {

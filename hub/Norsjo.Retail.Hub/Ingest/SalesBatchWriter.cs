@@ -83,7 +83,7 @@ public sealed class SalesBatchWriter(ClickHouseStorage storage, TimeProvider tim
         foreach (var delivery in batch.HomeDeliveries)
         {
             deliveries.Row(storeId, BatchValidator.ToDate(delivery.Date, "home_delivery.date"), delivery.DeliveryKey,
-                delivery.HouseholdKey, delivery.Locality, delivery.DistanceM, delivery.OrderValueOre, version);
+                delivery.HouseholdKey, delivery.Locality, delivery.DistanceM, delivery.OrderValueOre, delivery.HouseholdRegistered, version);
         }
 
         await db.InsertAsync("receipt_lines", ["store_id", "sale_date", "receipt_key", "category", "vat_rate_bp", "returned", "gross_ore", "vat_ore", "quantity_milli", "version"], lines, cancellationToken).ConfigureAwait(false);
@@ -92,7 +92,7 @@ public sealed class SalesBatchWriter(ClickHouseStorage storage, TimeProvider tim
         await db.InsertAsync("daily_sales", ["store_id", "business_date", "source", "category", "vat_rate_bp", "gross_ore", "vat_ore", "version"], dailySales, cancellationToken).ConfigureAwait(false);
         await db.InsertAsync("daily_payments", ["store_id", "business_date", "source", "method", "amount_ore", "version"], dailyPayments, cancellationToken).ConfigureAwait(false);
         await db.InsertAsync("daily_counts", ["store_id", "business_date", "source", "receipt_count", "return_count", "returns_gross_ore", "version"], dailyCounts, cancellationToken).ConfigureAwait(false);
-        await db.InsertAsync("home_deliveries", ["store_id", "delivery_date", "delivery_key", "household_key", "locality", "distance_m", "order_value_ore", "version"], deliveries, cancellationToken).ConfigureAwait(false);
+        await db.InsertAsync("home_deliveries", ["store_id", "delivery_date", "delivery_key", "household_key", "locality", "distance_m", "order_value_ore", "household_registered", "version"], deliveries, cancellationToken).ConfigureAwait(false);
 
         // The day aggregates the index and the dashboards read, recomputed for the days this batch touched.
         var days = batch.Receipts.Select(r => BatchValidator.ToDate(r.Date, "receipt.date")).Distinct().ToList();

@@ -307,13 +307,14 @@ public static partial class RegistryFile
             foreach (var (rule, at) in Sequence(node, "rules", "subsidy"))
             {
                 var where = "subsidy." + at;
-                OnlyKeys(rule, where, "valid_from", "valid_to", "amount_kr", "min_distance_km", "max_per_household_per_week", "localities");
+                OnlyKeys(rule, where, "valid_from", "valid_to", "amount_kr", "min_distance_km", "max_per_household_per_week", "localities", "registered_households_only");
                 var from = Date(rule, "valid_from", where);
                 DateOnly? to = rule.Children.ContainsKey("valid_to") ? Date(rule, "valid_to", where) : null;
                 var amount = Decimal(rule, "amount_kr", where, 0m, 10_000m);
                 var distance = Decimal(rule, "min_distance_km", where, 0m, 500m);
                 var perWeek = Number(rule, "max_per_household_per_week", where, 1, 14);
                 var localities = List(rule, "localities", where) ?? [];
+                var registeredOnly = rule.Children.ContainsKey("registered_households_only") && Flag(rule, "registered_households_only", where) == true;
                 if (from is not null && amount is not null && distance is not null && perWeek is not null)
                 {
                     if (rules.Any(r => r.ValidFrom == from))
@@ -321,7 +322,10 @@ public static partial class RegistryFile
                         Problem(rule["valid_from"], $"{where}.valid_from", $"{from:yyyy-MM-dd} starts two rules");
                     }
 
-                    rules.Add(new Subsidy.SubsidyRule(from.Value, to, (long)(amount.Value * 100), (int)(distance.Value * 1000), (int)perWeek, localities));
+                    rules.Add(new Subsidy.SubsidyRule(from.Value, to, (long)(amount.Value * 100), (int)(distance.Value * 1000), (int)perWeek, localities)
+                    {
+                        RegisteredHouseholdsOnly = registeredOnly,
+                    });
                 }
             }
 

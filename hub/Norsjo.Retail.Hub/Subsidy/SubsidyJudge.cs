@@ -3,7 +3,11 @@ using System.Globalization;
 namespace Norsjo.Retail.Hub.Subsidy;
 
 /// <summary>One home delivery as the hub knows it: the household only as the store's keyed hash.</summary>
-public sealed record DeliveryFact(string StoreId, string DeliveryKey, DateOnly Date, string HouseholdKey, string Locality, int DistanceM, long OrderValueOre);
+public sealed record DeliveryFact(string StoreId, string DeliveryKey, DateOnly Date, string HouseholdKey, string Locality, int DistanceM, long OrderValueOre)
+{
+    /// <summary>The store's register marks the household as entitled.</summary>
+    public bool Registered { get; init; }
+}
 
 /// <summary>A delivery judged, in the statement of <see cref="StatementMonth"/>.</summary>
 public sealed record LedgerEntry(DeliveryFact Delivery, DateOnly StatementMonth, bool Eligible, string Reason, long AmountOre);
@@ -59,6 +63,11 @@ public static class SubsidyJudge
         if (rule.Localities.Count > 0 && !rule.Localities.Contains(delivery.Locality.Trim().ToLowerInvariant()))
         {
             return (false, $"Orten {delivery.Locality} omfattas inte", 0);
+        }
+
+        if (rule.RegisteredHouseholdsOnly && !delivery.Registered)
+        {
+            return (false, "Hushållet är inte registrerat som berättigat", 0);
         }
 
         if (delivery.DistanceM < rule.MinDistanceM)

@@ -28,7 +28,7 @@ public sealed record StateClaim(
 public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry registry, TimeProvider time)
 {
     private sealed record Row(string StoreId, string DeliveryKey, string DeliveryDate, string HouseholdKey, string Locality, int DistanceM,
-        long OrderValueOre, string StatementMonth, int Eligible, string Reason, long AmountOre);
+        long OrderValueOre, string StatementMonth, int Eligible, string Reason, long AmountOre, int Registered = 0);
 
     private sealed record Existing(string StoreId);
 
@@ -48,7 +48,7 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry regis
                 $"""
                 SELECT store_id AS StoreId, delivery_key AS DeliveryKey, toString(delivery_date) AS DeliveryDate, household_key AS HouseholdKey,
                        locality AS Locality, toInt32(distance_m) AS DistanceM, order_value_ore AS OrderValueOre,
-                       '' AS StatementMonth, 0 AS Eligible, '' AS Reason, toInt64(0) AS AmountOre
+                       '' AS StatementMonth, 0 AS Eligible, '' AS Reason, toInt64(0) AS AmountOre, household_registered AS Registered
                 FROM home_deliveries FINAL
                 WHERE store_id = {SqlLiteral.Text(store)} AND delivery_date <= {SqlLiteral.Date(end)}
                   AND delivery_key NOT IN (SELECT delivery_key FROM subsidy_ledger WHERE store_id = {SqlLiteral.Text(store)})
@@ -145,12 +145,14 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry regis
 
     private static string ReasonKind(string reason) =>
         reason.StartsWith("För nära", StringComparison.Ordinal) ? "för nära"
+        : reason.StartsWith("Hushållet är inte", StringComparison.Ordinal) ? "hushåll inte registrerat"
         : reason.StartsWith("Hushållet", StringComparison.Ordinal) ? "fler leveranser samma vecka"
         : reason.StartsWith("Orten", StringComparison.Ordinal) ? "ort utanför"
         : "utanför regelns giltighet";
 
     private static DeliveryFact Fact(Row r) => new(r.StoreId, r.DeliveryKey, DateOnly.ParseExact(r.DeliveryDate, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-        r.HouseholdKey, r.Locality, r.DistanceM, r.OrderValueOre);
+        r.HouseholdKey, r.Locality, r.DistanceM, r.OrderValueOre)
+    { Registered = r.Registered == 1 };
 
     private static LedgerEntry Entry(Row r) => new(Fact(r), DateOnly.ParseExact(r.StatementMonth, "yyyy-MM-dd", CultureInfo.InvariantCulture),
         r.Eligible == 1, r.Reason, r.AmountOre);

@@ -10,7 +10,11 @@ public sealed record SubsidyRule(
     long AmountOre,
     int MinDistanceM,
     int MaxPerHouseholdPerWeek,
-    IReadOnlySet<string> Localities);
+    IReadOnlySet<string> Localities)
+{
+    /// <summary>Only households the store's register marks as entitled (e.g. elderly or disabled).</summary>
+    public bool RegisteredHouseholdsOnly { get; init; }
+}
 
 /// <summary>
 /// The municipality's subsidy (registry "subsidy"): the rules over time and what the state

@@ -113,18 +113,18 @@ public sealed class CsvReceiptReaderTests
     public void A_delivery_row_gives_the_receipt_a_delivery_with_its_distance_given_or_known()
     {
         var result = Read(
-            Header + ";household;locality;distance_km",
+            Header + ";household;locality;distance_km;registered",
             "1;2026-04-02 10:00:00;home_delivery;item;dagligvaror;6;200,00;1;;A;;;",
             "1;2026-04-02 10:00:00;home_delivery;delivery;;;;;;A;Storgatan 1, Kusfors;Kusfors;",
             "2;2026-04-02 11:00:00;home_delivery;item;dagligvaror;6;300,00;1;;A;;;",
-            "2;2026-04-02 11:00:00;home_delivery;delivery;;;;;;A;kund 77;Bjurträsk;8,5",
+            "2;2026-04-02 11:00:00;home_delivery;delivery;;;;;;A;kund 77;Bjurträsk;8,5;ja",
             "3;2026-04-02 12:00:00;home_delivery;item;dagligvaror;6;300,00;1;;A;;;",
             "3;2026-04-02 12:00:00;home_delivery;delivery;;;;;;A;kund 78;Långtbortistan;",
             "4;2026-04-02 12:00:00;in_store;item;dagligvaror;6;300,00;1;;A;;;",
             "4;2026-04-02 12:00:00;in_store;delivery;;;;;;A;kund 79;Kusfors;");
 
         Assert.Equal(
-            [new PosDelivery("Storgatan 1, Kusfors", "Kusfors", 12_000), new PosDelivery("kund 77", "Bjurträsk", 8_500)],
+            [new PosDelivery("Storgatan 1, Kusfors", "Kusfors", 12_000), new PosDelivery("kund 77", "Bjurträsk", 8_500) { Registered = true }],
             result.Receipts.Select(r => r.Delivery));
         Assert.Equal([7, 8], result.Errors.Select(e => e.LineNumber));
         Assert.Contains("Avståndet till \"Långtbortistan\" är okänt", result.Errors[0].Problem, StringComparison.Ordinal);

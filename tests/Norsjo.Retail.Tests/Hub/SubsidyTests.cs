@@ -23,10 +23,12 @@ public sealed class SubsidyTests(ClickHouseServerFixture clickHouse)
           rules:
             - { valid_from: 2025-01-01, amount_kr: 150, min_distance_km: 2, max_per_household_per_week: 1 }
             - { valid_from: 2026-07-01, amount_kr: 175, min_distance_km: 2.5, max_per_household_per_week: 1 }
+            - { valid_from: 2026-09-01, amount_kr: 175, min_distance_km: 2.5, max_per_household_per_week: 1, registered_households_only: true }
         """;
 
-    private static HomeDelivery Delivery(string key, DateOnly date, string household, int distanceM) => new()
+    private static HomeDelivery Delivery(string key, DateOnly date, string household, int distanceM, bool registered = true) => new()
     {
+        HouseholdRegistered = registered,
         DeliveryKey = key,
         Date = new LocalDate { Year = date.Year, Month = date.Month, Day = date.Day },
         HouseholdKey = household,
@@ -87,9 +89,18 @@ public sealed class SubsidyTests(ClickHouseServerFixture clickHouse)
         Assert.Equal(["För nära butiken (2,4 km, minst 2,5 km)", "Godkänd"], july.Lines.Select(l => l.Reason));
         Assert.Equal(175m, july.AmountDueKr);
 
-        // 2026: d1 150, d7 rejected, d8 150, d5 175 → net cost 475; half 237.50; cap 100+100+100 = 300 → claim 237.50.
+        // 2026 so far: d1 150, d7 rejected, d8 150, d5 175 → net cost 475; half 237.50; cap 100+100+100 = 300 → claim 237.50.
         var claim = await ledger.ClaimAsync(2026);
         Assert.Equal((3, 475m, 237.50m, 300m, true, 237.50m), (claim.EligibleDeliveries, claim.NetCostKr, claim.HalfOfNetCostKr, claim.CapTotalKr, claim.AboveThreshold, claim.ClaimKr));
+        // From September only households the store's register marks as entitled.
+        await SendAsync(hub, "butik-a", credential, "d-3",
+            Delivery("d9", new DateOnly(2026, 9, 10), "h6", 8_000, registered: false),
+            Delivery("d10", new DateOnly(2026, 9, 11), "h7", 8_000));
+        Assert.Equal(2, await ledger.ProduceAsync(new DateOnly(2026, 9, 1)));
+        var september = await ledger.StatementAsync("butik-a", new DateOnly(2026, 9, 1));
+        Assert.Equal(["Hushållet är inte registrerat som berättigat", "Godkänd"], september.Lines.Select(l => l.Reason));
+        Assert.Equal(1, september.RejectedByReason["hushåll inte registrerat"]);
+
         var claim2025 = await ledger.ClaimAsync(2025);
         Assert.Equal((150m, false, 0m), (claim2025.NetCostKr, claim2025.AboveThreshold, claim2025.ClaimKr));
     }

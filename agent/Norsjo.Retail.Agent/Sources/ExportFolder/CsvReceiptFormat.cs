@@ -137,7 +137,7 @@ public sealed class CsvReceiptFormat(DeliveryDistances distances) : IFileFormat
             case "payment":
                 return new Row(time, channel, Payment: new PosPayment(SwedishValues.ParseMethod(field("payment_method")), SwedishValues.ParseOre(field("amount"), "amount")));
             case "delivery":
-                return new Row(time, channel, Delivery: distances.Resolve(field("household"), field("locality"), field("distance_km")));
+                return new Row(time, channel, Delivery: distances.Resolve(field("household"), field("locality"), field("distance_km"), field("registered")));
             default:
                 throw new FormatException($"row_type \"{field("row_type")}\" är okänd (item, return, payment eller delivery).");
         }

@@ -91,7 +91,8 @@ public sealed class JsonLinesReceiptFormat(DeliveryDistances distances) : IFileF
         PosDelivery? delivery = null;
         if (root.TryGetProperty("delivery", out var d) && d.ValueKind == JsonValueKind.Object)
         {
-            delivery = distances.Resolve(Text(d, "household", required: true), Text(d, "locality"), Text(d, "distance_km"));
+            var registered = d.TryGetProperty("registered", out var r) && r.ValueKind is JsonValueKind.True or JsonValueKind.False ? r.GetBoolean().ToString() : Text(d, "registered");
+            delivery = distances.Resolve(Text(d, "household", required: true), Text(d, "locality"), Text(d, "distance_km"), registered);
         }
 
         return new PosReceipt(number, time, channel, lines, payments, delivery);

@@ -76,7 +76,8 @@ public sealed class PosPluginService(SqliteOutbox outbox, ReceiptAnonymiser anon
                 // The household is whatever identifies it best; it only ever leaves as a keyed hash.
                 var household = d.HouseholdId.Trim().Length > 0 ? "id:" + d.HouseholdId : "adress:" + d.RecipientName + " " + d.Address;
                 delivery = distances.Resolve(household, d.Locality,
-                    d.DistanceM > 0 ? (d.DistanceM / 1000m).ToString(CultureInfo.InvariantCulture) : string.Empty);
+                    d.DistanceM > 0 ? (d.DistanceM / 1000m).ToString(CultureInfo.InvariantCulture) : string.Empty,
+                    d.RegisteredHousehold ? "ja" : "nej");
             }
 
             var receipt = new PosReceipt(sale.ReceiptNumber.Trim(), time, channel, lines, payments, delivery);

@@ -32,6 +32,18 @@ public static partial class ClusterSchema
                     continue; // filling aggregates from existing rows: data, not schema
                 }
 
+                if (AddColumn().Match(statement.Trim()) is { Success: true } add)
+                {
+                    foreach (var altered in new[] { add.Groups["table"].Value + "_local", add.Groups["table"].Value })
+                    {
+                        sql.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
+                            $"ALTER TABLE {database}.{altered} ON CLUSTER {cluster} ADD COLUMN {add.Groups["rest"].Value};");
+                    }
+
+                    sql.AppendLine();
+                    continue;
+                }
+
                 var match = CreateTable().Match(statement);
                 if (!match.Success)
                 {
@@ -56,6 +68,9 @@ public static partial class ClusterSchema
 
         return sql.ToString();
     }
+
+    [GeneratedRegex(@"^ALTER TABLE (?<table>\w+) ADD COLUMN (?<rest>.+)$")]
+    private static partial Regex AddColumn();
 
     [GeneratedRegex(@"CREATE TABLE IF NOT EXISTS (?<table>\w+) \(")]
     private static partial Regex CreateTable();

@@ -313,5 +313,9 @@ public static class Schema
             ORDER BY (year, run_date)
             """,
         ]),
+        new(9, "home deliveries say whether the store's register marks the household as entitled",
+        [
+            "ALTER TABLE home_deliveries ADD COLUMN household_registered UInt8 DEFAULT 0",
+        ]),
     ];
 }

@@ -30,7 +30,10 @@ public sealed partial class SchemaMigrator(ClickHouseDatabase database, ILogger<
             LogApplying(logger, step.Version, step.Name);
             foreach (var statement in step.Statements)
             {
-                await database.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+                if (!await AlreadyHasColumnAsync(statement, cancellationToken).ConfigureAwait(false))
+                {
+                    await database.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             var row = new TabSeparatedRows().Row(step.Version, step.Name, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
@@ -40,6 +43,23 @@ public sealed partial class SchemaMigrator(ClickHouseDatabase database, ILogger<
 
         LogCurrent(logger, database.Name, LatestVersion, count);
         return count;
+    }
+
+    private sealed record ColumnCount(long Count);
+
+    /// <summary>18.16 has no ADD COLUMN IF NOT EXISTS: an added column is looked for first, so the step can run again.</summary>
+    private async Task<bool> AlreadyHasColumnAsync(string statement, CancellationToken cancellationToken)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(statement.Trim(), @"^ALTER TABLE (\w+) ADD COLUMN (\w+)\s");
+        if (!match.Success)
+        {
+            return false;
+        }
+
+        var rows = await database.QueryAsync<ColumnCount>(
+            $"SELECT count() AS Count FROM system.columns WHERE database = {SqlLiteral.Text(database.Name)} AND table = {SqlLiteral.Text(match.Groups[1].Value)} AND name = {SqlLiteral.Text(match.Groups[2].Value)}",
+            cancellationToken).ConfigureAwait(false);
+        return rows.Single().Count > 0;
     }
 
     public async Task<IReadOnlyList<int>> AppliedVersionsAsync(CancellationToken cancellationToken) =>

@@ -320,3 +320,7 @@ ORDER BY (year, run_date);
 CREATE TABLE IF NOT EXISTS norsjo_retail.index_outlooks ON CLUSTER norsjo AS norsjo_retail.index_outlooks_local
 ENGINE = Distributed(norsjo, norsjo_retail, index_outlooks_local, 0);
 
+-- step 9: home deliveries say whether the store's register marks the household as entitled
+ALTER TABLE norsjo_retail.home_deliveries_local ON CLUSTER norsjo ADD COLUMN household_registered UInt8 DEFAULT 0;
+ALTER TABLE norsjo_retail.home_deliveries ON CLUSTER norsjo ADD COLUMN household_registered UInt8 DEFAULT 0;
+
