@@ -92,18 +92,12 @@ public static class JobsExtensions
         }
 
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminsOnly()], DisplayStorageConnectionString = false });
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<SubsidyStatementJob>(
-            SubsidyStatementsJob, job => job.RunAsync(CancellationToken.None), options.SubsidyStatementsCron,
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") });
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<SilentAgentsJob>(
-            SilentAgentsJob, job => job.RunAsync(CancellationToken.None), options.SilentAgentsCron,
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") });
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<IndexOutlookJob>(
-            IndexOutlookJob, job => job.RunAsync(CancellationToken.None), options.IndexOutlookCron,
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") });
-        app.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<NightlyForecastJob>(
-            ForecastJob, job => job.RunAsync(CancellationToken.None), options.ForecastCron,
-            new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") });
+        var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
+        var sweden = new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") };
+        jobs.AddOrUpdate<SubsidyStatementJob>(SubsidyStatementsJob, job => job.RunAsync(CancellationToken.None), options.SubsidyStatementsCron, sweden);
+        jobs.AddOrUpdate<SilentAgentsJob>(SilentAgentsJob, job => job.RunAsync(CancellationToken.None), options.SilentAgentsCron, sweden);
+        jobs.AddOrUpdate<IndexOutlookJob>(IndexOutlookJob, job => job.RunAsync(CancellationToken.None), options.IndexOutlookCron, sweden);
+        jobs.AddOrUpdate<NightlyForecastJob>(ForecastJob, job => job.RunAsync(CancellationToken.None), options.ForecastCron, sweden);
         return app;
     }
 
