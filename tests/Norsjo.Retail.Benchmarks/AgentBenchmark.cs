@@ -29,7 +29,7 @@ public static class AgentBenchmark
         return 0;
     }
 
-    private static List<Norsjo.Retail.Contracts.V1.Receipt> MakeReceipts(int count)
+    internal static List<Norsjo.Retail.Contracts.V1.Receipt> MakeReceipts(int count)
     {
         var anonymiser = new ReceiptAnonymiser(new byte[32]);
         var random = new Random(42);
