@@ -26,6 +26,7 @@ public sealed partial class HubUploader(
         var headers = new Metadata { { "authorization", "Bearer " + settings.Credential } };
 
         var warnedFull = false;
+        var lastFillCheck = 0L;
         while (!stoppingToken.IsCancellationRequested)
         {
             var pending = outbox.NextBatch(settings.StoreId, settings.MaxReceiptsPerBatch, settings.MaxBatchBytes);
@@ -73,6 +74,13 @@ public sealed partial class HubUploader(
                 await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
             }
 
+            // The fill level is counted over the whole outbox: once a minute is often enough for the alarm.
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(lastFillCheck) < TimeSpan.FromMinutes(1))
+            {
+                continue;
+            }
+
+            lastFillCheck = System.Diagnostics.Stopwatch.GetTimestamp();
             var status = outbox.Status();
             if (status.NearlyFull != warnedFull)
             {

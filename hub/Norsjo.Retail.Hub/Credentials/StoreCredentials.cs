@@ -31,6 +31,9 @@ public sealed class StoreCredentials(
 
     private sealed record CredentialRow(string CredentialHash, string StoreId, int Revoked, ulong IssuedUnixMs);
 
+    private const string Credentials =
+        "SELECT credential_hash AS CredentialHash, store_id AS StoreId, revoked AS Revoked, issued_unix_ms AS IssuedUnixMs FROM store_credentials FINAL";
+
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     /// <summary>A new one-time code for a registered store, e.g. "K7QM-3XPA-9RTD".</summary>
@@ -73,10 +76,7 @@ public sealed class StoreCredentials(
     public async Task<int> RevokeAsync(string storeId, CancellationToken cancellationToken = default)
     {
         var active = await storage.Database.QueryAsync<CredentialRow>(
-            $"""
-            SELECT credential_hash AS CredentialHash, store_id AS StoreId, revoked AS Revoked, issued_unix_ms AS IssuedUnixMs
-            FROM store_credentials FINAL WHERE store_id = {SqlLiteral.Text(storeId)} AND revoked = 0
-            """, cancellationToken).ConfigureAwait(false);
+            $"{Credentials} WHERE store_id = {SqlLiteral.Text(storeId)} AND revoked = 0", cancellationToken).ConfigureAwait(false);
         var version = time.GetUtcNow().ToUnixTimeMilliseconds() + 1;
         var rows = new TabSeparatedRows();
         foreach (var credential in active)
@@ -97,10 +97,7 @@ public sealed class StoreCredentials(
         if (!_cache.TryGetValue(hash, out var cached) || cached.Until <= now)
         {
             var rows = await storage.Database.QueryAsync<CredentialRow>(
-                $"""
-                SELECT credential_hash AS CredentialHash, store_id AS StoreId, revoked AS Revoked, issued_unix_ms AS IssuedUnixMs
-                FROM store_credentials FINAL WHERE credential_hash = {SqlLiteral.Text(hash)}
-                """, cancellationToken).ConfigureAwait(false);
+                $"{Credentials} WHERE credential_hash = {SqlLiteral.Text(hash)}", cancellationToken).ConfigureAwait(false);
             cached = (rows is [{ Revoked: 0 } row] ? row.StoreId : null, now + options.Value.CacheTime);
             _cache[hash] = cached;
         }

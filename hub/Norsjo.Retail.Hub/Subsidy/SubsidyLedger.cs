@@ -32,6 +32,13 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry regis
 
     private sealed record Existing(string StoreId);
 
+    private const string LedgerRows = """
+        SELECT store_id AS StoreId, delivery_key AS DeliveryKey, toString(delivery_date) AS DeliveryDate, household_key AS HouseholdKey,
+               locality AS Locality, toInt32(distance_m) AS DistanceM, order_value_ore AS OrderValueOre,
+               toString(statement_month) AS StatementMonth, eligible AS Eligible, reason AS Reason, amount_ore AS AmountOre
+        FROM subsidy_ledger FINAL
+        """;
+
     /// <summary>Produces every store's statement for the month (once); returns how many were new.</summary>
     public async Task<int> ProduceAsync(DateOnly month, CancellationToken cancellationToken = default)
     {
@@ -56,10 +63,7 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry regis
             var households = fresh.Select(f => f.HouseholdKey).Distinct().ToList();
             var earlier = households.Count == 0 ? [] : (await db.QueryAsync<Row>(
                 $"""
-                SELECT store_id AS StoreId, delivery_key AS DeliveryKey, toString(delivery_date) AS DeliveryDate, household_key AS HouseholdKey,
-                       locality AS Locality, toInt32(distance_m) AS DistanceM, order_value_ore AS OrderValueOre,
-                       toString(statement_month) AS StatementMonth, eligible AS Eligible, reason AS Reason, amount_ore AS AmountOre
-                FROM subsidy_ledger FINAL
+                {LedgerRows}
                 WHERE store_id = {SqlLiteral.Text(store)} AND household_key IN {SqlLiteral.TextList(households)}
                 """, cancellationToken).ConfigureAwait(false)).Select(Entry).ToList();
             var judged = SubsidyJudge.Judge(fresh, earlier, registry.Subsidy, month);
@@ -91,10 +95,7 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry regis
             cancellationToken).ConfigureAwait(false)).Count > 0;
         var entries = (await db.QueryAsync<Row>(
             $"""
-            SELECT store_id AS StoreId, delivery_key AS DeliveryKey, toString(delivery_date) AS DeliveryDate, household_key AS HouseholdKey,
-                   locality AS Locality, toInt32(distance_m) AS DistanceM, order_value_ore AS OrderValueOre,
-                   toString(statement_month) AS StatementMonth, eligible AS Eligible, reason AS Reason, amount_ore AS AmountOre
-            FROM subsidy_ledger FINAL
+            {LedgerRows}
             WHERE store_id = {SqlLiteral.Text(storeId)} AND statement_month = {SqlLiteral.Date(month)}
             ORDER BY delivery_date, delivery_key
             """, cancellationToken).ConfigureAwait(false)).Select(Entry).ToList();
@@ -112,10 +113,7 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry regis
         var policy = registry.Subsidy;
         var rows = (await storage.Database.QueryAsync<Row>(
             $"""
-            SELECT store_id AS StoreId, delivery_key AS DeliveryKey, toString(delivery_date) AS DeliveryDate, household_key AS HouseholdKey,
-                   locality AS Locality, toInt32(distance_m) AS DistanceM, order_value_ore AS OrderValueOre,
-                   toString(statement_month) AS StatementMonth, eligible AS Eligible, reason AS Reason, amount_ore AS AmountOre
-            FROM subsidy_ledger FINAL
+            {LedgerRows}
             WHERE eligible = 1 AND toYear(delivery_date) = {SqlLiteral.Number(year)}
             """, cancellationToken).ConfigureAwait(false)).Select(Entry).ToList();
         var net = rows.Sum(r => r.AmountOre) / 100m;

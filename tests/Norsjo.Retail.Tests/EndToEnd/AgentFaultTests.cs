@@ -69,20 +69,11 @@ public sealed class AgentFaultTests(ClickHouseServerFixture clickHouse)
     [Fact]
     public async Task A_damaged_outbox_is_rebuilt_and_the_hub_still_gets_exactly_what_was_sold()
     {
-        using var tls = new TempFolder("tls");
-        var hubUrl = new Uri($"https://127.0.0.1:{FreePort.Next()}");
-        var database = ClickHouseServerFixture.NewDatabaseName();
-        string credential;
-        await using (var enrolling = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(hubUrl, database, tls.Path), StoreId))
-        {
-            credential = await enrolling.EnrollAsync(StoreId);
-        }
-
-        var certificate = Path.Combine(tls.Path, Norsjo.Retail.Hub.Security.DevelopmentCertificate.PemName);
+        using var away = await HubAway.EnrolledAsync(clickHouse.Url, StoreId);
         using var folder = new TempFolder("agent-damaged");
         var sold = new List<DemoReceipt>();
         var random = new Random(99);
-        var agent = await RunningAgent.StartAsync(hubUrl, certificate, StoreId, credential, folder);
+        var agent = await RunningAgent.StartAsync(away.Url, away.Certificate, StoreId, away.Credential, folder);
         for (var day = 0; day < 10; day++)
         {
             var receipts = DemoSales.Day(new DateOnly(2026, 8, 1).AddDays(day), 120, 1 + (day * 1000), random);
@@ -96,8 +87,8 @@ public sealed class AgentFaultTests(ClickHouseServerFixture clickHouse)
         await agent.StopAsync();
         DamageMiddlePage(Path.Combine(agent.DataFolder, "outbox.db"));
 
-        await using var hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(hubUrl, database, tls.Path), StoreId);
-        await using var restarted = await RunningAgent.StartAsync(hubUrl, certificate, StoreId, credential, folder);
+        await using var hub = await away.ReturnAsync();
+        await using var restarted = await RunningAgent.StartAsync(away.Url, away.Certificate, StoreId, away.Credential, folder);
         var recovery = Assert.IsType<Norsjo.Retail.Agent.Outbox.OutboxRecoveryReport>(restarted.Outbox.Recovery);
         Assert.True(recovery.ItemsSaved < items, "the damage should have cost some items, or the test proves nothing");
         await Eventually.WaitUntilAsync(() => restarted.Outbox.Status().Items == 0, "everything delivered after the rebuild", TimeSpan.FromSeconds(90));

@@ -29,23 +29,14 @@ public sealed class AnonymisationTests(ClickHouseServerFixture clickHouse)
     [Fact]
     public async Task No_personal_data_from_any_source_reaches_the_outbox_the_uploads_the_log_or_the_hub()
     {
-        using var tls = new TempFolder("tls");
-        var hubUrl = new Uri($"https://127.0.0.1:{FreePort.Next()}");
-        var database = ClickHouseServerFixture.NewDatabaseName();
-        string credential;
-        await using (var enrolling = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(hubUrl, database, tls.Path), StoreId))
-        {
-            credential = await enrolling.EnrollAsync(StoreId);
-        }
-
-        var certificate = Path.Combine(tls.Path, Norsjo.Retail.Hub.Security.DevelopmentCertificate.PemName);
+        using var away = await HubAway.EnrolledAsync(clickHouse.Url, StoreId);
         using var agentFolder = new TempFolder("agent");
         var posPort = FreePort.Next();
         string[] sources = ["--Agent:SieFolder=" + Path.Combine(agentFolder.Path, "sie"), "--Agent:PosPlugin:Enabled=true",
             $"--Agent:PosPlugin:Port={posPort}", "--Agent:Localities:Kusfors=12000"];
 
         // 1. The hub is away: everything the sources take stays in the outbox.
-        var agent = await RunningAgent.StartAsync(hubUrl, certificate, StoreId, credential, agentFolder, sources);
+        var agent = await RunningAgent.StartAsync(away.Url, away.Certificate, StoreId, away.Credential, agentFolder, sources);
         var csv = RunningAgent.Drop(agent.ExportFolder, "kassa.csv", Encoding.UTF8.GetBytes(string.Join('\n',
             "receipt_no;time;channel;row_type;category;vat_percent;amount;quantity;payment_method;cashier;customer_id;card_number;household;locality;distance_km",
             "KVITTO-77810;2026-11-20 10:01:17;home_delivery;item;dagligvaror;6;245,00;1;;Cecilia Kassörsson;LOJ-SECRET-1;;;;",
@@ -71,8 +62,8 @@ public sealed class AnonymisationTests(ClickHouseServerFixture clickHouse)
         AssertNoSecrets("the uploads", UploadsOf(data));
 
         // 2. The hub is back: the same agent delivers, and the hub holds nothing personal either.
-        await using var hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(hubUrl, database, tls.Path), StoreId);
-        await using var again = await RunningAgent.StartAsync(hubUrl, certificate, StoreId, credential, agentFolder, sources);
+        await using var hub = await away.ReturnAsync();
+        await using var again = await RunningAgent.StartAsync(away.Url, away.Certificate, StoreId, away.Credential, agentFolder, sources);
         await Eventually.WaitUntilAsync(() => again.Outbox.Status().Items == 0, "delivered");
         var stored = await hub.Database.QueryAsync<Text>(
             """

@@ -125,16 +125,9 @@ public sealed class ExportToClickHouseTests(ClickHouseServerFixture clickHouse)
     [Fact]
     public async Task Sales_wait_in_the_outbox_while_the_hub_is_away_and_arrive_when_it_returns()
     {
-        // The hub's address and certificate folder are fixed before it exists, as for a real agent.
-        var hubUrl = new Uri($"https://127.0.0.1:{FreePort.Next()}");
-        using var tls = new TempFolder("tls");
-        var certificate = Path.Combine(tls.Path, Norsjo.Retail.Hub.Security.DevelopmentCertificate.PemName);
-        var firstHub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(TlsDirectory: tls.Path), StoreId);
-        var credential = await firstHub.EnrollAsync(StoreId);
-        var database = firstHub.Database.Name;
-        await firstHub.DisposeAsync();
-
-        await using var agent = await RunningAgent.StartAsync(hubUrl, certificate, StoreId, credential);
+        // The hub's address and certificate are known to the agent, as for a real agent; the hub is away.
+        using var away = await HubAway.EnrolledAsync(clickHouse.Url, StoreId);
+        await using var agent = await RunningAgent.StartAsync(away.Url, away.Certificate, StoreId, away.Credential);
         var receipts = DemoSales.Day(new DateOnly(2026, 7, 1), 30, 1, new Random(3));
 
         var file = agent.Drop("kassa-20260701.csv", ReceiptCsv.Write(receipts));
@@ -142,7 +135,7 @@ public sealed class ExportToClickHouseTests(ClickHouseServerFixture clickHouse)
         Assert.Equal(receipts.Count, agent.Outbox.Status().Items);
         await Eventually.WaitUntilAsync(() => agent.Outbox.Status().LastError is not null, "the agent tried, failed and kept the batch");
 
-        await using var hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(hubUrl, database, tls.Path), StoreId);
+        await using var hub = await away.ReturnAsync();
         await Eventually.WaitUntilAsync(() => agent.HasDelivered(file), "delivered once the hub is back");
 
         var stored = await TotalsAsync(hub.Database);
