@@ -25,11 +25,14 @@ public static class DemoSales
     private static readonly (string Locality, decimal Km)[] Localities = [("Kusfors", 12.5m), ("Bjurträsk", 9m), ("Petiknäs", 6.5m), ("Norsjö", 1.2m), ("Bastuträsk", 0.8m)];
 
     /// <param name="firstNumber">The till's running receipt number for the day's first receipt.</param>
-    public static IReadOnlyList<DemoReceipt> Day(DateOnly date, int receipts, int firstNumber, Random random)
+    /// <param name="shop">Opening hours; by default 8–20.</param>
+    public static IReadOnlyList<DemoReceipt> Day(DateOnly date, int receipts, int firstNumber, Random random, DemoShop? shop = null)
     {
         ArgumentNullException.ThrowIfNull(random);
+        var (open, close) = shop is null ? (8, 20) : (shop.OpenHour, shop.CloseHour);
+        var foodPrice = (100 + DemoSeasons.FoodVat(date)) / 112m; // shelf prices follow the food VAT step
         var times = Enumerable.Range(0, receipts)
-            .Select(_ => date.ToDateTime(new TimeOnly(8, 0)).AddMinutes(ShopMinute(random)).AddSeconds(random.Next(60)))
+            .Select(_ => date.ToDateTime(new TimeOnly(open, 0)).AddMinutes(ShopMinute(random, open, close)).AddSeconds(random.Next(60)))
             .Order()
             .ToList();
         var result = new List<DemoReceipt>(receipts);
@@ -39,13 +42,14 @@ public static class DemoSales
             {
                 var (category, vat, min, max) = Goods[random.Next(Goods.Length)];
                 var quantity = category == "dagligvaror" && random.Next(8) == 0 ? Math.Round((decimal)(0.2 + random.NextDouble()), 3) : random.Next(4) == 0 ? 2 : 1;
-                var unit = random.Next(min, max);
-                return new DemoItem(category, vat, (long)Math.Round(unit * quantity), quantity, false);
+                var food = category == "dagligvaror";
+                var unit = random.Next(min, max) * (food ? foodPrice : 1m);
+                return new DemoItem(category, food ? DemoSeasons.FoodVat(date) : vat, (long)Math.Round(unit * quantity), quantity, false);
             }).ToList();
             if (random.Next(40) == 0)
             {
                 var (category, vat, min, max) = Goods[random.Next(Goods.Length)];
-                items.Add(new DemoItem(category, vat, random.Next(min, max), 1, true));
+                items.Add(new DemoItem(category, category == "dagligvaror" ? DemoSeasons.FoodVat(date) : vat, random.Next(min, max), 1, true));
             }
 
             var total = items.Sum(it => it.Returned ? -it.AmountOre : it.AmountOre);
@@ -69,11 +73,12 @@ public static class DemoSales
         return result;
     }
 
-    /// <summary>Minutes after 08:00, open until 20:00, with a lunch and an after-work peak.</summary>
-    private static int ShopMinute(Random random)
+    /// <summary>Minutes after opening, with a lunch (12:15) and an after-work (17:00) peak where the shop is open then.</summary>
+    private static int ShopMinute(Random random, int openHour, int closeHour)
     {
-        var peak = random.Next(3) switch { 0 => 4 * 60 + 15, 1 => 9 * 60, _ => random.Next(12 * 60) };
+        var length = (closeHour - openHour) * 60;
+        var peak = random.Next(3) switch { 0 => (12 * 60) + 15 - (openHour * 60), 1 => (17 * 60) - (openHour * 60), _ => random.Next(length) };
         var minute = peak + (int)((random.NextDouble() - 0.5) * 120);
-        return Math.Clamp(minute, 0, (12 * 60) - 1);
+        return Math.Clamp(minute, 0, length - 1);
     }
 }

@@ -114,3 +114,13 @@ public static class ApiRequest
             ? month
             : throw new BadApiRequestException($"{name} '{text}' must be a month, YYYY-MM.");
 }
+
+/// <summary>What the pages need to name a store: no figures.</summary>
+public sealed record StoreInfo(string Id, string Name, string Village, bool Reports)
+{
+    public static StoreInfo Of(Store store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return new StoreInfo(store.Id, store.Name, store.Village, store.Reports);
+    }
+}

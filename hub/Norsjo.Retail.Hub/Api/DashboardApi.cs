@@ -39,6 +39,8 @@ public static class DashboardApi
         api.MapLogin();
 
         var store = api.MapGroup("/stores/{storeId}").WithTags("Butik");
+        store.MapGet("/", (string storeId, ClaimsPrincipal user, StoreRegistry registry) => StoreInfo.Of(registry.Find(ApiRequest.Store(user, storeId, registry))!))
+            .WithSummary("The store's name and village");
         store.MapGet("/trend", (string storeId, string? grain, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
         {
             var (f, t) = ApiRequest.Dates(from, to, time);
@@ -73,6 +75,8 @@ public static class DashboardApi
         }).WithSummary("The statement as a printable page");
 
         var municipality = api.MapGroup("/municipality").RequireAuthorization("municipality").WithTags("Kommunen");
+        municipality.MapGet("/stores", (StoreRegistry registry) => registry.Stores.Select(StoreInfo.Of))
+            .WithSummary("The stores in the registry: names and villages, no figures");
         municipality.MapGet("/index/years/{year:int}", (int year, SalesIndexService index, CancellationToken ct) =>
             index.YearAsync(ApiRequest.Year(year, index.CurrentMonth), ct))
             .WithSummary("Försäljningsindex for a calendar year (this year annualised from the months so far)");

@@ -1,4 +1,5 @@
 using Norsjo.Retail.Hub.Api;
+using Norsjo.Retail.Hub.Dashboards;
 using Norsjo.Retail.Hub.Ingest;
 using Norsjo.Retail.Hub.Jobs;
 using Norsjo.Retail.Hub.Operations;
@@ -21,12 +22,14 @@ public static class HubApplication
         builder.AddStatus();
         builder.AddStoreOperations();
         builder.AddDashboardApi();
+        builder.AddDashboardPages();
         builder.AddJobs();
 
         var app = builder.Build();
         app.MapIngest();
         app.MapStatus();
         app.MapDashboardApi();
+        app.MapDashboardPages();
         app.MapJobs();
         return app;
     }

@@ -53,7 +53,7 @@ public sealed class RunningHub : IAsyncDisposable
         var grpcUrl = settings.GrpcUrl ?? new Uri($"https://127.0.0.1:{FreePort.Next()}");
         var httpUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var tls = settings.TlsDirectory ?? Path.Combine(root.Path, "tls");
-        File.WriteAllText(Path.Combine(root.Path, "registry.yaml"), RegistryYaml(storeIds, settings.Hours) + settings.RegistryExtra);
+        File.WriteAllText(Path.Combine(root.Path, "registry.yaml"), settings.Registry ?? RegistryYaml(storeIds, settings.Hours) + settings.RegistryExtra);
         var args = new List<string>
         {
             "--contentRoot=" + root.Path,
@@ -118,6 +118,9 @@ public sealed record HubSettings(Uri? GrpcUrl = null, string? Database = null, s
 {
     /// <summary>More top-level registry sections (e.g. subsidy rules), appended to the generated file.</summary>
     public string RegistryExtra { get; init; } = string.Empty;
+
+    /// <summary>A whole registry file to use instead of the generated one.</summary>
+    public string? Registry { get; init; }
 
     /// <summary>Every store's opening hours, every day.</summary>
     public string Hours { get; init; } = "08:00-20:00";

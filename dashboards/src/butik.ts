@@ -1,0 +1,271 @@
+import './style.css';
+import { getJson } from './common/api';
+import { chart, colours } from './common/charts';
+import { byId, figures, h, kpi, Section, table } from './common/dom';
+import * as f from './common/format';
+import { ready, signedIn } from './common/layout';
+import type { Baskets, CategoryFigure, DeliveryFigure, ForecastView, Freshness, HourCell, PaymentMix, Statement, StoreInfo, TrendPoint } from './common/models';
+
+// A store owner's own shop: today, the trend with its forecast, hours, baskets, payments,
+// categories, home deliveries and the subsidy earned. The hub has already checked at the page
+// address that this store is theirs; every API call checks again.
+const storeId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+const api = `/api/stores/${encodeURIComponent(storeId)}`;
+const sections = Object.fromEntries(['today', 'trend', 'hours', 'baskets', 'payments', 'categories', 'deliveries'].map((id) => [id, new Section(id, `butik-${storeId}`)]));
+const todayIso = f.today();
+
+function period(): { from: string; to: string; label: string } {
+  const select = byId<HTMLSelectElement>('period');
+  return { from: f.addDays(todayIso, -(Number(select.value) - 1)), to: todayIso, label: select.selectedOptions[0]?.textContent ?? '' };
+}
+
+async function showToday(): Promise<void> {
+  // The same weekday a year earlier is 364 days back; compared up to the end of this hour.
+  const lastYear = f.addDays(todayIso, -364);
+  const hour = f.hourNow();
+  const [today, hoursLastYear] = await Promise.all([
+    getJson<TrendPoint[]>(`${api}/trend?grain=day&from=${todayIso}&to=${todayIso}`),
+    getJson<HourCell[]>(`${api}/hours?from=${lastYear}&to=${lastYear}`),
+  ]);
+  const now = today[0] ?? { period: todayIso, grossKr: 0, receipts: 0, lastYearGrossKr: 0, lastYearReceipts: 0 };
+  const soFarLastYear = hoursLastYear.filter((c) => c.hour <= hour).reduce((sum, c) => sum + c.grossKr, 0);
+  const change = soFarLastYear > 0 ? now.grossKr / soFarLastYear - 1 : null;
+  sections.today.fill(
+    {
+      headers: ['Datum', 'Försäljning hittills (kr)', 'Kvitton hittills', `Samma veckodag i fjol till kl ${hour + 1}:00 (kr)`, 'Samma veckodag i fjol, hela dagen (kr)'],
+      rows: [[todayIso, now.grossKr, now.receipts, soFarLastYear, now.lastYearGrossKr]],
+    },
+    h('div', { class: 'kpis' },
+      kpi(`Idag, ${f.longDate(todayIso)}`, f.kronor(now.grossKr), 'today-gross', `${f.number(now.receipts)} kvitton`),
+      kpi(`Samma veckodag i fjol till kl ${hour + 1}:00`, f.kronor(soFarLastYear), 'today-last-year', `${f.longDate(lastYear)}, hela dagen ${f.kronor(now.lastYearGrossKr)}`),
+      kpi('Jämfört med i fjol', change === null ? '–' : `${change >= 0 ? '+' : '−'}${f.percent(Math.abs(change))}`, 'today-change'),
+    ),
+  );
+}
+
+async function showTrend(grain: string): Promise<void> {
+  const span = grain === 'day' ? 89 : grain === 'week' ? 364 : 3 * 365;
+  const from = grain === 'month' ? f.addDays(todayIso, -span).slice(0, 7) + '-01' : f.addDays(todayIso, -span);
+  const [points, forecast] = await Promise.all([
+    getJson<TrendPoint[]>(`${api}/trend?grain=${grain}&from=${from}&to=${todayIso}`),
+    grain === 'day' ? getJson<ForecastView>(`${api}/forecast`).catch(() => null) : Promise.resolve(null),
+  ]);
+  const ahead = (forecast?.points ?? []).filter((p) => p.date > todayIso);
+  const label = (p: string): string => (grain === 'month' ? f.shortMonth(p) : grain === 'week' ? `v. ${isoWeek(p)}` : p.slice(5));
+  const x = [...points.map((p) => p.period), ...ahead.map((p) => p.date)];
+  const pad = <T>(values: T[], before: number, after: number): (T | null)[] => [...Array<null>(before).fill(null), ...values, ...Array<null>(after).fill(null)];
+  const container = h('div', { class: 'chart tall' });
+  const grainWord = grain === 'day' ? 'dag' : grain === 'week' ? 'vecka' : 'månad';
+  const total = points.reduce((s, p) => s + p.grossKr, 0);
+  const totalLastYear = points.reduce((s, p) => s + p.lastYearGrossKr, 0);
+  const accuracy = forecast?.model
+    ? `Prognosen (${forecast.method === 'seasonal_naive' ? 'samma dag förra veckan' : 'maskininlärd'}) missade i genomsnitt ${f.percent(forecast.model.wape, 0)} i efterhandstest. ${forecast.note}`
+    : forecast?.note ?? '';
+  sections.trend.fill(
+    {
+      headers: ['Period', 'Försäljning (kr)', 'Kvitton', 'I fjol (kr)', 'Prognos (kr)', 'Prognos lägst (kr)', 'Prognos högst (kr)'],
+      rows: [
+        ...points.map((p) => [p.period, p.grossKr, p.receipts, p.lastYearGrossKr, null, null, null]),
+        ...ahead.map((p) => [p.date, null, null, null, Math.round(p.point), Math.round(p.lower), Math.round(p.upper)]),
+      ],
+    },
+    h('div', { class: 'kpis' },
+      kpi(`Försäljning, perioden`, f.kronor(total), 'trend-total', totalLastYear > 0 ? `i fjol ${f.kronor(totalLastYear)} (${signed(total / totalLastYear - 1)})` : 'ingen jämförelse med i fjol'),
+      ahead.length > 0 ? kpi('Prognos, kommande 4 veckor', f.kronor(ahead.slice(0, 28).reduce((s, p) => s + p.point, 0)), 'trend-forecast') : null,
+    ),
+    container,
+    accuracy ? h('p', { class: 'note' }, accuracy) : null,
+    figures(
+      table(`Försäljning per ${grainWord}`, [{ header: 'Period' }, { header: 'Försäljning', numeric: true }, { header: 'Kvitton', numeric: true }, { header: 'I fjol', numeric: true }],
+        points.map((p) => [{ shown: p.period, raw: p.period }, { shown: f.kronor(p.grossKr), raw: p.grossKr }, { shown: f.number(p.receipts), raw: p.receipts }, { shown: f.kronor(p.lastYearGrossKr), raw: p.lastYearGrossKr }]), 'trend-table'),
+    ),
+  );
+  chart(container, `Försäljning per ${grainWord} i kronor, med samma period i fjol${ahead.length ? ' och prognos för 8 veckor med osäkerhetsband' : ''}.`, {
+    color: [colours.primary, colours.muted, colours.secondary],
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? f.kronor(v) : '–') },
+    legend: { top: 0, data: ['I år', 'I fjol', ...(ahead.length ? ['Prognos', 'Osäkerhet (80 %)'] : [])] },
+    grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: x, axisLabel: { formatter: label } },
+    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => f.number(v / 1000) + ' tkr' } },
+    series: [
+      { name: 'I år', type: grain === 'day' ? 'bar' : 'line', data: pad(points.map((p) => p.grossKr), 0, ahead.length), itemStyle: { color: colours.primary } },
+      { name: 'I fjol', type: 'line', data: pad(points.map((p) => p.lastYearGrossKr), 0, ahead.length), symbol: 'none', lineStyle: { type: 'dotted', width: 2 }, itemStyle: { color: colours.muted } },
+      ...(ahead.length
+        ? [
+            { name: 'Prognos', type: 'line', data: pad(ahead.map((p) => Math.round(p.point)), points.length, 0), symbol: 'none', lineStyle: { type: 'dashed', width: 2 }, itemStyle: { color: colours.secondary } },
+            { name: 'lägst', type: 'line', stack: 'band', data: pad(ahead.map((p) => Math.round(p.lower)), points.length, 0), symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } },
+            { name: 'Osäkerhet (80 %)', type: 'line', stack: 'band', data: pad(ahead.map((p) => Math.round(p.upper - p.lower)), points.length, 0), symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(181, 74, 0, 0.2)' }, itemStyle: { color: 'rgba(181, 74, 0, 0.35)' }, tooltip: { valueFormatter: () => '' } },
+          ]
+        : []),
+    ],
+  });
+}
+
+function signed(change: number): string {
+  return `${change >= 0 ? '+' : '−'}${f.percent(Math.abs(change))}`;
+}
+
+function isoWeek(isoDate: string): number {
+  // ISO 8601: the week that holds the Thursday.
+  const thursday = new Date(isoDate + 'T00:00:00Z');
+  thursday.setUTCDate(thursday.getUTCDate() + 3 - ((thursday.getUTCDay() + 6) % 7));
+  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  return Math.floor((thursday.getTime() - yearStart) / 86_400_000 / 7) + 1;
+}
+
+async function showHours(): Promise<void> {
+  const p = period();
+  const cells = await getJson<HourCell[]>(`${api}/hours?from=${p.from}&to=${p.to}`);
+  const hours = [...new Set(cells.map((c) => c.hour))].sort((a, b) => a - b);
+  const busiest = cells.reduce<HourCell | null>((best, c) => (best === null || c.receipts > best.receipts ? c : best), null);
+  const container = h('div', { class: 'chart tall' });
+  sections.hours.fill(
+    { headers: ['Veckodag', 'Timme', 'Kvitton', 'Försäljning (kr)'], rows: cells.map((c) => [f.weekdays[c.weekday - 1] ?? String(c.weekday), c.hour, c.receipts, c.grossKr]) },
+    busiest ? h('p', { class: 'note' }, `Mest folk: ${f.weekdays[busiest.weekday - 1]}ar kl ${busiest.hour}–${busiest.hour + 1} (${f.number(busiest.receipts)} kvitton under ${p.label}).`) : h('p', {}, 'Inga kvitton under perioden.'),
+    container,
+    figures(table(`Kvitton per veckodag och timme, ${p.label}`, [{ header: 'Veckodag' }, ...hours.map((hr) => ({ header: `${hr}`, numeric: true }))],
+      f.weekdays.map((day, i) => [{ shown: day, raw: day }, ...hours.map((hr) => {
+        const n = cells.find((c) => c.weekday === i + 1 && c.hour === hr)?.receipts ?? 0;
+        return { shown: f.number(n), raw: n };
+      })]), 'hours-table')),
+  );
+  const max = Math.max(1, ...cells.map((c) => c.receipts));
+  chart(container, `Antal kvitton per timme och veckodag, ${p.label}. Mörkare ruta betyder fler kunder.`, {
+    tooltip: { formatter: (item: { value: [number, number, number] }) => `${f.weekdays[item.value[1]]} kl ${hours[item.value[0]]}–${(hours[item.value[0]] ?? 0) + 1}<br>${f.number(item.value[2])} kvitton` },
+    grid: { left: 8, right: 8, top: 8, bottom: 56, containLabel: true },
+    xAxis: { type: 'category', data: hours.map((hr) => `${hr}`), name: 'timme', nameLocation: 'middle', nameGap: 24 },
+    yAxis: { type: 'category', data: f.weekdaysShort, inverse: true },
+    visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: ['#f0f5fa', '#9ec2e0', '#1d5b8f', '#0b2f4d'] }, text: ['fler', 'färre'], textStyle: { color: '#1f2328' } },
+    series: [{ type: 'heatmap', data: cells.map((c) => [hours.indexOf(c.hour), c.weekday - 1, c.receipts]) }],
+  });
+}
+
+async function showBaskets(): Promise<void> {
+  const p = period();
+  const baskets = await getJson<Baskets>(`${api}/baskets?from=${p.from}&to=${p.to}`);
+  const label = (b: Baskets['distribution'][number]): string => (b.toKr === null ? `${f.number(b.fromKr)} kr –` : `${f.number(b.fromKr)}–${f.number(b.toKr)} kr`);
+  const container = h('div', { class: 'chart' });
+  sections.baskets.fill(
+    { headers: ['Köpets storlek', 'Kvitton'], rows: baskets.distribution.map((b) => [label(b), b.receipts]) },
+    h('div', { class: 'kpis' }, kpi('Genomsnittligt köp', f.kronor(baskets.averageKr), 'basket-average', `${f.number(baskets.receipts)} kvitton, ${p.label}`)),
+    container,
+    figures(table('Kvitton per köpstorlek', [{ header: 'Köpets storlek' }, { header: 'Kvitton', numeric: true }], baskets.distribution.map((b) => [{ shown: label(b), raw: label(b) }, { shown: f.number(b.receipts), raw: b.receipts }]), 'baskets-table')),
+  );
+  chart(container, `Antal kvitton per köpstorlek, ${p.label}. Genomsnittligt köp ${f.kronor(baskets.averageKr)}.`, {
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => `${f.number(Number(v))} kvitton` },
+    grid: { left: 8, right: 8, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: baskets.distribution.map(label), axisLabel: { rotate: 30 } },
+    yAxis: { type: 'value' },
+    series: [{ type: 'bar', data: baskets.distribution.map((b) => b.receipts), itemStyle: { color: colours.primary } }],
+  });
+}
+
+async function showPayments(): Promise<void> {
+  const p = period();
+  const mix = await getJson<PaymentMix>(`${api}/payments?from=${p.from}&to=${p.to}`);
+  const container = h('div', { class: 'chart' });
+  sections.payments.fill(
+    { headers: ['Betalsätt', 'Belopp (kr)', 'Andel'], rows: mix.methods.map((m) => [f.paymentName(m.method), m.amountKr, m.share]) },
+    h('div', { class: 'kpis' }, kpi('Kontantandel', f.percent(mix.cashShare), 'cash-share', p.label)),
+    container,
+    figures(table('Betalningar per betalsätt', [{ header: 'Betalsätt' }, { header: 'Belopp', numeric: true }, { header: 'Andel', numeric: true }],
+      mix.methods.map((m) => [{ shown: f.paymentName(m.method), raw: m.method }, { shown: f.kronor(m.amountKr), raw: m.amountKr }, { shown: f.percent(m.share), raw: m.share }]), 'payments-table')),
+  );
+  chart(container, `Andel av betalningarna per betalsätt, ${p.label}. Kontant ${f.percent(mix.cashShare)}.`, {
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => f.percent(Number(v)) },
+    grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', max: 1, axisLabel: { formatter: (v: number) => f.percent(v, 0) } },
+    yAxis: { type: 'category', data: mix.methods.map((m) => f.paymentName(m.method)), inverse: true },
+    series: [{ type: 'bar', data: mix.methods.map((m) => ({ value: m.share, itemStyle: { color: m.method === 'cash' ? colours.secondary : colours.primary } })), label: { show: true, position: 'right', formatter: (item: { value: number }) => f.percent(item.value, 0), color: '#1f2328' } }],
+  });
+}
+
+async function showCategories(): Promise<void> {
+  const p = period();
+  const categories = (await getJson<CategoryFigure[]>(`${api}/categories?from=${p.from}&to=${p.to}`)).sort((a, b) => b.grossKr - a.grossKr);
+  const container = h('div', { class: 'chart' });
+  sections.categories.fill(
+    { headers: ['Varugrupp', 'Försäljning (kr)', 'Moms (kr)', 'Antal', 'Returer (kr)'], rows: categories.map((c) => [f.categoryName(c.category), c.grossKr, c.vatKr, c.quantity, c.returnedKr]) },
+    container,
+    figures(table(`Försäljning per varugrupp, ${p.label}`, [{ header: 'Varugrupp' }, { header: 'Försäljning', numeric: true }, { header: 'Moms', numeric: true }, { header: 'Returer', numeric: true }],
+      categories.map((c) => [{ shown: f.categoryName(c.category), raw: c.category }, { shown: f.kronor(c.grossKr), raw: c.grossKr }, { shown: f.kronor(c.vatKr), raw: c.vatKr }, { shown: f.kronor(c.returnedKr), raw: c.returnedKr }]), 'categories-table')),
+  );
+  chart(container, `Försäljning per varugrupp i kronor, ${p.label}.`, {
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => f.kronor(Number(v)) },
+    grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', axisLabel: { formatter: (v: number) => f.number(v / 1000) + ' tkr' } },
+    yAxis: { type: 'category', data: categories.map((c) => f.categoryName(c.category)), inverse: true },
+    series: [{ type: 'bar', data: categories.map((c) => c.grossKr), itemStyle: { color: colours.tertiary } }],
+  });
+}
+
+async function showDeliveries(): Promise<void> {
+  const p = period();
+  const months = [1, 2, 3].map((back) => f.addMonths(todayIso, -back));
+  const [localities, ...statements] = await Promise.all([
+    getJson<DeliveryFigure[]>(`${api}/deliveries?from=${p.from}&to=${p.to}`),
+    ...months.map((m) => getJson<Statement>(`${api}/subsidy/${m}`)),
+  ]);
+  const latest = statements[0];
+  sections.deliveries.fill(
+    {
+      headers: ['Ort', 'Hemsändningar', 'Hushåll', 'Ordervärde (kr)', 'Medelavstånd (km)'],
+      rows: localities.map((d) => [d.locality, d.deliveries, d.households, d.orderValueKr, d.averageDistanceKm]),
+    },
+    h('div', { class: 'kpis' },
+      kpi(`Hemsändningar, ${p.label}`, f.number(localities.reduce((s, d) => s + d.deliveries, 0)), 'deliveries-count'),
+      latest ? kpi(`Bidrag för ${f.monthName(latest.month)}`, latest.produced ? f.kronor(latest.amountDueKr) : 'ej beräknat än', 'subsidy-latest', latest.produced ? `${f.number(latest.eligible)} av ${f.number(latest.deliveries)} leveranser godkända` : 'beräknas efter månadsskiftet') : null,
+    ),
+    h('div', { class: 'table-scroll' }, table(`Hemsändningar per ort, ${p.label}`, [{ header: 'Ort' }, { header: 'Hemsändningar', numeric: true }, { header: 'Hushåll', numeric: true }, { header: 'Medelavstånd', numeric: true }],
+      localities.map((d) => [{ shown: d.locality, raw: d.locality }, { shown: f.number(d.deliveries), raw: d.deliveries }, { shown: f.number(d.households), raw: d.households }, { shown: `${f.number(d.averageDistanceKm, 1)} km`, raw: d.averageDistanceKm }]), 'deliveries-table')),
+    h('div', { class: 'table-scroll' }, table('Hemsändningsbidrag per månad', [{ header: 'Månad' }, { header: 'Leveranser', numeric: true }, { header: 'Godkända', numeric: true }, { header: 'Bidrag', numeric: true }, { header: 'Underlag' }],
+      statements.map((s) => [
+        { shown: f.monthName(s.month), raw: s.month },
+        { shown: s.produced ? f.number(s.deliveries) : '–', raw: s.deliveries },
+        { shown: s.produced ? f.number(s.eligible) : '–', raw: s.eligible },
+        { shown: s.produced ? f.kronor(s.amountDueKr) : 'ej beräknat', raw: s.amountDueKr },
+        { shown: s.produced ? h('span', {}, h('a', { href: `${api}/subsidy/${s.month}/print` }, 'utskrift'), ' · ', h('a', { href: `${api}/subsidy/${s.month}/csv`, download: `bidrag-${storeId}-${s.month}.csv` }, 'CSV')) : '', raw: null },
+      ]), 'subsidy-table')),
+  );
+}
+
+async function showFreshness(): Promise<void> {
+  const element = byId('freshness');
+  try {
+    const fresh = await getJson<Freshness>(`${api}/freshness`);
+    element.textContent = fresh.minutesSinceUpload === null
+      ? 'Er agent har inte rapporterat något än.'
+      : `Er agent rapporterade senast ${f.ago(fresh.minutesSinceUpload)}${fresh.lastSale ? `; senaste försäljning ${fresh.lastSale.replace('T', ' ').slice(0, 16)}` : ''}.`;
+    element.classList.toggle('warn', fresh.minutesSinceUpload === null || fresh.minutesSinceUpload > 60);
+  } catch (error) {
+    element.textContent = `Kunde inte se när agenten rapporterade: ${(error as Error).message}`;
+  }
+}
+
+function grain(): string {
+  return document.querySelector<HTMLInputElement>('input[name="grain"]:checked')?.value ?? 'day';
+}
+
+async function main(): Promise<void> {
+  await signedIn('butik');
+  const info = await getJson<StoreInfo>(api);
+  byId('store-name').textContent = info.name;
+  document.title = `${info.name} – Norsjö Retail`;
+  const periodic = (): Promise<void>[] => [
+    sections.hours.load(showHours),
+    sections.baskets.load(showBaskets),
+    sections.payments.load(showPayments),
+    sections.categories.load(showCategories),
+    sections.deliveries.load(showDeliveries),
+  ];
+  byId('period').addEventListener('change', () => void Promise.all(periodic()));
+  document.querySelectorAll<HTMLInputElement>('input[name="grain"]').forEach((input) => input.addEventListener('change', () => void sections.trend.load(() => showTrend(grain()))));
+  await Promise.all([showFreshness(), sections.today.load(showToday), sections.trend.load(() => showTrend(grain())), ...periodic()]);
+  ready();
+}
+
+main().catch((error: unknown) => {
+  byId('store-name').textContent = 'Sidan kunde inte visas';
+  byId('freshness').textContent = error instanceof Error ? error.message : String(error);
+  ready();
+});

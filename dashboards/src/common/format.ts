@@ -1,0 +1,97 @@
+// Swedish number and date formats, one place for every page.
+
+const wholes = new Intl.NumberFormat('sv-SE', { maximumFractionDigits: 0 });
+const decimals = new Map<number, Intl.NumberFormat>();
+
+/** 1 234 567 (Swedish grouping with a no-break space). */
+export function number(value: number, fractionDigits = 0): string {
+  if (fractionDigits === 0) return wholes.format(value);
+  let format = decimals.get(fractionDigits);
+  if (!format) {
+    format = new Intl.NumberFormat('sv-SE', { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits });
+    decimals.set(fractionDigits, format);
+  }
+  return format.format(value);
+}
+
+export const kronor = (value: number): string => `${number(value)} kr`;
+
+/** Millions of kronor with one decimal: 24,0 Mkr. */
+export const mkr = (value: number): string => `${number(value / 1_000_000, 1)} Mkr`;
+
+/** A share 0..1 as a Swedish percentage: 27,4 %. */
+export const percent = (share: number, fractionDigits = 1): string => `${number(share * 100, fractionDigits)} %`;
+
+const monthFormat = new Intl.DateTimeFormat('sv-SE', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const shortMonthFormat = new Intl.DateTimeFormat('sv-SE', { month: 'short', year: '2-digit', timeZone: 'UTC' });
+const weekdayFormat = new Intl.DateTimeFormat('sv-SE', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+function utc(isoDate: string): Date {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  return new Date(Date.UTC(y, (m ?? 1) - 1, d ?? 1));
+}
+
+/** "2026-11" or "2026-11-01" → "november 2026". */
+export const monthName = (isoMonth: string): string => monthFormat.format(utc(isoMonth.slice(0, 7)));
+/** "2026-11" → "nov. 26" for chart axes. */
+export const shortMonth = (isoMonth: string): string => shortMonthFormat.format(utc(isoMonth.slice(0, 7)));
+/** "2026-11-27" → "fredag 27 november 2026". */
+export const longDate = (isoDate: string): string => weekdayFormat.format(utc(isoDate));
+
+/** Today's date in Norsjö (Europe/Stockholm), YYYY-MM-DD: the Swedish standard form. */
+export function today(): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+}
+
+/** The hour of day in Norsjö now. */
+export function hourNow(): number {
+  return Number(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+}
+
+export function addDays(isoDate: string, days: number): string {
+  const date = utc(isoDate);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+export function addMonths(isoMonth: string, months: number): string {
+  const date = utc(isoMonth.slice(0, 7));
+  date.setUTCMonth(date.getUTCMonth() + months);
+  return date.toISOString().slice(0, 7);
+}
+
+/** "för 3 minuter sedan", "för 2 timmar sedan", "för 4 dagar sedan". */
+export function ago(minutes: number): string {
+  if (minutes < 1) return 'nyss';
+  if (minutes < 60) return `för ${number(Math.floor(minutes))} ${Math.floor(minutes) === 1 ? 'minut' : 'minuter'} sedan`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `för ${number(hours)} ${hours === 1 ? 'timme' : 'timmar'} sedan`;
+  return `för ${number(Math.floor(hours / 24))} dagar sedan`;
+}
+
+export const weekdays = ['måndag', 'tisdag', 'onsdag', 'torsdag', 'fredag', 'lördag', 'söndag'];
+export const weekdaysShort = ['mån', 'tis', 'ons', 'tor', 'fre', 'lör', 'sön'];
+
+const categoryNames: Record<string, string> = {
+  dagligvaror: 'Dagligvaror',
+  tobak: 'Tobak',
+  tidningar: 'Tidningar',
+  blommor: 'Blommor',
+  receptfria_lakemedel: 'Receptfria läkemedel',
+  jarnhandel: 'Järnhandel',
+  ombud: 'Ombud och tjänster',
+  sallankopsvaror: 'Sällanköpsvaror',
+};
+
+export const categoryName = (category: string): string =>
+  categoryNames[category] ?? category.charAt(0).toUpperCase() + category.slice(1).replaceAll('_', ' ');
+
+const methodNames: Record<string, string> = {
+  cash: 'Kontant',
+  card: 'Kort',
+  swish: 'Swish',
+  invoice: 'Faktura',
+  other: 'Övrigt',
+};
+
+export const paymentName = (method: string): string => methodNames[method] ?? method;

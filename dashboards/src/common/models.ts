@@ -1,0 +1,36 @@
+// The shapes the hub's API answers with (see /openapi/v1.json), as the pages use them.
+
+export interface StoreInfo { id: string; name: string; village: string }
+export interface TrendPoint { period: string; grossKr: number; receipts: number; lastYearGrossKr: number; lastYearReceipts: number }
+export interface ForecastPoint { date: string; horizon: number; point: number; lower: number; upper: number }
+export interface Accuracy { mase: number; wape: number; coverage80: number }
+export interface ForecastView { series: string; runId: string | null; method: string | null; note: string; model: Accuracy | null; baseline: Accuracy | null; points: ForecastPoint[] }
+export interface HourCell { weekday: number; hour: number; receipts: number; grossKr: number }
+export interface Baskets { receipts: number; averageKr: number; distribution: { fromKr: number; toKr: number | null; receipts: number }[] }
+export interface PaymentMix { methods: { method: string; amountKr: number; share: number }[]; cashShare: number }
+export interface CategoryFigure { category: string; grossKr: number; vatKr: number; quantity: number; returnedKr: number }
+export interface DeliveryFigure { locality: string; deliveries: number; households: number; orderValueKr: number; averageDistanceKm: number; stores: number; suppressed: boolean }
+export interface Freshness { storeId: string; lastSale: string | null; lastUpload: string | null; minutesSinceUpload: number | null }
+export interface Statement {
+  storeId: string; month: string; produced: boolean; deliveries: number; eligible: number; rejected: number;
+  rejectedByReason: Record<string, number>; amountDueKr: number; corrections: number;
+}
+export interface IndexValue { dagligvaror: number; sallankop: number; total: number }
+export interface IndexPeriod {
+  label: string; from: string; to: string; months: number; complete: boolean; figuresYear: number; population: number;
+  index: IndexValue; low: IndexValue; high: IndexValue;
+  reported: { dagligvarorKr: number; sallankopKr: number; totalKr: number };
+  estimated: { dagligvarorKr: number; sallankopKr: number; totalKr: number };
+  coverage: number; estimatedStores: string[]; storesWithoutData: string[];
+  gap: { target: number; neededKrPerYear: number; gapKrPerYear: number; gapKrPerResidentPerMonth: number; reached: boolean };
+  growth: { measuredPercent: number; constantVatPercent: number } | null;
+}
+export interface VillageFigure { village: string; stores: number; turnoverKr: number | null; indexPoints: number | null; suppressed: boolean; note: string | null }
+export interface VillageReport { label: string; from: string; to: string; villages: VillageFigure[]; suppressionNote: string }
+export interface Outlook { year: number; asOf: string; expected: number; low: number; high: number; probabilityOf60: number; reportedSoFarKr: number; forecastRestKr: number; estimatedStoresKr: number; method: string }
+export interface CashShareMonth { month: string; stores: number; cashShare: number | null; suppressed: boolean }
+export interface SilentAgent { storeId: string; name: string; village: string; silent: boolean; lastUpload: string | null; checked: string }
+export interface StateClaim {
+  year: number; eligibleDeliveries: number; households: number; netCostKr: number; stateShare: number; halfOfNetCostKr: number;
+  stateCapPerDeliveryKr: number; capTotalKr: number; claimThresholdKr: number; aboveThreshold: boolean; claimKr: number; method: string;
+}

@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Norsjo.Retail.DemoTill;
+using Norsjo.Retail.Hub.Forecasting;
+using Norsjo.Retail.Hub.Operations;
+using Norsjo.Retail.Hub.Subsidy;
+using Norsjo.Retail.Hub.Users;
+using Norsjo.Retail.Tests.Support;
+
+namespace Norsjo.Retail.Tests.Dashboards;
+
+[CollectionDefinition(Name)]
+public sealed class DashboardsGroup : ICollectionFixture<DemoHubFixture>
+{
+    public const string Name = "Dashboards";
+}
+
+/// <summary>
+/// The demo as a newcomer sees it, once for all page tests: a ClickHouse of its own, the hub with the
+/// demo registry (hub/Norsjo.Retail.Hub/registry.yaml), three years of the four demo shops' sales sent
+/// by real agents from till exports, the nightly forecast, the weekly index outlook, the monthly
+/// subsidy statements and the silent-agent check run once, users for each role, and Debian's Chromium.
+/// </summary>
+public sealed class DemoHubFixture : IAsyncLifetime
+{
+    public const string Password = "provlösen-2026";
+    public const string OwnStore = "kusfors-handel";
+    public const string OtherStore = "norsjo-livs";
+    public const int HistoryDays = 3 * 365;
+
+    private readonly ClickHouseServerFixture _clickHouse = new();
+    private IPlaywright? _playwright;
+
+    public RunningHub Hub { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public long ReceiptsSent { get; private set; }
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    /// <summary>Where screenshots go: beside the test results, kept by CI as artefacts.</summary>
+    public static string ArtefactFolder { get; } = Directory.CreateDirectory(Path.Combine(RepositoryRoot, ".test-results", "screenshots")).FullName;
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
+
+    public async Task InitializeAsync()
+    {
+        await _clickHouse.InitializeAsync();
+        var registry = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, "hub", "Norsjo.Retail.Hub", "registry.yaml"));
+        Hub = await RunningHub.StartAsync(_clickHouse.Url, new HubSettings { Registry = registry });
+
+        var users = Hub.Services.GetRequiredService<UserStore>();
+        await users.SaveAsync("kommunen", Password, UserRole.Municipality, []);
+        await users.SaveAsync("admin", Password, UserRole.Admin, []);
+        await users.SaveAsync("agare-kusfors", Password, UserRole.StoreOwner, [OwnStore]);
+
+        await SendHistoryAsync();
+
+        await Hub.Services.GetRequiredService<ForecastRun>().RunAsync();
+        var outlook = Hub.Services.GetRequiredService<IndexOutlook>();
+        await outlook.StoreAsync(await outlook.ComputeAsync());
+        var ledger = Hub.Services.GetRequiredService<SubsidyLedger>();
+        var month = new DateOnly(Today.Year, Today.Month, 1);
+        for (var m = month.AddMonths(-37); m < month; m = m.AddMonths(1))
+        {
+            await ledger.ProduceAsync(m);
+        }
+
+        await Hub.Services.GetRequiredService<SilentAgents>().CheckAsync();
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        });
+    }
+
+    public static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm")).DateTime);
+
+    /// <summary>Each shop's till exports, one per day, through a real agent each; then today so far.</summary>
+    private async Task SendHistoryAsync()
+    {
+        var agents = new List<(RunningAgent Agent, string LastFile)>();
+        try
+        {
+            var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm")).DateTime;
+            for (var i = 0; i < DemoShop.Norsjo.Count; i++)
+            {
+                var shop = DemoShop.Norsjo[i];
+                var agent = await RunningAgent.StartAsync(Hub, shop.Id, await Hub.EnrollAsync(shop.Id));
+                var till = new DemoHistory(shop, new Random(1000 + i));
+                var last = string.Empty;
+                foreach (var (date, receipts) in till.Days(Today.AddDays(-HistoryDays), Today))
+                {
+                    var sold = date == Today ? receipts.Where(r => r.LocalTime <= now).ToList() : receipts;
+                    ReceiptsSent += sold.Count;
+                    last = agent.Drop($"kassa-{date:yyyyMMdd}.csv", ReceiptCsv.Write(sold));
+                }
+
+                agents.Add((agent, last));
+            }
+
+            foreach (var (agent, _) in agents)
+            {
+                await Eventually.WaitUntilAsync(
+                    () => !Directory.EnumerateFiles(agent.ExportFolder, "kassa-*.csv").Any() && agent.Outbox.Status().Items == 0,
+                    "three years of exports taken and acknowledged", TimeSpan.FromMinutes(8));
+            }
+        }
+        finally
+        {
+            foreach (var (agent, _) in agents)
+            {
+                await agent.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>A browser tab of its own (cookies too), at a phone's width unless told otherwise.</summary>
+    public async Task<IPage> NewPageAsync(int width = 390, int height = 844)
+    {
+        var context = await Browser.NewContextAsync(new()
+        {
+            BaseURL = Hub.HttpUrl.ToString(),
+            ViewportSize = new() { Width = width, Height = height },
+            Locale = "sv-SE",
+            TimezoneId = "Europe/Stockholm",
+            AcceptDownloads = true,
+        });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in through the form, as a person does, and waits for the start page to be drawn.</summary>
+    public static async Task SignInAsync(IPage page, string username, string password = Password)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GotoAsync("/");
+        await page.GetByLabel("Användarnamn").FillAsync(username);
+        await page.GetByLabel("Lösenord").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Logga in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.EndsWith('/'));
+        await ReadyAsync(page);
+    }
+
+    public static Task ReadyAsync(IPage page) => page.Locator("body[data-ready='true']").WaitForAsync(new() { Timeout = 15_000 });
+
+    /// <summary>What the API answers the signed-in page, with the same session cookie.</summary>
+    public static async Task<T> ApiAsync<T>(IPage page, string path)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var response = await page.Context.APIRequest.GetAsync(path);
+        Assert.True(response.Ok, $"GET {path}: {response.Status}");
+        return JsonSerializer.Deserialize<T>(await response.TextAsync(), Json)!;
+    }
+
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ArtefactFolder, name + ".png"), FullPage = true });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (Hub is not null)
+        {
+            await Hub.DisposeAsync();
+        }
+
+        await _clickHouse.DisposeAsync();
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Norsjo.Retail.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The tests run outside the repository: Norsjo.Retail.sln not found above " + AppContext.BaseDirectory);
+    }
+}
