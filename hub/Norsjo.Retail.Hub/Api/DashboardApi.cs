@@ -37,6 +37,7 @@ public static class DashboardApi
 
         var api = app.MapGroup("/api").AddEndpointFilter(Failures).RequireAuthorization();
         api.MapLogin();
+        api.MapAdminApi();
 
         var store = api.MapGroup("/stores/{storeId}").WithTags("Butik");
         store.MapGet("/trend", (string storeId, string? grain, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
