@@ -77,7 +77,7 @@ public sealed class StoreCredentials(
     public async Task<IReadOnlyDictionary<string, CredentialStatus>> StatusAsync(CancellationToken cancellationToken = default)
     {
         // Conditions on columns that change between versions (used, revoked) stay inside the
-        // aggregates: in WHERE they could be applied before FINAL picks the latest version.
+        // aggregates, so no server setting can apply them before FINAL picks the latest version.
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var credentials = await storage.Database.QueryAsync<StatusRow>("""
             SELECT store_id AS StoreId, toUInt32(countIf(revoked = 0)) AS Active,
@@ -134,9 +134,9 @@ public sealed class StoreCredentials(
     /// <summary>Revokes every credential of the store; returns how many were active.</summary>
     public async Task<int> RevokeAsync(string storeId, CancellationToken cancellationToken = default)
     {
-        // Only the store is filtered in SQL: a condition on a column that changes between versions
-        // (revoked) may be applied before FINAL picks the latest version (PREWHERE), and then finds a
-        // stale row. Every version of a credential has the same store.
+        // Only the store is filtered in SQL (every version of a credential has the same store): a
+        // condition on a column that changes between versions (revoked) is right only while it is
+        // applied after FINAL, which a server moving it to PREWHERE (optimize_move_to_prewhere_if_final) breaks.
         var active = (await storage.Database.QueryAsync<CredentialRow>(
             $"{Credentials} WHERE store_id = {SqlLiteral.Text(storeId)}", cancellationToken).ConfigureAwait(false)).Where(c => c.Revoked == 0).ToList();
         var version = time.GetUtcNow().ToUnixTimeMilliseconds() + 1;
