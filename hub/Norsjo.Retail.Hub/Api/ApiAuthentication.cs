@@ -31,6 +31,7 @@ public static class ApiAuthentication
             options.SlidingExpiration = true;
             options.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
+            options.Events.OnValidatePrincipal = EndDisabledSessionAsync;
         });
         services.AddAuthorizationBuilder()
             .AddPolicy("municipality", policy => policy.RequireRole(UserStore.RoleName(UserRole.Municipality), UserStore.RoleName(UserRole.Admin)))
@@ -63,6 +64,27 @@ public static class ApiAuthentication
             user.Identity?.Name ?? string.Empty,
             user.FindFirstValue(ClaimTypes.Role) ?? string.Empty,
             [.. user.FindAll(StoreClaim).Select(c => c.Value)]))).WithSummary("Who is signed in");
+    }
+
+    /// <summary>A session outlives neither its user nor their being disabled (checked through <see cref="UserStore.IsActiveAsync"/>).</summary>
+    private static async Task EndDisabledSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var name = context.Principal?.Identity?.Name;
+        var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
+        try
+        {
+            if (name is not null && await users.IsActiveAsync(name, context.HttpContext.RequestAborted).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+        catch (Exception e) when (StorageGuard.IsStorageFailure(e, context.HttpContext.RequestAborted))
+        {
+            return; // unknown for now: the endpoint itself answers 503 if it needs ClickHouse
+        }
+
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
     }
 
     private static Task Status(RedirectContext<CookieAuthenticationOptions> context, int status)

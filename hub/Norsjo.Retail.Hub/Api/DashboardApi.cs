@@ -37,6 +37,7 @@ public static class DashboardApi
 
         var api = app.MapGroup("/api").AddEndpointFilter(Failures).RequireAuthorization();
         api.MapLogin();
+        api.MapAdminApi();
 
         var store = api.MapGroup("/stores/{storeId}").WithTags("Butik");
         store.MapGet("/", (string storeId, ClaimsPrincipal user, StoreRegistry registry) => StoreInfo.Of(registry.Find(ApiRequest.Store(user, storeId, registry))!))

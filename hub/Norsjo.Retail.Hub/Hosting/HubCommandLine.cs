@@ -15,7 +15,7 @@ public static class HubCommandLine
 {
     public const string Usage = """
         Norsjo.Retail.Hub [run]                           run the hub
-        Norsjo.Retail.Hub enroll-code <store-id> [--valid-days N]
+        Norsjo.Retail.Hub enroll-code <store-id> [--valid-days N (1-30, default 7)]
                                                           a one-time code for the store's agent (agent: enroll --code …)
         Norsjo.Retail.Hub revoke <store-id>               revoke every credential of the store
         Norsjo.Retail.Hub delete-store-data <store-id> --yes
@@ -42,11 +42,25 @@ public static class HubCommandLine
                 case "enroll-code":
                     return await WithStorageAsync(rest, async (services, storeId, options) =>
                     {
-                        var days = int.Parse(options.GetValueOrDefault("--valid-days", "7"), System.Globalization.CultureInfo.InvariantCulture);
-                        var code = await services.GetRequiredService<StoreCredentials>().IssueEnrollmentCodeAsync(storeId, TimeSpan.FromDays(days)).ConfigureAwait(false);
-                        Console.WriteLine($"Enrollment code for {storeId} (valid {days} days, usable once): {code}");
-                        Console.WriteLine($"On the shop's machine: Norsjo.Retail.Agent enroll --code {code}");
-                        return 0;
+                        int? days = null;
+                        if (options.TryGetValue("--valid-days", out var text))
+                        {
+                            days = int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+                        }
+
+                        try
+                        {
+                            // The admin page issues codes through the same method (Api/AdminApi.cs).
+                            var code = await services.GetRequiredService<StoreCredentials>().IssueForDaysAsync(storeId, days).ConfigureAwait(false);
+                            Console.WriteLine($"Enrollment code for {storeId} (valid until {code.ExpiresAt:yyyy-MM-dd HH:mm} UTC, usable once): {code.Code}");
+                            Console.WriteLine($"On the shop's machine: Norsjo.Retail.Agent enroll --code {code.Code}");
+                            return 0;
+                        }
+                        catch (ArgumentException e)
+                        {
+                            Console.Error.WriteLine(e.Message);
+                            return 2;
+                        }
                     }).ConfigureAwait(false);
                 case "revoke":
                     return await WithStorageAsync(rest, async (services, storeId, _) =>
