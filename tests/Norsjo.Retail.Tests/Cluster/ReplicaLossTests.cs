@@ -5,6 +5,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Norsjo.Retail.Contracts.V1;
+using Norsjo.Retail.Hub.Operations;
 using Norsjo.Retail.Hub.Storage;
 using Norsjo.Retail.Hub.Users;
 using Norsjo.Retail.Tests.Support;
@@ -98,6 +99,19 @@ public sealed class ReplicaLossTests(ITestOutputHelper output)
         await WaitUntilExactAsync(first, database);
         await WaitUntilExactAsync(second, database);
         Mark($"replica1 back and caught up: both replicas hold the same {_sent.Count} receipts of {_batches.Count} batches");
+
+        // Erasing a store (end of contract, GDPR) reaches every replica.
+        var erased = Stores[0];
+        await hub.Services.GetRequiredService<StoreDataEraser>().EraseAsync(erased);
+        foreach (var key in _sent.Keys.Where(k => k.StartsWith(erased + "-", StringComparison.Ordinal)).ToList())
+        {
+            _sent.Remove(key);
+        }
+
+        _batches.RemoveAll(b => b.StoreId == erased);
+        await WaitUntilExactAsync(first, database);
+        await WaitUntilExactAsync(second, database);
+        Mark($"{erased} erased from both replicas, the other stores untouched");
     }
 
     private void Mark(string what) => output.WriteLine($"{_clock.Elapsed.TotalSeconds,6:0.0} s  {what}");
