@@ -79,7 +79,8 @@ public sealed class ClickHouseCluster : IAsyncDisposable
         }
 
         // session_timeout_ms short: a killed replica's ZooKeeper session (and its "active" mark,
-        // which a restarted replica waits out) ends within seconds.
+        // which a restarted replica waits out) ends within seconds; not shorter, or a replica starved
+        // of CPU by a busy test run loses its session.
         return $"""
             <?xml version="1.0"?>
             <yandex>
@@ -87,7 +88,7 @@ public sealed class ClickHouseCluster : IAsyncDisposable
               <interserver_http_port>{self.InterserverPort}</interserver_http_port>
               <zookeeper>
                 <node><host>127.0.0.1</host><port>{zooKeeperPort}</port></node>
-                <session_timeout_ms>3000</session_timeout_ms>
+                <session_timeout_ms>6000</session_timeout_ms>
               </zookeeper>
               <macros><shard>01</shard><replica>{self.Name}</replica></macros>
               <remote_servers>
@@ -113,8 +114,26 @@ public sealed class ClickHouseCluster : IAsyncDisposable
 
         public Uri Url { get; } = new($"http://127.0.0.1:{httpPort}/");
 
-        public async Task StartAsync() =>
+        /// <summary>Starts the server and returns once it answers and has its ZooKeeper session.</summary>
+        public async Task StartAsync()
+        {
             _server = await LocalClickHouseServer.StartAsync(DataDirectory, httpPort: Url.Port, tcpPort: TcpPort);
+            using var database = new ClickHouseDatabase(Url, "system", timeout: TimeSpan.FromSeconds(5));
+            async Task<bool> SeesZooKeeper()
+            {
+                try
+                {
+                    await database.QueryAsync<object>("SELECT name FROM system.zookeeper WHERE path = '/' LIMIT 1");
+                    return true;
+                }
+                catch (ClickHouse.Driver.ClickHouseServerException)
+                {
+                    return false;
+                }
+            }
+
+            await Eventually.WaitUntilAsync(SeesZooKeeper, $"{Name} is connected to ZooKeeper", () => Task.FromResult(string.Empty));
+        }
 
         /// <summary>SIGKILL: no shutdown, no flushing, as when the machine loses power or the process is OOM-killed.</summary>
         public async Task KillAsync()
