@@ -8,6 +8,8 @@ namespace Norsjo.Retail.Hub.Operations;
 /// Removes everything the hub holds about one store (end of contract, GDPR): its credentials are
 /// revoked first, so nothing new arrives, then every row of every table with a store_id column is
 /// deleted. ClickHouse deletes through mutations, which run in the background; this waits for them.
+/// On a cluster the deletes go to the replicated local tables ON CLUSTER (a Distributed table holds
+/// nothing to delete), and the wait lasts until the Distributed tables show none of the store's rows.
 /// </summary>
 public sealed partial class StoreDataEraser(ClickHouseStorage storage, StoreCredentials credentials, ILogger<StoreDataEraser> logger)
 {
@@ -26,12 +28,16 @@ public sealed partial class StoreDataEraser(ClickHouseStorage storage, StoreCred
             $"""
             SELECT DISTINCT table AS Name FROM system.columns
             WHERE database = {SqlLiteral.Text(database.Name)} AND name = 'store_id'
+              AND table IN (SELECT name FROM system.tables WHERE database = {SqlLiteral.Text(database.Name)} AND engine != 'Distributed')
             ORDER BY Name
             """, cancellationToken).ConfigureAwait(false)).Select(t => t.Name).ToList();
         foreach (var table in tables)
         {
+            var target = database.Cluster is { } cluster
+                ? $"{database.Name}.{SqlLiteral.Identifier(table)} ON CLUSTER {cluster}"
+                : SqlLiteral.Identifier(table);
             await database.ExecuteAsync(
-                $"ALTER TABLE {SqlLiteral.Identifier(table)} DELETE WHERE store_id = {SqlLiteral.Text(storeId)}", cancellationToken).ConfigureAwait(false);
+                $"ALTER TABLE {target} DELETE WHERE store_id = {SqlLiteral.Text(storeId)}", cancellationToken).ConfigureAwait(false);
             LogTable(logger, table, storeId);
         }
 
@@ -41,7 +47,7 @@ public sealed partial class StoreDataEraser(ClickHouseStorage storage, StoreCred
             var pending = (await database.QueryAsync<Pending>(
                 $"SELECT count() AS Count FROM system.mutations WHERE database = {SqlLiteral.Text(database.Name)} AND is_done = 0",
                 cancellationToken).ConfigureAwait(false)).Single();
-            if (pending.Count == 0)
+            if (pending.Count == 0 && await NoneLeftOnClusterAsync(database, tables, storeId, cancellationToken).ConfigureAwait(false))
             {
                 break;
             }
@@ -55,6 +61,31 @@ public sealed partial class StoreDataEraser(ClickHouseStorage storage, StoreCred
         }
 
         return tables;
+    }
+
+    /// <summary>
+    /// On a cluster the node we ask may not yet have picked up a mutation another replica started, so
+    /// "no mutation pending here" is not enough: the store's rows must be gone from what queries see.
+    /// </summary>
+    private static async Task<bool> NoneLeftOnClusterAsync(ClickHouseDatabase database, IEnumerable<string> localTables, string storeId, CancellationToken cancellationToken)
+    {
+        if (database.Cluster is null)
+        {
+            return true;
+        }
+
+        foreach (var table in localTables.Where(t => t.EndsWith("_local", StringComparison.Ordinal)))
+        {
+            var left = (await database.QueryAsync<Pending>(
+                $"SELECT count() AS Count FROM {SqlLiteral.Identifier(table[..^"_local".Length])} WHERE store_id = {SqlLiteral.Text(storeId)}",
+                cancellationToken).ConfigureAwait(false)).Single();
+            if (left.Count > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting all rows of store {StoreId} from {Table}")]

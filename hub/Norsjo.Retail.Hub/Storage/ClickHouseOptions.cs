@@ -5,8 +5,18 @@ public sealed class ClickHouseOptions
 {
     public const string Section = "ClickHouse";
 
-    /// <summary>HTTP address of an existing server or cluster, e.g. http://ch1:8123. Empty: start a local one.</summary>
+    /// <summary>
+    /// HTTP address of an existing server, e.g. http://ch1:8123, or of several replicas of one
+    /// cluster separated by commas (the hub uses the first that answers). Empty: start a local one.
+    /// </summary>
     public string? Url { get; set; }
+
+    /// <summary>
+    /// The cluster (a remote_servers entry on every node) to keep the data on. Set: the hub creates
+    /// the schema ON CLUSTER as replicated tables with Distributed tables over them (see
+    /// Storage/Migrations/cluster-schema.sql) and inserts synchronously. Needs <see cref="Url"/>.
+    /// </summary>
+    public string? Cluster { get; set; }
 
     public string Database { get; set; } = "norsjo_retail";
 

@@ -23,27 +23,38 @@ public sealed partial class ClickHouseStorage(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        Uri url;
+        if (!string.IsNullOrWhiteSpace(settings.Cluster) && string.IsNullOrWhiteSpace(settings.Url))
+        {
+            throw new InvalidOperationException("ClickHouse:Cluster needs ClickHouse:Url, the address of one or more of the cluster's servers.");
+        }
+
+        IReadOnlyList<Uri> urls;
         if (string.IsNullOrWhiteSpace(settings.Url)
             && settings.AttachToRunningLocalServer
             && LocalClickHouseServer.FindRunning(settings.DataDirectory) is { } running)
         {
-            url = running;
-            LogExisting(_logger, url);
+            urls = [running];
+            LogExisting(_logger, running);
         }
         else if (string.IsNullOrWhiteSpace(settings.Url))
         {
             _localServer = await LocalClickHouseServer.StartAsync(
                 settings.DataDirectory, settings.ServerBinary, _logger, cancellationToken: cancellationToken).ConfigureAwait(false);
-            url = _localServer.HttpUrl;
+            urls = [_localServer.HttpUrl];
         }
         else
         {
-            url = new Uri(settings.Url);
-            LogExisting(_logger, url);
+            urls = [.. settings.Url.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u))];
+            foreach (var url in urls)
+            {
+                LogExisting(_logger, url);
+            }
         }
 
-        _database = new ClickHouseDatabase(url, settings.Database, settings.Username, settings.Password, settings.RequestTimeout);
+        var cluster = string.IsNullOrWhiteSpace(settings.Cluster) ? null : settings.Cluster.Trim();
+        _database = new ClickHouseDatabase(
+            urls, settings.Database, settings.Username, settings.Password, settings.RequestTimeout, cluster,
+            loggerFactory.CreateLogger<ClickHouseDatabase>());
         var migrator = new SchemaMigrator(_database, loggerFactory.CreateLogger<SchemaMigrator>());
         await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
     }

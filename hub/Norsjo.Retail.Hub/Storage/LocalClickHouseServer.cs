@@ -40,6 +40,9 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>The server process, for tests that stop it the hard way.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts a server on free loopback ports and returns once it answers /ping.</summary>
     /// <param name="httpPort">0 for a free port; a fixed one lets a restarted server keep its address.</param>
     public static async Task<LocalClickHouseServer> StartAsync(

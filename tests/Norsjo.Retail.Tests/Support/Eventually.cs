@@ -27,4 +27,22 @@ public static class Eventually
             await Task.Delay(50);
         }
     }
+
+    /// <summary>The same for a condition that has to ask something (a server) to know.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string description, Func<Task<string>> details, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(details);
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > limit)
+            {
+                throw new TimeoutException($"Not true after {limit.TotalSeconds:0} s: {description}. {await details()}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
 }
