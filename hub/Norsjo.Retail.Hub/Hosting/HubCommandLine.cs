@@ -22,6 +22,9 @@ public static class HubCommandLine
                                                           delete everything held about the store (end of contract, GDPR)
         Norsjo.Retail.Hub cluster-schema [--cluster NAME] print the schema as replicated + distributed tables
         Norsjo.Retail.Hub check-registry                  read the store registry and report problems
+        Norsjo.Retail.Hub run-jobs [--months N]           run the scheduled jobs once now, in order: subsidy statements
+                                                          for the last N months (default 36) not yet produced, the
+                                                          forecasts, the index outlook, the silent-agent check
         Norsjo.Retail.Hub add-user <username> --role store_owner|municipality|admin [--stores id,id]
                                                           add or change a dashboard user; the password is read from
                                                           NORSJO_PASSWORD or, if that is not set, from standard input
@@ -84,6 +87,8 @@ public static class HubCommandLine
                     }).ConfigureAwait(false);
                 case "add-user":
                     return await AddUserAsync(rest).ConfigureAwait(false);
+                case "run-jobs":
+                    return await HubJobsNow.RunAsync(rest, Options(rest).GetValueOrDefault("--months", "36")).ConfigureAwait(false);
                 case "cluster-schema":
                     var cluster = Options(rest).GetValueOrDefault("--cluster", "norsjo");
                     var builder = WebApplication.CreateBuilder(rest);
@@ -191,7 +196,7 @@ public static class HubCommandLine
             {
                 options["--yes"] = "true";
             }
-            else if (args[i] is "--valid-days" or "--cluster" or "--role" or "--stores" && i + 1 < args.Length)
+            else if (args[i] is "--valid-days" or "--cluster" or "--role" or "--stores" or "--months" && i + 1 < args.Length)
             {
                 options[args[i]] = args[++i];
             }

@@ -81,30 +81,34 @@ public sealed class DemoHubFixture : IAsyncLifetime
 
     public static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm")).DateTime);
 
-    /// <summary>Each shop's till exports, one per day, through a real agent each; then today so far.</summary>
+    /// <summary>
+    /// Each shop's till exports through a real agent each, as the demo has them (DemoSeasons): one
+    /// file per month, then today so far. Batches of 2,000 receipts, so the hub's per-store upload
+    /// rate does not stretch three years into minutes.
+    /// </summary>
     private async Task SendHistoryAsync()
     {
-        var agents = new List<(RunningAgent Agent, string LastFile)>();
+        var agents = new List<RunningAgent>();
         try
         {
             var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm")).DateTime;
             for (var i = 0; i < DemoShop.Norsjo.Count; i++)
             {
                 var shop = DemoShop.Norsjo[i];
-                var agent = await RunningAgent.StartAsync(Hub, shop.Id, await Hub.EnrollAsync(shop.Id));
+                var agent = await RunningAgent.StartAsync(Hub, shop.Id, await Hub.EnrollAsync(shop.Id), "--Agent:MaxReceiptsPerBatch=2000");
+                agents.Add(agent);
                 var till = new DemoHistory(shop, new Random(1000 + i));
-                var last = string.Empty;
-                foreach (var (date, receipts) in till.Days(Today.AddDays(-HistoryDays), Today))
+                var days = till.Days(Today.AddDays(-HistoryDays), Today)
+                    .Select(d => d.Date == Today ? (d.Date, Receipts: (IReadOnlyList<DemoReceipt>)[.. d.Receipts.Where(r => r.LocalTime <= now)]) : d);
+                foreach (var month in days.GroupBy(d => (d.Date.Year, d.Date.Month)))
                 {
-                    var sold = date == Today ? receipts.Where(r => r.LocalTime <= now).ToList() : receipts;
-                    ReceiptsSent += sold.Count;
-                    last = agent.Drop($"kassa-{date:yyyyMMdd}.csv", ReceiptCsv.Write(sold));
+                    var receipts = month.SelectMany(d => d.Receipts).ToList();
+                    ReceiptsSent += receipts.Count;
+                    agent.Drop($"kassa-{month.Key.Year}{month.Key.Month:00}.csv", ReceiptCsv.Write(receipts));
                 }
-
-                agents.Add((agent, last));
             }
 
-            foreach (var (agent, _) in agents)
+            foreach (var agent in agents)
             {
                 await Eventually.WaitUntilAsync(
                     () => !Directory.EnumerateFiles(agent.ExportFolder, "kassa-*.csv").Any() && agent.Outbox.Status().Items == 0,
@@ -113,7 +117,7 @@ public sealed class DemoHubFixture : IAsyncLifetime
         }
         finally
         {
-            foreach (var (agent, _) in agents)
+            foreach (var agent in agents)
             {
                 await agent.DisposeAsync();
             }
