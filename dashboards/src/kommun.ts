@@ -13,6 +13,8 @@ const sections = Object.fromEntries(['index', 'gap', 'index-trend', 'villages', 
 const todayIso = f.today();
 const thisMonth = todayIso.slice(0, 7);
 const target = 60;
+/** Two years of month ends: each point needs twelve months behind it, and three years of history is what a new installation often has. */
+const trendMonths = 24;
 let stores: StoreInfo[] = [];
 const storeName = (id: string): string => stores.find((s) => s.id === id)?.name ?? id;
 
@@ -91,7 +93,7 @@ function showTrend(periods: IndexPeriod[], outlook: Outlook | null, outlookError
   const container = h('div', { class: 'chart tall' });
   sections['index-trend'].fill(
     {
-      headers: ['Månad (12 månader till och med)', 'Total', 'Dagligvaror', 'Sällanköpsvaror', 'Lägst', 'Högst', 'Täckning'],
+      headers: ['Månad (tolv månader till och med)', 'Total', 'Dagligvaror', 'Sällanköpsvaror', 'Lägst', 'Högst', 'Täckning'],
       rows: [
         ...periods.map((p) => [p.to.slice(0, 7), p.index.total, p.index.dagligvaror, p.index.sallankop, p.low.total, p.high.total, p.coverage]),
         ...(outlook ? [[`${outlook.year} prognos`, outlook.expected, null, null, outlook.low, outlook.high, null]] : []),
@@ -110,7 +112,6 @@ function showTrend(periods: IndexPeriod[], outlook: Outlook | null, outlookError
   );
   const pad = (values: number[]): (number | null)[] => [...values, ...Array<null>(ahead.length).fill(null)];
   chart(container, `Försäljningsindex, rullande tolv månader, ${periods[0]?.label ?? ''} till ${last?.label ?? ''}, mot målet ${target}${outlook ? `, med prognos ${f.number(outlook.expected, 1)} för ${outlook.year}` : ''}.`, {
-    color: [colours.primary, colours.tertiary, colours.quaternary, colours.secondary],
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? f.number(v, 1) : '–') },
     legend: { top: 0, data: ['Totalt', 'Dagligvaror', 'Sällanköp', ...(outlook ? ['Prognos'] : [])] },
     grid: { left: 8, right: 40, top: 40, bottom: 8, containLabel: true },
@@ -120,13 +121,13 @@ function showTrend(periods: IndexPeriod[], outlook: Outlook | null, outlookError
       { name: 'osäkerhet lägst', type: 'line', stack: 'band', data: pad(periods.map((p) => p.low.total)), symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } },
       { name: 'osäkerhet', type: 'line', stack: 'band', data: pad(periods.map((p) => Math.round((p.high.total - p.low.total) * 10) / 10)), symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: colours.band }, tooltip: { show: false } },
       {
-        name: 'Totalt', type: 'line', data: pad(periods.map((p) => p.index.total)), symbolSize: 6, lineStyle: { width: 3 },
+        name: 'Totalt', type: 'line', data: pad(periods.map((p) => p.index.total)), symbolSize: 6, lineStyle: { width: 3, color: colours.primary }, itemStyle: { color: colours.primary },
         markLine: { symbol: 'none', silent: true, lineStyle: { color: colours.target, type: 'solid', width: 2 }, label: { formatter: `mål ${target}`, color: colours.target }, data: [{ yAxis: target }] },
       },
-      { name: 'Dagligvaror', type: 'line', data: pad(periods.map((p) => p.index.dagligvaror)), symbol: 'none', lineStyle: { type: 'dashed' } },
-      { name: 'Sällanköp', type: 'line', data: pad(periods.map((p) => p.index.sallankop)), symbol: 'none', lineStyle: { type: 'dotted', width: 2 } },
+      { name: 'Dagligvaror', type: 'line', data: pad(periods.map((p) => p.index.dagligvaror)), symbol: 'none', lineStyle: { type: 'dashed', color: colours.tertiary }, itemStyle: { color: colours.tertiary } },
+      { name: 'Sällanköp', type: 'line', data: pad(periods.map((p) => p.index.sallankop)), symbol: 'none', lineStyle: { type: 'dotted', width: 2, color: colours.quaternary }, itemStyle: { color: colours.quaternary } },
       ...(outlook ? [
-        { name: 'Prognos', type: 'line', data: towards(outlook.expected), symbol: 'circle', symbolSize: 4, lineStyle: { type: 'dashed', width: 2, color: colours.secondary } },
+        { name: 'Prognos', type: 'line', data: towards(outlook.expected), symbol: 'circle', symbolSize: 4, lineStyle: { type: 'dashed', width: 2, color: colours.secondary }, itemStyle: { color: colours.secondary } },
         { name: 'prognos lägst', type: 'line', stack: 'outlook', data: towards(outlook.low), symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } },
         { name: 'prognos spann', type: 'line', stack: 'outlook', data: towards(outlook.high).map((v, i) => (v === null ? null : Math.round((v - (towards(outlook.low)[i] ?? 0)) * 10) / 10)), symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(181, 74, 0, 0.18)' }, tooltip: { show: false } },
       ] : []),
@@ -273,7 +274,7 @@ async function main(): Promise<void> {
   });
   const index = (async () => {
     const [periods, outlook] = await Promise.all([
-      getJson<IndexPeriod[]>(`/api/municipality/index/rolling?from=${f.addMonths(thisMonth, -35)}&to=${thisMonth}`),
+      getJson<IndexPeriod[]>(`/api/municipality/index/rolling?from=${f.addMonths(thisMonth, -trendMonths + 1)}&to=${thisMonth}`),
       getJson<Outlook>('/api/municipality/index/outlook').then((o) => ({ o, e: null }), (e: unknown) => ({ o: null, e: e instanceof ApiError && e.status === 404 ? e.message : `Prognosen kunde inte hämtas: ${(e as Error).message}` })),
     ]);
     const latest = showIndex(periods);

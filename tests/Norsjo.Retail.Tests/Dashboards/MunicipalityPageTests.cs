@@ -16,7 +16,7 @@ public sealed class MunicipalityPageTests(DemoHubFixture demo)
         Assert.EndsWith("/kommun", page.Url, StringComparison.Ordinal);
 
         var month = Today.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var from = Today.AddMonths(-35).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var from = Today.AddMonths(-23).ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var periods = await ApiAsync<IndexPeriodDto[]>(page, $"/api/municipality/index/rolling?from={from}&to={month}");
         var latest = periods.Last(p => p.Complete);
         SwedishText.Shows(latest.Index.Total, await Text(page, "index-total"));
@@ -76,7 +76,7 @@ public sealed class MunicipalityPageTests(DemoHubFixture demo)
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#index-trend button.csv").ClickAsync());
         var lines = (await File.ReadAllTextAsync(await download.PathAsync())).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         var month = Today.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var periods = await ApiAsync<IndexPeriodDto[]>(page, $"/api/municipality/index/rolling?from={Today.AddMonths(-35):yyyy-MM}&to={month}");
+        var periods = await ApiAsync<IndexPeriodDto[]>(page, $"/api/municipality/index/rolling?from={Today.AddMonths(-23):yyyy-MM}&to={month}");
         Assert.Equal(periods.Length + 2, lines.Length); // the header, each month, the year's outlook
         Assert.StartsWith($"{Today.Year} prognos;", lines[^1], StringComparison.Ordinal);
         var first = lines[1].Split(';');

@@ -49,6 +49,7 @@ public sealed class ClickHouseCluster : IAsyncDisposable
         try
         {
             await Task.WhenAll(members.Select(m => m.StartAsync()));
+            await cluster.WaitForDistributedDdlAsync();
         }
         catch
         {
@@ -57,6 +58,36 @@ public sealed class ClickHouseCluster : IAsyncDisposable
         }
 
         return cluster;
+    }
+
+    /// <summary>
+    /// Ready means an ON CLUSTER statement completes on every replica. Answering /ping and holding a
+    /// ZooKeeper session is not enough on 18.16: a replica's DDL worker may not yet watch the task
+    /// queue, and the first ON CLUSTER statement then waits out its whole timeout (seen on a busy
+    /// two-core machine). An operator checks the same before pointing a hub at a new cluster.
+    /// </summary>
+    private async Task WaitForDistributedDdlAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        var lastAnswer = string.Empty;
+        async Task<bool> EveryReplicaRunsDdl()
+        {
+            var url = new Uri(Replicas[0].Url, "?distributed_ddl_task_timeout=8");
+            using var body = new StringContent($"CREATE DATABASE IF NOT EXISTS cluster_ready ON CLUSTER {Name}");
+            try
+            {
+                using var response = await http.PostAsync(url, body);
+                lastAnswer = await response.Content.ReadAsStringAsync();
+                return response.IsSuccessStatusCode;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                lastAnswer = e.Message;
+                return false;
+            }
+        }
+
+        await Eventually.WaitUntilAsync(EveryReplicaRunsDdl, "an ON CLUSTER statement completes on every replica", () => Task.FromResult(lastAnswer), TimeSpan.FromMinutes(2));
     }
 
     public async ValueTask DisposeAsync()

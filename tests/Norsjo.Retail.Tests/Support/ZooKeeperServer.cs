@@ -45,7 +45,7 @@ public sealed class ZooKeeperServer : IAsyncDisposable
             clientPortAddress=127.0.0.1
             maxClientCnxns=0
             admin.enableServer=false
-            4lw.commands.whitelist=ruok
+            4lw.commands.whitelist=srvr
             """));
 
         // The jar's manifest names its dependencies; slf4j-simple (when present) makes its errors readable.
@@ -92,7 +92,11 @@ public sealed class ZooKeeperServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>ZooKeeper's own health question: "ruok", answered "imok".</summary>
+    /// <summary>
+    /// Serving sessions, not merely running: "srvr" answers "Mode: standalone" only then ("ruok" says
+    /// "imok" earlier, and a clickhouse-server connecting in that gap loses its DDL worker for good on
+    /// 18.16 — seen here, with a crash on the next ZooKeeper call).
+    /// </summary>
     private async Task<bool> AnswersAsync()
     {
         try
@@ -101,10 +105,10 @@ public sealed class ZooKeeperServer : IAsyncDisposable
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             await client.ConnectAsync("127.0.0.1", Port, timeout.Token);
             var stream = client.GetStream();
-            await stream.WriteAsync("ruok"u8.ToArray(), timeout.Token);
-            var buffer = new byte[4];
-            var read = await stream.ReadAtLeastAsync(buffer, 4, throwOnEndOfStream: false, timeout.Token);
-            return read == 4 && Encoding.ASCII.GetString(buffer) == "imok";
+            await stream.WriteAsync("srvr"u8.ToArray(), timeout.Token);
+            using var reader = new StreamReader(stream, Encoding.ASCII);
+            var answer = await reader.ReadToEndAsync(timeout.Token);
+            return answer.Contains("Mode: standalone", StringComparison.Ordinal);
         }
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
         {
