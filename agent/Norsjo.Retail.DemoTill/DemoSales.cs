@@ -10,8 +10,12 @@ public static class DemoSales
 {
     private static readonly (string Category, int Vat, int MinOre, int MaxOre)[] Goods =
     [
+        // A village shop sells mostly food: five of the eleven kinds of line are dagligvaror.
         ("dagligvaror", 6, 900, 8900),
         ("dagligvaror", 6, 1500, 4500),
+        ("dagligvaror", 6, 600, 2500),
+        ("dagligvaror", 6, 1200, 6900),
+        ("dagligvaror", 6, 2500, 12900),
         ("tobak", 25, 6500, 9500),
         ("tidningar", 6, 2900, 6900),
         ("blommor", 6, 4900, 19900),

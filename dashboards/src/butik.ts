@@ -155,7 +155,7 @@ async function showBaskets(): Promise<void> {
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => `${f.number(Number(v))} kvitton` },
     grid: { left: 8, right: 8, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: baskets.distribution.map(label), axisLabel: { rotate: 30 } },
-    yAxis: { type: 'value' },
+    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => f.number(v) } },
     series: [{ type: 'bar', data: baskets.distribution.map((b) => b.receipts), itemStyle: { color: colours.primary } }],
   });
 }

@@ -176,7 +176,7 @@ async function showVillages(): Promise<void> {
     chart(container, `Indexpoäng per serviceort, ${report.label}.`, {
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => `${f.number(Number(v), 1)} indexpoäng` },
       grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
-      xAxis: { type: 'value' },
+      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => f.number(v) } },
       yAxis: { type: 'category', data: shown.map((v) => v.village), inverse: true },
       series: [{ type: 'bar', data: shown.map((v) => v.indexPoints), itemStyle: { color: colours.primary } }],
     });
