@@ -47,6 +47,9 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
     private const int LevelDays = 28;
     private const int OriginStep = 14;
 
+    /// <summary>The model (true) and the baseline (false).</summary>
+    private static readonly bool[] Methods = [true, false];
+
     public sealed class Row
     {
         public float Weekday { get; set; }
@@ -104,11 +107,18 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
 
         var final = Train(usable, last);
         // Errors are relative (actual / forecast), so all series' backtests together shape the intervals.
+        // The intervals depend on the method and the held-out origin only, never on the series: they
+        // are worked out once here, not per series (that made the run quadratic in the series).
         var all = backtest.ToList();
+        var intervals = Methods.ToDictionary(m => m, m => Quantiles(all.Select(r => RatiosOf(r.Value, m)).ToList()));
+        var heldOut = Methods.ToDictionary(m => m, m => all.Select(r => r.Key.Origin).Distinct()
+            .ToDictionary(o => o, o => Quantiles(all.Where(r => r.Key.Origin != o).Select(r => RatiosOf(r.Value, m)).ToList())));
+        var originsWithRuns = all.Select(r => r.Key.Origin).Distinct().Count();
+        var bySeries = backtest.ToLookup(b => b.Key.Series, StringComparer.Ordinal);
         var result = new List<SeriesForecast>();
         foreach (var s in series)
         {
-            var runs = backtest.Where(b => b.Key.Series == s.Id).ToList();
+            var runs = bySeries[s.Id].ToList();
             if (!usable.Contains(s) || runs.Count == 0)
             {
                 result.Add(new SeriesForecast(s.Id, BaselineName, new Accuracy(double.NaN, double.NaN, double.NaN), new Accuracy(double.NaN, double.NaN, double.NaN),
@@ -117,10 +127,10 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
             }
 
             var scale = NaiveScale(s);
-            var modelAccuracy = Score(runs.Select(r => (r.Value.Actual, r.Value.Model)).ToList(), scale, Coverage(runs, all, useModel: true));
-            var baselineAccuracy = Score(runs.Select(r => (r.Value.Actual, r.Value.Baseline)).ToList(), scale, Coverage(runs, all, useModel: false));
+            var modelAccuracy = Score(runs.Select(r => (r.Value.Actual, r.Value.Model)).ToList(), scale, Coverage(runs, originsWithRuns, heldOut[true], useModel: true));
+            var baselineAccuracy = Score(runs.Select(r => (r.Value.Actual, r.Value.Baseline)).ToList(), scale, Coverage(runs, originsWithRuns, heldOut[false], useModel: false));
             var useModel = modelAccuracy.Mase < baselineAccuracy.Mase;
-            var (low, high) = Quantiles(all.Select(r => useModel ? Ratios(r.Value.Actual, r.Value.Model) : Ratios(r.Value.Actual, r.Value.Baseline)).ToList());
+            var (low, high) = intervals[useModel];
             var point = useModel ? Predict(final, s, s.End) : SeasonalNaive(s, s.End);
             result.Add(new SeriesForecast(s.Id, useModel ? ModelName : BaselineName, modelAccuracy, baselineAccuracy, Points(point, s.End, low, high)));
         }
@@ -236,16 +246,21 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
         return (low, high);
     }
 
+    private static double[] RatiosOf((double[] Actual, double[] Model, double[] Baseline) run, bool useModel) =>
+        Ratios(run.Actual, useModel ? run.Model : run.Baseline);
+
     /// <summary>
     /// Coverage of the 80 % interval on a series' backtests, each origin's interval fitted only on the
     /// errors at the other origins (of all series): measured on errors the interval never saw.
     /// </summary>
-    private double Coverage(
+    /// <param name="heldOut">Per origin, the interval fitted on the errors at all the other origins.</param>
+    private static double Coverage(
         List<KeyValuePair<(string Series, DateOnly Origin), (double[] Actual, double[] Model, double[] Baseline)>> runs,
-        List<KeyValuePair<(string Series, DateOnly Origin), (double[] Actual, double[] Model, double[] Baseline)>> all,
+        int origins,
+        Dictionary<DateOnly, (double[] Low, double[] High)> heldOut,
         bool useModel)
     {
-        if (all.Select(r => r.Key.Origin).Distinct().Count() < 2)
+        if (origins < 2)
         {
             return double.NaN;
         }
@@ -253,8 +268,7 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
         int inside = 0, total = 0;
         foreach (var held in runs)
         {
-            var others = all.Where(r => r.Key.Origin != held.Key.Origin).Select(r => Ratios(r.Value.Actual, useModel ? r.Value.Model : r.Value.Baseline)).ToList();
-            var (low, high) = Quantiles(others);
+            var (low, high) = heldOut[held.Key.Origin];
             var forecast = useModel ? held.Value.Model : held.Value.Baseline;
             for (var i = 0; i < forecast.Length; i++)
             {
