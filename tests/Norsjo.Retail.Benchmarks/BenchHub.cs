@@ -51,7 +51,7 @@ public sealed class BenchHub : IAsyncDisposable
     /// <paramref name="shared"/>, on that server in its own <paramref name="database"/> (several
     /// hubs side by side, background jobs off so they do not disturb the timings).
     /// </summary>
-    public static async Task<BenchHub> StartAsync((string Id, string Village)[] stores, LocalClickHouseServer? shared, string database)
+    public static async Task<BenchHub> StartAsync((string Id, string Village)[] stores, LocalClickHouseServer? shared, string database, params string[] hubArgs)
     {
         var folder = Path.Combine(Path.GetTempPath(), "norsjo-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
@@ -76,6 +76,7 @@ public sealed class BenchHub : IAsyncDisposable
             "--ClickHouse:Database=" + database,
             "--Logging:LogLevel:Default=Warning",
             .. shared is null ? Array.Empty<string>() : ["--Jobs:Enabled=false"],
+            .. hubArgs,
         ]);
         await app.StartAsync();
         return new BenchHub(app, own, clickHouse.TcpPort, folder, grpcUrl, httpUrl,
