@@ -109,15 +109,16 @@ public static class QueryBenchmark
     {
         var store = BenchData.StoreId(7);
         var end = End;
-        var start = end.AddYears(-years).AddDays(1);
+        // All the data, up to the three years the API allows in one range.
+        var trendFrom = end.AddYears(-Math.Min(years, 3)).AddDays(1);
         var year = (From: end.AddDays(-364), To: end);
         string Range(DateOnly f, DateOnly t) => $"from={f:yyyy-MM-dd}&to={t:yyyy-MM-dd}";
         return
         [
             new("store trend, days, 90 d", false, $"/api/stores/{store}/trend?grain=day&{Range(end.AddDays(-89), end)}",
                 [StoreAnalytics.TrendSql(store, "day", end.AddDays(-89), end), StoreAnalytics.TrendSql(store, "day", end.AddDays(-89 - 364), end.AddDays(-364))]),
-            new("store trend, months, all data", false, $"/api/stores/{store}/trend?grain=month&{Range(start, end)}",
-                [StoreAnalytics.TrendSql(store, "month", start, end), StoreAnalytics.TrendSql(store, "month", start.AddYears(-1), end.AddYears(-1))]),
+            new("store trend, months, ≤ 3 y", false, $"/api/stores/{store}/trend?grain=month&{Range(trendFrom, end)}",
+                [StoreAnalytics.TrendSql(store, "month", trendFrom, end), StoreAnalytics.TrendSql(store, "month", trendFrom.AddYears(-1), end.AddYears(-1))]),
             new("store hours × weekday, 1 y", false, $"/api/stores/{store}/hours?{Range(year.From, year.To)}", [StoreAnalytics.HoursSql(store, year.From, year.To)]),
             new("store baskets, 1 y", false, $"/api/stores/{store}/baskets?{Range(year.From, year.To)}", [StoreAnalytics.BasketsSql(store, year.From, year.To)]),
             new("store payments, 1 y", false, $"/api/stores/{store}/payments?{Range(year.From, year.To)}", [StoreAnalytics.PaymentsSql(store, year.From, year.To)]),
@@ -221,8 +222,12 @@ public static class QueryBenchmark
     {
         var clock = Stopwatch.StartNew();
         using var response = await http.GetAsync(new Uri(url, UriKind.Relative));
-        await response.Content.ReadAsByteArrayAsync();
-        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{url}: {(int)response.StatusCode} {body}");
+        }
+
         return clock.Elapsed.TotalMilliseconds;
     }
 
