@@ -14,12 +14,13 @@ namespace Norsjo.Retail.Benchmarks;
 public sealed class BenchHub : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly LocalClickHouseServer _clickHouse;
+    private readonly LocalClickHouseServer? _ownClickHouse;
 
-    private BenchHub(WebApplication app, LocalClickHouseServer clickHouse, string folder, Uri grpcUrl, Uri httpUrl, ClickHouseDatabase database)
+    private BenchHub(WebApplication app, LocalClickHouseServer? ownClickHouse, int clickHouseTcpPort, string folder, Uri grpcUrl, Uri httpUrl, ClickHouseDatabase database)
     {
         _app = app;
-        _clickHouse = clickHouse;
+        _ownClickHouse = ownClickHouse;
+        ClickHouseTcpPort = clickHouseTcpPort;
         Folder = folder;
         GrpcUrl = grpcUrl;
         HttpUrl = httpUrl;
@@ -28,7 +29,7 @@ public sealed class BenchHub : IAsyncDisposable
 
     public Uri HttpUrl { get; }
 
-    public int ClickHouseTcpPort => _clickHouse.TcpPort;
+    public int ClickHouseTcpPort { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -43,11 +44,19 @@ public sealed class BenchHub : IAsyncDisposable
     public static Task<BenchHub> StartAsync(params string[] storeIds) =>
         StartAsync(storeIds.Select(id => (id, "Norsjö")).ToArray());
 
-    public static async Task<BenchHub> StartAsync(params (string Id, string Village)[] stores)
+    public static Task<BenchHub> StartAsync(params (string Id, string Village)[] stores) => StartAsync(stores, null, "norsjo_retail");
+
+    /// <summary>
+    /// A hub whose registry lists <paramref name="stores"/>, on its own ClickHouse or, given
+    /// <paramref name="shared"/>, on that server in its own <paramref name="database"/> (several
+    /// hubs side by side, background jobs off so they do not disturb the timings).
+    /// </summary>
+    public static async Task<BenchHub> StartAsync((string Id, string Village)[] stores, LocalClickHouseServer? shared, string database, params string[] hubArgs)
     {
         var folder = Path.Combine(Path.GetTempPath(), "norsjo-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
-        var clickHouse = await LocalClickHouseServer.StartAsync(Path.Combine(folder, "clickhouse"));
+        var own = shared is null ? await LocalClickHouseServer.StartAsync(Path.Combine(folder, "clickhouse")) : null;
+        var clickHouse = shared ?? own!;
         var yaml = "municipality: Norsjö\nstores:\n" + string.Concat(stores.Select(s =>
             $"  - id: {s.Id}\n    name: {s.Id}\n    village: {s.Village}\n    opened: 2020-01-01\n    hours:\n      mon-sun: \"08:00-20:00\"\n"))
             + "years:\n  - year: 2017\n    population: 4100\n    national_turnover_per_resident_kr:\n      dagligvaror: 34202\n      sallankopsvaror: 31233\n";
@@ -64,10 +73,14 @@ public sealed class BenchHub : IAsyncDisposable
             "--Kestrel:Endpoints:Http:Url=" + httpUrl,
             "--Ingest:UploadsPerSecondPerStore=10000",
             "--Ingest:UploadBurstPerStore=10000",
+            "--ClickHouse:Database=" + database,
             "--Logging:LogLevel:Default=Warning",
+            .. shared is null ? Array.Empty<string>() : ["--Jobs:Enabled=false"],
+            .. hubArgs,
         ]);
         await app.StartAsync();
-        return new BenchHub(app, clickHouse, folder, grpcUrl, httpUrl, new ClickHouseDatabase(clickHouse.HttpUrl, "norsjo_retail"));
+        return new BenchHub(app, own, clickHouse.TcpPort, folder, grpcUrl, httpUrl,
+            new ClickHouseDatabase(clickHouse.HttpUrl, database, timeout: TimeSpan.FromMinutes(10)));
     }
 
     public async Task<string> EnrollAsync(string storeId)
@@ -89,7 +102,11 @@ public sealed class BenchHub : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Database.Dispose();
-        await _clickHouse.DisposeAsync();
+        if (_ownClickHouse is not null)
+        {
+            await _ownClickHouse.DisposeAsync();
+        }
+
         Directory.Delete(Folder, recursive: true);
     }
 }

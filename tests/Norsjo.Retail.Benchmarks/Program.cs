@@ -1,19 +1,19 @@
 using Norsjo.Retail.Benchmarks;
 
-// Usage: Norsjo.Retail.Benchmarks agent | queries | forecasts | ingest
+// Usage: Norsjo.Retail.Benchmarks agent | queries [--stores 30,300,3000] [--years 1,3,10] [--runs 20] | forecasts [--stores 30,300] | ingest
 // Each figure is printed with the command that reproduces it. Machines are shared and noisy:
 // compare figures from one run, not across runs.
 return args switch
 {
     ["agent", ..] => await AgentBenchmark.RunAsync(),
-    ["queries", ..] => await QueryBenchmark.RunAsync(),
-    ["forecasts", ..] => await ForecastBenchmark.RunAsync(),
+    ["queries", .. var options] => await QueryBenchmark.RunAsync(options),
+    ["forecasts", .. var options] => await ForecastBenchmark.RunAsync(options),
     ["ingest", ..] => await IngestBenchmark.RunAsync(),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("Usage: ./norsjo bench agent|queries|forecasts|ingest");
+    Console.Error.WriteLine("Usage: ./norsjo bench agent | queries [--stores 30,300,3000] [--years 1,3,10] [--runs 20] | forecasts [--stores 30,300] | ingest");
     return 2;
 }

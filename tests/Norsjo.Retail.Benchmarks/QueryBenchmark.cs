@@ -11,109 +11,240 @@ using Norsjo.Retail.Hub.Users;
 namespace Norsjo.Retail.Benchmarks;
 
 /// <summary>
-/// Every dashboard API call against three years of generated data for 30 stores: p50 and p95 over
-/// HTTP (sign-in, authorisation, JSON and all), next to the same SQL run by clickhouse-client in
-/// the same run. The generator fills the day and hour aggregates directly — the tables every
-/// dashboard query reads — with the shape a village shop's data has.
+/// Every dashboard API call over HTTP (sign-in, authorisation, JSON and all), next to the same SQL
+/// run by clickhouse-client, on a grid of 1, 3 and 10 years of data × 30, 300 and 3,000 stores:
+/// how the cost grows. One ClickHouse server holds every grid point in a database of its own, each
+/// with a hub whose registry lists its stores; each query is timed on all grid points in turn,
+/// run after run, so the machine's noise falls on all of them alike and the ratios are side by side.
+/// Each call gets 3 warm-ups and --runs timed runs (20), except where it takes seconds (thousands of
+/// stores): after 10 s on one grid point it stops at 5 runs; the tables say how many each had.
 /// </summary>
 public static class QueryBenchmark
 {
-    private const string Command = "./norsjo bench queries";
-    private const int Runs = 30;
-    internal static readonly string[] Villages = ["Norsjö", "Bastuträsk", "Kusfors", "Norsjövallen", "Pauliström"];
-    private static readonly (string Category, int Vat, int Share)[] Categories =
-        [("dagligvaror", 1200, 60), ("tobak", 2500, 12), ("tidningar", 600, 5), ("blommor", 1200, 5), ("jarnhandel", 2500, 18)];
+    private static readonly DateOnly End = new(2026, 11, 26);
+    private const int Warmups = 3;
+    private const int MinimumRuns = 5;
 
-    public static async Task<int> RunAsync()
+    /// <summary>Time spent on one call at one grid point past which it stops at <see cref="MinimumRuns"/>.</summary>
+    private const double BudgetMs = 10_000;
+
+    private sealed record Case(string Name, bool Municipality, string Url, string[] Sql);
+
+    private sealed class Point(int stores, int years, BenchHub hub, HttpClient http) : IAsyncDisposable
     {
-        var stores = Enumerable.Range(1, 30).Select(i => ($"bench-s{i:00}", Villages[i % 7 % Villages.Length])).ToArray();
-        await using var hub = await BenchHub.StartAsync(stores);
-        var end = new DateOnly(2026, 11, 26);
-        var start = end.AddYears(-3).AddDays(1);
-        var clock = Stopwatch.StartNew();
-        var rows = await FillAsync(hub.Database, stores.Select(s => s.Item1).ToList(), start, end);
-        Console.WriteLine($"Query benchmark on {Environment.ProcessorCount} cores. Reproduce: {Command}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"data: 30 stores, {start:yyyy-MM-dd}..{end:yyyy-MM-dd}, {rows:N0} aggregate rows, generated and loaded in {clock.Elapsed.TotalSeconds:N0} s"));
+        public int Stores => stores;
 
-        var users = hub.Services.GetRequiredService<UserStore>();
-        await users.SaveAsync("bench-admin", "bench-password-123", UserRole.Admin, []);
-        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = hub.HttpUrl };
-        (await http.PostAsJsonAsync("/api/login", new { username = "bench-admin", password = "bench-password-123" })).EnsureSuccessStatusCode();
+        public int Years => years;
 
-        var store = "bench-s07";
-        var year = (From: end.AddDays(-364), To: end);
-        string Range(DateOnly f, DateOnly t) => $"from={f:yyyy-MM-dd}&to={t:yyyy-MM-dd}";
-        var cases = new (string Name, string Url, string[] Sql)[]
+        public BenchHub Hub => hub;
+
+        public HttpClient Http => http;
+
+        public string Label => $"{stores} stores × {years} y";
+
+        public Dictionary<string, (double A50, double A95, double S50, double S95, int Runs)> Results { get; } = [];
+
+        public async ValueTask DisposeAsync()
         {
-            ("store trend, days, 90 d", $"/api/stores/{store}/trend?grain=day&{Range(end.AddDays(-89), end)}",
-                [StoreAnalytics.TrendSql(store, "day", end.AddDays(-89), end), StoreAnalytics.TrendSql(store, "day", end.AddDays(-89 - 364), end.AddDays(-364))]),
-            ("store trend, months, 3 y", $"/api/stores/{store}/trend?grain=month&{Range(start, end)}",
-                [StoreAnalytics.TrendSql(store, "month", start, end), StoreAnalytics.TrendSql(store, "month", start.AddYears(-1), end.AddYears(-1))]),
-            ("store hours × weekday, 1 y", $"/api/stores/{store}/hours?{Range(year.From, year.To)}", [StoreAnalytics.HoursSql(store, year.From, year.To)]),
-            ("store baskets, 1 y", $"/api/stores/{store}/baskets?{Range(year.From, year.To)}", [StoreAnalytics.BasketsSql(store, year.From, year.To)]),
-            ("store payments, 1 y", $"/api/stores/{store}/payments?{Range(year.From, year.To)}", [StoreAnalytics.PaymentsSql(store, year.From, year.To)]),
-            ("store categories, 1 y", $"/api/stores/{store}/categories?{Range(year.From, year.To)}", [StoreAnalytics.CategoriesSql(store, year.From, year.To)]),
-            ("store returns, 1 y", $"/api/stores/{store}/returns?{Range(year.From, year.To)}", [StoreAnalytics.ReturnsSql(store, year.From, year.To)]),
-            ("store deliveries, 1 y", $"/api/stores/{store}/deliveries?{Range(year.From, year.To)}", [StoreAnalytics.DeliveriesSql(store, year.From, year.To)]),
-            ("store freshness", $"/api/stores/{store}/freshness", [StoreAnalytics.FreshnessSql(store)]),
-            ("index, calendar year 2026", "/api/municipality/index/years/2026", [MonthlyTurnover.Sql(new DateOnly(2025, 1, 1), new DateOnly(2026, 11, 1))]),
-            ("index, rolling 12 m × 12 ends", "/api/municipality/index/rolling?from=2025-12&to=2026-11", [MonthlyTurnover.Sql(new DateOnly(2024, 1, 1), new DateOnly(2026, 11, 1))]),
-            ("villages, 12 m", "/api/municipality/villages?from=2025-12&to=2026-11", [MonthlyTurnover.Sql(new DateOnly(2024, 12, 1), new DateOnly(2026, 11, 1))]),
-            ("cash share, 1 y", $"/api/municipality/cash-share?{Range(year.From, year.To)}", [StoreAnalytics.CashShareSql(year.From, year.To)]),
-            ("deliveries, all stores, 1 y", $"/api/municipality/deliveries?{Range(year.From, year.To)}", [StoreAnalytics.DeliveriesSql(null, year.From, year.To)]),
-            ("freshness, all stores", "/api/municipality/freshness", [StoreAnalytics.FreshnessSql(null)]),
-        };
+            http.Dispose();
+            await hub.DisposeAsync();
+        }
+    }
 
-        Console.WriteLine($"{"query",-32} {"API p50",9} {"API p95",9} {"SQL p50",9} {"SQL p95",9} {"ratio",6}   (ms; ratio = API p50 / SQL p50, SQL by clickhouse-client --time)");
-        var slowest = 0.0;
-        foreach (var (name, url, sql) in cases)
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var storeCounts = BenchArgs.Numbers(args, "--stores", 30, 300, 3000);
+        var yearCounts = BenchArgs.Numbers(args, "--years", 1, 3, 10);
+        var runs = BenchArgs.Numbers(args, "--runs", 20)[0];
+        var command = BenchArgs.Command("queries", ("--stores", storeCounts), ("--years", yearCounts), ("--runs", [runs]));
+        Console.WriteLine($"Query benchmark on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {command}");
+        var folder = Directory.CreateTempSubdirectory("norsjo-bench-queries").FullName;
+        var points = new List<Point>();
+        try
         {
-            var api = await TimeApiAsync(http, url);
-            var client = sql.Select(q => ClientTimes(hub.ClickHouseTcpPort, q)).ToList();
-            // An endpoint that runs several statements is compared with their sum, run after run.
-            var sqlTimes = Enumerable.Range(0, Runs).Select(i => client.Sum(c => c[i])).ToList();
-            var (a50, a95) = (Percentile(api, 50), Percentile(api, 95));
-            var (s50, s95) = (Percentile(sqlTimes, 50), Percentile(sqlTimes, 95));
-            slowest = Math.Max(slowest, a95);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-32} {a50,9:N1} {a95,9:N1} {s50,9:N1} {s95,9:N1} {a50 / Math.Max(s50, 0.1),6:N1}"));
+            await using var clickHouse = await LocalClickHouseServer.StartAsync(Path.Combine(folder, "clickhouse"));
+            try
+            {
+                foreach (var stores in storeCounts)
+                {
+                    foreach (var years in yearCounts)
+                    {
+                        points.Add(await StartPointAsync(clickHouse, stores, years));
+                    }
+                }
+
+                await MeasureAsync(points, runs);
+            }
+            finally
+            {
+                foreach (var point in points)
+                {
+                    await point.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"slowest API p95: {slowest:N1} ms  target < 100 ms"));
+        Report(points, command);
         return 0;
     }
 
-    private static async Task<List<double>> TimeApiAsync(HttpClient http, string url)
+    private static async Task<Point> StartPointAsync(LocalClickHouseServer clickHouse, int stores, int years)
     {
-        for (var i = 0; i < 3; i++)
-        {
-            (await http.GetAsync(new Uri(url, UriKind.Relative))).EnsureSuccessStatusCode();
-        }
-
-        var times = new List<double>();
-        for (var i = 0; i < Runs; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            using var response = await http.GetAsync(new Uri(url, UriKind.Relative));
-            await response.Content.ReadAsByteArrayAsync();
-            response.EnsureSuccessStatusCode();
-            times.Add(clock.Elapsed.TotalMilliseconds);
-        }
-
-        return times;
+        var hub = await BenchHub.StartAsync(BenchData.Stores(stores), clickHouse, $"bench_{stores}_stores_{years}_years");
+        var start = End.AddYears(-years).AddDays(1);
+        var clock = Stopwatch.StartNew();
+        var rows = await BenchData.FillAsync(hub.Database, stores, start, End);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"data: {stores,5} stores × {years,2} y ({start:yyyy-MM-dd}..{End:yyyy-MM-dd}): {rows,13:N0} rows, generated in ClickHouse and merged in {clock.Elapsed.TotalSeconds,5:N0} s"));
+        await hub.Services.GetRequiredService<UserStore>().SaveAsync("bench-admin", "bench-password-123", UserRole.Admin, []);
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = hub.HttpUrl, Timeout = TimeSpan.FromMinutes(2) };
+        (await http.PostAsJsonAsync("/api/login", new { username = "bench-admin", password = "bench-password-123" })).EnsureSuccessStatusCode();
+        return new Point(stores, years, hub, http);
     }
 
-    /// <summary>The statement run <see cref="Runs"/> times (after one warm-up) in one clickhouse-client session; its own timings.</summary>
-    private static List<double> ClientTimes(int port, string sql)
+    /// <summary>The dashboard's calls for one grid point; the store is one of the first 30, so the same store everywhere.</summary>
+    private static Case[] Cases(int years)
+    {
+        var store = BenchData.StoreId(7);
+        var end = End;
+        // All the data, up to the three years the API allows in one range.
+        var trendFrom = end.AddYears(-Math.Min(years, 3)).AddDays(1);
+        var year = (From: end.AddDays(-364), To: end);
+        string Range(DateOnly f, DateOnly t) => $"from={f:yyyy-MM-dd}&to={t:yyyy-MM-dd}";
+        return
+        [
+            new("store trend, days, 90 d", false, $"/api/stores/{store}/trend?grain=day&{Range(end.AddDays(-89), end)}",
+                [StoreAnalytics.TrendSql(store, "day", end.AddDays(-89), end), StoreAnalytics.TrendSql(store, "day", end.AddDays(-89 - 364), end.AddDays(-364))]),
+            new("store trend, months, ≤ 3 y", false, $"/api/stores/{store}/trend?grain=month&{Range(trendFrom, end)}",
+                [StoreAnalytics.TrendSql(store, "month", trendFrom, end), StoreAnalytics.TrendSql(store, "month", trendFrom.AddYears(-1), end.AddYears(-1))]),
+            new("store hours × weekday, 1 y", false, $"/api/stores/{store}/hours?{Range(year.From, year.To)}", [StoreAnalytics.HoursSql(store, year.From, year.To)]),
+            new("store baskets, 1 y", false, $"/api/stores/{store}/baskets?{Range(year.From, year.To)}", [StoreAnalytics.BasketsSql(store, year.From, year.To)]),
+            new("store payments, 1 y", false, $"/api/stores/{store}/payments?{Range(year.From, year.To)}", [StoreAnalytics.PaymentsSql(store, year.From, year.To)]),
+            new("store categories, 1 y", false, $"/api/stores/{store}/categories?{Range(year.From, year.To)}", [StoreAnalytics.CategoriesSql(store, year.From, year.To)]),
+            new("store returns, 1 y", false, $"/api/stores/{store}/returns?{Range(year.From, year.To)}", [StoreAnalytics.ReturnsSql(store, year.From, year.To)]),
+            new("store deliveries, 1 y", false, $"/api/stores/{store}/deliveries?{Range(year.From, year.To)}", [StoreAnalytics.DeliveriesSql(store, year.From, year.To)]),
+            new("store freshness", false, $"/api/stores/{store}/freshness", [StoreAnalytics.FreshnessSql(store)]),
+            new("index, calendar year 2026", true, "/api/municipality/index/years/2026", [MonthlyTurnover.Sql(new DateOnly(2025, 1, 1), new DateOnly(2026, 11, 1))]),
+            new("index, rolling 12 m × 12 ends", true, "/api/municipality/index/rolling?from=2025-12&to=2026-11", [MonthlyTurnover.Sql(new DateOnly(2024, 1, 1), new DateOnly(2026, 11, 1))]),
+            new("villages, 12 m", true, "/api/municipality/villages?from=2025-12&to=2026-11", [MonthlyTurnover.Sql(new DateOnly(2024, 12, 1), new DateOnly(2026, 11, 1))]),
+            new("cash share, 1 y", true, $"/api/municipality/cash-share?{Range(year.From, year.To)}", [StoreAnalytics.CashShareSql(year.From, year.To)]),
+            new("deliveries, all stores, 1 y", true, $"/api/municipality/deliveries?{Range(year.From, year.To)}", [StoreAnalytics.DeliveriesSql(null, year.From, year.To)]),
+            new("freshness, all stores", true, "/api/municipality/freshness", [StoreAnalytics.FreshnessSql(null)]),
+        ];
+    }
+
+    /// <summary>Each query on every grid point in turn, run after run (API), then its SQL per grid point in one clickhouse-client session.</summary>
+    private static async Task MeasureAsync(List<Point> points, int runs)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var name in Cases(1).Select(c => c.Name))
+        {
+            var cases = points.Select(p => Cases(p.Years).Single(c => c.Name == name)).ToList();
+            var api = points.Select(_ => new List<double>()).ToList();
+            var spent = new double[points.Count];
+            var warm = new double[points.Count];
+            for (var run = -Warmups; run < runs; run++)
+            {
+                for (var i = 0; i < points.Count; i++)
+                {
+                    // A slow call (seconds, at thousands of stores) gets fewer runs: at least MinimumRuns.
+                    if ((api[i].Count >= MinimumRuns && spent[i] > BudgetMs) || (run < 0 && warm[i] > 1000))
+                    {
+                        continue;
+                    }
+
+                    var elapsed = await TimeApiAsync(points[i].Http, cases[i].Url);
+                    if (run >= 0)
+                    {
+                        api[i].Add(elapsed);
+                        spent[i] += elapsed;
+                    }
+                    else
+                    {
+                        warm[i] += elapsed;
+                    }
+                }
+            }
+
+            for (var i = 0; i < points.Count; i++)
+            {
+                var client = cases[i].Sql.Select(q => ClientTimes(points[i].Hub, q, api[i].Count)).ToList();
+                // An endpoint that runs several statements is compared with their sum, run after run.
+                var sql = Enumerable.Range(0, api[i].Count).Select(r => client.Sum(c => c[r])).ToList();
+                points[i].Results[name] = (Percentile(api[i], 50), Percentile(api[i], 95), Percentile(sql, 50), Percentile(sql, 95), api[i].Count);
+            }
+
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  measured {name} ({clock.Elapsed.TotalSeconds:N0} s)"));
+        }
+    }
+
+    private static void Report(List<Point> points, string command)
+    {
+        var names = Cases(1).Select(c => (c.Name, c.Municipality)).ToList();
+        foreach (var point in points)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{point.Label}   (ms; ratio = API p50 / SQL p50, SQL by clickhouse-client --time)   {command}");
+            Console.WriteLine($"{"query",-32} {"API p50",9} {"API p95",9} {"SQL p50",9} {"SQL p95",9} {"ratio",6} {"runs",5}");
+            foreach (var (name, _) in names)
+            {
+                var (a50, a95, s50, s95, n) = point.Results[name];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-32} {a50,9:N1} {a95,9:N1} {s50,9:N1} {s95,9:N1} {a50 / Math.Max(s50, 0.1),6:N1} {n,5}"));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"slowest API p95: {point.Results.Values.Max(r => r.A95):N1} ms  target < 100 ms"));
+        }
+
+        // How p95 grows: with stores at the most years measured, with years at the most stores measured.
+        var (fewStores, manyStores) = (points.Min(p => p.Stores), points.Max(p => p.Stores));
+        var (fewYears, manyYears) = (points.Min(p => p.Years), points.Max(p => p.Years));
+        var byStores = points.Where(p => p.Years == manyYears).OrderBy(p => p.Stores).ToList();
+        var byYears = points.Where(p => p.Stores == manyStores).OrderBy(p => p.Years).ToList();
+        var first = (Stores: byStores[0], Years: byYears[0]);
+        var columns = byStores.Skip(1).Select(p => (Title: $"{p.Stores}/{fewStores} st", Point: p, Base: first.Stores))
+            .Concat(byYears.Skip(1).Select(p => (Title: $"{p.Years}/{fewYears} y", Point: p, Base: first.Years))).ToList();
+        Console.WriteLine();
+        Console.WriteLine($"API p95 (ms) on every grid point, and how it grows: p95 ratios with stores at {manyYears} y, with years at {manyStores} stores   {command}");
+        Console.WriteLine($"{"query",-32} " + string.Join(' ', points.Select(p => $"{p.Stores + "×" + p.Years + "y",10}")) + "  " + string.Join(' ', columns.Select(c => $"{c.Title,11}")));
+        foreach (var (name, municipality) in names)
+        {
+            var p95 = points.Select(p => FormattableString.Invariant($"{p.Results[name].A95,10:N1}"));
+            var ratios = columns.Select(c => FormattableString.Invariant($"{c.Point.Results[name].A95 / c.Base.Results[name].A95,11:N2}"));
+            Console.WriteLine($"{(municipality ? "M " : "S ") + name,-32} " + string.Join(' ', p95) + "  " + string.Join(' ', ratios));
+        }
+
+        Console.WriteLine("S = one store's dashboard (should stay flat as stores grow), M = municipality-wide (reads every store).");
+    }
+
+    private static async Task<double> TimeApiAsync(HttpClient http, string url)
+    {
+        var clock = Stopwatch.StartNew();
+        using var response = await http.GetAsync(new Uri(url, UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{url}: {(int)response.StatusCode} {body}");
+        }
+
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>The statement run <paramref name="runs"/> times (after one warm-up) in one clickhouse-client session; its own timings.</summary>
+    private static List<double> ClientTimes(BenchHub hub, string sql, int runs)
     {
         var start = new ProcessStartInfo("clickhouse-client") { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--database", "norsjo_retail", "--time", "--multiquery", "--format", "Null" })
+        foreach (var arg in new[] { "--host", "127.0.0.1", "--port", hub.ClickHouseTcpPort.ToString(CultureInfo.InvariantCulture), "--database", hub.Database.Name, "--time", "--multiquery", "--format", "Null" })
         {
             start.ArgumentList.Add(arg);
         }
 
         using var process = Process.Start(start)!;
         var statement = sql.Trim().TrimEnd(';').Replace('\n', ' ');
-        process.StandardInput.Write(string.Concat(Enumerable.Repeat(statement + ";\n", Runs + 1)));
+        process.StandardInput.Write(string.Concat(Enumerable.Repeat(statement + ";\n", runs + 1)));
         process.StandardInput.Close();
         var errors = process.StandardError.ReadToEnd();
         process.StandardOutput.ReadToEnd();
@@ -121,7 +252,7 @@ public static class QueryBenchmark
         var times = errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => double.TryParse(l.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s * 1000 : -1)
             .Where(t => t >= 0).ToList();
-        if (times.Count != Runs + 1)
+        if (times.Count != runs + 1)
         {
             throw new InvalidOperationException($"clickhouse-client gave {times.Count} timings: {errors}");
         }
@@ -133,68 +264,5 @@ public static class QueryBenchmark
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
-
-    internal static async Task<long> FillAsync(ClickHouseDatabase database, IReadOnlyList<string> stores, DateOnly start, DateOnly end)
-    {
-        var random = new Random(2026);
-        long rows = 0;
-        foreach (var store in stores)
-        {
-            var size = 0.5 + random.NextDouble() * 2;
-            var sales = new TabSeparatedRows();
-            var hourly = new TabSeparatedRows();
-            var payments = new TabSeparatedRows();
-            var deliveries = new TabSeparatedRows();
-            var batches = new TabSeparatedRows();
-            for (var day = start; day <= end; day = day.AddDays(1))
-            {
-                var season = 1 + 0.3 * Math.Sin((day.DayOfYear - 80) / 365.0 * 2 * Math.PI);
-                var receipts = (int)(120 * size * season * (day.DayOfWeek is DayOfWeek.Friday or DayOfWeek.Saturday ? 1.3 : 1));
-                var grossOre = receipts * random.Next(15_000, 25_000);
-                foreach (var (category, vat, share) in Categories)
-                {
-                    var rate = category == "dagligvaror" && day >= new DateOnly(2026, 4, 1) ? 600 : vat;
-                    var gross = grossOre * share / 100;
-                    sales.Row(store, day, category, rate, (long)gross, (long)(gross * rate / (10_000 + rate)), (long)(gross / 200), (long)(gross / 5), 1L);
-                }
-
-                for (var hour = 8; hour < 20; hour++)
-                {
-                    for (var bucket = 1; bucket <= 4; bucket++)
-                    {
-                        var n = (receipts / 48) + random.Next(3);
-                        hourly.Row(store, day, hour, "in_store", bucket, n, (long)n * (bucket * 10_000), 1L);
-                    }
-                }
-
-                foreach (var (method, share) in new[] { ("card", 55), ("swish", 30), ("cash", 12), ("invoice", 3) })
-                {
-                    payments.Row(store, day, method, (long)grossOre * share / 100, 1L);
-                }
-
-                if (random.Next(3) == 0)
-                {
-                    deliveries.Row(store, day, $"{store}-{day:yyyyMMdd}", $"hh-{random.Next(40)}", Villages[random.Next(Villages.Length)], random.Next(2_000, 30_000), random.Next(20_000, 150_000), 1L);
-                }
-
-                batches.Row(store, $"{store}-{day:yyyyMMdd}", day, receipts, 0, 0, "bench", (ulong)new DateTimeOffset(day.ToDateTime(new TimeOnly(21, 0)), TimeSpan.Zero).ToUnixTimeMilliseconds());
-            }
-
-            await database.InsertAsync("sales_daily", ["store_id", "sale_date", "category", "vat_rate_bp", "gross_ore", "vat_ore", "returned_gross_ore", "quantity_milli", "version"], sales);
-            await database.InsertAsync("receipts_hourly", ["store_id", "sale_date", "hour", "channel", "basket_bucket", "receipts", "gross_ore", "version"], hourly);
-            await database.InsertAsync("payments_daily", ["store_id", "sale_date", "method", "amount_ore", "version"], payments);
-            await database.InsertAsync("home_deliveries", ["store_id", "delivery_date", "delivery_key", "household_key", "locality", "distance_m", "order_value_ore", "version"], deliveries);
-            await database.InsertAsync("ingest_batches", ["store_id", "batch_id", "received_date", "receipts", "daily_totals", "home_deliveries", "agent_version", "version"], batches);
-            rows += sales.Count + hourly.Count + payments.Count + deliveries.Count + batches.Count;
-        }
-
-        // Merged, as a running hub's tables are most of the time.
-        foreach (var table in new[] { "sales_daily", "receipts_hourly", "payments_daily", "home_deliveries", "ingest_batches" })
-        {
-            await database.ExecuteAsync($"OPTIMIZE TABLE {table} FINAL");
-        }
-
-        return rows;
     }
 }

@@ -39,13 +39,20 @@ public sealed record SeriesForecast(string SeriesId, string Method, Accuracy Mod
 /// errors of the other origins (cross-fitted), so their coverage is measured on errors they were not
 /// fitted to. Where the model does not beat the baseline on a series, the baseline is what is shown.
 /// </summary>
-public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 6, int seed = 1)
+/// <param name="maxTrainingRows">Rows a model trains on at most, sampled past it; 0: all (see <see cref="DefaultMaxTrainingRows"/>).</param>
+public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 6, int seed = 1, int maxTrainingRows = DailyForecaster.DefaultMaxTrainingRows)
 {
+    /// <summary>About 250 series' worth of three years (40 stores): below it every row is used, as before.</summary>
+    public const int DefaultMaxTrainingRows = 1_000_000;
+
     public const string ModelName = "fasttree-global";
     public const string BaselineName = "seasonal-naive-7";
     public const string FeatureVersion = "calendar-v1";
     private const int LevelDays = 28;
     private const int OriginStep = 14;
+
+    /// <summary>The model (true) and the baseline (false).</summary>
+    private static readonly bool[] Methods = [true, false];
 
     public sealed class Row
     {
@@ -95,20 +102,37 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
         foreach (var origin in origins)
         {
             var model = Train(usable, origin);
-            foreach (var s in usable.Where(s => s.End >= origin.AddDays(horizonDays) && origin.AddDays(-LevelDays) >= s.Start))
+            var tested = usable.Where(s => s.End >= origin.AddDays(horizonDays) && origin.AddDays(-LevelDays) >= s.Start).ToList();
+            var predicted = Predict(model, tested, _ => origin);
+            for (var i = 0; i < tested.Count; i++)
             {
+                var s = tested[i];
                 var actual = Enumerable.Range(1, horizonDays).Select(h => s[origin.AddDays(h)]).ToArray();
-                backtest[(s.Id, origin)] = (actual, Predict(model, s, origin), SeasonalNaive(s, origin));
+                backtest[(s.Id, origin)] = (actual, predicted[i], SeasonalNaive(s, origin));
             }
         }
 
         var final = Train(usable, last);
+        var finalPredictions = Predict(final, usable, s => s.End);
+        var finalBySeries = new Dictionary<DailySeries, double[]>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < usable.Count; i++)
+        {
+            finalBySeries[usable[i]] = finalPredictions[i];
+        }
+
         // Errors are relative (actual / forecast), so all series' backtests together shape the intervals.
+        // The intervals depend on the method and the held-out origin only, never on the series: they
+        // are worked out once here, not per series (that made the run quadratic in the series).
         var all = backtest.ToList();
+        var intervals = Methods.ToDictionary(m => m, m => Quantiles(all.Select(r => RatiosOf(r.Value, m)).ToList()));
+        var heldOut = Methods.ToDictionary(m => m, m => all.Select(r => r.Key.Origin).Distinct()
+            .ToDictionary(o => o, o => Quantiles(all.Where(r => r.Key.Origin != o).Select(r => RatiosOf(r.Value, m)).ToList())));
+        var originsWithRuns = all.Select(r => r.Key.Origin).Distinct().Count();
+        var bySeries = backtest.ToLookup(b => b.Key.Series, StringComparer.Ordinal);
         var result = new List<SeriesForecast>();
         foreach (var s in series)
         {
-            var runs = backtest.Where(b => b.Key.Series == s.Id).ToList();
+            var runs = bySeries[s.Id].ToList();
             if (!usable.Contains(s) || runs.Count == 0)
             {
                 result.Add(new SeriesForecast(s.Id, BaselineName, new Accuracy(double.NaN, double.NaN, double.NaN), new Accuracy(double.NaN, double.NaN, double.NaN),
@@ -117,11 +141,11 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
             }
 
             var scale = NaiveScale(s);
-            var modelAccuracy = Score(runs.Select(r => (r.Value.Actual, r.Value.Model)).ToList(), scale, Coverage(runs, all, useModel: true));
-            var baselineAccuracy = Score(runs.Select(r => (r.Value.Actual, r.Value.Baseline)).ToList(), scale, Coverage(runs, all, useModel: false));
+            var modelAccuracy = Score(runs.Select(r => (r.Value.Actual, r.Value.Model)).ToList(), scale, Coverage(runs, originsWithRuns, heldOut[true], useModel: true));
+            var baselineAccuracy = Score(runs.Select(r => (r.Value.Actual, r.Value.Baseline)).ToList(), scale, Coverage(runs, originsWithRuns, heldOut[false], useModel: false));
             var useModel = modelAccuracy.Mase < baselineAccuracy.Mase;
-            var (low, high) = Quantiles(all.Select(r => useModel ? Ratios(r.Value.Actual, r.Value.Model) : Ratios(r.Value.Actual, r.Value.Baseline)).ToList());
-            var point = useModel ? Predict(final, s, s.End) : SeasonalNaive(s, s.End);
+            var (low, high) = intervals[useModel];
+            var point = useModel ? finalBySeries[s] : SeasonalNaive(s, s.End);
             result.Add(new SeriesForecast(s.Id, useModel ? ModelName : BaselineName, modelAccuracy, baselineAccuracy, Points(point, s.End, low, high)));
         }
 
@@ -138,24 +162,37 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
 
     private TransformerChain<Microsoft.ML.Data.RegressionPredictionTransformer<Microsoft.ML.Trainers.FastTree.FastTreeRegressionModelParameters>> Train(IReadOnlyList<DailySeries> series, DateOnly knownUntil)
     {
-        var rows = new List<Row>();
+        // Origins going back from the last one whose whole horizon was known, each a block of horizonDays rows.
+        var blocks = new List<(DailySeries Series, DateOnly Origin, double Level)>();
         foreach (var s in series)
         {
-            // Origins going back from the last one whose whole horizon was known.
             for (var origin = knownUntil.AddDays(-horizonDays); origin.AddDays(-LevelDays) >= s.Start; origin = origin.AddDays(-OriginStep))
             {
                 var level = Level(s, origin);
-                if (level <= 0)
+                if (level > 0)
                 {
-                    continue;
+                    blocks.Add((s, origin, level));
                 }
+            }
+        }
 
-                for (var h = 1; h <= horizonDays; h++)
-                {
-                    var row = Features(s, origin, h, level);
-                    row.Label = (float)(s[origin.AddDays(h)] / level);
-                    rows.Add(row);
-                }
+        // Past maxTrainingRows (hundreds of stores), a seeded random share of the blocks: the trees learn
+        // the calendar's shape as well from a million rows as from ten, at a fraction of the time and memory.
+        var share = maxTrainingRows > 0 ? Math.Min(1.0, (double)maxTrainingRows / ((long)blocks.Count * horizonDays)) : 1.0;
+        var sample = new Random(seed);
+        var rows = new List<Row>();
+        foreach (var (s, origin, level) in blocks)
+        {
+            if (share < 1 && sample.NextDouble() >= share)
+            {
+                continue;
+            }
+
+            for (var h = 1; h <= horizonDays; h++)
+            {
+                var row = Features(s, origin, h, level);
+                row.Label = (float)(s[origin.AddDays(h)] / level);
+                rows.Add(row);
             }
         }
 
@@ -168,13 +205,21 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
         return pipeline.Fit(data);
     }
 
-    private double[] Predict(TransformerChain<Microsoft.ML.Data.RegressionPredictionTransformer<Microsoft.ML.Trainers.FastTree.FastTreeRegressionModelParameters>> model, DailySeries s, DateOnly origin)
+    /// <summary>Each series' forecast from its origin, scored in one pass (one pass per series cost a pipeline each).</summary>
+    private List<double[]> Predict(
+        TransformerChain<Microsoft.ML.Data.RegressionPredictionTransformer<Microsoft.ML.Trainers.FastTree.FastTreeRegressionModelParameters>> model,
+        List<DailySeries> series, Func<DailySeries, DateOnly> originOf)
     {
-        var level = Level(s, origin);
+        if (series.Count == 0)
+        {
+            return [];
+        }
+
+        var levels = series.Select(s => Level(s, originOf(s))).ToList();
         var ml = new MLContext(seed);
-        var rows = Enumerable.Range(1, horizonDays).Select(h => Features(s, origin, h, level)).ToList();
-        var scored = model.Transform(ml.Data.LoadFromEnumerable(rows));
-        return [.. ml.Data.CreateEnumerable<Prediction>(scored, reuseRowObject: false).Select(p => Math.Max(0, p.Score) * level)];
+        var rows = series.SelectMany((s, i) => Enumerable.Range(1, horizonDays).Select(h => Features(s, originOf(s), h, levels[i]))).ToList();
+        var scores = ml.Data.CreateEnumerable<Prediction>(model.Transform(ml.Data.LoadFromEnumerable(rows)), reuseRowObject: false).Select(p => p.Score).ToList();
+        return [.. series.Select((_, i) => scores.GetRange(i * horizonDays, horizonDays).Select(score => Math.Max(0, score) * levels[i]).ToArray())];
     }
 
     private static Row Features(DailySeries s, DateOnly origin, int h, double level)
@@ -236,16 +281,21 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
         return (low, high);
     }
 
+    private static double[] RatiosOf((double[] Actual, double[] Model, double[] Baseline) run, bool useModel) =>
+        Ratios(run.Actual, useModel ? run.Model : run.Baseline);
+
     /// <summary>
     /// Coverage of the 80 % interval on a series' backtests, each origin's interval fitted only on the
     /// errors at the other origins (of all series): measured on errors the interval never saw.
     /// </summary>
-    private double Coverage(
+    /// <param name="heldOut">Per origin, the interval fitted on the errors at all the other origins.</param>
+    private static double Coverage(
         List<KeyValuePair<(string Series, DateOnly Origin), (double[] Actual, double[] Model, double[] Baseline)>> runs,
-        List<KeyValuePair<(string Series, DateOnly Origin), (double[] Actual, double[] Model, double[] Baseline)>> all,
+        int origins,
+        Dictionary<DateOnly, (double[] Low, double[] High)> heldOut,
         bool useModel)
     {
-        if (all.Select(r => r.Key.Origin).Distinct().Count() < 2)
+        if (origins < 2)
         {
             return double.NaN;
         }
@@ -253,8 +303,7 @@ public sealed class DailyForecaster(int horizonDays = 56, int backtestOrigins = 
         int inside = 0, total = 0;
         foreach (var held in runs)
         {
-            var others = all.Where(r => r.Key.Origin != held.Key.Origin).Select(r => Ratios(r.Value.Actual, useModel ? r.Value.Model : r.Value.Baseline)).ToList();
-            var (low, high) = Quantiles(others);
+            var (low, high) = heldOut[held.Key.Origin];
             var forecast = useModel ? held.Value.Model : held.Value.Baseline;
             for (var i = 0; i < forecast.Length; i++)
             {

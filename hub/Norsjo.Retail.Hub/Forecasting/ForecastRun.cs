@@ -10,7 +10,8 @@ namespace Norsjo.Retail.Hub.Forecasting;
 /// shown. Series are named "store:{id}", "store:{id}:{category}" and "municipality". Results go to
 /// ClickHouse under a run id; a run for the same day again replaces that day's rows (same keys).
 /// </summary>
-public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registry, TimeProvider time)
+/// <remarks>Forecast:MaxTrainingRows in the configuration bounds the rows a model trains on (0: all; see <see cref="DailyForecaster"/>).</remarks>
+public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registry, TimeProvider time, IConfiguration configuration)
 {
     private sealed record DayValue(string Series, string Day, long GrossOre);
 
@@ -40,7 +41,8 @@ public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registr
             })
             .ToList();
 
-        var forecasts = new DailyForecaster().Forecast(series);
+        var maxTrainingRows = configuration.GetValue("Forecast:MaxTrainingRows", DailyForecaster.DefaultMaxTrainingRows);
+        var forecasts = new DailyForecaster(maxTrainingRows: maxTrainingRows).Forecast(series);
         var runId = $"{today:yyyyMMdd}-{Guid.NewGuid():N}"[..17];
         var version = time.GetUtcNow().ToUnixTimeMilliseconds();
         var points = new TabSeparatedRows();
