@@ -50,7 +50,7 @@ public static class HubJobsNow
             Console.WriteLine($"Index outlook {result.Year}: {result.Expected:0.0} expected ({result.Low:0.0}–{result.High:0.0}), chance of 60 or more {result.ProbabilityOf60:P0}");
 
             var checks = await app.Services.GetRequiredService<SilentAgents>().CheckAsync().ConfigureAwait(false);
-            Console.WriteLine($"Silent agents: {checks.Count(c => c.Silent)} of {checks.Count} stores open now");
+            Console.WriteLine($"Silent agents: {checks.Count(c => c.Silent)} of the {checks.Count} stores with an agent");
             return 0;
         }
         finally
