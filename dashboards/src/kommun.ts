@@ -90,6 +90,7 @@ function showTrend(periods: IndexPeriod[], outlook: Outlook | null, outlookError
     lastValue,
     ...ahead.map((_, i) => Math.round((lastValue + ((end - lastValue) * (i + 1)) / steps) * 10) / 10),
   ];
+  const outlookLow = outlook ? towards(outlook.low) : [];
   const container = h('div', { class: 'chart tall' });
   sections['index-trend'].fill(
     {
@@ -128,8 +129,8 @@ function showTrend(periods: IndexPeriod[], outlook: Outlook | null, outlookError
       { name: 'Sällanköp', type: 'line', data: pad(periods.map((p) => p.index.sallankop)), symbol: 'none', lineStyle: { type: 'dotted', width: 2, color: colours.quaternary }, itemStyle: { color: colours.quaternary } },
       ...(outlook ? [
         { name: 'Prognos', type: 'line', data: towards(outlook.expected), symbol: 'circle', symbolSize: 4, lineStyle: { type: 'dashed', width: 2, color: colours.secondary }, itemStyle: { color: colours.secondary } },
-        { name: 'prognos lägst', type: 'line', stack: 'outlook', data: towards(outlook.low), symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } },
-        { name: 'prognos spann', type: 'line', stack: 'outlook', data: towards(outlook.high).map((v, i) => (v === null ? null : Math.round((v - (towards(outlook.low)[i] ?? 0)) * 10) / 10)), symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(181, 74, 0, 0.18)' }, tooltip: { show: false } },
+        { name: 'prognos lägst', type: 'line', stack: 'outlook', data: outlookLow, symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } },
+        { name: 'prognos spann', type: 'line', stack: 'outlook', data: towards(outlook.high).map((v, i) => (v === null ? null : Math.round((v - (outlookLow[i] ?? 0)) * 10) / 10)), symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(181, 74, 0, 0.18)' }, tooltip: { show: false } },
       ] : []),
     ],
   });

@@ -46,6 +46,7 @@ export function kpi(label: string, value: string, testId: string, note?: string)
  */
 export class Section {
   private csv: CsvTable | null = null;
+  private readonly button: HTMLButtonElement | null;
   readonly body: HTMLElement;
 
   constructor(
@@ -54,16 +55,15 @@ export class Section {
   ) {
     const section = byId(id);
     this.body = section.querySelector<HTMLElement>('.body') ?? section;
-    const button = section.querySelector<HTMLButtonElement>('button.csv');
-    button?.addEventListener('click', () => {
+    this.button = section.querySelector<HTMLButtonElement>('button.csv');
+    this.button?.addEventListener('click', () => {
       if (this.csv) download(`${this.page}-${this.id}.csv`, this.csv);
     });
   }
 
   fill(csv: CsvTable | null, ...children: Child[]): void {
     this.csv = csv;
-    const button = byId(this.id).querySelector<HTMLButtonElement>('button.csv');
-    if (button) button.disabled = csv === null;
+    if (this.button) this.button.disabled = csv === null;
     this.body.replaceChildren(...children.filter((c): c is Node | string => Boolean(c)));
     this.body.removeAttribute('aria-busy');
   }

@@ -60,6 +60,7 @@ public static class JobsExtensions
         builder.Services.AddSingleton<SilentAgentsJob>();
         builder.Services.AddSingleton<Forecasting.IndexOutlook>();
         builder.Services.AddSingleton<IndexOutlookJob>();
+        builder.Services.AddSingleton<JobsCatchUp>();
         if (!options.Enabled)
         {
             return builder;

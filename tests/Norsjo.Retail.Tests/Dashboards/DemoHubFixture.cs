@@ -2,9 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Norsjo.Retail.DemoTill;
-using Norsjo.Retail.Hub.Forecasting;
-using Norsjo.Retail.Hub.Operations;
-using Norsjo.Retail.Hub.Subsidy;
+using Norsjo.Retail.Hub.Jobs;
 using Norsjo.Retail.Hub.Users;
 using Norsjo.Retail.Tests.Support;
 
@@ -19,8 +17,7 @@ public sealed class DashboardsGroup : ICollectionFixture<DemoHubFixture>
 /// <summary>
 /// The demo as a newcomer sees it, once for all page tests: a ClickHouse of its own, the hub with the
 /// demo registry (hub/Norsjo.Retail.Hub/registry.yaml), three years of the four demo shops' sales sent
-/// by real agents from till exports, the nightly forecast, the weekly index outlook, the monthly
-/// subsidy statements and the silent-agent check run once, users for each role, and Debian's Chromium.
+/// by real agents from till exports, the scheduled jobs caught up once (JobsCatchUp), users for each role, and Debian's Chromium.
 /// </summary>
 public sealed class DemoHubFixture : IAsyncLifetime
 {
@@ -58,17 +55,7 @@ public sealed class DemoHubFixture : IAsyncLifetime
 
         await SendHistoryAsync();
 
-        await Hub.Services.GetRequiredService<ForecastRun>().RunAsync();
-        var outlook = Hub.Services.GetRequiredService<IndexOutlook>();
-        await outlook.StoreAsync(await outlook.ComputeAsync());
-        var ledger = Hub.Services.GetRequiredService<SubsidyLedger>();
-        var month = new DateOnly(Today.Year, Today.Month, 1);
-        for (var m = month.AddMonths(-37); m < month; m = m.AddMonths(1))
-        {
-            await ledger.ProduceAsync(m);
-        }
-
-        await Hub.Services.GetRequiredService<SilentAgents>().CheckAsync();
+        await Hub.Services.GetRequiredService<JobsCatchUp>().RunAsync(months: 36, progress: _ => { });
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
@@ -149,6 +136,19 @@ public sealed class DemoHubFixture : IAsyncLifetime
         await page.WaitForURLAsync(url => !url.EndsWith('/'));
         await ReadyAsync(page);
     }
+
+    /// <summary>A new tab signed in as the user, at the page, drawn.</summary>
+    public async Task<IPage> OpenAsync(string user, string path, int width = 1280, int height = 900)
+    {
+        var page = await NewPageAsync(width, height);
+        await SignInAsync(page, user);
+        await page.GotoAsync(path);
+        await ReadyAsync(page);
+        return page;
+    }
+
+    /// <summary>The text of the element the page marks with data-testid.</summary>
+    public static Task<string> TextAsync(IPage page, string testId) => page.GetByTestId(testId).InnerTextAsync();
 
     public static Task ReadyAsync(IPage page) => page.Locator("body[data-ready='true']").WaitForAsync(new() { Timeout = 15_000 });
 

@@ -19,21 +19,21 @@ public sealed class MunicipalityPageTests(DemoHubFixture demo)
         var from = Today.AddMonths(-23).ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var periods = await ApiAsync<IndexPeriodDto[]>(page, $"/api/municipality/index/rolling?from={from}&to={month}");
         var latest = periods.Last(p => p.Complete);
-        SwedishText.Shows(latest.Index.Total, await Text(page, "index-total"));
-        SwedishText.Shows(latest.Index.Dagligvaror, await Text(page, "index-dagligvaror"));
-        SwedishText.Shows(latest.Index.Sallankop, await Text(page, "index-sallankop"));
-        SwedishText.Shows(latest.Coverage, await Text(page, "coverage"), scale: 100);
+        SwedishText.Shows(latest.Index.Total, await TextAsync(page, "index-total"));
+        SwedishText.Shows(latest.Index.Dagligvaror, await TextAsync(page, "index-dagligvaror"));
+        SwedishText.Shows(latest.Index.Sallankop, await TextAsync(page, "index-sallankop"));
+        SwedishText.Shows(latest.Coverage, await TextAsync(page, "coverage"), scale: 100);
         Assert.False(latest.Gap.Reached, "the demo is below 60, as Norsjö is");
-        SwedishText.Shows(latest.Gap.GapKrPerYear / 1_000_000m, await Text(page, "gap-year"));
-        SwedishText.Shows(latest.Gap.GapKrPerResidentPerMonth, await Text(page, "gap-resident"));
+        SwedishText.Shows(latest.Gap.GapKrPerYear / 1_000_000m, await TextAsync(page, "gap-year"));
+        SwedishText.Shows(latest.Gap.GapKrPerResidentPerMonth, await TextAsync(page, "gap-resident"));
 
         var outlook = await ApiAsync<OutlookDto>(page, "/api/municipality/index/outlook");
-        SwedishText.Shows(outlook.Expected, await Text(page, "outlook-expected"));
-        SwedishText.Shows(outlook.ProbabilityOf60, await Text(page, "outlook-probability"), scale: 100);
+        SwedishText.Shows(outlook.Expected, await TextAsync(page, "outlook-expected"));
+        SwedishText.Shows(outlook.ProbabilityOf60, await TextAsync(page, "outlook-probability"), scale: 100);
         Assert.Equal(periods.Length, await page.GetByTestId("index-table").Locator("tbody tr").CountAsync());
 
         var villages = await ApiAsync<VillageReportDto>(page, "/api/municipality/villages");
-        Assert.Equal(villages.SuppressionNote, await Text(page, "suppression-note"));
+        Assert.Equal(villages.SuppressionNote, await TextAsync(page, "suppression-note"));
         var rows = page.GetByTestId("villages-table").Locator("tbody tr");
         Assert.Equal(villages.Villages.Count, await rows.CountAsync());
         for (var i = 0; i < villages.Villages.Count; i++)
@@ -52,9 +52,9 @@ public sealed class MunicipalityPageTests(DemoHubFixture demo)
 
         var lastMonth = Today.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var statements = await ApiAsync<StatementDto[]>(page, $"/api/municipality/subsidy/{lastMonth}");
-        SwedishText.Shows(statements.Where(s => s.Produced).Sum(s => s.AmountDueKr), await Text(page, "subsidy-due"));
+        SwedishText.Shows(statements.Where(s => s.Produced).Sum(s => s.AmountDueKr), await TextAsync(page, "subsidy-due"));
         var silent = await ApiAsync<SilentAgentDto[]>(page, "/api/municipality/silent-agents");
-        SwedishText.Shows(silent.Count(s => s.Silent), await Text(page, "silent-count"));
+        SwedishText.Shows(silent.Count(s => s.Silent), await TextAsync(page, "silent-count"));
         await ScreenshotAsync(page, "kommun-dator");
     }
 
@@ -82,6 +82,4 @@ public sealed class MunicipalityPageTests(DemoHubFixture demo)
         var first = lines[1].Split(';');
         Assert.Equal(periods[0].Index.Total, decimal.Parse(first[1].Replace(',', '.'), CultureInfo.InvariantCulture));
     }
-
-    private static async Task<string> Text(IPage page, string testId) => await page.GetByTestId(testId).InnerTextAsync();
 }

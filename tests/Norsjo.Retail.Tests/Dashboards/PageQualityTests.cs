@@ -21,10 +21,7 @@ public sealed class PageQualityTests(DemoHubFixture demo, ITestOutputHelper outp
     [MemberData(nameof(Pages))]
     public async Task The_page_passes_the_accessibility_check(string user, string path)
     {
-        var page = await demo.NewPageAsync(1280, 900);
-        await SignInAsync(page, user);
-        await page.GotoAsync(path);
-        await ReadyAsync(page);
+        var page = await demo.OpenAsync(user, path);
         await page.Locator("details.figures").EvaluateAllAsync<int>("all => { all.forEach(d => d.open = true); return all.length; }"); // the tables too
         var result = await page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
         Assert.True(result.Violations.Length == 0, string.Join("\n", result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")));
@@ -51,10 +48,7 @@ public sealed class PageQualityTests(DemoHubFixture demo, ITestOutputHelper outp
     [MemberData(nameof(Pages))]
     public async Task The_page_fits_a_phone_screen(string user, string path)
     {
-        var page = await demo.NewPageAsync(390, 844);
-        await SignInAsync(page, user);
-        await page.GotoAsync(path);
-        await ReadyAsync(page);
+        var page = await demo.OpenAsync(user, path, 390, 844);
         var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(width <= 390, $"{path} is {width} px wide on a 390 px phone");
         await ScreenshotAsync(page, "telefon" + path.Replace('/', '-'));

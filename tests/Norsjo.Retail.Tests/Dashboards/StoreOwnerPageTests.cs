@@ -29,14 +29,14 @@ public sealed partial class StoreOwnerPageTests(DemoHubFixture demo)
         var lastMonth = Today.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var statement = await ApiAsync<StatementDto>(page, $"{api}/subsidy/{lastMonth}");
 
-        SwedishText.Shows(today.Sum(p => p.GrossKr), await Text(page, "today-gross"));
-        SwedishText.Shows(trend.Sum(p => p.GrossKr), await Text(page, "trend-total"));
-        SwedishText.Shows(payments.CashShare, await Text(page, "cash-share"), scale: 100);
-        SwedishText.Shows(baskets.AverageKr, await Text(page, "basket-average"));
-        SwedishText.Shows(deliveries.Sum(d => d.Deliveries), await Text(page, "deliveries-count"));
+        SwedishText.Shows(today.Sum(p => p.GrossKr), await TextAsync(page, "today-gross"));
+        SwedishText.Shows(trend.Sum(p => p.GrossKr), await TextAsync(page, "trend-total"));
+        SwedishText.Shows(payments.CashShare, await TextAsync(page, "cash-share"), scale: 100);
+        SwedishText.Shows(baskets.AverageKr, await TextAsync(page, "basket-average"));
+        SwedishText.Shows(deliveries.Sum(d => d.Deliveries), await TextAsync(page, "deliveries-count"));
         Assert.True(statement.Produced && statement.Deliveries > 0, "the demo has home deliveries every month and last month's statement is produced");
-        SwedishText.Shows(statement.AmountDueKr, await Text(page, "subsidy-latest"));
-        Assert.Matches(AgentReported(), await Text(page, "freshness"));
+        SwedishText.Shows(statement.AmountDueKr, await TextAsync(page, "subsidy-latest"));
+        Assert.Matches(AgentReported(), await TextAsync(page, "freshness"));
         Assert.True(await page.Locator("#hours svg").CountAsync() == 1, "the hour × weekday heatmap is drawn");
         Assert.True(await page.Locator("#trend svg").CountAsync() == 1, "the trend is drawn");
         await ScreenshotAsync(page, "butik-telefon");
@@ -103,8 +103,6 @@ public sealed partial class StoreOwnerPageTests(DemoHubFixture demo)
         Assert.Equal(trend.Sum(p => p.GrossKr), sold.Sum(c => decimal.Parse(c[1].Replace(',', '.'), CultureInfo.InvariantCulture)));
         Assert.True(trendLines.Length - 1 > trend.Length, "the forecast's days follow the sales in the export");
     }
-
-    private static async Task<string> Text(IPage page, string testId) => await page.GetByTestId(testId).InnerTextAsync();
 
     [GeneratedRegex("^Er agent rapporterade senast (nyss|för \\d+ (minut|minuter|timme|timmar|dagar) sedan)")]
     private static partial Regex AgentReported();
