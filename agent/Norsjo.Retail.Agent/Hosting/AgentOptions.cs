@@ -1,3 +1,4 @@
+using Norsjo.Retail.Agent.Sources.Files;
 using Norsjo.Retail.Agent.Sources.Sie;
 
 namespace Norsjo.Retail.Agent.Hosting;
@@ -48,6 +49,15 @@ public sealed class AgentOptions
 
     /// <summary>A file must stay unchanged this long before it is read, so a half-written export is never taken.</summary>
     public TimeSpan FileSettleTime { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How the till writes its export files: finished files (taken and moved aside), or files that grow (read as they grow, left in place).</summary>
+    public ExportFileMode ExportFiles { get; set; } = ExportFileMode.Finished;
+
+    /// <summary>A till that writes a marker file (e.g. ".klar": kassa.csv.klar beside kassa.csv) when a file is finished; empty: no marker.</summary>
+    public string? FinishedMarker { get; set; }
+
+    /// <summary>A taken file whose writer goes on (it held the file open) is watched this long after its last change; what it gains is taken too.</summary>
+    public TimeSpan TakenFilesWatchedFor { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>Items per upload; with <see cref="MaxBatchBytes"/> keeps each call far below gRPC's 4 MB message limit.</summary>
     public int MaxReceiptsPerBatch { get; set; } = 500;

@@ -14,7 +14,7 @@ namespace Norsjo.Retail.Agent.Outbox;
 /// recognises it. Every item carries a checksum; a damaged item is set aside, never sent. The
 /// queue is bounded: when full, sources leave their input where it is.
 /// </summary>
-public sealed class SqliteOutbox : IDisposable
+public sealed partial class SqliteOutbox : IDisposable
 {
     public const string FileName = "outbox.db";
 
@@ -55,7 +55,9 @@ public sealed class SqliteOutbox : IDisposable
     /// Stores the items and marks the source as imported, all or nothing, on disk before it returns.
     /// False, with nothing stored, when the items would not fit: the source keeps its input.
     /// </summary>
-    public bool TryEnqueue(OutboxItems items, string sourceKey, string sourceName)
+    /// <param name="sourceKey">Null: the source is not marked (a piece of a file, whose checkpoint says how far it was read).</param>
+    /// <param name="inTransaction">More to store in the same transaction (a file's checkpoint).</param>
+    public bool TryEnqueue(OutboxItems items, string? sourceKey, string sourceName, Action<SqliteConnection, SqliteTransaction>? inTransaction = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         using var connection = Open();
@@ -102,14 +104,16 @@ public sealed class SqliteOutbox : IDisposable
             }
         }
 
-        using (var mark = Command(connection,
-            "INSERT OR IGNORE INTO imported_sources (source_key, source_name, imported_utc) VALUES ($key, $name, $at)",
-            ("$key", sourceKey), ("$name", sourceName), ("$at", Now())))
+        if (sourceKey is not null)
         {
+            using var mark = Command(connection,
+                "INSERT OR IGNORE INTO imported_sources (source_key, source_name, imported_utc) VALUES ($key, $name, $at)",
+                ("$key", sourceKey), ("$name", sourceName), ("$at", Now()));
             mark.Transaction = transaction;
             mark.ExecuteNonQuery();
         }
 
+        inTransaction?.Invoke(connection, transaction);
         transaction.Commit();
         if (items.Count > 0)
         {
@@ -411,6 +415,25 @@ public sealed class SqliteOutbox : IDisposable
             CREATE TABLE IF NOT EXISTS state (
                 key TEXT PRIMARY KEY,
                 value TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS file_checkpoints (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                device INTEGER NOT NULL,
+                inode INTEGER NOT NULL,
+                path TEXT NOT NULL,
+                name TEXT NOT NULL,
+                head_length INTEGER NOT NULL,
+                head_sha BLOB NOT NULL,
+                read_offset INTEGER NOT NULL,
+                read_line INTEGER NOT NULL,
+                resume_offset INTEGER NOT NULL,
+                resume_line INTEGER NOT NULL,
+                before_sha BLOB NOT NULL,
+                length INTEGER NOT NULL,
+                modified_ticks INTEGER NOT NULL,
+                header TEXT,
+                taken INTEGER NOT NULL,
+                updated_utc TEXT NOT NULL
             );
             """;
         command.ExecuteNonQuery();

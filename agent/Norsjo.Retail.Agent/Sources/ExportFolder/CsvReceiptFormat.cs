@@ -1,6 +1,3 @@
-using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
 using Norsjo.Retail.Agent.Sources.Files;
 
 namespace Norsjo.Retail.Agent.Sources.ExportFolder;
@@ -9,102 +6,91 @@ namespace Norsjo.Retail.Agent.Sources.ExportFolder;
 /// The receipt CSV documented in agent/README.md: one row per item, return, payment or delivery,
 /// grouped into receipts by receipt number. Columns are found by their header name, so other
 /// columns (cashier, customer, card) are never read at all. A bad row spoils only its own receipt.
+/// Read line by line (<see cref="LineFileReader"/>): a receipt's rows follow one another.
 /// </summary>
-public sealed class CsvReceiptFormat(DeliveryDistances distances) : IFileFormat
+public sealed class CsvReceiptFormat(DeliveryDistances distances) : ILineFormat
 {
     private static readonly string[] RequiredColumns = ["receipt_no", "time", "row_type", "amount"];
 
     public bool Accepts(string fileName) => fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
 
-    public FileReadResult Read(byte[] content)
+    public bool HasHeader => true;
+
+    public FileReadResult Read(byte[] content) => LineFileReader.ReadAll(this, content);
+
+    public IReceiptLines? Start(string? header, out string? problem)
     {
-        var text = SwedishValues.DecodeText(content);
-        var delimiter = text.Split('\n', 2)[0].Contains(';', StringComparison.Ordinal) ? ";" : ",";
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        if (string.IsNullOrWhiteSpace(header))
         {
-            Delimiter = delimiter,
-            HasHeaderRecord = true,
-            BadDataFound = null,
-            IgnoreBlankLines = true,
-            TrimOptions = TrimOptions.Trim,
-        };
-        using var reader = new StringReader(text);
-        using var parser = new CsvParser(reader, config);
-        if (!parser.Read())
-        {
-            return FileReadResult.Unreadable("Filen är tom.");
+            problem = "Filen är tom.";
+            return null;
         }
 
-        var header = parser.Record!.Select((name, index) => (name: name.Trim().ToLowerInvariant(), index))
+        var delimiter = header.Contains(';', StringComparison.Ordinal) ? ';' : ',';
+        var columns = CsvFields.Split(header, delimiter).Select((name, index) => (name: name.ToLowerInvariant(), index))
             .GroupBy(c => c.name).ToDictionary(g => g.Key, g => g.First().index);
-        var missing = RequiredColumns.Where(c => !header.ContainsKey(c)).ToList();
+        var missing = RequiredColumns.Where(c => !columns.ContainsKey(c)).ToList();
         if (missing.Count > 0)
         {
-            return FileReadResult.Unreadable(
-                $"Rubrikraden saknar kolumnerna {string.Join(", ", missing)} (krävs: {string.Join(", ", RequiredColumns)}).");
+            problem = $"Rubrikraden saknar kolumnerna {string.Join(", ", missing)} (krävs: {string.Join(", ", RequiredColumns)}).";
+            return null;
         }
 
-        var rows = new List<(int Line, string Raw, string ReceiptNo, Row? Row, string? Problem)>();
-        while (parser.Read())
+        problem = null;
+        return new Lines(this, columns, delimiter);
+    }
+
+    private sealed record CsvLine(int LineNumber, string Raw, string ReceiptKey, string? Problem, Row? Row) : ParsedLine(LineNumber, Raw, ReceiptKey, Problem);
+
+    private sealed class Lines(CsvReceiptFormat format, Dictionary<string, int> columns, char delimiter) : IReceiptLines
+    {
+        public bool ReceiptPerLine => false;
+
+        public ParsedLine Parse(int lineNumber, string line)
         {
-            var record = parser.Record!;
-            string Field(string column) =>
-                header.TryGetValue(column, out var i) && i < record.Length ? record[i].Trim() : string.Empty;
-            var raw = parser.RawRecord.TrimEnd('\r', '\n');
+            var fields = CsvFields.Split(line, delimiter);
+            string Field(string column) => columns.TryGetValue(column, out var i) && i < fields.Count ? fields[i] : string.Empty;
+            var raw = line.TrimEnd('\r', '\n');
             try
             {
-                rows.Add((parser.RawRow, raw, Field("receipt_no"), ParseRow(Field), null));
+                return new CsvLine(lineNumber, raw, Field("receipt_no"), null, format.ParseRow(Field));
             }
             catch (FormatException e)
             {
-                rows.Add((parser.RawRow, raw, Field("receipt_no"), null, e.Message));
+                return new CsvLine(lineNumber, raw, Field("receipt_no"), e.Message, null);
             }
         }
 
-        if (rows.Count == 0)
+        public AssembledReceipt Assemble(IReadOnlyList<ParsedLine> lines)
         {
-            return FileReadResult.Unreadable("Filen har inga rader efter rubrikraden.");
-        }
-
-        var receipts = new List<PosReceipt>();
-        var errors = new List<LineError>();
-        foreach (var receipt in rows.GroupBy(r => r.ReceiptNo))
-        {
-            if (receipt.Key.Length == 0)
+            var receipt = lines.Cast<CsvLine>().ToList();
+            var key = receipt[0].ReceiptKey;
+            if (key.Length == 0)
             {
-                errors.AddRange(receipt.Select(r => new LineError(r.Line, r.Problem ?? "receipt_no saknas.", r.Raw)));
-                continue;
+                return new AssembledReceipt(null, [.. receipt.Select(r => new LineError(r.LineNumber, r.Problem ?? "receipt_no saknas.", r.Raw))]);
             }
 
             var bad = receipt.Where(r => r.Problem is not null).ToList();
-            var note = $" Kvitto {receipt.Key} skickas inte.";
+            var note = $" Kvitto {key} skickas inte.";
             if (bad.Count > 0)
             {
-                errors.AddRange(bad.Select(r => new LineError(r.Line, r.Problem + note, r.Raw)));
-                continue;
+                return new AssembledReceipt(null, [.. bad.Select(r => new LineError(r.LineNumber, r.Problem + note, r.Raw))]);
             }
 
             var parsed = receipt.Select(r => r.Row!).ToList();
             var deliveries = parsed.Where(r => r.Delivery is not null).Select(r => r.Delivery).ToList();
             var assembled = new PosReceipt(
-                receipt.Key, parsed[0].Time, parsed[0].Channel,
+                key, parsed[0].Time, parsed[0].Channel,
                 parsed.Where(r => r.Line is not null).Select(r => r.Line!).ToList(),
                 parsed.Where(r => r.Payment is not null).Select(r => r.Payment!).ToList(),
                 deliveries.FirstOrDefault());
             var problem = parsed.Select(r => r.Time).Distinct().Count() > 1 ? "Kvittots rader har olika tider."
                 : deliveries.Count > 1 ? "Kvittot har mer än en leveransrad."
                 : SwedishValues.CheckReceipt(assembled);
-            if (problem is not null)
-            {
-                var first = receipt.First();
-                errors.Add(new LineError(first.Line, problem + note, first.Raw));
-                continue;
-            }
-
-            receipts.Add(assembled);
+            return problem is null
+                ? new AssembledReceipt(assembled, [])
+                : new AssembledReceipt(null, [new LineError(receipt[0].LineNumber, problem + note, receipt[0].Raw)]);
         }
-
-        return new FileReadResult(receipts, [], errors.OrderBy(e => e.LineNumber).ToList(), null);
     }
 
     private sealed record Row(DateTime Time, SaleChannel Channel, PosLine? Line = null, PosPayment? Payment = null, PosDelivery? Delivery = null);

@@ -15,6 +15,8 @@ public sealed class ExportFolderSource(
 
     protected override string? FolderPath(AgentOptions settings) => settings.ExportFolder;
 
+    protected override ExportFileMode Mode(AgentOptions settings) => settings.ExportFiles;
+
     protected override IReadOnlyList<IFileFormat> Formats(AgentOptions settings)
     {
         var distances = new DeliveryDistances(settings.Localities);

@@ -8,51 +8,56 @@ namespace Norsjo.Retail.Agent.Sources.ExportFolder;
 /// the known properties are read; anything else on the line (cashier, customer, card) is skipped
 /// unread. Amounts may be JSON numbers or Swedish text ("1 089,50").
 /// </summary>
-public sealed class JsonLinesReceiptFormat(DeliveryDistances distances) : IFileFormat
+public sealed class JsonLinesReceiptFormat(DeliveryDistances distances) : ILineFormat
 {
     public bool Accepts(string fileName) =>
         fileName.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase);
 
-    public FileReadResult Read(byte[] content)
-    {
-        var lines = SwedishValues.DecodeText(content).Split('\n');
-        var receipts = new List<PosReceipt>();
-        var errors = new List<LineError>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i].Trim();
-            if (line.Length == 0)
-            {
-                continue;
-            }
+    public bool HasHeader => false;
 
+    public FileReadResult Read(byte[] content) => LineFileReader.ReadAll(this, content);
+
+    public IReceiptLines? Start(string? header, out string? problem)
+    {
+        problem = null;
+        return new Lines(this);
+    }
+
+    private sealed record JsonLine(int LineNumber, string Raw, string? Problem, PosReceipt? Receipt)
+        : ParsedLine(LineNumber, Raw, LineNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), Problem);
+
+    private sealed class Lines(JsonLinesReceiptFormat format) : IReceiptLines
+    {
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
+        public bool ReceiptPerLine => true;
+
+        public ParsedLine Parse(int lineNumber, string line)
+        {
+            line = line.Trim();
             try
             {
                 using var json = JsonDocument.Parse(line);
-                var receipt = ParseReceipt(json.RootElement);
-                var problem = !seen.Add(receipt.ReceiptNumber) ? "receipt_no förekommer mer än en gång i filen."
+                var receipt = format.ParseReceipt(json.RootElement);
+                var problem = !_seen.Add(receipt.ReceiptNumber) ? "receipt_no förekommer mer än en gång i filen."
                     : SwedishValues.CheckReceipt(receipt);
-                if (problem is not null)
-                {
-                    throw new FormatException(problem);
-                }
-
-                receipts.Add(receipt);
+                return problem is null ? new JsonLine(lineNumber, line, null, receipt) : new JsonLine(lineNumber, line, problem + " Kvittot skickas inte.", null);
             }
             catch (JsonException e)
             {
-                errors.Add(new LineError(i + 1, $"Raden är inte giltig JSON ({e.Message.Split('.')[0]}).", line));
+                return new JsonLine(lineNumber, line, $"Raden är inte giltig JSON ({e.Message.Split('.')[0]}).", null);
             }
             catch (FormatException e)
             {
-                errors.Add(new LineError(i + 1, e.Message + " Kvittot skickas inte.", line));
+                return new JsonLine(lineNumber, line, e.Message + " Kvittot skickas inte.", null);
             }
         }
 
-        return receipts.Count == 0 && errors.Count == 0
-            ? FileReadResult.Unreadable("Filen är tom.")
-            : new FileReadResult(receipts, [], errors, null);
+        public AssembledReceipt Assemble(IReadOnlyList<ParsedLine> lines)
+        {
+            var line = (JsonLine)lines.Single();
+            return line.Receipt is not null ? new AssembledReceipt(line.Receipt, []) : new AssembledReceipt(null, [new LineError(line.LineNumber, line.Problem!, line.Raw)]);
+        }
     }
 
     private PosReceipt ParseReceipt(JsonElement root)

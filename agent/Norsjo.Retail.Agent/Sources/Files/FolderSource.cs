@@ -19,6 +19,9 @@ public abstract partial class FolderSource(
 
     protected abstract IReadOnlyList<IFileFormat> Formats(AgentOptions settings);
 
+    /// <summary>Finished files unless the source says otherwise (only the export folder's line files can be read as they grow).</summary>
+    protected virtual ExportFileMode Mode(AgentOptions settings) => ExportFileMode.Finished;
+
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -28,7 +31,8 @@ public abstract partial class FolderSource(
             return;
         }
 
-        var folder = new WatchedFolder(path, Formats(settings), outbox, anonymiser, evidence, time, logger);
+        var rules = new FolderRules(Mode(settings), settings.FileSettleTime, settings.FinishedMarker, settings.TakenFilesWatchedFor);
+        var folder = new WatchedFolder(path, Formats(settings), rules, outbox, anonymiser, evidence, time, logger);
         Directory.CreateDirectory(folder.Folder);
         if (outbox.Recovery is not null)
         {
@@ -41,12 +45,12 @@ public abstract partial class FolderSource(
         watcher.Created += (_, _) => changed.Release();
         watcher.Changed += (_, _) => changed.Release();
         watcher.Renamed += (_, _) => changed.Release();
-        LogWatching(logger, Name, folder.Folder);
+        LogWatching(logger, Name, folder.Folder, rules.Mode);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                folder.ScanOnce(settings.FileSettleTime);
+                folder.ScanOnce();
             }
             catch (IOException e)
             {
@@ -59,8 +63,8 @@ public abstract partial class FolderSource(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Source} watches {Folder}")]
-    private static partial void LogWatching(ILogger logger, string source, string folder);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Source} watches {Folder} ({Mode} files)")]
+    private static partial void LogWatching(ILogger logger, string source, string folder, ExportFileMode mode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not look through {Folder}")]
     private static partial void LogScanFailed(ILogger logger, Exception exception, string folder);
