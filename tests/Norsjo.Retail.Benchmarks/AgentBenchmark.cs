@@ -9,8 +9,9 @@ namespace Norsjo.Retail.Benchmarks;
 
 /// <summary>
 /// The agent's figures (issue: the silent companion): idle memory and CPU of the real agent
-/// process, the durable enqueue rate of the outbox, and the time to drain a busy shop's week
-/// (10,000 receipts) to a real hub and ClickHouse over loopback TLS.
+/// process, the durable enqueue rate of the outbox, the time to drain a busy shop's week
+/// (10,000 receipts) to a real hub and ClickHouse over loopback TLS, and resident memory under a
+/// burst of exports (issue 22: 50,000 receipts in 5 files).
 /// </summary>
 public static class AgentBenchmark
 {
@@ -26,6 +27,7 @@ public static class AgentBenchmark
         var credential = await hub.EnrollAsync(StoreId);
         await DrainAsync(hub, credential, receipts);
         await IdleAsync(hub, credential);
+        await BurstAsync(hub, credential);
         return 0;
     }
 
@@ -118,6 +120,65 @@ public static class AgentBenchmark
         var cpu = (CpuSeconds(agent.Id) - cpuBefore) / at.Elapsed.TotalSeconds * 100;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"agent.idle     RSS {rss.Max() / 1024.0:N1} MB (max over 30 s), CPU {cpu:N2} % of one core  target RSS < 60 MB"));
+        agent.Kill(entireProcessTree: true);
+        await agent.WaitForExitAsync();
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>50,000 receipts arrive at once in 5 export files: resident memory idle, at its peak while they are taken and sent, and 30 s after.</summary>
+    private static async Task BurstAsync(BenchHub hub, string credential)
+    {
+        var folder = Directory.CreateTempSubdirectory("norsjo-bench-burst").FullName;
+        var exports = Path.Combine(folder, "exports");
+        Directory.CreateDirectory(exports);
+        var random = new Random(7);
+        var files = new List<(string Name, string Csv)>();
+        for (var file = 0; file < 5; file++)
+        {
+            var receipts = Enumerable.Range(0, 10).SelectMany(d => DemoSales.Day(new DateOnly(2026, 10, 1).AddDays((file * 10) + d), 1000, 1 + (((file * 10) + d) * 1000), random)).ToList();
+            files.Add(($"kassa-{file}.csv", ReceiptCsv.Write(receipts)));
+        }
+
+        using var agent = StartAgent(folder, hub, credential);
+        await Task.Delay(TimeSpan.FromSeconds(10)); // start-up work done: idle, as in agent.idle
+        var idle = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            idle.Add(RssKiB(agent.Id));
+        }
+
+        var clock = Stopwatch.StartNew();
+        foreach (var (name, csv) in files)
+        {
+            var part = Path.Combine(exports, "." + name + ".part");
+            await File.WriteAllTextAsync(part, csv);
+            File.Move(part, Path.Combine(exports, name));
+        }
+
+        var peak = 0L;
+        while (Directory.EnumerateFiles(exports, "*.csv").Any() || ItemsLeft(Path.Combine(folder, "data")) > 0)
+        {
+            peak = Math.Max(peak, RssKiB(agent.Id));
+            await Task.Delay(200);
+            if (clock.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new TimeoutException("the burst was not taken and sent in 5 minutes");
+            }
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        var after = new List<long>();
+        for (var i = 0; i < 30; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            after.Add(RssKiB(agent.Id));
+            peak = Math.Max(peak, after[^1]);
+        }
+
+        var idleMb = idle.Max() / 1024.0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"agent.burst    50,000 receipts in 5 files taken and sent in {seconds:N1} s: RSS idle {idleMb:N1} MB, peak {peak / 1024.0:N1} MB ({peak / 1024.0 / idleMb:N2}x idle), 30 s after {after[^1] / 1024.0:N1} MB  target peak <= 2x idle"));
         agent.Kill(entireProcessTree: true);
         await agent.WaitForExitAsync();
         Directory.Delete(folder, recursive: true);

@@ -59,6 +59,9 @@ public sealed class AgentOptions
     /// <summary>A taken file whose writer goes on (it held the file open) is watched this long after its last change; what it gains is taken too.</summary>
     public TimeSpan TakenFilesWatchedFor { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>Receipts of a file stored per transaction: what a file's reading holds in memory at once.</summary>
+    public int FileReceiptsPerCommit { get; set; } = LineFileReader.ReceiptsPerChunk;
+
     /// <summary>Items per upload; with <see cref="MaxBatchBytes"/> keeps each call far below gRPC's 4 MB message limit.</summary>
     public int MaxReceiptsPerBatch { get; set; } = 500;
 

@@ -14,8 +14,14 @@ public sealed class AgentProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static AgentProcess Start(params string[] args)
+    public bool HasExited => _process.HasExited;
+
+    public static AgentProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <param name="environment">Extra environment, e.g. DOTNET_GCHeapHardLimit to run the agent under a memory limit.</param>
+    public static AgentProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var dll = Path.Combine(AppContext.BaseDirectory, "Norsjo.Retail.Agent.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -24,6 +30,11 @@ public sealed class AgentProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(dll);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -14,4 +14,5 @@ public enum ExportFileMode
 /// <param name="SettleTime">Size and time unchanged this long (the last line complete, too) before a file counts as finished.</param>
 /// <param name="FinishedMarker">If set, a file is finished only once a file of its name with this ending is beside it.</param>
 /// <param name="TakenFilesWatchedFor">How long a taken file is watched in case its writer goes on.</param>
-public sealed record FolderRules(ExportFileMode Mode, TimeSpan SettleTime, string? FinishedMarker, TimeSpan TakenFilesWatchedFor);
+/// <param name="ReceiptsPerCommit">Receipts stored per transaction while a file is read.</param>
+public sealed record FolderRules(ExportFileMode Mode, TimeSpan SettleTime, string? FinishedMarker, TimeSpan TakenFilesWatchedFor, int ReceiptsPerCommit = LineFileReader.ReceiptsPerChunk);

@@ -31,7 +31,7 @@ public abstract partial class FolderSource(
             return;
         }
 
-        var rules = new FolderRules(Mode(settings), settings.FileSettleTime, settings.FinishedMarker, settings.TakenFilesWatchedFor);
+        var rules = new FolderRules(Mode(settings), settings.FileSettleTime, settings.FinishedMarker, settings.TakenFilesWatchedFor, Math.Max(1, settings.FileReceiptsPerCommit));
         var folder = new WatchedFolder(path, Formats(settings), rules, outbox, anonymiser, evidence, time, logger);
         Directory.CreateDirectory(folder.Folder);
         if (outbox.Recovery is not null)

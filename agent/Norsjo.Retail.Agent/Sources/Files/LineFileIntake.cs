@@ -37,7 +37,7 @@ public sealed record IntakeOutcome(Intake Result, FileCheckpoint? Checkpoint, in
 /// longer match (the file was truncated or rewritten) is started over from the beginning: the hub
 /// keys every receipt, so what is sent again counts once, and nothing is lost.
 /// </summary>
-public sealed partial class LineFileIntake(SqliteOutbox outbox, ReceiptAnonymiser anonymiser, Evidence.DeliveryEvidence evidence, TimeProvider time, ILogger logger)
+public sealed partial class LineFileIntake(SqliteOutbox outbox, ReceiptAnonymiser anonymiser, Evidence.DeliveryEvidence evidence, TimeProvider time, ILogger logger, int receiptsPerCommit = LineFileReader.ReceiptsPerChunk)
 {
     /// <summary>Bytes of the start of a file, and before its position, that identify its content.</summary>
     public const int FingerprintBytes = 1024;
@@ -46,7 +46,8 @@ public sealed partial class LineFileIntake(SqliteOutbox outbox, ReceiptAnonymise
     /// <param name="finished">The file will not grow any more (settled, or marked finished).</param>
     /// <param name="taken">The file has been moved aside as taken (it is watched in case its writer goes on).</param>
     /// <param name="headerBefore">The header of an earlier file of the same name, for a continuation written without one.</param>
-    public IntakeOutcome Read(string path, ILineFormat format, FileCheckpoint? known, bool finished, bool taken, string? headerBefore)
+    /// <param name="tentative">The file may grow although it seems finished: a last receipt that does not hold together waits.</param>
+    public IntakeOutcome Read(string path, ILineFormat format, FileCheckpoint? known, bool finished, bool taken, string? headerBefore, bool tentative = false)
     {
         ArgumentNullException.ThrowIfNull(format);
         FileStream stream;
@@ -139,7 +140,7 @@ public sealed partial class LineFileIntake(SqliteOutbox outbox, ReceiptAnonymise
                 }
 
                 return true;
-            });
+            }, receiptsPerCommit, tentative);
 
             if (full)
             {

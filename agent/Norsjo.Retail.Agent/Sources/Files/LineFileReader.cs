@@ -30,9 +30,14 @@ public static class LineFileReader
     /// goes to <paramref name="store"/> with the position after it; when it answers false (no room)
     /// reading stops. Returns the position of the last chunk stored.
     /// </summary>
-    /// <param name="finished">The file will not grow: its last receipt, and a last line without a line end, are complete.</param>
+    /// <param name="finished">The file seems finished: its last receipt, and a last line without a line end, are complete.</param>
+    /// <param name="tentative">
+    /// The file may yet grow although it seems finished (a growing file, or a taken one whose writer went on):
+    /// a last receipt that does not hold together waits for its other rows instead of being reported.
+    /// </param>
     public static ReadPosition Read(
-        Stream stream, IReceiptLines parser, ReadPosition from, long end, bool finished, Func<ReadChunk, bool> store, int receiptsPerChunk = ReceiptsPerChunk)
+        Stream stream, IReceiptLines parser, ReadPosition from, long end, bool finished, Func<ReadChunk, bool> store,
+        int receiptsPerChunk = ReceiptsPerChunk, bool tentative = false)
     {
         ArgumentNullException.ThrowIfNull(parser);
         ArgumentNullException.ThrowIfNull(store);
@@ -137,7 +142,7 @@ public static class LineFileReader
 
         if (group.Count > 0)
         {
-            if (finished || parser.ReceiptPerLine)
+            if (parser.ReceiptPerLine || (finished && !(tentative && parser.Assemble(group).Receipt is null)))
             {
                 Close();
                 position = new ReadPosition(groupEnd, lineNumber, parser.ReceiptPerLine ? groupEnd : groupStart, parser.ReceiptPerLine ? lineNumber : groupLine);

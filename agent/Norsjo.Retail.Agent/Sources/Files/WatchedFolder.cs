@@ -35,7 +35,7 @@ public sealed partial class WatchedFolder(
     private static readonly TimeSpan CheckpointsKept = TimeSpan.FromDays(7);
 
     private readonly Dictionary<string, (long Length, DateTime Modified, DateTimeOffset Since)> _seen = [];
-    private readonly LineFileIntake _intake = new(outbox, anonymiser, evidence, time, logger);
+    private readonly LineFileIntake _intake = new(outbox, anonymiser, evidence, time, logger, rules.ReceiptsPerCommit);
     private DateTimeOffset _tidied = DateTimeOffset.MinValue;
 
     public string Folder { get; } = Path.GetFullPath(folder);
@@ -170,7 +170,7 @@ public sealed partial class WatchedFolder(
     private Taken ReadGrowing(string path, ILineFormat format, FileCheckpoint? known, bool finished, IReadOnlyList<FileCheckpoint> checkpoints)
     {
         var name = Path.GetFileName(path);
-        var outcome = _intake.Read(path, format, known, finished, taken: false, known?.Header ?? HeaderOfEarlier(checkpoints, name));
+        var outcome = _intake.Read(path, format, known, finished, taken: false, known?.Header ?? HeaderOfEarlier(checkpoints, name), tentative: true);
         switch (outcome.Result)
         {
             case Intake.Waiting:
@@ -253,7 +253,7 @@ public sealed partial class WatchedFolder(
             }
 
             unsettled |= !finished;
-            var outcome = _intake.Read(known.Path, format, known, finished, taken: true, known.Header);
+            var outcome = _intake.Read(known.Path, format, known, finished, taken: true, known.Header, tentative: true);
             if (outcome.Receipts > 0 || outcome.Errors.Count > 0)
             {
                 LogGrewAfterTaken(logger, known.Name, outcome.Receipts);
