@@ -230,7 +230,7 @@ public sealed class TillFileIntakeTests(ClickHouseServerFixture clickHouse)
         }
 
         /// <summary>The last receipts sold, as the till changed them (e.g. their times).</summary>
-        public void Replace(IReadOnlyList<DemoReceipt> receipts)
+        public void Replace(List<DemoReceipt> receipts)
         {
             Sold.RemoveRange(Sold.Count - receipts.Count, receipts.Count);
             Sold.AddRange(receipts);
@@ -288,7 +288,7 @@ public sealed class TillFileIntakeTests(ClickHouseServerFixture clickHouse)
         private IEnumerable<string> Errors()
         {
             var errors = Path.Combine(Exports, "fel");
-            return Directory.Exists(errors) ? Directory.EnumerateFiles(errors).Select(Path.GetFileName)! : [];
+            return Directory.Exists(errors) ? Directory.EnumerateFiles(errors).Select(f => Path.GetFileName(f)) : [];
         }
 
         private long OutboxItems()
