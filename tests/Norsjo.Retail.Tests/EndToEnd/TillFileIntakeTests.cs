@@ -128,14 +128,21 @@ public sealed class TillFileIntakeTests(ClickHouseServerFixture clickHouse)
         var step = 0;
         for (var day = 0; day < 3; day++)
         {
-            // A new day: the till empties its journal and starts again. The last time the agent is
-            // down while that happens, and the new day is longer than the old one by the time it looks.
-            var receipts = run.Sell(new DateOnly(2026, 11, 10 + day), 20 + (day * 15));
+            // A new day: the till empties its journal and starts again, once the day before has been
+            // sent (what a till truncates before anyone read it is gone for any reader). The last time
+            // the agent is down while that happens, and the new day is longer than the old one by the
+            // time it looks.
+            if (day > 0)
+            {
+                await run.ArrivedAsync([.. run.Sold], $"day {day - 1}", exactly: true);
+            }
+
             if (day == 2)
             {
                 run.Kill();
             }
 
+            var receipts = run.Sell(new DateOnly(2026, 11, 10 + day), 20 + (day * 15));
             run.Till.Write(Header + string.Concat(Lines(receipts.Take(10))), "> " + journal);
             foreach (var more in receipts.Skip(10).Chunk(5))
             {
@@ -271,7 +278,7 @@ public sealed class TillFileIntakeTests(ClickHouseServerFixture clickHouse)
         }
 
         /// <param name="exactly">False while the till is still writing: a receipt it is in the middle of may be there in part.</param>
-        private async Task ArrivedAsync(List<DemoReceipt> receipts, string when, bool exactly)
+        public async Task ArrivedAsync(List<DemoReceipt> receipts, string when, bool exactly)
         {
             var expected = Expected(receipts);
             await Eventually.WaitUntilAsync(

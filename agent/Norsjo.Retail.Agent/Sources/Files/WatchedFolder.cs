@@ -65,8 +65,11 @@ public sealed partial class WatchedFolder(
         {
             var name = Path.GetFileName(path);
             var known = Match(checkpoints, path);
-            // A file renamed by the till's rotation keeps its checkpoint, and its format, whatever its new name.
-            var format = formats.FirstOrDefault(f => f.Accepts(name)) ?? (known is null ? null : formats.FirstOrDefault(f => f.Accepts(known.Name)));
+            // A file renamed by the till's rotation keeps its checkpoint, and its format, whatever its new name;
+            // one rotated while the agent was away is known by logrotate's naming (kassa.csv.1).
+            var format = formats.FirstOrDefault(f => f.Accepts(name))
+                ?? (known is null ? null : formats.FirstOrDefault(f => f.Accepts(known.Name)))
+                ?? formats.FirstOrDefault(f => f.Accepts(WithoutRotationNumber(name)));
             if (format is null)
             {
                 continue;
@@ -276,6 +279,13 @@ public sealed partial class WatchedFolder(
         return identity.Known
             ? checkpoints.FirstOrDefault(c => c.Device == identity.Device && c.Inode == identity.Inode)
             : checkpoints.FirstOrDefault(c => c.Inode == 0 && string.Equals(c.Path, path, StringComparison.Ordinal));
+    }
+
+    /// <summary>"kassa.csv.1" → "kassa.csv": the name before logrotate numbered it.</summary>
+    private static string WithoutRotationNumber(string name)
+    {
+        var dot = name.LastIndexOf('.');
+        return dot > 0 && dot < name.Length - 1 && name[(dot + 1)..].All(char.IsAsciiDigit) ? name[..dot] : name;
     }
 
     private static string? HeaderOfEarlier(IReadOnlyList<FileCheckpoint> checkpoints, string name) =>
