@@ -46,7 +46,8 @@ public sealed partial class ClickHouseStorage(
         else if (string.IsNullOrWhiteSpace(settings.Url))
         {
             _localServer = await LocalClickHouseServer.StartAsync(
-                settings.DataDirectory, settings.ServerBinary, _logger, keepRunning: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+                settings.DataDirectory, settings.ServerBinary, _logger, settings.LocalHttpPort, settings.LocalTcpPort, keepRunning: true,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
             urls = [_localServer.HttpUrl];
             login = _localServer.HubLogin;
         }

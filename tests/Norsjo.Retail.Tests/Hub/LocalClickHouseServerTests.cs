@@ -139,6 +139,42 @@ public sealed class LocalClickHouseServerTests
         Assert.True(await database.PingAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_kept_server_that_dies_is_started_again_on_its_address_and_the_log_says_so_without_the_password()
+    {
+        using var folder = new TempFolder("kept");
+        var log = new RecordingLogger();
+        await using var server = await LocalClickHouseServer.StartAsync(folder.Path, logger: log, keepRunning: true);
+        var first = server.ProcessId;
+        using (var process = Process.GetProcessById(first))
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        await Eventually.WaitUntilAsync(() => log.Lines.Any(l => l.Contains("answers again", StringComparison.Ordinal)), "the restart is logged", () => string.Join("\n", log.Lines));
+        Assert.NotEqual(first, server.ProcessId);
+        Assert.Contains(log.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains($"pid {first}", StringComparison.Ordinal) && l.Contains("died", StringComparison.Ordinal));
+        using var database = new ClickHouseDatabase(server.ConnectionUrl, "default");
+        Assert.True(await database.PingAsync(CancellationToken.None));
+        Assert.DoesNotContain(log.Lines, l => l.Contains(server.HubLogin.Password, StringComparison.Ordinal) || l.Contains("http://", StringComparison.Ordinal));
+    }
+
+    private sealed class RecordingLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public IReadOnlyList<string> Lines => [.. _lines];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            _lines.Enqueue($"{logLevel} {formatter(state, exception)}");
+    }
+
     private static bool IsRunning(int pid)
     {
         try
