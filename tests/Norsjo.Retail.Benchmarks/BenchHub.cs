@@ -31,6 +31,9 @@ public sealed class BenchHub : IAsyncDisposable
 
     public int ClickHouseTcpPort { get; }
 
+    /// <summary>The ClickHouse user and password, for clickhouse-client beside the hub.</summary>
+    public ClickHouseLogin ClickHouseLogin { get; private init; } = null!;
+
     public IServiceProvider Services => _app.Services;
 
     public string Folder { get; }
@@ -66,7 +69,7 @@ public sealed class BenchHub : IAsyncDisposable
         var app = HubApplication.Build(
         [
             "--contentRoot=" + folder,
-            "--ClickHouse:Url=" + clickHouse.HttpUrl,
+            "--ClickHouse:Url=" + clickHouse.ConnectionUrl,
             "--Tls:DevelopmentCertificateDirectory=" + Path.Combine(folder, "tls"),
             "--Kestrel:Endpoints:Grpc:Url=" + grpcUrl,
             "--Kestrel:Endpoints:Grpc:Protocols=Http2",
@@ -80,7 +83,10 @@ public sealed class BenchHub : IAsyncDisposable
         ]);
         await app.StartAsync();
         return new BenchHub(app, own, clickHouse.TcpPort, folder, grpcUrl, httpUrl,
-            new ClickHouseDatabase(clickHouse.HttpUrl, database, timeout: TimeSpan.FromMinutes(10)));
+            new ClickHouseDatabase(clickHouse.ConnectionUrl, database, timeout: TimeSpan.FromMinutes(10)))
+        {
+            ClickHouseLogin = clickHouse.HubLogin,
+        };
     }
 
     public async Task<string> EnrollAsync(string storeId)

@@ -37,13 +37,13 @@ public static class IngestBenchmark
         var total = Agents * PerAgent;
 
         // The same rows, straight into a database of the same schema, by clickhouse-client.
-        using var raw = new ClickHouseDatabase(hub.Database.ServerUrl, "bench_raw");
+        using var raw = new ClickHouseDatabase(hub.ClickHouseLogin.InUrl(hub.Database.ServerUrl), "bench_raw");
         await new SchemaMigrator(raw, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
         var (rows, lines, payments) = Rows(stores, receipts);
         clock.Restart();
-        Insert(hub.ClickHouseTcpPort, "bench_raw.receipts", rows);
-        Insert(hub.ClickHouseTcpPort, "bench_raw.receipt_lines", lines);
-        Insert(hub.ClickHouseTcpPort, "bench_raw.receipt_payments", payments);
+        Insert(hub, "bench_raw.receipts", rows);
+        Insert(hub, "bench_raw.receipt_lines", lines);
+        Insert(hub, "bench_raw.receipt_payments", payments);
         var clientSeconds = clock.Elapsed.TotalSeconds;
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -93,10 +93,10 @@ public static class IngestBenchmark
         return (r.ToString(), l.ToString(), p.ToString());
     }
 
-    private static void Insert(int port, string table, string tsv)
+    private static void Insert(BenchHub hub, string table, string tsv)
     {
         var start = new ProcessStartInfo("clickhouse-client") { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--query", $"INSERT INTO {table} FORMAT TabSeparated" })
+        foreach (var arg in new[] { "--host", "127.0.0.1", "--port", hub.ClickHouseTcpPort.ToString(CultureInfo.InvariantCulture), "--user", hub.ClickHouseLogin.Username, "--password", hub.ClickHouseLogin.Password, "--query", $"INSERT INTO {table} FORMAT TabSeparated" })
         {
             start.ArgumentList.Add(arg);
         }

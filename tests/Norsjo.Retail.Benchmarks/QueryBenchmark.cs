@@ -237,7 +237,7 @@ public static class QueryBenchmark
     private static List<double> ClientTimes(BenchHub hub, string sql, int runs)
     {
         var start = new ProcessStartInfo("clickhouse-client") { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "--host", "127.0.0.1", "--port", hub.ClickHouseTcpPort.ToString(CultureInfo.InvariantCulture), "--database", hub.Database.Name, "--time", "--multiquery", "--format", "Null" })
+        foreach (var arg in new[] { "--host", "127.0.0.1", "--port", hub.ClickHouseTcpPort.ToString(CultureInfo.InvariantCulture), "--user", hub.ClickHouseLogin.Username, "--password", hub.ClickHouseLogin.Password, "--database", hub.Database.Name, "--time", "--multiquery", "--format", "Null" })
         {
             start.ArgumentList.Add(arg);
         }

@@ -159,7 +159,7 @@ public static class DashboardApi
         }
         catch (Exception e) when (e is StorageGuardHttp.StorageUnavailableException || StorageGuard.IsStorageFailure(e, context.HttpContext.RequestAborted))
         {
-            return Results.Problem("ClickHouse svarar inte just nu; försök igen om en stund.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Results.Problem(StorageGuard.UnavailableMessage, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 }

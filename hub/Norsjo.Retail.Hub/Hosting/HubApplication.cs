@@ -26,6 +26,7 @@ public static class HubApplication
         builder.AddJobs();
 
         var app = builder.Build();
+        app.UseStorageOutageAnswers();
         app.MapIngest();
         app.MapStatus();
         app.MapDashboardApi();

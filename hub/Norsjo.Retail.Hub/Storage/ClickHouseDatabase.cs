@@ -56,10 +56,7 @@ public sealed partial class ClickHouseDatabase : IDisposable
         _logger = logger ?? NullLogger.Instance;
         Name = SqlLiteral.Identifier(database);
         Cluster = cluster is null ? null : SqlLiteral.Identifier(cluster);
-        _nodes = [.. urls.Select(url => new Node(
-            url,
-            new ClickHouseClient(ConnectionString(url, database, username, password)),
-            new ClickHouseClient(ConnectionString(url, null, username, password))))];
+        _nodes = [.. urls.Select(url => NodeFor(url, database, username, password))];
         var settings = Cluster is null ? [] : ClusterSettings(_timeout);
         _statement = new QueryOptions { CustomSettings = new Dictionary<string, object>(settings) { ["default_format"] = "TabSeparated" } };
         _query = settings.Count == 0 ? null : new QueryOptions { CustomSettings = settings };
@@ -194,6 +191,30 @@ public sealed partial class ClickHouseDatabase : IDisposable
         || e.InnerException is System.Net.Sockets.SocketException or IOException;
 
     private sealed record Node(Uri Url, ClickHouseClient Client, ClickHouseClient Server);
+
+    /// <summary>
+    /// An address may carry the login in its user part (http://user:password@host:8123), used when
+    /// no username is given; the node keeps the address without it, so no log line or answer shows it.
+    /// </summary>
+    private static Node NodeFor(Uri url, string database, string? username, string? password)
+    {
+        if (url.UserInfo.Length > 0)
+        {
+            if (string.IsNullOrEmpty(username))
+            {
+                var parts = url.UserInfo.Split(':', 2);
+                username = Uri.UnescapeDataString(parts[0]);
+                password = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : null;
+            }
+
+            url = new UriBuilder(url) { UserName = string.Empty, Password = string.Empty }.Uri;
+        }
+
+        return new Node(
+            url,
+            new ClickHouseClient(ConnectionString(url, database, username, password)),
+            new ClickHouseClient(ConnectionString(url, null, username, password)));
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ClickHouse at {Url} cannot be reached ({Error}); trying the next address")]
     private static partial void LogUnreachable(ILogger logger, Uri url, HttpRequestError error);

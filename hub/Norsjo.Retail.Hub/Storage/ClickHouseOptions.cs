@@ -36,6 +36,14 @@ public sealed class ClickHouseOptions
     /// </summary>
     public bool AttachToRunningLocalServer { get; set; }
 
+    /// <summary>
+    /// The local server's HTTP and native ports (only without <see cref="Url"/>); 0 = a free port at
+    /// every start. Fixed ones let Grafana's data source keep its address across hub restarts.
+    /// </summary>
+    public int LocalHttpPort { get; set; }
+
+    public int LocalTcpPort { get; set; }
+
     /// <summary>Explicit path to clickhouse-server or clickhouse; empty means search the usual places.</summary>
     public string? ServerBinary { get; set; }
 }

@@ -10,87 +10,91 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Norsjo.Retail.Hub.Storage;
 
 /// <summary>
-/// A clickhouse-server process of the hub's own: loopback only, free ports, its data under one
-/// folder. The hub starts it when no ClickHouse URL is configured; the tests start it the same way.
+/// A clickhouse-server process of the hub's own: loopback only, free ports, its data, configuration
+/// and passwords under one folder that only the hub's user can open (see <see cref="LocalClickHouseUsers"/>).
+/// The hub starts it when no ClickHouse URL is configured, and, with <c>keepRunning</c>, starts it
+/// again whenever it dies; the tests start it the same way.
 /// </summary>
 public sealed partial class LocalClickHouseServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
-    private readonly Process _process;
+    private readonly ServerCommand _command;
     private readonly string _pidFile;
     private readonly ILogger _logger;
-    private bool _disposed;
+    private readonly CancellationTokenSource _stopping = new();
+    private Process _process;
+    private Task? _supervision;
+    private int _disposed;
 
-    private LocalClickHouseServer(Process process, Uri httpUrl, int tcpPort, string dataDirectory, string pidFile, ILogger logger)
+    private LocalClickHouseServer(Process process, ServerCommand command, Uri httpUrl, int tcpPort, ClickHouseLogin hubLogin, ILogger logger)
     {
         _process = process;
+        _command = command;
         HttpUrl = httpUrl;
         TcpPort = tcpPort;
-        DataDirectory = dataDirectory;
-        _pidFile = pidFile;
+        HubLogin = hubLogin;
+        _pidFile = PidFile(command.DataDirectory);
         _logger = logger;
     }
 
+    /// <summary>The server's address, without a login.</summary>
     public Uri HttpUrl { get; }
 
     /// <summary>The native protocol's port, for clickhouse-client.</summary>
     public int TcpPort { get; }
 
-    public string DataDirectory { get; }
+    public string DataDirectory => _command.DataDirectory;
 
-    /// <summary>The server process, for tests that stop it the hard way.</summary>
-    public int ProcessId => _process.Id;
+    /// <summary>The hub's own user; its password is in <see cref="LocalClickHouseUsers.HubPasswordFile"/>.</summary>
+    public ClickHouseLogin HubLogin { get; }
+
+    /// <summary>
+    /// <see cref="HttpUrl"/> with the hub's login in its user part, for callers that take one
+    /// address (ClickHouse:Url, the tests). Never log it.
+    /// </summary>
+    public Uri ConnectionUrl => HubLogin.InUrl(HttpUrl);
+
+    /// <summary>The server process now (a new one after each restart), for tests that stop it the hard way.</summary>
+    public int ProcessId => Volatile.Read(ref _process).Id;
 
     /// <summary>Starts a server on free loopback ports and returns once it answers /ping.</summary>
     /// <param name="httpPort">0 for a free port; a fixed one lets a restarted server keep its address.</param>
+    /// <param name="keepRunning">Start the server again (same ports, same data) whenever it dies, with back-off, until disposed.</param>
     public static async Task<LocalClickHouseServer> StartAsync(
         string dataDirectory, string? serverBinary = null, ILogger? logger = null, int httpPort = 0, int tcpPort = 0,
-        CancellationToken cancellationToken = default)
+        bool keepRunning = false, CancellationToken cancellationToken = default)
     {
         logger ??= NullLogger.Instance;
         dataDirectory = Path.GetFullPath(dataDirectory);
-        Directory.CreateDirectory(dataDirectory);
+        OwnerOnly.CreateFolder(dataDirectory);
         var (fileName, leadingArgs) = FindServerBinary(serverBinary);
-        var pidFile = Path.Combine(dataDirectory, "server.pid");
-        await StopLeftoverAsync(pidFile, logger).ConfigureAwait(false);
+        var command = new ServerCommand(fileName, leadingArgs, dataDirectory);
+        await StopLeftoverAsync(command, logger).ConfigureAwait(false);
+        var login = LocalClickHouseUsers.Prepare(dataDirectory);
 
         // A free port found now can be taken by someone else before the server binds it; try again then.
         for (var attempt = 1; ; attempt++)
         {
             var http = httpPort > 0 ? httpPort : FreeLoopbackPort();
             var tcp = tcpPort > 0 ? tcpPort : FreeLoopbackPort();
-            var configFile = WriteConfiguration(dataDirectory, http, tcp);
-            var start = new ProcessStartInfo(fileName)
-            {
-                WorkingDirectory = dataDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var arg in leadingArgs)
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            start.ArgumentList.Add("--config-file=" + configFile);
-            var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            await File.WriteAllTextAsync(pidFile, process.Id.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-
+            WriteConfiguration(dataDirectory, http, tcp);
+            var process = await command.LaunchAsync(cancellationToken).ConfigureAwait(false);
             var url = new Uri($"http://127.0.0.1:{http}/");
-            var server = new LocalClickHouseServer(process, url, tcp, dataDirectory, pidFile, logger);
-            if (await server.WaitUntilAnsweringAsync(cancellationToken).ConfigureAwait(false))
+            var server = new LocalClickHouseServer(process, command, url, tcp, login, logger);
+            if (await WaitUntilAnsweringAsync(process, url, cancellationToken).ConfigureAwait(false))
             {
-                LogStarted(logger, url, dataDirectory);
+                LogStarted(logger, process.Id, dataDirectory);
+                if (keepRunning)
+                {
+                    server._supervision = server.SuperviseAsync();
+                }
+
                 return server;
             }
 
-            var errors = server.ErrorLogTail();
+            var errors = ErrorLogTail(dataDirectory);
             await server.DisposeAsync().ConfigureAwait(false);
             if (attempt < 3 && httpPort == 0 && errors.Contains("Address already in use", StringComparison.Ordinal))
             {
@@ -105,48 +109,109 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
 
-        _disposed = true;
-        if (!_process.HasExited)
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_supervision is not null)
+        {
+            await _supervision.ConfigureAwait(false);
+        }
+
+        var process = Volatile.Read(ref _process);
+        if (!process.HasExited)
         {
             // SIGTERM lets the server finish merges and close its parts cleanly; kill only if it hangs.
-            _ = SendSignal(_process.Id, SigTerm);
+            _ = SendSignal(process.Id, SigTerm);
             using var timeout = new CancellationTokenSource(StopTimeout);
             try
             {
-                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             }
 
-            LogStopped(_logger, HttpUrl);
+            LogStopped(_logger, process.Id);
         }
 
-        _process.Dispose();
-        File.Delete(_pidFile);
+        DeletePidFileOf(_pidFile, process.Id);
+        process.Dispose();
+        _stopping.Dispose();
     }
 
-    private async Task<bool> WaitUntilAnsweringAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the server to die and starts it again on the same ports and data, after a pause
+    /// that doubles while restarts keep failing (<see cref="RestartBackoff"/>). Every death and
+    /// every attempt is logged. Ends when the server is disposed.
+    /// </summary>
+    private async Task SuperviseAsync()
+    {
+        var token = _stopping.Token;
+        var backoff = new RestartBackoff();
+        var up = Stopwatch.StartNew();
+        try
+        {
+            while (true)
+            {
+                var dead = Volatile.Read(ref _process);
+                await dead.WaitForExitAsync(token).ConfigureAwait(false);
+                var delay = backoff.Next(up.Elapsed);
+                LogDied(_logger, dead.Id, dead.ExitCode, delay.TotalSeconds);
+                await Task.Delay(delay, token).ConfigureAwait(false);
+                Process next;
+                try
+                {
+                    next = await _command.LaunchAsync(token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
+                {
+                    LogRestartFailed(_logger, e.Message);
+                    continue;
+                }
+
+                Volatile.Write(ref _process, next);
+                dead.Dispose();
+                up.Restart();
+                if (await WaitUntilAnsweringAsync(next, HttpUrl, token).ConfigureAwait(false))
+                {
+                    LogRestarted(_logger, next.Id);
+                }
+                else
+                {
+                    LogRestartFailed(_logger, ErrorLogTail(DataDirectory));
+                    if (!next.HasExited)
+                    {
+                        next.Kill(entireProcessTree: true);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // disposed: the server is stopped by DisposeAsync
+        }
+    }
+
+    private static async Task<bool> WaitUntilAnsweringAsync(Process process, Uri url, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartTimeout)
         {
-            if (_process.HasExited)
+            if (process.HasExited)
             {
                 return false;
             }
 
             try
             {
-                var answer = await http.GetStringAsync(new Uri(HttpUrl, "ping"), cancellationToken).ConfigureAwait(false);
+                // /ping needs no login.
+                var answer = await http.GetStringAsync(new Uri(url, "ping"), cancellationToken).ConfigureAwait(false);
                 if (answer.StartsWith("Ok.", StringComparison.Ordinal))
                 {
                     return true;
@@ -167,9 +232,9 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
         return false;
     }
 
-    private string ErrorLogTail()
+    private static string ErrorLogTail(string dataDirectory)
     {
-        var errorLog = Path.Combine(DataDirectory, "log", "server.err.log");
+        var errorLog = Path.Combine(dataDirectory, "log", "server.err.log");
         if (!File.Exists(errorLog))
         {
             return "(no error log)";
@@ -182,70 +247,90 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The address of a server a running hub started on this data folder, if there is one, so that a
-    /// command-line tool can work beside that hub instead of starting a second server.
+    /// The address and login of the server a running hub started on this data folder, if there is
+    /// one, so that a command-line tool can work beside that hub instead of starting a second server.
     /// </summary>
-    public static Uri? FindRunning(string dataDirectory)
+    public static RunningLocalServer? FindRunning(string dataDirectory)
     {
         dataDirectory = Path.GetFullPath(dataDirectory);
-        var pidFile = Path.Combine(dataDirectory, "server.pid");
-        var configFile = Path.Combine(dataDirectory, "config.xml");
-        if (!File.Exists(pidFile) || !File.Exists(configFile)
-            || !int.TryParse(File.ReadAllText(pidFile), CultureInfo.InvariantCulture, out var pid))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            if (!process.ProcessName.StartsWith("clickhouse", StringComparison.Ordinal))
-            {
-                return null;
-            }
-        }
-        catch (ArgumentException)
+        var configFile = ConfigFile(dataDirectory);
+        if (!File.Exists(configFile) || ReadPid(PidFile(dataDirectory)) is not { } pid || !ServerProcess.IsServerOf(pid, dataDirectory, configFile))
         {
             return null;
         }
 
         var port = System.Xml.Linq.XDocument.Load(configFile).Root?.Element("http_port")?.Value;
-        return port is null ? null : new Uri($"http://127.0.0.1:{port}/");
+        return port is null ? null : new RunningLocalServer(new Uri($"http://127.0.0.1:{port}/"), LocalClickHouseUsers.ReadHubLogin(dataDirectory));
     }
 
-    /// <summary>A server left running by a hub that was killed would hold the data folder's lock.</summary>
-    private static async Task StopLeftoverAsync(string pidFile, ILogger logger)
+    /// <summary>
+    /// A server left running by a hub that was killed would hold the data folder's lock. Stopped only
+    /// if /proc shows it is this folder's server (its command line names this folder's
+    /// configuration and it runs in this folder): a pid file outlives its process, and the number
+    /// may since belong to anything, another ClickHouse included.
+    /// </summary>
+    private static async Task StopLeftoverAsync(ServerCommand command, ILogger logger)
     {
-        if (!File.Exists(pidFile)
-            || !int.TryParse(await File.ReadAllTextAsync(pidFile).ConfigureAwait(false), CultureInfo.InvariantCulture, out var pid))
+        var pidFile = PidFile(command.DataDirectory);
+        if (ReadPid(pidFile) is not { } pid)
         {
+            File.Delete(pidFile);
+            return;
+        }
+
+        if (!ServerProcess.IsServerOf(pid, command.DataDirectory, ConfigFile(command.DataDirectory)))
+        {
+            LogStalePid(logger, pid);
+            File.Delete(pidFile);
             return;
         }
 
         try
         {
             using var leftover = Process.GetProcessById(pid);
-            if (leftover.ProcessName.StartsWith("clickhouse", StringComparison.Ordinal))
+            LogLeftover(logger, pid);
+            _ = SendSignal(pid, SigTerm);
+            using var timeout = new CancellationTokenSource(StopTimeout);
+            try
             {
-                LogLeftover(logger, pid);
-                _ = SendSignal(pid, SigTerm);
-                using var timeout = new CancellationTokenSource(StopTimeout);
-                try
-                {
-                    await leftover.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    leftover.Kill(entireProcessTree: true);
-                }
+                await leftover.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                leftover.Kill(entireProcessTree: true);
             }
         }
         catch (ArgumentException)
         {
-            // no such process any more
+            // gone meanwhile
         }
 
         File.Delete(pidFile);
+    }
+
+    private static string PidFile(string dataDirectory) => Path.Combine(dataDirectory, "server.pid");
+
+    private static string ConfigFile(string dataDirectory) => Path.Combine(dataDirectory, "config.xml");
+
+    private static int? ReadPid(string pidFile)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(pidFile), CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A server that was replaced (a leftover stopped by a newer start) must not take the newer one's pid file with it.</summary>
+    private static void DeletePidFileOf(string pidFile, int pid)
+    {
+        if (ReadPid(pidFile) == pid)
+        {
+            File.Delete(pidFile);
+        }
     }
 
     private static (string FileName, string[] LeadingArgs) FindServerBinary(string? configured)
@@ -287,13 +372,13 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string WriteConfiguration(string dataDirectory, int httpPort, int tcpPort)
+    private static void WriteConfiguration(string dataDirectory, int httpPort, int tcpPort)
     {
         string Folder(string name)
         {
-            var folder = Path.Combine(dataDirectory, name) + "/";
-            Directory.CreateDirectory(folder);
-            return SecurityElement.Escape(folder);
+            var folder = Path.Combine(dataDirectory, name);
+            OwnerOnly.CreateFolder(folder);
+            return SecurityElement.Escape(folder + "/");
         }
 
         var log = Folder("log");
@@ -324,26 +409,35 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
               <max_concurrent_queries>100</max_concurrent_queries>
             </yandex>
             """;
-        var users = """
-            <?xml version="1.0"?>
-            <!-- Loopback only, so the default user needs no password. -->
-            <yandex>
-              <profiles><default><max_memory_usage>4000000000</max_memory_usage></default></profiles>
-              <users>
-                <default>
-                  <password></password>
-                  <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
-                  <profile>default</profile>
-                  <quota>default</quota>
-                </default>
-              </users>
-              <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
-            </yandex>
-            """;
-        var configFile = Path.Combine(dataDirectory, "config.xml");
-        File.WriteAllText(configFile, config);
-        File.WriteAllText(Path.Combine(dataDirectory, "users.xml"), users);
-        return configFile;
+        OwnerOnly.WriteFile(ConfigFile(dataDirectory), config);
+    }
+
+    /// <summary>How the server is started; the same every time, so a restarted server is the same server.</summary>
+    private sealed record ServerCommand(string FileName, string[] LeadingArgs, string DataDirectory)
+    {
+        public async Task<Process> LaunchAsync(CancellationToken cancellationToken)
+        {
+            var start = new ProcessStartInfo(FileName)
+            {
+                WorkingDirectory = DataDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var arg in LeadingArgs)
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            start.ArgumentList.Add(ServerProcess.ConfigArgument(ConfigFile(DataDirectory)));
+            var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {FileName}.");
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            await File.WriteAllTextAsync(PidFile(DataDirectory), process.Id.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+            return process;
+        }
     }
 
     private const int SigTerm = 15;
@@ -353,12 +447,27 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Local ClickHouse answers on {Url} (data in {DataDirectory})")]
-    private static partial void LogStarted(ILogger logger, Uri url, string dataDirectory);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Local ClickHouse answers (pid {Pid}, data in {DataDirectory})")]
+    private static partial void LogStarted(ILogger logger, int pid, string dataDirectory);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Local ClickHouse on {Url} stopped")]
-    private static partial void LogStopped(ILogger logger, Uri url);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Local ClickHouse (pid {Pid}) stopped")]
+    private static partial void LogStopped(ILogger logger, int pid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping a ClickHouse server (pid {Pid}) left running by an earlier hub on the same data folder")]
     private static partial void LogLeftover(ILogger logger, int pid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "server.pid named process {Pid}, which is not this data folder's ClickHouse server; left alone")]
+    private static partial void LogStalePid(ILogger logger, int pid);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Local ClickHouse (pid {Pid}) died with exit code {ExitCode}; starting it again in {DelaySeconds} s")]
+    private static partial void LogDied(ILogger logger, int pid, int exitCode, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Local ClickHouse answers again (pid {Pid})")]
+    private static partial void LogRestarted(ILogger logger, int pid);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Local ClickHouse did not start again: {Reason}")]
+    private static partial void LogRestartFailed(ILogger logger, string reason);
 }
+
+/// <summary>A local server a running hub started, for a command beside it: where it is and how to sign in.</summary>
+public sealed record RunningLocalServer(Uri HttpUrl, ClickHouseLogin Login);

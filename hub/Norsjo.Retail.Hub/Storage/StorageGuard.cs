@@ -9,6 +9,9 @@ namespace Norsjo.Retail.Hub.Storage;
 /// </summary>
 public static class StorageGuard
 {
+    /// <summary>What a caller is told when storage is away, in Swedish (store owners and municipal staff read it); no cause, no address.</summary>
+    public const string UnavailableMessage = "ClickHouse svarar inte just nu; försök igen om en stund.";
+
     public static async Task<T> RunAsync<T>(Func<Task<T>> action, CancellationToken callCancelled)
     {
         ArgumentNullException.ThrowIfNull(action);

@@ -93,7 +93,7 @@ public sealed class ReplicaLossTests(ITestOutputHelper output)
         var resent = _batches.First(b => b.BatchId.Contains("-b-", StringComparison.Ordinal));
         Assert.True((await ingest.UploadBatchAsync(resent, headers[resent.StoreId])).AlreadyStored);
         Assert.Equal(Expected(), await ThroughTheHubAsync(hub, admin));
-        Assert.Equal(second.Url, hub.Services.GetRequiredService<ClickHouseStorage>().Database.ServerUrl);
+        Assert.Equal(second.Url.Port, hub.Services.GetRequiredService<ClickHouseStorage>().Database.ServerUrl.Port);
         Mark("the hub failed over to replica2: uploads and dashboards exact");
 
         await first.StartAsync();

@@ -48,6 +48,9 @@ public sealed class GrafanaDashboardTests(GrafanaDashboardTests.Data data) : ICl
 
         public RunningHub Hub { get; private set; } = null!;
 
+        /// <summary>The read-only user the hub's own ClickHouse keeps for Grafana.</summary>
+        public ClickHouseLogin Grafana => clickHouse.GrafanaLogin;
+
         public List<(string Store, Receipt Receipt)> Receipts { get; } = [];
 
         public List<(string Store, HomeDelivery Delivery)> Deliveries { get; } = [];
@@ -162,14 +165,19 @@ public sealed class GrafanaDashboardTests(GrafanaDashboardTests.Data data) : ICl
         public IEnumerable<string> Names => Meta.Select(m => m.Name);
     }
 
-    /// <summary>Runs the SQL as a read-only user would (readonly=1), in the hub's database, and returns columns and rows.</summary>
+    /// <summary>Runs the SQL as Grafana does, signed in as the read-only user (readonly=2), in the hub's database, and returns columns and rows.</summary>
     private async Task<Result> RunAsync(string sql, DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
         var database = _data.Hub.Database;
         using var http = new HttpClient();
-        var url = new Uri(database.ServerUrl, $"/?database={database.Name}&readonly=1");
-        using var body = new StringContent(GrafanaMacros.Expand(sql, from ?? From, to ?? To) + "\nFORMAT JSON", Encoding.UTF8);
-        using var response = await http.PostAsync(url, body);
+        var url = new Uri(database.ServerUrl, $"/?database={database.Name}&max_execution_time=30");
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(GrafanaMacros.Expand(sql, from ?? From, to ?? To) + "\nFORMAT JSON", Encoding.UTF8),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_data.Grafana.Username}:{_data.Grafana.Password}")));
+        using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"ClickHouse refused:\n{sql}\n{text}");
         var json = JsonDocument.Parse(text).RootElement;

@@ -22,7 +22,7 @@ public sealed class OperationsTests(ClickHouseServerFixture clickHouse)
         var server = await LocalClickHouseServer.StartAsync(folder.Path, httpPort: http, tcpPort: tcp);
         try
         {
-            await using var hub = await RunningHub.StartAsync(server.HttpUrl, "butik-a");
+            await using var hub = await RunningHub.StartAsync(server.ConnectionUrl, "butik-a");
             var headers = RunningHub.Credential(await hub.EnrollAsync("butik-a"));
             using var channel = hub.Channel();
             var client = new Ingest.IngestClient(channel);

@@ -35,14 +35,19 @@ public sealed class ClickHouseCluster : IAsyncDisposable
     {
         var zooKeeper = await ZooKeeperServer.StartAsync();
         var folder = new TempFolder("cluster");
+
+        // One hub password for every replica (written where each server looks for it before it
+        // would make its own), so the replicas can sign in to each other for Distributed queries.
+        var login = new ClickHouseLogin(LocalClickHouseUsers.HubUser, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
         var members = Enumerable.Range(1, replicas)
-            .Select(n => new Replica($"replica{n}", folder.Sub($"replica{n}"), FreePort.Next(), FreePort.Next(), FreePort.Next()))
+            .Select(n => new Replica($"replica{n}", folder.Sub($"replica{n}"), FreePort.Next(), FreePort.Next(), FreePort.Next(), login))
             .ToList();
         foreach (var member in members)
         {
             var configD = Path.Combine(member.DataDirectory, "config.d");
             Directory.CreateDirectory(configD);
-            await File.WriteAllTextAsync(Path.Combine(configD, "cluster.xml"), ClusterConfiguration(member, members, zooKeeper.Port));
+            await File.WriteAllTextAsync(Path.Combine(configD, "cluster.xml"), ClusterConfiguration(member, members, zooKeeper.Port, login));
+            await File.WriteAllTextAsync(Path.Combine(member.DataDirectory, LocalClickHouseUsers.HubPasswordFile), login.Password);
         }
 
         var cluster = new ClickHouseCluster(zooKeeper, folder, members);
@@ -72,11 +77,13 @@ public sealed class ClickHouseCluster : IAsyncDisposable
         var lastAnswer = string.Empty;
         async Task<bool> EveryReplicaRunsDdl()
         {
-            var url = new Uri(Replicas[0].Url, "?distributed_ddl_task_timeout=8");
-            using var body = new StringContent($"CREATE DATABASE IF NOT EXISTS cluster_ready ON CLUSTER {Name}");
+            var url = new Uri(Replicas[0].Address, "?distributed_ddl_task_timeout=8");
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent($"CREATE DATABASE IF NOT EXISTS cluster_ready ON CLUSTER {Name}") };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Replicas[0].Login.Username}:{Replicas[0].Login.Password}")));
             try
             {
-                using var response = await http.PostAsync(url, body);
+                using var response = await http.SendAsync(request);
                 lastAnswer = await response.Content.ReadAsStringAsync();
                 return response.IsSuccessStatusCode;
             }
@@ -101,12 +108,12 @@ public sealed class ClickHouseCluster : IAsyncDisposable
         _folder.Dispose();
     }
 
-    private static string ClusterConfiguration(Replica self, IEnumerable<Replica> all, int zooKeeperPort)
+    private static string ClusterConfiguration(Replica self, IEnumerable<Replica> all, int zooKeeperPort, ClickHouseLogin login)
     {
         var replicas = new StringBuilder();
         foreach (var replica in all)
         {
-            replicas.Append(CultureInfo.InvariantCulture, $"<replica><host>127.0.0.1</host><port>{replica.TcpPort}</port></replica>");
+            replicas.Append(CultureInfo.InvariantCulture, $"<replica><host>127.0.0.1</host><port>{replica.TcpPort}</port><user>{login.Username}</user><password>{login.Password}</password></replica>");
         }
 
         // session_timeout_ms short: a killed replica's ZooKeeper session (and its "active" mark,
@@ -131,7 +138,7 @@ public sealed class ClickHouseCluster : IAsyncDisposable
     }
 
     /// <summary>One clickhouse-server of the cluster; its ports and data stay the same across restarts.</summary>
-    public sealed class Replica(string name, string dataDirectory, int httpPort, int tcpPort, int interserverPort)
+    public sealed class Replica(string name, string dataDirectory, int httpPort, int tcpPort, int interserverPort, ClickHouseLogin login)
     {
         private LocalClickHouseServer? _server;
 
@@ -143,7 +150,13 @@ public sealed class ClickHouseCluster : IAsyncDisposable
 
         public int InterserverPort { get; } = interserverPort;
 
-        public Uri Url { get; } = new($"http://127.0.0.1:{httpPort}/");
+        /// <summary>The server's address without a login.</summary>
+        public Uri Address { get; } = new($"http://127.0.0.1:{httpPort}/");
+
+        public ClickHouseLogin Login { get; } = login;
+
+        /// <summary>The address with the hub user's login in it, as ClickHouse:Url takes it.</summary>
+        public Uri Url => Login.InUrl(Address);
 
         /// <summary>Starts the server and returns once it answers and has its ZooKeeper session.</summary>
         public async Task StartAsync()

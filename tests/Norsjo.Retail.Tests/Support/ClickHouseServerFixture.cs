@@ -13,7 +13,12 @@ public sealed class ClickHouseServerFixture : IAsyncLifetime
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"norsjo-clickhouse-{Guid.NewGuid():N}");
     private LocalClickHouseServer? _server;
 
-    public Uri Url => _server?.HttpUrl ?? throw new InvalidOperationException("not started");
+    /// <summary>The server's address with the hub user's login in it (the server has no passwordless user).</summary>
+    public Uri Url => _server?.ConnectionUrl ?? throw new InvalidOperationException("not started");
+
+    /// <summary>The server's read-only user, as Grafana signs in.</summary>
+    public ClickHouseLogin GrafanaLogin => new(
+        LocalClickHouseUsers.GrafanaUser, File.ReadAllText(Path.Combine(_folder, LocalClickHouseUsers.GrafanaPasswordFile)).Trim());
 
     public async Task InitializeAsync() => _server = await LocalClickHouseServer.StartAsync(_folder);
 

@@ -20,7 +20,9 @@ public sealed class PausableTcpProxy : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(target);
         _target = new IPEndPoint(IPAddress.Parse(target.Host), target.Port);
         _listener.Start();
-        Url = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+        // The login in the target's address goes through the relay unchanged.
+        var login = target.UserInfo.Length > 0 ? target.UserInfo + "@" : string.Empty;
+        Url = new Uri($"http://{login}127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
         _accepting = AcceptAsync();
     }
 

@@ -34,6 +34,9 @@ public sealed class RunningHub : IAsyncDisposable
 
     public Uri HttpUrl { get; }
 
+    /// <summary>The hub's content root (its registry file), for running the hub's commands beside it.</summary>
+    public string ContentRoot => _root.Path;
+
     /// <summary>The PEM an agent pins to trust this hub.</summary>
     public string CertificatePath { get; private init; } = string.Empty;
 
@@ -45,7 +48,17 @@ public sealed class RunningHub : IAsyncDisposable
     public static Task<RunningHub> StartAsync(Uri clickHouse, params string[] storeIds) =>
         StartAsync(clickHouse, new HubSettings(), storeIds);
 
-    public static async Task<RunningHub> StartAsync(Uri clickHouse, HubSettings settings, params string[] storeIds)
+    public static Task<RunningHub> StartAsync(Uri clickHouse, HubSettings settings, params string[] storeIds) =>
+        StartAsync(clickHouse, null, settings, storeIds);
+
+    /// <summary>
+    /// A hub as the README runs it: no ClickHouse URL, so it starts and looks after a ClickHouse
+    /// server of its own with its data (and passwords) in <paramref name="clickHouseFolder"/>.
+    /// </summary>
+    public static Task<RunningHub> StartWithOwnClickHouseAsync(string clickHouseFolder, HubSettings settings, params string[] storeIds) =>
+        StartAsync(null, clickHouseFolder, settings, storeIds);
+
+    private static async Task<RunningHub> StartAsync(Uri? clickHouse, string? clickHouseFolder, HubSettings settings, params string[] storeIds)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var root = new TempFolder("hub");
@@ -57,7 +70,7 @@ public sealed class RunningHub : IAsyncDisposable
         var args = new List<string>
         {
             "--contentRoot=" + root.Path,
-            "--ClickHouse:Url=" + clickHouse,
+            clickHouse is null ? "--ClickHouse:DataDirectory=" + clickHouseFolder : "--ClickHouse:Url=" + clickHouse,
             "--ClickHouse:Database=" + database,
             "--Tls:DevelopmentCertificateDirectory=" + tls,
             "--Kestrel:Endpoints:Grpc:Url=" + grpcUrl,
@@ -71,7 +84,8 @@ public sealed class RunningHub : IAsyncDisposable
         args.AddRange(settings.ExtraArgs);
         var app = HubApplication.Build([.. args]);
         await app.StartAsync();
-        return new RunningHub(app, root, grpcUrl, httpUrl, new ClickHouseDatabase(clickHouse, database))
+        var readBack = clickHouse ?? app.Services.GetRequiredService<ClickHouseStorage>().ConnectionUrl;
+        return new RunningHub(app, root, grpcUrl, httpUrl, new ClickHouseDatabase(readBack, database))
         {
             CertificatePath = Path.Combine(tls, DevelopmentCertificate.PemName),
         };
