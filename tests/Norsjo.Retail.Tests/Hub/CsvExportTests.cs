@@ -33,8 +33,13 @@ public sealed class CsvExportTests(ClickHouseServerFixture clickHouse)
         var batch = new UploadBatchRequest { BatchId = "deliveries", StoreId = "butik-a" };
         batch.HomeDeliveries.AddRange(localities.Select((locality, i) => new HomeDelivery
         {
-            DeliveryKey = $"d{i}", HouseholdKey = $"h{i}", Date = new LocalDate { Year = 2026, Month = 3, Day = 2 + i },
-            Locality = locality, DistanceM = 3_000, OrderValueOre = 40_000, HouseholdRegistered = true,
+            DeliveryKey = $"d{i}",
+            HouseholdKey = $"h{i}",
+            Date = new LocalDate { Year = 2026, Month = 3, Day = 2 + i },
+            Locality = locality,
+            DistanceM = 3_000,
+            OrderValueOre = 40_000,
+            HouseholdRegistered = true,
         }));
         using (var channel = hub.Channel())
         {

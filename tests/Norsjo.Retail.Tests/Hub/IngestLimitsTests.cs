@@ -78,7 +78,9 @@ public sealed class IngestLimitsTests(IngestLimitsTests.LimitsHub fixture) : ICl
         var delivery = new HomeDelivery { DeliveryKey = "d-" + fault, HouseholdKey = "h", Date = Date(Day), DistanceM = 5_000, Locality = "Kusfors", OrderValueOre = 100 };
         var day = new DailyTotal
         {
-            Date = Date(Day), Source = DailySource.ZReport, ReceiptCount = 10,
+            Date = Date(Day),
+            Source = DailySource.ZReport,
+            ReceiptCount = 10,
             Sales = { new DailySales { Category = "dagligvaror", VatRateBasisPoints = 1200, GrossOre = 100_000, VatOre = 10_714 } },
             Payments = { new Payment { Method = PaymentMethod.Card, AmountOre = 100_000 } },
         };
