@@ -8,10 +8,20 @@ export interface CsvTable {
   rows: Cell[][];
 }
 
+// Text a spreadsheet would run as a formula (OWASP, CSV injection): starting with = + - @, tab or
+// carriage return. Such text gets an apostrophe in front and is quoted; numbers stay numbers. The
+// same rule as the hub's CsvExport (hub/Norsjo.Retail.Hub/Exports/CsvExport.cs).
+const formulaStart = /^[=+\-@\t\r]/;
+
+export function neutralise(text: string): string {
+  return formulaStart.test(text) ? `'${text}` : text;
+}
+
 function field(cell: Cell): string {
   if (cell === null) return '';
-  const text = typeof cell === 'number' ? String(Math.round(cell * 10000) / 10000).replace('.', ',') : cell;
-  return /[;"\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (typeof cell === 'number') return String(Math.round(cell * 10000) / 10000).replace('.', ',');
+  const text = neutralise(cell);
+  return /^'|[;"\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 export function toCsv(table: CsvTable): string {

@@ -4,13 +4,17 @@ using Norsjo.Retail.Hub.Storage;
 
 namespace Norsjo.Retail.Hub.Credentials;
 
-/// <summary>Exchanges a one-time enrollment code for the store's credential.</summary>
-public sealed partial class EnrollmentService(StoreCredentials credentials, ILogger<EnrollmentService> logger) : Enrollment.EnrollmentBase
+/// <summary>
+/// Exchanges a one-time enrollment code for the store's credential (Enrollment.Enroll, bound by
+/// Ingest/StrictMethods), after EnrollmentAttemptLimiter has admitted the attempt.
+/// </summary>
+public sealed partial class EnrollmentService(StoreCredentials credentials, EnrollmentAttemptLimiter limiter, ILogger<EnrollmentService> logger)
 {
-    public override async Task<EnrollReply> Enroll(EnrollRequest request, ServerCallContext context)
+    public async Task<EnrollReply> Enroll(EnrollRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        limiter.Admit(context);
         var issued = await StorageGuard.RunAsync(() => credentials.RedeemAsync(request.Code, context.CancellationToken), context.CancellationToken)
             .ConfigureAwait(false);
         if (issued is not var (storeId, credential))

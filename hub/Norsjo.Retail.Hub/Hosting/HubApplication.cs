@@ -17,6 +17,7 @@ public static class HubApplication
         var builder = WebApplication.CreateBuilder(args);
         builder.AddStoreRegistry();
         builder.AddTransportSecurity();
+        builder.AddConnectionLimits();
         builder.AddClickHouseStorage();
         builder.AddIngest();
         builder.AddStatus();

@@ -12,8 +12,11 @@ public static class IngestExtensions
         builder.Services.Configure<CredentialOptions>(builder.Configuration.GetSection(CredentialOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StoreCredentials>();
+        builder.Services.AddSingleton<IngestVersions>();
         builder.Services.AddSingleton<SalesBatchWriter>();
         builder.Services.AddSingleton<UploadRateLimiter>();
+        builder.Services.Configure<EnrollmentLimitOptions>(builder.Configuration.GetSection(EnrollmentLimitOptions.Section));
+        builder.Services.AddSingleton<EnrollmentAttemptLimiter>();
         builder.Services.AddSingleton<IngestMetrics>();
         var maxBytes = builder.Configuration.GetValue<int?>($"{IngestOptions.Section}:{nameof(IngestOptions.MaxBatchBytes)}")
             ?? new IngestOptions().MaxBatchBytes;
@@ -24,6 +27,8 @@ public static class IngestExtensions
             options.Interceptors.Add<IngestMetricsInterceptor>();
         })
         .AddServiceOptions<IngestService>(options => options.Interceptors.Add<StoreAuthenticationInterceptor>());
+        builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<IngestService>, StrictMethods.IngestMethods>();
+        builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<EnrollmentService>, StrictMethods.EnrollmentMethods>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(IngestMetrics.MeterName)
             .AddPrometheusExporter());

@@ -6,14 +6,17 @@ using Norsjo.Retail.Hub.Storage;
 
 namespace Norsjo.Retail.Hub.Ingest;
 
-/// <summary>Receives batches from store agents. The reply is sent only once the batch is stored.</summary>
+/// <summary>
+/// Receives batches from store agents (Ingest.UploadBatch, bound by StrictMethods). The reply is
+/// sent only once the batch is stored.
+/// </summary>
 public sealed partial class IngestService(
     SalesBatchWriter writer, UploadRateLimiter rateLimiter, IngestMetrics metrics, IOptions<IngestOptions> options,
-    TimeProvider time, ILogger<IngestService> logger) : Contracts.V1.Ingest.IngestBase
+    TimeProvider time, ILogger<IngestService> logger)
 {
     private static readonly TimeZoneInfo Sweden = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
 
-    public override async Task<UploadBatchReply> UploadBatch(UploadBatchRequest request, ServerCallContext context)
+    public async Task<UploadBatchReply> UploadBatch(UploadBatchRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);

@@ -9,7 +9,7 @@ namespace Norsjo.Retail.Hub.Ingest;
 /// means everything before it is stored; a batch interrupted half-way is simply written again, and
 /// the ReplacingMergeTree keys make the second copy count once.
 /// </summary>
-public sealed class SalesBatchWriter(ClickHouseStorage storage, TimeProvider time)
+public sealed class SalesBatchWriter(ClickHouseStorage storage, TimeProvider time, IngestVersions versions)
 {
     private sealed record StoredBatch(string BatchId);
 
@@ -26,13 +26,17 @@ public sealed class SalesBatchWriter(ClickHouseStorage storage, TimeProvider tim
     {
         ArgumentNullException.ThrowIfNull(batch);
         var now = time.GetUtcNow();
-        var version = now.ToUnixTimeMilliseconds();
+        var version = versions.Next();
         var db = storage.Database;
 
         var receipts = new TabSeparatedRows();
         var lines = new TabSeparatedRows();
         var payments = new TabSeparatedRows();
-        foreach (var receipt in batch.Receipts)
+        // A receipt twice in one batch (a till that exported a corrected receipt again): the last copy is the receipt.
+        var newest = batch.Receipts
+            .GroupBy(r => (Date: BatchValidator.ToDate(r.Date, "receipt.date"), r.ReceiptKey))
+            .Select(g => g.Last());
+        foreach (var receipt in newest)
         {
             var date = BatchValidator.ToDate(receipt.Date, "receipt.date");
             // The agent sums lines per category and VAT rate; summing again here keeps the table key
@@ -98,7 +102,7 @@ public sealed class SalesBatchWriter(ClickHouseStorage storage, TimeProvider tim
         var days = batch.Receipts.Select(r => BatchValidator.ToDate(r.Date, "receipt.date")).Distinct().ToList();
         if (days.Count > 0)
         {
-            foreach (var statement in Aggregates.ForStoreDays(storeId, days, time.GetUtcNow().ToUnixTimeMilliseconds()))
+            foreach (var statement in Aggregates.ForStoreDays(storeId, days, versions.Next()))
             {
                 await db.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
             }

@@ -10,8 +10,12 @@ public static class TransportSecurityExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var directory = builder.Configuration["Tls:DevelopmentCertificateDirectory"] ?? Path.Combine("data", "tls");
+        var handshake = ConnectionLimits.From(builder.Configuration).HandshakeTimeout;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
-            https.ServerCertificate ??= DevelopmentCertificate.LoadOrCreate(directory)));
+        {
+            https.ServerCertificate ??= DevelopmentCertificate.LoadOrCreate(directory);
+            https.HandshakeTimeout = handshake;
+        }));
         return builder;
     }
 }

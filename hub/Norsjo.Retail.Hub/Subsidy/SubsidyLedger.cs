@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Norsjo.Retail.Hub.Exports;
 using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.Storage;
 
@@ -127,18 +128,15 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry regis
             "och bara om nettokostnaden överstiger tröskeln (förordning 2000:284). Nettokostnad = utbetalt hemsändningsbidrag för godkända leveranser.");
     }
 
-    /// <summary>The statement as CSV (semicolons, decimal comma), as the municipality's spreadsheet expects.</summary>
+    /// <summary>The statement as CSV (semicolons, decimal comma), as the municipality's spreadsheet expects; written by CsvExport.</summary>
     public static string Csv(Statement statement)
     {
         ArgumentNullException.ThrowIfNull(statement);
-        var sv = CultureInfo.GetCultureInfo("sv-SE");
-        var csv = new StringBuilder("leverans;datum;vecka;ort;avstand_km;godkand;skal;belopp_kr;rattelse\n");
-        foreach (var l in statement.Lines)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"{l.DeliveryKey};{l.Date};{l.Week};{l.Locality};{l.DistanceKm.ToString(sv)};{(l.Eligible ? "ja" : "nej")};{l.Reason};{l.AmountKr.ToString("0.00", sv)};{(l.Correction ? "ja" : "nej")}\n");
-        }
-
-        return csv.ToString();
+        return CsvExport.Write(
+            ["leverans", "datum", "vecka", "ort", "avstand_km", "godkand", "skal", "belopp_kr", "rattelse"],
+            statement.Lines.Select(l => (IReadOnlyList<CsvCell>)[
+                l.DeliveryKey, l.Date, l.Week, l.Locality, CsvCell.Number(l.DistanceKm, "0.###"), l.Eligible ? "ja" : "nej", l.Reason,
+                CsvCell.Number(l.AmountKr, "0.00"), l.Correction ? "ja" : "nej"]));
     }
 
     private static string ReasonKind(string reason) =>

@@ -317,5 +317,7 @@ public static class Schema
         [
             "ALTER TABLE home_deliveries ADD COLUMN household_registered UInt8 DEFAULT 0",
         ]),
+        new(10, "a receipt sent again replaces the earlier one whole: the day aggregates recomputed from each receipt's newest lines and payments",
+            [.. Aggregates.All("1", "toUInt64(toUnixTimestamp(now())) * 1000")]),
     ];
 }

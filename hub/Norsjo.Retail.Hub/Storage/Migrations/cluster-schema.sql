@@ -328,3 +328,4 @@ DROP TABLE IF EXISTS norsjo_retail.home_deliveries ON CLUSTER norsjo;
 CREATE TABLE IF NOT EXISTS norsjo_retail.home_deliveries ON CLUSTER norsjo AS norsjo_retail.home_deliveries_local
 ENGINE = Distributed(norsjo, norsjo_retail, home_deliveries_local, sipHash64(store_id));
 
+-- step 10: a receipt sent again replaces the earlier one whole: the day aggregates recomputed from each receipt's newest lines and payments
