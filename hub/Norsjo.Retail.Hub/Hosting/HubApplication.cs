@@ -2,6 +2,7 @@ using Norsjo.Retail.Hub.Api;
 using Norsjo.Retail.Hub.Dashboards;
 using Norsjo.Retail.Hub.Ingest;
 using Norsjo.Retail.Hub.Jobs;
+using Norsjo.Retail.Hub.Operational;
 using Norsjo.Retail.Hub.Operations;
 using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.Security;
@@ -18,6 +19,8 @@ public static class HubApplication
         builder.AddStoreRegistry();
         builder.AddTransportSecurity();
         builder.AddClickHouseStorage();
+        builder.AddOperationalStore();
+        builder.AddWebSurface();
         builder.AddIngest();
         builder.AddStatus();
         builder.AddStoreOperations();
@@ -26,6 +29,7 @@ public static class HubApplication
         builder.AddJobs();
 
         var app = builder.Build();
+        app.UseWebSurface();
         app.MapIngest();
         app.MapStatus();
         app.MapDashboardApi();
