@@ -6,8 +6,25 @@ import { ready } from './common/layout';
 // Signs in and goes where the role starts, or back to the page that asked for a sign-in.
 const form = byId<HTMLFormElement>('login');
 const message = byId('login-message');
-const next = new URLSearchParams(location.search).get('next');
-const safeNext = next && next.startsWith('/') && !next.startsWith('//') ? next : null;
+const next = safeNext(new URLSearchParams(location.search).get('next'));
+
+/** The hub's answer to a sign-in: the user, and the asked-for page if the hub found it safe. */
+interface SignedIn extends Me {
+  next: string | null;
+}
+
+// Only a path on this hub, as the hub itself decides (Api/SafeNext.cs): backslashes (read as '/', so
+// "/\evil" is "//evil") and control characters (a tab in "/\t/evil" is dropped, leaving "//evil") are
+// refused before parsing; what is left must parse as a URL that stays on this origin.
+function safeNext(path: string | null): string | null {
+  if (!path || path.length > 2048 || !path.startsWith('/') || path.startsWith('//') || /[\\\s\u0000-\u001f\u007f]/.test(path)) return null;
+  try {
+    const url = new URL(path, location.origin);
+    return url.origin === location.origin ? url.pathname + url.search + url.hash : null;
+  } catch {
+    return null;
+  }
+}
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -19,10 +36,15 @@ form.addEventListener('submit', async (event) => {
   }
   message.textContent = '';
   try {
-    const user = await postJson<Me>('/api/login', { username, password });
-    location.assign(safeNext ?? homeOf(user));
+    const user = await postJson<SignedIn>('/api/login', { username, password, next });
+    location.assign((next && safeNext(user.next)) ?? homeOf(user));
   } catch (error) {
-    message.textContent = error instanceof ApiError && error.status === 401 ? 'Fel användarnamn eller lösenord.' : `Det gick inte att logga in: ${(error as Error).message}`;
+    message.textContent =
+      error instanceof ApiError && error.status === 401
+        ? 'Fel användarnamn eller lösenord.'
+        : error instanceof ApiError && error.status === 429
+          ? error.message
+          : `Det gick inte att logga in: ${(error as Error).message}`;
   }
 });
 
@@ -30,7 +52,7 @@ form.addEventListener('submit', async (event) => {
 fetch('/api/me', { credentials: 'same-origin' })
   .then((response) => (response.ok ? (response.json() as Promise<Me>) : null))
   .then((user) => {
-    if (user) location.assign(safeNext ?? homeOf(user));
+    if (user) location.assign(next ?? homeOf(user));
     else ready();
   })
   .catch(() => ready());

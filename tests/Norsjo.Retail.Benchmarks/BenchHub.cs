@@ -71,6 +71,7 @@ public sealed class BenchHub : IAsyncDisposable
             "--contentRoot=" + folder,
             "--ClickHouse:Url=" + clickHouse.ConnectionUrl,
             "--Tls:DevelopmentCertificateDirectory=" + Path.Combine(folder, "tls"),
+            "--Operational:SqlitePath=" + Path.Combine(folder, "operational-" + database + ".db"),
             "--Kestrel:Endpoints:Grpc:Url=" + grpcUrl,
             "--Kestrel:Endpoints:Grpc:Protocols=Http2",
             "--Kestrel:Endpoints:Http:Url=" + httpUrl,

@@ -7,31 +7,40 @@ using Norsjo.Retail.Hub.Users;
 namespace Norsjo.Retail.Hub.Api;
 
 /// <summary>
-/// Sign-in for the dashboards and the API: a session cookie (HttpOnly, SameSite=Strict) that
-/// expires after <see cref="SessionLifetime"/> without use. Unauthenticated API calls get 401 and
-/// forbidden ones 403, never a redirect.
+/// Sign-in for the dashboards and the API: a session cookie (HttpOnly, SameSite=Strict) naming a
+/// server-side session (<see cref="SessionStore"/>) that expires after <see cref="SessionLifetime"/>
+/// without use. Failed sign-ins are throttled per user and per address (<see cref="SignInThrottle"/>).
+/// Unauthenticated API calls get 401 and forbidden ones 403, never a redirect.
 /// </summary>
 public static class ApiAuthentication
 {
-    public const string StoreClaim = "norsjo:store";
+    public const string StoreClaim = SessionStore.StoreClaim;
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(8);
 
-    public sealed record LoginRequest(string Username, string Password);
+    /// <param name="Next">The page that asked for the sign-in; answered back only if it is a path on this hub (<see cref="SafeNext"/>).</param>
+    public sealed record LoginRequest(string Username, string Password, string? Next = null);
 
     public sealed record SignedInUser(string Username, string Role, IReadOnlyList<string> Stores);
 
-    public static void AddCookieSessions(this IServiceCollection services)
+    /// <param name="Next">Where to go now: the asked-for page if it is safe, otherwise null (the role's start page).</param>
+    public sealed record LoginReply(string Username, string Role, IReadOnlyList<string> Stores, string? Next);
+
+    public static void AddCookieSessions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
+        services.Configure<SignInOptions>(configuration.GetSection(SignInOptions.Section));
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie();
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme).Configure<SessionStore>((options, sessions) =>
         {
             options.Cookie.Name = "norsjo.session";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.ExpireTimeSpan = SessionLifetime;
             options.SlidingExpiration = true;
+            options.SessionStore = sessions;
             options.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
-            options.Events.OnValidatePrincipal = EndDisabledSessionAsync;
         });
         services.AddAuthorizationBuilder()
             .AddPolicy("municipality", policy => policy.RequireRole(UserStore.RoleName(UserRole.Municipality), UserStore.RoleName(UserRole.Admin)))
@@ -40,51 +49,40 @@ public static class ApiAuthentication
 
     public static void MapLogin(this RouteGroupBuilder api)
     {
-        api.MapPost("/login", async (LoginRequest request, UserStore users, HttpContext http, CancellationToken cancellationToken) =>
+        api.MapPost("/login", async (LoginRequest request, UserStore users, SignInThrottle throttle, HttpContext http, CancellationToken cancellationToken) =>
         {
-            var user = await StorageGuardHttp.RunAsync(() => users.VerifyAsync(request.Username ?? string.Empty, request.Password ?? string.Empty, cancellationToken)).ConfigureAwait(false);
+            var username = request.Username ?? string.Empty;
+            var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            if (await throttle.BlockedForAsync(username, address, cancellationToken).ConfigureAwait(false) is { } wait)
+            {
+                var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Results.Problem($"För många misslyckade inloggningar. Vänta {minutes} {(minutes == 1 ? "minut" : "minuter")} och försök igen.",
+                    statusCode: StatusCodes.Status429TooManyRequests);
+            }
+
+            var user = await users.VerifyAsync(username, request.Password ?? string.Empty, cancellationToken).ConfigureAwait(false);
             if (user is null)
             {
+                await throttle.FailedAsync(username, address, cancellationToken).ConfigureAwait(false);
                 return Results.Problem("Fel användarnamn eller lösenord.", statusCode: StatusCodes.Status401Unauthorized);
             }
 
-            var claims = new List<Claim> { new(ClaimTypes.Name, user.Username), new(ClaimTypes.Role, UserStore.RoleName(user.Role)) };
-            claims.AddRange(user.Stores.Select(s => new Claim(StoreClaim, s)));
-            await http.SignInAsync(new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme))).ConfigureAwait(false);
-            return Results.Ok(new SignedInUser(user.Username, UserStore.RoleName(user.Role), user.Stores));
-        }).AllowAnonymous().WithSummary("Sign in; sets the session cookie");
+            await throttle.SucceededAsync(username, cancellationToken).ConfigureAwait(false);
+            await http.SignInAsync(SessionStore.Principal(user)).ConfigureAwait(false);
+            return Results.Ok(new LoginReply(user.Username, UserStore.RoleName(user.Role), user.Stores, SafeNext.Path(request.Next)));
+        }).AllowAnonymous().WithSummary("Sign in; sets the session cookie. 429 after too many failures for the name or the address");
 
         api.MapPost("/logout", async (HttpContext http) =>
         {
             await http.SignOutAsync().ConfigureAwait(false);
             return Results.NoContent();
-        }).WithSummary("Sign out");
+        }).WithSummary("Sign out: the session ends on the server, so the cookie no longer works anywhere");
 
         api.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(new SignedInUser(
             user.Identity?.Name ?? string.Empty,
             user.FindFirstValue(ClaimTypes.Role) ?? string.Empty,
             [.. user.FindAll(StoreClaim).Select(c => c.Value)]))).WithSummary("Who is signed in");
-    }
-
-    /// <summary>A session outlives neither its user nor their being disabled (checked through <see cref="UserStore.IsActiveAsync"/>).</summary>
-    private static async Task EndDisabledSessionAsync(CookieValidatePrincipalContext context)
-    {
-        var name = context.Principal?.Identity?.Name;
-        var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
-        try
-        {
-            if (name is not null && await users.IsActiveAsync(name, context.HttpContext.RequestAborted).ConfigureAwait(false))
-            {
-                return;
-            }
-        }
-        catch (Exception e) when (StorageGuard.IsStorageFailure(e, context.HttpContext.RequestAborted))
-        {
-            return; // unknown for now: the endpoint itself answers 503 if it needs ClickHouse
-        }
-
-        context.RejectPrincipal();
-        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme).ConfigureAwait(false);
     }
 
     private static Task Status(RedirectContext<CookieAuthenticationOptions> context, int status)

@@ -18,7 +18,7 @@ public static class DashboardApi
     public static WebApplicationBuilder AddDashboardApi(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddCookieSessions();
+        builder.Services.AddCookieSessions(builder.Configuration);
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<UserStore>();

@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Dapper;
+using Norsjo.Retail.Hub.Operational;
 using Norsjo.Retail.Hub.Registry;
-using Norsjo.Retail.Hub.Storage;
 
 namespace Norsjo.Retail.Hub.Credentials;
 
@@ -18,24 +19,18 @@ public sealed class CredentialOptions
 }
 
 /// <summary>
-/// Enrollment codes and store credentials. Both live in ClickHouse as SHA-256 hashes only, so any
-/// number of hubs share them and a leaked database gives no one a working credential.
+/// Enrollment codes and store credentials, in the operational store as SHA-256 hashes only, so every
+/// hub of the deployment shares them, a code is redeemed exactly once (one conditional UPDATE in the
+/// transaction that issues the credential), and a leaked database gives no one a working credential.
 /// </summary>
 public sealed class StoreCredentials(
-    ClickHouseStorage storage, StoreRegistry registry, IOptions<CredentialOptions> options, TimeProvider time)
+    OperationalStore store, StoreRegistry registry, IOptions<CredentialOptions> options, TimeProvider time)
 {
     /// <summary>The longest an administrator may make a code valid: a code is a secret in transit, best used soon.</summary>
     public const int MaxCodeValidDays = 30;
 
     private const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
     private readonly ConcurrentDictionary<string, (string? StoreId, DateTimeOffset Until)> _cache = new();
-
-    private sealed record CodeRow(string StoreId, ulong ExpiresUnixMs, int Used);
-
-    private sealed record CredentialRow(string CredentialHash, string StoreId, int Revoked, ulong IssuedUnixMs);
-
-    private const string Credentials =
-        "SELECT credential_hash AS CredentialHash, store_id AS StoreId, revoked AS Revoked, issued_unix_ms AS IssuedUnixMs FROM store_credentials FINAL";
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
@@ -62,12 +57,30 @@ public sealed class StoreCredentials(
     {
         RequireStore(storeId);
         var raw = RandomNumberGenerator.GetString(CodeAlphabet, 12);
-        var now = time.GetUtcNow();
-        var expires = now + lifetime;
-        await storage.Database.InsertAsync("enrollment_codes", ["code_hash", "store_id", "expires_unix_ms", "used", "version"],
-            new TabSeparatedRows().Row(Hash(raw), storeId, expires.ToUnixTimeMilliseconds(), false, now.ToUnixTimeMilliseconds()),
-            cancellationToken).ConfigureAwait(false);
-        return new EnrollmentCode(storeId, $"{raw[..4]}-{raw[4..8]}-{raw[8..]}", DateTimeOffset.FromUnixTimeMilliseconds(expires.ToUnixTimeMilliseconds()));
+        var expires = (time.GetUtcNow() + lifetime).ToUnixTimeMilliseconds();
+        await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("""
+            INSERT INTO enrollment_codes (code_hash, store_id, expires_unix_ms, used, used_unix_ms) VALUES (@Hash, @StoreId, @Expires, 0, 0)
+            """, new { Hash = Hash(raw), StoreId = storeId, Expires = expires }).ConfigureAwait(false);
+        return new EnrollmentCode(storeId, $"{raw[..4]}-{raw[4..8]}-{raw[8..]}", DateTimeOffset.FromUnixTimeMilliseconds(expires));
+    }
+
+    private sealed class StatusRow
+    {
+        public string StoreId { get; set; } = string.Empty;
+
+        public long Active { get; set; }
+
+        public long? LastIssuedMs { get; set; }
+
+        public long? LastRevokedMs { get; set; }
+    }
+
+    private sealed class OpenCodeRow
+    {
+        public string StoreId { get; set; } = string.Empty;
+
+        public long ExpiresMs { get; set; }
     }
 
     /// <summary>
@@ -76,23 +89,21 @@ public sealed class StoreCredentials(
     /// </summary>
     public async Task<IReadOnlyDictionary<string, CredentialStatus>> StatusAsync(CancellationToken cancellationToken = default)
     {
-        // Conditions on columns that change between versions (used, revoked) stay inside the
-        // aggregates, so no server setting can apply them before FINAL picks the latest version.
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var credentials = await storage.Database.QueryAsync<StatusRow>("""
-            SELECT store_id AS StoreId, toUInt32(countIf(revoked = 0)) AS Active,
-                   maxIf(issued_unix_ms, revoked = 0) AS LastIssuedMs, maxIf(version, revoked = 1) AS LastRevokedMs
-            FROM store_credentials FINAL GROUP BY store_id
-            """, cancellationToken).ConfigureAwait(false);
-        var codes = (await storage.Database.QueryAsync<OpenCodeRow>($"""
-            SELECT store_id AS StoreId, maxIf(expires_unix_ms, used = 0 AND expires_unix_ms > {SqlLiteral.Number(now)}) AS ExpiresMs
-            FROM enrollment_codes FINAL GROUP BY store_id HAVING ExpiresMs > 0
-            """, cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.StoreId, c => (DateTimeOffset?)Time(c.ExpiresMs), StringComparer.Ordinal);
+        await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var credentials = await connection.QueryAsync<StatusRow>("""
+            SELECT store_id AS StoreId, SUM(CASE WHEN revoked = 0 THEN 1 ELSE 0 END) AS Active,
+                   MAX(CASE WHEN revoked = 0 THEN issued_unix_ms END) AS LastIssuedMs, MAX(CASE WHEN revoked = 1 THEN revoked_unix_ms END) AS LastRevokedMs
+            FROM store_credentials GROUP BY store_id
+            """).ConfigureAwait(false);
+        var codes = (await connection.QueryAsync<OpenCodeRow>(
+            "SELECT store_id AS StoreId, MAX(expires_unix_ms) AS ExpiresMs FROM enrollment_codes WHERE used = 0 AND expires_unix_ms > @now GROUP BY store_id",
+            new { now }).ConfigureAwait(false)).ToDictionary(c => c.StoreId, c => (DateTimeOffset?)Time(c.ExpiresMs), StringComparer.Ordinal);
         var status = credentials.ToDictionary(
             c => c.StoreId,
             c => c.Active > 0
-                ? new CredentialStatus(CredentialState.Enrolled, Time(c.LastIssuedMs), (int)c.Active, codes.GetValueOrDefault(c.StoreId))
-                : new CredentialStatus(CredentialState.Revoked, Time(c.LastRevokedMs), 0, codes.GetValueOrDefault(c.StoreId)),
+                ? new CredentialStatus(CredentialState.Enrolled, Time(c.LastIssuedMs ?? 0), (int)c.Active, codes.GetValueOrDefault(c.StoreId))
+                : new CredentialStatus(CredentialState.Revoked, Time(c.LastRevokedMs ?? 0), 0, codes.GetValueOrDefault(c.StoreId)),
             StringComparer.Ordinal);
         foreach (var (storeId, until) in codes)
         {
@@ -101,54 +112,52 @@ public sealed class StoreCredentials(
 
         return status;
 
-        static DateTimeOffset Time(ulong unixMs) => DateTimeOffset.FromUnixTimeMilliseconds((long)unixMs);
+        static DateTimeOffset Time(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs);
     }
 
-    private sealed record StatusRow(string StoreId, uint Active, ulong LastIssuedMs, ulong LastRevokedMs);
-
-    private sealed record OpenCodeRow(string StoreId, ulong ExpiresMs);
-
-    /// <summary>Exchanges a valid code for a new credential; null when the code is unknown, used or expired.</summary>
+    /// <summary>
+    /// Exchanges a valid code for a new credential; null when the code is unknown, used or expired.
+    /// Marking the code used is one conditional UPDATE, so of any number of concurrent redemptions
+    /// (on any hub of the deployment) exactly one sees a row change and issues a credential.
+    /// </summary>
     public async Task<(string StoreId, string Credential)?> RedeemAsync(string code, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(code);
         var codeHash = Hash(code.Replace("-", string.Empty, StringComparison.Ordinal).Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant());
-        var rows = await storage.Database.QueryAsync<CodeRow>(
-            $"SELECT store_id AS StoreId, expires_unix_ms AS ExpiresUnixMs, used AS Used FROM enrollment_codes FINAL WHERE code_hash = {SqlLiteral.Text(codeHash)}",
-            cancellationToken).ConfigureAwait(false);
-        var now = time.GetUtcNow();
-        if (rows is not [var row] || row.Used != 0 || (long)row.ExpiresUnixMs <= now.ToUnixTimeMilliseconds() || registry.Find(row.StoreId) is null)
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var credential = Base64Url(RandomNumberGenerator.GetBytes(32));
+        await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var storeId = await connection.QuerySingleOrDefaultAsync<string>("""
+            UPDATE enrollment_codes SET used = 1, used_unix_ms = @now
+            WHERE code_hash = @codeHash AND used = 0 AND expires_unix_ms > @now
+            RETURNING store_id
+            """, new { codeHash, now }, transaction).ConfigureAwait(false);
+        if (storeId is null || registry.Find(storeId) is null)
         {
-            return null;
+            return null; // the transaction is not committed: a code of a store no longer registered stays as it was
         }
 
-        var version = now.ToUnixTimeMilliseconds();
-        await storage.Database.InsertAsync("enrollment_codes", ["code_hash", "store_id", "expires_unix_ms", "used", "version"],
-            new TabSeparatedRows().Row(codeHash, row.StoreId, row.ExpiresUnixMs, true, version + 1), cancellationToken).ConfigureAwait(false);
-        var credential = Base64Url(RandomNumberGenerator.GetBytes(32));
-        await storage.Database.InsertAsync("store_credentials", ["credential_hash", "store_id", "issued_unix_ms", "revoked", "version"],
-            new TabSeparatedRows().Row(Hash(credential), row.StoreId, version, false, version), cancellationToken).ConfigureAwait(false);
-        return (row.StoreId, credential);
+        await connection.ExecuteAsync("""
+            INSERT INTO store_credentials (credential_hash, store_id, issued_unix_ms, revoked, revoked_unix_ms) VALUES (@Hash, @storeId, @now, 0, 0)
+            """, new { Hash = Hash(credential), storeId, now }, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (storeId, credential);
     }
 
     /// <summary>Revokes every credential of the store; returns how many were active.</summary>
     public async Task<int> RevokeAsync(string storeId, CancellationToken cancellationToken = default)
     {
-        // Only the store is filtered in SQL (every version of a credential has the same store): a
-        // condition on a column that changes between versions (revoked) is right only while it is
-        // applied after FINAL, which a server moving it to PREWHERE (optimize_move_to_prewhere_if_final) breaks.
-        var active = (await storage.Database.QueryAsync<CredentialRow>(
-            $"{Credentials} WHERE store_id = {SqlLiteral.Text(storeId)}", cancellationToken).ConfigureAwait(false)).Where(c => c.Revoked == 0).ToList();
-        var version = time.GetUtcNow().ToUnixTimeMilliseconds() + 1;
-        var rows = new TabSeparatedRows();
-        foreach (var credential in active)
+        await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var revoked = (await connection.QueryAsync<string>("""
+            UPDATE store_credentials SET revoked = 1, revoked_unix_ms = @Now WHERE store_id = @storeId AND revoked = 0 RETURNING credential_hash
+            """, new { storeId, Now = time.GetUtcNow().ToUnixTimeMilliseconds() }).ConfigureAwait(false)).ToList();
+        foreach (var hash in revoked)
         {
-            rows.Row(credential.CredentialHash, credential.StoreId, credential.IssuedUnixMs, true, version);
-            _cache.TryRemove(credential.CredentialHash, out _);
+            _cache.TryRemove(hash, out _);
         }
 
-        await storage.Database.InsertAsync("store_credentials", ["credential_hash", "store_id", "issued_unix_ms", "revoked", "version"], rows, cancellationToken).ConfigureAwait(false);
-        return active.Count;
+        return revoked.Count;
     }
 
     /// <summary>The store a credential belongs to, or null if it is unknown or revoked.</summary>
@@ -158,9 +167,10 @@ public sealed class StoreCredentials(
         var now = time.GetUtcNow();
         if (!_cache.TryGetValue(hash, out var cached) || cached.Until <= now)
         {
-            var rows = await storage.Database.QueryAsync<CredentialRow>(
-                $"{Credentials} WHERE credential_hash = {SqlLiteral.Text(hash)}", cancellationToken).ConfigureAwait(false);
-            cached = (rows is [{ Revoked: 0 } row] ? row.StoreId : null, now + options.Value.CacheTime);
+            await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var storeId = await connection.QuerySingleOrDefaultAsync<string>(
+                "SELECT store_id FROM store_credentials WHERE credential_hash = @hash AND revoked = 0", new { hash }).ConfigureAwait(false);
+            cached = (storeId, now + options.Value.CacheTime);
             _cache[hash] = cached;
         }
 

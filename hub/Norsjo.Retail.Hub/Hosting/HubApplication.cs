@@ -2,6 +2,7 @@ using Norsjo.Retail.Hub.Api;
 using Norsjo.Retail.Hub.Dashboards;
 using Norsjo.Retail.Hub.Ingest;
 using Norsjo.Retail.Hub.Jobs;
+using Norsjo.Retail.Hub.Operational;
 using Norsjo.Retail.Hub.Operations;
 using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.Security;
@@ -19,6 +20,8 @@ public static class HubApplication
         builder.AddTransportSecurity();
         builder.AddConnectionLimits();
         builder.AddClickHouseStorage();
+        builder.AddOperationalStore();
+        builder.AddWebSurface();
         builder.AddIngest();
         builder.AddStatus();
         builder.AddStoreOperations();
@@ -27,6 +30,7 @@ public static class HubApplication
         builder.AddJobs();
 
         var app = builder.Build();
+        app.UseWebSurface();
         app.UseStorageOutageAnswers();
         app.MapIngest();
         app.MapStatus();

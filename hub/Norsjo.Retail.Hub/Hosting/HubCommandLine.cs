@@ -123,6 +123,7 @@ public static class HubCommandLine
         using var host = CommandHost(args[1..]);
         var storage = host.Services.GetRequiredService<ClickHouseStorage>();
         await storage.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        await host.Services.GetRequiredService<Operational.ClickHouseImport>().RunAsync().ConfigureAwait(false);
         try
         {
             var stores = options.GetValueOrDefault("--stores", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -153,6 +154,7 @@ public static class HubCommandLine
         using var host = CommandHost(args[1..]);
         var storage = host.Services.GetRequiredService<ClickHouseStorage>();
         await storage.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        await host.Services.GetRequiredService<Operational.ClickHouseImport>().RunAsync().ConfigureAwait(false);
         try
         {
             if (host.Services.GetRequiredService<StoreRegistry>().Find(storeId) is null)
@@ -179,6 +181,7 @@ public static class HubCommandLine
         builder.Configuration["ClickHouse:AttachToRunningLocalServer"] = "true";
         builder.AddStoreRegistry();
         builder.AddClickHouseStorage();
+        Operational.OperationalExtensions.AddOperationalStore(builder);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<CredentialOptions>(builder.Configuration.GetSection(CredentialOptions.Section));
         builder.Services.AddSingleton<StoreCredentials>();

@@ -1,7 +1,9 @@
-using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Cryptography;
+using Dapper;
+using Microsoft.AspNetCore.Identity;
+using Norsjo.Retail.Hub.Operational;
 using Norsjo.Retail.Hub.Registry;
-using Norsjo.Retail.Hub.Storage;
 
 namespace Norsjo.Retail.Hub.Users;
 
@@ -19,14 +21,31 @@ public sealed record User(string Username, UserRole Role, IReadOnlyList<string> 
 public sealed record UserAccount(string Username, UserRole Role, IReadOnlyList<string> Stores, bool Disabled);
 
 /// <summary>
-/// Dashboard users, kept in ClickHouse so every hub knows them. Passwords are stored only as
-/// salted PBKDF2-SHA256 hashes.
+/// Dashboard users, in the operational store so every hub of the deployment knows them at once.
+/// Passwords are hashed by ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>; a hash of an
+/// older kind (the hub's own PBKDF2-SHA256, or fewer iterations) is replaced at the next sign-in.
 /// </summary>
-public sealed class UserStore(ClickHouseStorage storage, StoreRegistry registry, TimeProvider time)
+public sealed class UserStore(OperationalStore store, StoreRegistry registry, TimeProvider time)
 {
-    private const int Iterations = 100_000;
+    private const string LegacyPrefix = "pbkdf2-sha256$";
+    private static readonly PasswordHasher<User> Hasher = new();
+    private static readonly User Nobody = new("nobody", UserRole.StoreOwner, []);
 
-    private sealed record Row(string Username, string PasswordHash, string Role, string[] Stores, int Disabled);
+    /// <summary>A row as Dapper fills it (properties, so SQLite's 64-bit and PostgreSQL's 32-bit integers both fit).</summary>
+    private sealed class Row
+    {
+        public string Username { get; set; } = string.Empty;
+
+        public string PasswordHash { get; set; } = string.Empty;
+
+        public string Role { get; set; } = string.Empty;
+
+        public string Stores { get; set; } = string.Empty;
+
+        public long Disabled { get; set; }
+
+        public User User => new(Username, ParseRole(Role), StoreList(Stores));
+    }
 
     /// <summary>Adds a user, or changes one (a new password, role or stores; a disabled user is enabled again).</summary>
     /// <exception cref="ArgumentException">The input breaks a rule; the message says which, in Swedish, for the administrator.</exception>
@@ -53,106 +72,108 @@ public sealed class UserStore(ClickHouseStorage storage, StoreRegistry registry,
             throw new ArgumentException("En butiksägare behöver en eller flera butiker ur butiksregistret.");
         }
 
-        var version = await NextVersionAsync(username, cancellationToken).ConfigureAwait(false);
-        await WriteAsync(new Row(username, Hash(password), RoleName(role), [.. stores], 0), version, cancellationToken).ConfigureAwait(false);
-        _active.TryRemove(username, out _);
+        var user = new User(username, role, [.. stores]);
+        await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("""
+            INSERT INTO users (username, password_hash, role, stores, disabled, changed_unix_ms)
+            VALUES (@Username, @Hash, @Role, @Stores, 0, @Now)
+            ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role,
+                stores = excluded.stores, disabled = 0, changed_unix_ms = excluded.changed_unix_ms
+            """, new { Username = username, Hash = Hasher.HashPassword(user, password), Role = RoleName(role), Stores = string.Join(',', stores), Now = Now() })
+            .ConfigureAwait(false);
     }
 
     /// <summary>Every user, without password hashes, by name.</summary>
-    public async Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken cancellationToken = default) =>
-        (await storage.Database.QueryAsync<Row>($"{Select} ORDER BY username", cancellationToken).ConfigureAwait(false))
-            .Select(r => new UserAccount(r.Username, ParseRole(r.Role), r.Stores, r.Disabled != 0)).ToList();
+    public async Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<Row>($"{Select} ORDER BY username").ConfigureAwait(false))
+            .Select(r => new UserAccount(r.Username, ParseRole(r.Role), StoreList(r.Stores), r.Disabled != 0)).ToList();
+    }
 
-    /// <summary>Stops a user from signing in (the row stays, so the name is not silently reused); false if there is no such user.</summary>
+    /// <summary>
+    /// Stops a user from signing in and ends every session they hold, on every hub (the row stays,
+    /// so the name is not silently reused); false if there is no such user.
+    /// </summary>
     public async Task<bool> DisableAsync(string username, CancellationToken cancellationToken = default)
     {
-        if (!IsUsername(username) || await FindAsync(username, cancellationToken).ConfigureAwait(false) is not { } row)
+        if (!IsUsername(username))
         {
             return false;
         }
 
-        var version = await NextVersionAsync(username, cancellationToken).ConfigureAwait(false);
-        await WriteAsync(row with { Disabled = 1 }, version, cancellationToken).ConfigureAwait(false);
-        _active.TryRemove(username, out _);
-        return true;
+        await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var changed = await connection.ExecuteAsync("UPDATE users SET disabled = 1, changed_unix_ms = @Now WHERE username = @username",
+            new { username, Now = Now() }, transaction).ConfigureAwait(false);
+        await connection.ExecuteAsync("DELETE FROM sessions WHERE username = @username", new { username }, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return changed > 0;
     }
 
-    /// <summary>
-    /// Whether the user exists and is not disabled, asked on every signed-in request: looked up at
-    /// most every <see cref="ActiveCacheTime"/>, so a user disabled through another hub loses their
-    /// session within that time (through this hub at once).
-    /// </summary>
-    public async Task<bool> IsActiveAsync(string username, CancellationToken cancellationToken = default)
+    /// <summary>The user as they are now, if they exist and are not disabled: what a session may do is asked here on every request.</summary>
+    public async Task<User?> ActiveAsync(string username, CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
-        if (!_active.TryGetValue(username, out var cached) || cached.Until <= now)
+        if (!IsUsername(username))
         {
-            var active = IsUsername(username) && await FindAsync(username, cancellationToken).ConfigureAwait(false) is { Disabled: 0 };
-            cached = (active, now + ActiveCacheTime);
-            _active[username] = cached;
+            return null;
         }
 
-        return cached.Active;
+        await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>($"{Select} WHERE username = @username", new { username }).ConfigureAwait(false);
+        return row is { Disabled: 0 } ? row.User : null;
     }
 
-    public static readonly TimeSpan ActiveCacheTime = TimeSpan.FromSeconds(30);
+    /// <summary>The user, if the password is theirs; null otherwise (the same answer, and the same work, for an unknown name).</summary>
+    public async Task<User?> VerifyAsync(string username, string password, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        Row? found = null;
+        if (IsUsername(username))
+        {
+            await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+            found = await connection.QuerySingleOrDefaultAsync<Row>($"{Select} WHERE username = @username", new { username }).ConfigureAwait(false);
+        }
 
-    private readonly ConcurrentDictionary<string, (bool Active, DateTimeOffset Until)> _active = new(StringComparer.Ordinal);
+        if (found is not { Disabled: 0 } row)
+        {
+            Hasher.HashPassword(Nobody, password); // so timing does not tell which names exist
+            return null;
+        }
 
-    private const string Select =
-        "SELECT username AS Username, password_hash AS PasswordHash, toString(role) AS Role, stores AS Stores, disabled AS Disabled FROM users FINAL";
+        var user = row.User;
+        var result = row.PasswordHash.StartsWith(LegacyPrefix, StringComparison.Ordinal)
+            ? (VerifyLegacy(password, row.PasswordHash) ? PasswordVerificationResult.SuccessRehashNeeded : PasswordVerificationResult.Failed)
+            : Hasher.VerifyHashedPassword(user, row.PasswordHash, password);
+        if (result == PasswordVerificationResult.Failed)
+        {
+            return null;
+        }
+
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync("UPDATE users SET password_hash = @Hash WHERE username = @username AND password_hash = @Old",
+                new { username, Hash = Hasher.HashPassword(user, password), Old = row.PasswordHash }).ConfigureAwait(false);
+        }
+
+        return user;
+    }
+
+    private const string Select = "SELECT username AS Username, password_hash AS PasswordHash, role AS Role, stores AS Stores, disabled AS Disabled FROM users";
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static string[] StoreList(string stores) => stores.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     private static bool IsUsername(string? username) =>
         username is { Length: >= 2 and <= 64 } && username.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '@');
 
-    private async Task<Row?> FindAsync(string username, CancellationToken cancellationToken) =>
-        (await storage.Database.QueryAsync<Row>($"{Select} WHERE username = {SqlLiteral.Text(username)}", cancellationToken).ConfigureAwait(false)) is [var row]
-            ? row
-            : null;
-
-    /// <summary>
-    /// Later than every stored version of the user, so a change made within the same millisecond as
-    /// the one before it still wins (ReplacingMergeTree keeps the highest version).
-    /// </summary>
-    private async Task<long> NextVersionAsync(string username, CancellationToken cancellationToken)
-    {
-        var stored = await storage.Database.QueryAsync<VersionRow>(
-            $"SELECT max(version) AS Version FROM users WHERE username = {SqlLiteral.Text(username)}", cancellationToken).ConfigureAwait(false);
-        var latest = stored is [var v] ? (long)v.Version : 0;
-        return Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), latest + 1);
-    }
-
-    private sealed record VersionRow(ulong Version);
-
-    private Task WriteAsync(Row row, long version, CancellationToken cancellationToken) =>
-        storage.Database.InsertAsync("users", ["username", "password_hash", "role", "stores", "disabled", "version"],
-            new TabSeparatedRows().Row(row.Username, row.PasswordHash, row.Role,
-                "[" + string.Join(",", row.Stores.Select(SqlLiteral.Text)) + "]", row.Disabled != 0, version), cancellationToken);
-
-    /// <summary>The user, if the password is theirs; null otherwise (the same answer for an unknown name).</summary>
-    public async Task<User?> VerifyAsync(string username, string password, CancellationToken cancellationToken = default)
-    {
-        var found = IsUsername(username) ? await FindAsync(username, cancellationToken).ConfigureAwait(false) : null;
-        if (found is not { Disabled: 0 } row)
-        {
-            Hash(password); // the same work either way, so timing does not tell which names exist
-            return null;
-        }
-
-        return Verify(password, row.PasswordHash) ? new User(row.Username, ParseRole(row.Role), row.Stores) : null;
-    }
-
-    public static string Hash(string password)
-    {
-        var salt = RandomNumberGenerator.GetBytes(16);
-        var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, Iterations, HashAlgorithmName.SHA256, 32);
-        return $"pbkdf2-sha256${Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
-    }
-
-    public static bool Verify(string password, string stored)
+    /// <summary>The hashes hubs wrote before Identity's hasher: "pbkdf2-sha256$iterations$salt$hash".</summary>
+    private static bool VerifyLegacy(string password, string stored)
     {
         var parts = stored.Split('$');
-        if (parts is not ["pbkdf2-sha256", var iterations, var salt, var hash] || !int.TryParse(iterations, System.Globalization.CultureInfo.InvariantCulture, out var n))
+        if (parts is not [_, var iterations, var salt, var hash] || !int.TryParse(iterations, CultureInfo.InvariantCulture, out var n) || n < 1)
         {
             return false;
         }

@@ -32,6 +32,9 @@ public sealed class RunningHub : IAsyncDisposable
 
     public Uri GrpcUrl { get; }
 
+    /// <summary>The hub's content root (its registry file), for a second hub started in the same folder.</summary>
+    public string ContentRoot => _root.Path;
+
     public Uri HttpUrl { get; }
 
     /// <summary>The hub's content root (its registry file), for running the hub's commands beside it.</summary>
@@ -80,6 +83,7 @@ public sealed class RunningHub : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             "--Jobs:Enabled=false",
             "--Jobs:SqlitePath=" + Path.Combine(root.Path, "hangfire.db"),
+            "--Operational:SqlitePath=" + OperationalStorePath(database),
         };
         args.AddRange(settings.ExtraArgs);
         var app = HubApplication.Build([.. args]);
@@ -90,6 +94,13 @@ public sealed class RunningHub : IAsyncDisposable
             CertificatePath = Path.Combine(tls, DevelopmentCertificate.PemName),
         };
     }
+
+    /// <summary>
+    /// Hubs on one ClickHouse database are one deployment (a restarted hub, two hubs side by side), so
+    /// they share one operational store: a SQLite file named after the database.
+    /// </summary>
+    public static string OperationalStorePath(string database) =>
+        Path.Combine(Path.GetTempPath(), "norsjo-operational", database + ".db");
 
     /// <summary>A registry with the given stores, open every day, opened on 1 January 2020.</summary>
     public static string RegistryYaml(IEnumerable<string> storeIds, string hours = "08:00-20:00")

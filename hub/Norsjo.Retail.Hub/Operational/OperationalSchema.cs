@@ -1,0 +1,86 @@
+namespace Norsjo.Retail.Hub.Operational;
+
+/// <summary>
+/// The operational store's numbered steps, applied once each and recorded in operational_migrations.
+/// Only the few words that differ between SQLite and PostgreSQL are chosen per dialect, so both get
+/// the same tables. Add steps at the end; never edit one that has shipped.
+/// </summary>
+internal static class OperationalSchema
+{
+    public sealed record Step(int Version, string Name, Func<OperationalDialect, string[]> Statements);
+
+    /// <summary>The step recorded once the old ClickHouse tables have been copied (see <see cref="ClickHouseImport"/>).</summary>
+    public const int ClickHouseImportVersion = 1000;
+
+    public static readonly IReadOnlyList<Step> Steps =
+    [
+        new(1, "users, sessions, store credentials, enrollment codes, sign-in failures, data-protection keys", d =>
+        [
+            """
+            CREATE TABLE users (
+                username TEXT PRIMARY KEY,
+                password_hash TEXT NOT NULL,
+                role TEXT NOT NULL,
+                stores TEXT NOT NULL,
+                disabled INTEGER NOT NULL,
+                changed_unix_ms BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE sessions (
+                session_hash TEXT PRIMARY KEY,
+                username TEXT NOT NULL,
+                created_unix_ms BIGINT NOT NULL,
+                expires_unix_ms BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX sessions_by_user ON sessions (username)",
+            """
+            CREATE TABLE store_credentials (
+                credential_hash TEXT PRIMARY KEY,
+                store_id TEXT NOT NULL,
+                issued_unix_ms BIGINT NOT NULL,
+                revoked INTEGER NOT NULL,
+                revoked_unix_ms BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX store_credentials_by_store ON store_credentials (store_id)",
+            """
+            CREATE TABLE enrollment_codes (
+                code_hash TEXT PRIMARY KEY,
+                store_id TEXT NOT NULL,
+                expires_unix_ms BIGINT NOT NULL,
+                used INTEGER NOT NULL,
+                used_unix_ms BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE sign_in_failures (
+                subject TEXT NOT NULL,
+                at_unix_ms BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX sign_in_failures_by_subject ON sign_in_failures (subject, at_unix_ms)",
+            $"""
+            CREATE TABLE data_protection_keys (
+                id {d.AutoIncrementKey()},
+                friendly_name TEXT,
+                xml TEXT NOT NULL
+            )
+            """,
+        ]),
+    ];
+}
+
+public enum OperationalDialect
+{
+    Sqlite,
+    PostgreSql,
+}
+
+internal static class OperationalDialectSql
+{
+    public static string AutoIncrementKey(this OperationalDialect dialect) => dialect == OperationalDialect.Sqlite
+        ? "INTEGER PRIMARY KEY AUTOINCREMENT"
+        : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
+}
