@@ -32,13 +32,10 @@ public sealed class RunningHub : IAsyncDisposable
 
     public Uri GrpcUrl { get; }
 
-    /// <summary>The hub's content root (its registry file), for a second hub started in the same folder.</summary>
+    /// <summary>The hub's content root (its registry file), for a second hub started in the same folder, or the hub's commands beside it.</summary>
     public string ContentRoot => _root.Path;
 
     public Uri HttpUrl { get; }
-
-    /// <summary>The hub's content root (its registry file), for running the hub's commands beside it.</summary>
-    public string ContentRoot => _root.Path;
 
     /// <summary>The PEM an agent pins to trust this hub.</summary>
     public string CertificatePath { get; private init; } = string.Empty;
