@@ -9,6 +9,7 @@ using Norsjo.Retail.Contracts.V1;
 using Norsjo.Retail.Hub.Storage;
 using Norsjo.Retail.Hub.Users;
 using Norsjo.Retail.Tests.Support;
+using Xunit.Abstractions;
 using static Norsjo.Retail.Tests.Support.SampleBatches;
 
 namespace Norsjo.Retail.Tests.Hub;
@@ -19,7 +20,7 @@ namespace Norsjo.Retail.Tests.Hub;
 /// health service says NOT_SERVING; afterwards everything recovers without anyone restarting the hub.
 /// </summary>
 [Collection(ClickHouseGroup.Name)]
-public sealed class ClickHouseSupervisionTests
+public sealed class ClickHouseSupervisionTests(ITestOutputHelper output)
 {
     private const string Password = "ett-langt-losenord";
 
@@ -35,6 +36,7 @@ public sealed class ClickHouseSupervisionTests
         using var http = new HttpClient { BaseAddress = hub.HttpUrl };
 
         var killed = ServerPid(folder.Path);
+        var outage = Stopwatch.StartNew();
         using (var server = Process.GetProcessById(killed))
         {
             server.Kill(); // SIGKILL: no shutdown, as when the kernel's OOM killer picks it
@@ -46,6 +48,7 @@ public sealed class ClickHouseSupervisionTests
             "/health/ready answers 200 again without the hub being restarted",
             async () => await (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).Content.ReadAsStringAsync(),
             TimeSpan.FromSeconds(120));
+        output.WriteLine($"SIGKILL to /health/ready 200 again: {outage.Elapsed.TotalSeconds:0.0} s (1 s of it the first back-off)");
         Assert.NotEqual(killed, ServerPid(folder.Path));
         using var restarted = Process.GetProcessById(ServerPid(folder.Path));
         Assert.False(restarted.HasExited);
