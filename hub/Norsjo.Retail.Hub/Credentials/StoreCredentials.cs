@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Norsjo.Retail.Hub.Operational;
 using Norsjo.Retail.Hub.Registry;
 

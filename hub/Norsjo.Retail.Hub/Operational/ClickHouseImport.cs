@@ -46,9 +46,13 @@ public sealed partial class ClickHouseImport(OperationalStore store, ClickHouseS
             INSERT INTO store_credentials (credential_hash, store_id, issued_unix_ms, revoked, revoked_unix_ms)
             VALUES (@CredentialHash, @StoreId, @Issued, @Revoked, @RevokedAt) ON CONFLICT DO NOTHING
             """, credentials.Select(c => new
-            {
-                c.CredentialHash, c.StoreId, Issued = (long)c.IssuedUnixMs, c.Revoked, RevokedAt = c.Revoked != 0 ? (long)c.Version : 0L,
-            }), transaction).ConfigureAwait(false);
+        {
+            c.CredentialHash,
+            c.StoreId,
+            Issued = (long)c.IssuedUnixMs,
+            c.Revoked,
+            RevokedAt = c.Revoked != 0 ? (long)c.Version : 0L,
+        }), transaction).ConfigureAwait(false);
         await connection.ExecuteAsync("""
             INSERT INTO enrollment_codes (code_hash, store_id, expires_unix_ms, used, used_unix_ms)
             VALUES (@CodeHash, @StoreId, @Expires, @Used, @UsedAt) ON CONFLICT DO NOTHING
