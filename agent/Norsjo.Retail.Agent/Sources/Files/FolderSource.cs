@@ -30,10 +30,11 @@ public abstract partial class FolderSource(
 
         var folder = new WatchedFolder(path, Formats(settings), outbox, anonymiser, evidence, time, logger);
         Directory.CreateDirectory(folder.Folder);
-        if (outbox.Recovery is not null)
+        if (outbox.ReimportPending(Name))
         {
             var again = folder.ReimportProcessed(settings.ReimportAfterRecovery);
             LogReimported(logger, again, folder.Folder);
+            outbox.Reimported(Name);
         }
 
         using var changed = new SemaphoreSlim(0);
@@ -46,6 +47,7 @@ public abstract partial class FolderSource(
         {
             try
             {
+                folder.SendAgainRequested();
                 folder.ScanOnce(settings.FileSettleTime);
             }
             catch (IOException e)
