@@ -133,19 +133,20 @@ public sealed partial class SqliteOutbox : IDisposable
             }
         }
 
+        // The last item's seq, read before the source's own row is inserted.
+        long last;
+        using (var rowid = Command(connection, "SELECT last_insert_rowid()"))
+        {
+            rowid.Transaction = transaction;
+            last = Convert.ToInt64(rowid.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
         using (var mark = Command(connection,
             "INSERT OR IGNORE INTO imported_sources (source_key, source_name, imported_utc) VALUES ($key, $name, $at)",
             ("$key", sourceKey), ("$name", sourceName), ("$at", Now())))
         {
             mark.Transaction = transaction;
             mark.ExecuteNonQuery();
-        }
-
-        long last;
-        using (var rowid = Command(connection, "SELECT last_insert_rowid()"))
-        {
-            rowid.Transaction = transaction;
-            last = Convert.ToInt64(rowid.ExecuteScalar(), CultureInfo.InvariantCulture);
         }
 
         lock (_writing)
