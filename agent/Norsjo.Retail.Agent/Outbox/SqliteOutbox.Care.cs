@@ -57,6 +57,16 @@ public sealed partial class SqliteOutbox
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                // Gives back the log's space, if the file can take its pages: the log never shrinks by itself.
+                Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+            catch (SqliteException)
+            {
+                // still full
+            }
+
             if ((DiskFull.FreeBytes(_dataDirectory) ?? long.MaxValue) >= freeBytes)
             {
                 try

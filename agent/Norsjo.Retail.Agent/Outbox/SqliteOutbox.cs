@@ -209,8 +209,10 @@ public sealed partial class SqliteOutbox : IDisposable
                     using var reader = items.ExecuteReader();
                     while (reader.Read())
                     {
-                        var payload = (byte[])reader[2];
-                        if (!Checksum(payload).AsSpan().SequenceEqual((byte[])reader[3]) || !TryAdd(request, (OutboxItemKind)reader.GetInt32(1), payload))
+                        // Damage may even change a value's type: anything but two blobs that match is damaged.
+                        var payload = reader.GetValue(2) as byte[] ?? [];
+                        if (reader.GetValue(3) is not byte[] checksum || !Checksum(payload).AsSpan().SequenceEqual(checksum)
+                            || !TryAdd(request, (OutboxItemKind)reader.GetInt32(1), payload))
                         {
                             damaged.Add((reader.GetInt64(0), payload, reader.IsDBNull(4) ? null : reader.GetString(4)));
                         }
