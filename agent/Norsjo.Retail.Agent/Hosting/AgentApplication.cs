@@ -38,11 +38,12 @@ public static partial class AgentApplication
         builder.Services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
-            var outbox = new SqliteOutbox(settings.DataDirectory, settings.OutboxCapacity);
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteOutbox>();
+            var outbox = new SqliteOutbox(settings.DataDirectory, settings.OutboxCapacity, logger);
+            AgentCondition.Prepare(settings.DataDirectory);
             if (outbox.Recovery is { } recovery)
             {
-                var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteOutbox>();
-                LogRecovered(logger, recovery.Problem, recovery.DamagedCopy, recovery.ItemsSaved, recovery.ItemsLost);
+                LogRecovery(logger, recovery);
             }
 
             return outbox;
@@ -59,6 +60,18 @@ public static partial class AgentApplication
         return builder.Build();
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "The outbox was damaged ({Problem}). Kept as {Copy}; {Saved} items saved, {Lost} lost; recent files are sent again")]
-    private static partial void LogRecovered(ILogger logger, string problem, string copy, int saved, int lost);
+    private static void LogRecovery(ILogger logger, OutboxRecoveryReport recovery)
+    {
+        var lost = recovery.ItemsLost < 0 ? "an unknown number (no ledger)" : recovery.ItemsLost.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        LogRecovered(logger, recovery.Problem, recovery.DamagedCopy, recovery.ItemsSaved, lost, recovery.SourcesToSendAgain.Count);
+        foreach (var day in recovery.LostPosSales)
+        {
+            var date = day.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var kronor = LostSalesReport.Kronor(day.GrossOre);
+            SqliteOutbox.LogLostPosSales(logger, date, day.Sales, kronor, recovery.LostReport ?? string.Empty);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The outbox was damaged ({Problem}). Kept as {Copy}; {Saved} items saved, {Lost} lost; {Files} files that held lost items are sent again from behandlade/ (the hub counts each sale once)")]
+    private static partial void LogRecovered(ILogger logger, string problem, string copy, int saved, string lost, int files);
 }

@@ -70,6 +70,12 @@ public static class AgentCommandLine
                 .EnrollAsync(new EnrollRequest { Code = code, AgentVersion = BatchBuilder.AgentVersion }, deadline: DateTime.UtcNow.AddSeconds(30))
                 .ConfigureAwait(false);
             new Enrollment(reply.StoreId, reply.Credential).Save(settings.DataDirectory);
+            if (!File.Exists(Path.Combine(settings.DataDirectory, SqliteOutbox.FileName)) && OutboxLedger.Read(settings.DataDirectory) is null)
+            {
+                // Made now with its ledger: from here on a missing or emptied outbox is damage, never "new".
+                new SqliteOutbox(settings.DataDirectory, settings.OutboxCapacity).Dispose();
+            }
+
             output.WriteLine($"Enrolled as store {reply.StoreId}. The credential is kept in {Path.Combine(Path.GetFullPath(settings.DataDirectory), Enrollment.FileName)}.");
             return 0;
         }
@@ -82,30 +88,58 @@ public static class AgentCommandLine
         }
     }
 
+    /// <summary>Shows the agent's state. Only reads: a damaged outbox is left for the agent to repair when it starts.</summary>
     private static int Status(string[] args, TextWriter output)
     {
         var settings = Settings(args);
         var enrolled = Enrollment.Load(settings.DataDirectory);
+        static string When(DateTimeOffset? at) => at is null ? "never" : at.Value.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         output.WriteLine($"Store:     {enrolled?.StoreId ?? (settings.StoreId.Length > 0 ? settings.StoreId : "(not enrolled)")}");
         output.WriteLine($"Hub:       {settings.HubUrl}");
-        if (!File.Exists(Path.Combine(settings.DataDirectory, SqliteOutbox.FileName)))
+        var inspection = OutboxInspection.Inspect(settings.DataDirectory, settings.OutboxCapacity);
+        if (inspection.NeverStarted)
         {
             output.WriteLine("Outbox:    empty (never started)");
-            return 0;
         }
 
-        using var outbox = new SqliteOutbox(settings.DataDirectory, settings.OutboxCapacity);
-        var status = outbox.Status();
-        static string When(DateTimeOffset? at) => at is null ? "never" : at.Value.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-        output.WriteLine($"Queue:     {status.Items} items waiting ({status.Items * 100 / Math.Max(1, status.Capacity)} % of {status.Capacity}){(status.NearlyFull ? "  NEARLY FULL" : string.Empty)}");
-        output.WriteLine($"Batches:   {status.OpenBatches} formed and not yet acknowledged");
-        output.WriteLine($"Last sent: {When(status.LastSuccess)}");
-        output.WriteLine($"Last error:{(status.LastError is null ? " none" : $" {When(status.LastErrorAt)} {status.LastError}")}");
-        output.WriteLine($"Refused:   {status.Rejected} batches or items the hub refused, kept aside (outbox tables rejected_batches, rejected_items)");
-        output.WriteLine($"Damaged:   {status.DamagedItems} items kept aside (outbox table damaged_items)");
-        if (outbox.Recovery is { } recovery)
+        if (inspection.Problem is { } problem)
         {
-            output.WriteLine($"Recovered: the outbox was damaged ({recovery.Problem}); {recovery.ItemsSaved} items saved, copy in {recovery.DamagedCopy}");
+            output.WriteLine($"Outbox:    DAMAGED ({problem}). Left as it is: the agent rebuilds it when it starts, sends the files again and reports what could not be saved");
+        }
+
+        if (inspection.Status is { } status)
+        {
+            output.WriteLine($"Queue:     {status.Items} items waiting ({status.Items * 100 / Math.Max(1, status.Capacity)} % of {status.Capacity}){(status.NearlyFull ? "  NEARLY FULL" : string.Empty)}");
+            output.WriteLine($"Batches:   {status.OpenBatches} formed and not yet acknowledged");
+            output.WriteLine($"Last sent: {When(status.LastSuccess)}");
+            output.WriteLine($"Last error:{(status.LastError is null ? " none" : $" {When(status.LastErrorAt)} {status.LastError}")}");
+            output.WriteLine($"Refused:   {status.Rejected} batches or items the hub refused, kept aside (outbox tables rejected_batches, rejected_items)");
+            output.WriteLine($"Damaged:   {status.DamagedItems} items kept aside (outbox table damaged_items)");
+            if (status.SendAgainPending > 0)
+            {
+                output.WriteLine($"Send again: {status.SendAgainPending} files to be sent again from behandlade/ (damaged or lost items); waiting while the file is not found there");
+            }
+        }
+
+        var condition = AgentCondition.Read(settings.DataDirectory);
+        var free = DiskFull.FreeBytes(settings.DataDirectory);
+        var freeText = free is null ? "unknown" : $"{free.Value / (1024 * 1024)} MB free";
+        output.WriteLine(condition?.StartsWith("disk-full", StringComparison.Ordinal) == true
+            ? $"Disk:      FULL since {condition["disk-full".Length..].Trim()} (UTC; {freeText}): intake paused, uploads go on; it resumes by itself when space returns"
+            : $"Disk:      {freeText}");
+        if (RecoveryJournal.Last(settings.DataDirectory) is { } recovery)
+        {
+            var lost = recovery.ItemsLost < 0 ? "an unknown number" : $"{recovery.ItemsLost}";
+            output.WriteLine($"Recovered: {When(recovery.At)} the outbox was damaged ({recovery.Problem}); {recovery.ItemsSaved} items saved, {lost} lost; copy in {recovery.DamagedCopy}");
+            if (recovery.SourcesToSendAgain.Count > 0)
+            {
+                output.WriteLine($"           {recovery.SourcesToSendAgain.Count} files that held lost items are sent again from behandlade/");
+            }
+
+            if (recovery.LostPosSales.Count > 0)
+            {
+                output.WriteLine($"           POS plug-in sales that could not be saved: {string.Join(", ", recovery.LostPosSales.Select(d => $"{d.Date:yyyy-MM-dd} {d.Sales} sales {LostSalesReport.Kronor(d.GrossOre)} kr"))}; the shop is told in {recovery.LostReport}");
+            }
         }
 
         return 0;

@@ -72,6 +72,12 @@ public sealed class AgentOptions
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     public TimeSpan UploadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>During a long back-off, how often the hub is looked at (gRPC health check) to send as soon as it is back.</summary>
+    public TimeSpan HubProbeInterval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>After a full disk, intake resumes once this much is free again (bytes), so it does not start and stop at every byte.</summary>
+    public long ResumeWhenFreeBytes { get; set; } = 16L * 1024 * 1024;
 }
 
 public sealed class PosPluginOptions

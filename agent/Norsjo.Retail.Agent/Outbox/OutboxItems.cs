@@ -28,6 +28,12 @@ public sealed record OutboxStatus(
     string? LastError)
 {
     public bool NearlyFull => Items >= Capacity * 0.9;
+
+    /// <summary>Sources whose items are to be sent again from their files (resend_sources).</summary>
+    public int SendAgainPending { get; init; }
+
+    /// <summary>Since when the disk has been too full to store anything (this process's view); null when not.</summary>
+    public DateTimeOffset? DiskFullSince { get; init; }
 }
 
 public enum OutboxItemKind

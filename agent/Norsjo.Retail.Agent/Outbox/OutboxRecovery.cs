@@ -3,108 +3,202 @@ using Microsoft.Data.Sqlite;
 
 namespace Norsjo.Retail.Agent.Outbox;
 
-/// <summary>What start-up found wrong with the outbox and what it saved.</summary>
-public sealed record OutboxRecoveryReport(string Problem, string DamagedCopy, int ItemsSaved, int ItemsLost, int SourcesSaved);
-
 /// <summary>
-/// Checks the outbox at start-up (SQLite's quick_check). A damaged file is moved aside, kept for
-/// inspection, and a new outbox is made with every item whose checksum still matches and every
-/// record of imported sources that can still be read. Items are read by rowid in steps, skipping
-/// over unreadable pages, so one bad page costs only the rows on it.
+/// Checks the outbox when the agent opens it, and rebuilds it when it is damaged. Damage is
+/// anything that cost items: SQLite's quick_check failing, but also a file that is missing or empty
+/// while the ledger (or an enrollment) says there was an outbox, or a sound file that lacks items
+/// the ledger says it held. The rebuild reads what can still be read — first through SQLite, row
+/// by row in rowid steps around bad pages, then page by page straight from the bytes
+/// (<see cref="PageSalvage"/>) — into a new file made aside and renamed into place only when
+/// complete, so a power cut during the rebuild loses nothing more. The damaged file is kept. What
+/// was lost is counted from the ledger, not guessed: files that held lost items are asked to be
+/// sent again (<c>resend_sources</c>, durable in the new outbox, so the re-import happens even if
+/// the agent stops first), POS plug-in sales are named in a Swedish report, and the recovery is
+/// written to the journal beside the outbox.
 /// </summary>
 internal static class OutboxRecovery
 {
-    public static OutboxRecoveryReport? CheckAndRecover(string path, string connectionString, Action<SqliteConnection> createSchema)
+    public static OutboxRecoveryReport? CheckAndRecover(string dataDirectory, string path, Action<SqliteConnection> createSchema)
     {
-        var problem = File.Exists(path) ? Check(connectionString) : null;
+        var rebuilding = path + ".rebuilding";
+        if (!File.Exists(path) && File.Exists(rebuilding))
+        {
+            // A rebuild was complete but stopped before its file was renamed into place.
+            File.Move(rebuilding, path);
+        }
+
+        var ledger = OutboxLedger.Read(dataDirectory);
+        var problem = OutboxInspection.Inspect(dataDirectory, int.MaxValue).Problem;
         if (problem is null)
         {
-            using var sound = new SqliteConnection(connectionString);
+            using var sound = new SqliteConnection(ConnectionString(path, SqliteOpenMode.ReadWriteCreate));
             sound.Open();
             createSchema(sound);
             return null;
         }
 
         SqliteConnection.ClearAllPools();
-        var suffix = ".damaged-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        foreach (var part in new[] { string.Empty, "-wal", "-shm" })
+        var at = DateTimeOffset.UtcNow;
+        foreach (var part in new[] { string.Empty, "-wal", "-shm", "-journal" })
         {
-            if (File.Exists(path + part))
-            {
-                File.Move(path + part, path + suffix + part);
-            }
+            File.Delete(rebuilding + part);
         }
 
-        using var fresh = new SqliteConnection(connectionString);
-        fresh.Open();
-        createSchema(fresh);
-        using var damaged = new SqliteConnection(new SqliteConnectionStringBuilder
+        var saved = new SortedSet<long>();
+        var sources = 0;
+        using (var fresh = new SqliteConnection(ConnectionString(rebuilding, SqliteOpenMode.ReadWriteCreate)))
         {
-            DataSource = path + suffix,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-        }.ToString());
-        var (saved, lost, sources) = (0, 0, 0);
-        try
-        {
-            damaged.Open();
+            fresh.Open();
+            createSchema(fresh);
             using var transaction = fresh.BeginTransaction();
             using var insert = fresh.CreateCommand();
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO items (kind, payload, checksum, created_utc) VALUES ($kind, $payload, $checksum, $at)";
-            Salvage(damaged, "items", "kind, payload, checksum, created_utc", row =>
+            insert.CommandText = "INSERT OR IGNORE INTO items (seq, kind, payload, checksum, created_utc, source_key) VALUES ($seq, $kind, $payload, $checksum, $at, $source)";
+            void Keep(SalvagedItem item)
             {
-                var payload = (byte[])row[2];
-                if (!SqliteOutbox.Checksum(payload).AsSpan().SequenceEqual((byte[])row[3]))
+                if (saved.Contains(item.Seq) || ledger?.HasLeft(item.Seq) == true
+                    || !SqliteOutbox.Checksum(item.Payload).AsSpan().SequenceEqual(item.Checksum))
                 {
-                    lost++;
                     return;
                 }
 
                 insert.Parameters.Clear();
-                insert.Parameters.AddWithValue("$kind", row.GetInt32(1));
-                insert.Parameters.AddWithValue("$payload", payload);
-                insert.Parameters.AddWithValue("$checksum", (byte[])row[3]);
-                insert.Parameters.AddWithValue("$at", row.GetString(4));
+                insert.Parameters.AddWithValue("$seq", item.Seq);
+                insert.Parameters.AddWithValue("$kind", item.Kind);
+                insert.Parameters.AddWithValue("$payload", item.Payload);
+                insert.Parameters.AddWithValue("$checksum", item.Checksum);
+                insert.Parameters.AddWithValue("$at", item.CreatedUtc);
+                insert.Parameters.AddWithValue("$source", (object?)item.SourceKey ?? DBNull.Value);
                 insert.ExecuteNonQuery();
-                saved++;
-            });
+                saved.Add(item.Seq);
+            }
+
             using var mark = fresh.CreateCommand();
             mark.Transaction = transaction;
             mark.CommandText = "INSERT OR IGNORE INTO imported_sources (source_key, source_name, imported_utc) VALUES ($key, $name, $at)";
-            Salvage(damaged, "imported_sources", "source_key, source_name, imported_utc", row =>
+            void Mark(string key, string name, string importedAt)
             {
                 mark.Parameters.Clear();
-                mark.Parameters.AddWithValue("$key", row.GetString(1));
-                mark.Parameters.AddWithValue("$name", row.GetString(2));
-                mark.Parameters.AddWithValue("$at", row.GetString(3));
-                mark.ExecuteNonQuery();
-                sources++;
-            });
-            transaction.Commit();
-        }
-        catch (SqliteException)
-        {
-            // Not even the header could be read: nothing to save from it.
-        }
+                mark.Parameters.AddWithValue("$key", key);
+                mark.Parameters.AddWithValue("$name", name);
+                mark.Parameters.AddWithValue("$at", importedAt);
+                sources += mark.ExecuteNonQuery();
+            }
 
-        return new OutboxRecoveryReport(problem, path + suffix, saved, lost, sources);
+            if (File.Exists(path) && new FileInfo(path).Length > 0)
+            {
+                ThroughSqlite(path, Keep, Mark);
+                var (pageItems, pageSources) = PageSalvage.Read(path);
+                foreach (var item in pageItems)
+                {
+                    Keep(item);
+                }
+
+                foreach (var (key, name, importedAt) in pageSources)
+                {
+                    Mark(key, name, importedAt);
+                }
+            }
+
+            var report = Losses(ledger, saved);
+            foreach (var key in report.SendAgain)
+            {
+                Execute(fresh, transaction, "INSERT OR IGNORE INTO resend_sources (source_key, reason, requested_utc) VALUES ($key, 'recovery', $at)",
+                    ("$key", key), ("$at", at.ToString("O", CultureInfo.InvariantCulture)));
+            }
+
+            if (ledger is null)
+            {
+                // Nothing says what was held: every recently taken file is sent again (the hub counts each sale once).
+                Execute(fresh, transaction, "INSERT OR REPLACE INTO state (key, value) VALUES ('reimport_pending', $at)",
+                    ("$at", at.ToString("O", CultureInfo.InvariantCulture)));
+            }
+
+            // New items continue after every seq the old outbox ever gave, so the ledger's numbers never mean two items.
+            var highest = Math.Max(saved.Count > 0 ? saved.Max : 0, ledger?.Entries.Select(e => e.Last).DefaultIfEmpty(0).Max() ?? 0);
+            Execute(fresh, transaction, "DELETE FROM sqlite_sequence WHERE name = 'items'");
+            Execute(fresh, transaction, "INSERT INTO sqlite_sequence (name, seq) VALUES ('items', $seq)", ("$seq", highest));
+            transaction.Commit();
+
+            fresh.Close();
+            SqliteConnection.ClearAllPools();
+            var damagedCopy = path + ".damaged-" + at.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+            foreach (var part in new[] { string.Empty, "-wal", "-shm" })
+            {
+                if (File.Exists(path + part))
+                {
+                    File.Move(path + part, damagedCopy + part, overwrite: true);
+                }
+            }
+
+            File.Move(rebuilding, path);
+            var lostReport = report.PosDays.Count > 0
+                ? LostSalesReport.Write(dataDirectory, at, $"agentens kö (outbox.db) var skadad ({problem}) och byggdes om.", report.PosDays)
+                : null;
+            var result = new OutboxRecoveryReport(at, problem, damagedCopy, saved.Count, report.Lost, sources, report.PosDays, report.SendAgain, lostReport);
+            RecoveryJournal.Append(dataDirectory, result);
+            return result;
+        }
     }
 
-    private static string? Check(string connectionString)
+    private sealed record Loss(int Lost, IReadOnlyList<LostPosDay> PosDays, IReadOnlyList<string> SendAgain);
+
+    private static Loss Losses(LedgerContents? ledger, SortedSet<long> saved)
+    {
+        if (ledger is null)
+        {
+            return new Loss(-1, [], []);
+        }
+
+        var lost = 0;
+        var lostEntries = new HashSet<LedgerEntry>();
+        foreach (var (seq, entry) in ledger.Held())
+        {
+            if (!saved.Contains(seq))
+            {
+                lost++;
+                lostEntries.Add(entry);
+            }
+        }
+
+        var posDays = lostEntries.Where(e => e.IsPosSale && !saved.Contains(e.First) && !ledger.HasLeft(e.First))
+            .GroupBy(e => e.PosDate!.Value)
+            .Select(g => new LostPosDay(g.Key, g.Count(), g.Sum(e => e.PosGrossOre)))
+            .OrderBy(d => d.Date)
+            .ToList();
+        var sendAgain = lostEntries.Where(e => !e.IsPosSale && e.SourceKey.StartsWith("file:", StringComparison.Ordinal))
+            .Select(e => e.SourceKey).Distinct().Order(StringComparer.Ordinal).ToList();
+        return new Loss(lost, posDays, sendAgain);
+    }
+
+    /// <summary>Reads what SQLite can still read of the damaged file, in rowid steps around pages that fail.</summary>
+    private static void ThroughSqlite(string path, Action<SalvagedItem> keep, Action<string, string, string> mark)
     {
         try
         {
-            using var connection = new SqliteConnection(connectionString);
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA quick_check";
-            var result = command.ExecuteScalar() as string;
-            return result == "ok" ? null : result ?? "quick_check gave no answer";
+            using var damaged = new SqliteConnection(ConnectionString(path, SqliteOpenMode.ReadOnly));
+            damaged.Open();
+            var hasSource = false;
+            try
+            {
+                using var columns = damaged.CreateCommand();
+                columns.CommandText = "SELECT count(*) FROM pragma_table_info('items') WHERE name = 'source_key'";
+                hasSource = Convert.ToInt64(columns.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+            }
+            catch (SqliteException)
+            {
+                // the schema itself is unreadable: the page reader will do what it can
+            }
+
+            Salvage(damaged, "items", "kind, payload, checksum, created_utc" + (hasSource ? ", source_key" : string.Empty), row =>
+                keep(new SalvagedItem(row.GetInt64(0), row.GetInt32(1), (byte[])row[2], (byte[])row[3], row.GetString(4),
+                    hasSource && !row.IsDBNull(5) ? row.GetString(5) : null)));
+            Salvage(damaged, "imported_sources", "source_key, source_name, imported_utc", row =>
+                mark(row.GetString(1), row.GetString(2), row.GetString(3)));
         }
-        catch (SqliteException e)
+        catch (SqliteException)
         {
-            return e.Message;
+            // Not even the header could be read through SQLite: the page reader still tries.
         }
     }
 
@@ -155,4 +249,24 @@ internal static class OutboxRecovery
             }
         }
     }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    private static string ConnectionString(string path, SqliteOpenMode mode) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = mode,
+        Pooling = false,
+    }.ToString();
 }

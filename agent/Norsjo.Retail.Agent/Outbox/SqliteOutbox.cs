@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Norsjo.Retail.Contracts.V1;
 
 namespace Norsjo.Retail.Agent.Outbox;
@@ -12,7 +13,10 @@ namespace Norsjo.Retail.Agent.Outbox;
 /// it was sent in. Items are put into batches when they are sent; a batch's id is stored with its
 /// items first, so after a restart the same batch goes again under the same id and the hub
 /// recognises it. Every item carries a checksum; a damaged item is set aside, never sent. The
-/// queue is bounded: when full, sources leave their input where it is.
+/// queue is bounded: when full, sources leave their input where it is. Beside it the ledger
+/// (<see cref="OutboxLedger"/>) records what it holds, so damage to this file is always counted and
+/// reported (<see cref="OutboxRecovery"/>). A full disk raises <see cref="DiskFullException"/>, never
+/// a stop: the caller pauses and <see cref="WaitUntilWritableAsync"/> says when space is back.
 /// </summary>
 public sealed partial class SqliteOutbox : IDisposable
 {
@@ -21,13 +25,23 @@ public sealed partial class SqliteOutbox : IDisposable
     private readonly string _path;
     private readonly string _connectionString;
     private readonly SemaphoreSlim _enqueued = new(0);
+    private static readonly string[] DeleteBatch = ["DELETE FROM items WHERE batch_id = $id", "DELETE FROM batches WHERE batch_id = $id"];
+
     private readonly object _formingBatches = new();
+    private readonly object _writing = new();
+    private readonly string _dataDirectory;
+    private readonly OutboxLedger _ledger;
+    private readonly ILogger _logger;
+    private long _diskFullSinceTicks;
 
     /// <param name="capacity">Most items held at once (receipts, daily totals and deliveries together).</param>
-    public SqliteOutbox(string dataDirectory, int capacity = 500_000)
+    /// <param name="logger">Where damage found while sending is reported (the agent's log).</param>
+    public SqliteOutbox(string dataDirectory, int capacity = 500_000, ILogger? logger = null)
     {
         Directory.CreateDirectory(dataDirectory);
         Capacity = capacity;
+        _dataDirectory = dataDirectory;
+        _logger = logger ?? NullLogger.Instance;
         _path = Path.Combine(dataDirectory, FileName);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -35,10 +49,22 @@ public sealed partial class SqliteOutbox : IDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
         }.ToString();
-        Recovery = OutboxRecovery.CheckAndRecover(_path, _connectionString, CreateSchema);
+        Recovery = OutboxRecovery.CheckAndRecover(dataDirectory, _path, CreateSchema);
+        _ledger = new OutboxLedger(dataDirectory);
+        RewriteLedger();
     }
 
     public int Capacity { get; }
+
+    /// <summary>Since when the disk has been too full to store anything; null while writes succeed.</summary>
+    public DateTimeOffset? DiskFullSince
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _diskFullSinceTicks);
+            return ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+    }
 
     /// <summary>What was found at start-up: null when the outbox was sound.</summary>
     public OutboxRecoveryReport? Recovery { get; }
@@ -57,7 +83,10 @@ public sealed partial class SqliteOutbox : IDisposable
     /// </summary>
     /// <param name="sourceKey">Null: the source is not marked (a piece of a file, whose checkpoint says how far it was read).</param>
     /// <param name="inTransaction">More to store in the same transaction (a file's checkpoint).</param>
-    public bool TryEnqueue(OutboxItems items, string? sourceKey, string sourceName, Action<SqliteConnection, SqliteTransaction>? inTransaction = null)
+    public bool TryEnqueue(OutboxItems items, string? sourceKey, string sourceName, Action<SqliteConnection, SqliteTransaction>? inTransaction = null) =>
+        Guarded(() => Enqueue(items, sourceKey, sourceName, inTransaction));
+
+    private bool Enqueue(OutboxItems items, string? sourceKey, string sourceName, Action<SqliteConnection, SqliteTransaction>? inTransaction)
     {
         ArgumentNullException.ThrowIfNull(items);
         using var connection = Open();
@@ -71,9 +100,10 @@ public sealed partial class SqliteOutbox : IDisposable
             }
         }
 
-        using (var insert = Command(connection, "INSERT INTO items (kind, payload, checksum, created_utc) VALUES ($kind, $payload, $checksum, $at)"))
+        using (var insert = Command(connection, "INSERT INTO items (kind, payload, checksum, created_utc, source_key) VALUES ($kind, $payload, $checksum, $at, $source)"))
         {
             insert.Transaction = transaction;
+            insert.Parameters.AddWithValue("$source", (object?)sourceKey ?? DBNull.Value);
             var kind = insert.Parameters.Add("$kind", SqliteType.Integer);
             var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
             var checksum = insert.Parameters.Add("$checksum", SqliteType.Blob);
@@ -104,6 +134,14 @@ public sealed partial class SqliteOutbox : IDisposable
             }
         }
 
+        // The last item's seq, read before the source's own row is inserted.
+        long last;
+        using (var rowid = Command(connection, "SELECT last_insert_rowid()"))
+        {
+            rowid.Transaction = transaction;
+            last = Convert.ToInt64(rowid.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
         if (sourceKey is not null)
         {
             using var mark = Command(connection,
@@ -114,7 +152,21 @@ public sealed partial class SqliteOutbox : IDisposable
         }
 
         inTransaction?.Invoke(connection, transaction);
-        transaction.Commit();
+        lock (_writing)
+        {
+            transaction.Commit();
+            if (items.Count > 0)
+            {
+                // Items of one transaction have consecutive seqs (AUTOINCREMENT, one writer at a time).
+                // A piece of a growing file has no source key of its own: its file's checkpoint is in this
+                // outbox, so after damage the file is read again from its start (the hub keeps each receipt once).
+                var ledgerKey = sourceKey ?? "piece:" + sourceName;
+                var pos = ledgerKey.StartsWith(PosSourcePrefix, StringComparison.Ordinal) && items.Receipts.Count == 1
+                    ? PosSale(items.Receipts[0]) : ((DateOnly, long)?)null;
+                _ledger.RecordIn(new LedgerEntry(last - items.Count + 1, last, ledgerKey, pos?.Item1, pos?.Item2 ?? 0));
+            }
+        }
+
         if (items.Count > 0)
         {
             _enqueued.Release();
@@ -123,12 +175,21 @@ public sealed partial class SqliteOutbox : IDisposable
         return true;
     }
 
+    /// <summary>Source keys of the POS plug-in's sales: no file holds them.</summary>
+    public const string PosSourcePrefix = "pos:";
+
+    internal static (DateOnly Date, long GrossOre) PosSale(Receipt receipt) =>
+        (new DateOnly(receipt.Date?.Year ?? 1, receipt.Date?.Month ?? 1, receipt.Date?.Day ?? 1), receipt.Lines.Sum(l => l.GrossOre));
+
     /// <summary>
     /// The batch to send next: the oldest one already formed (and perhaps sent before), or a new one
     /// of the oldest waiting items, at most <paramref name="maxItems"/> and about <paramref name="maxBytes"/>.
     /// Null when there is nothing to send.
     /// </summary>
-    public PendingBatch? NextBatch(string storeId, int maxItems, int maxBytes)
+    public PendingBatch? NextBatch(string storeId, int maxItems, int maxBytes) =>
+        Guarded(() => FormNextBatch(storeId, maxItems, maxBytes));
+
+    private PendingBatch? FormNextBatch(string storeId, int maxItems, int maxBytes)
     {
         lock (_formingBatches)
         {
@@ -147,24 +208,31 @@ public sealed partial class SqliteOutbox : IDisposable
                 }
 
                 var request = new UploadBatchRequest { BatchId = batchId, StoreId = storeId, AgentVersion = BatchBuilder.AgentVersion };
-                var damaged = new List<(long Seq, byte[] Payload)>();
-                using (var items = Command(connection, "SELECT seq, kind, payload, checksum FROM items WHERE batch_id = $id ORDER BY seq", ("$id", batchId)))
+                var damaged = new List<(long Seq, byte[] Payload, string? Source)>();
+                using (var items = Command(connection, "SELECT seq, kind, payload, checksum, source_key FROM items WHERE batch_id = $id ORDER BY seq", ("$id", batchId)))
                 {
                     items.Transaction = transaction;
                     using var reader = items.ExecuteReader();
                     while (reader.Read())
                     {
-                        var payload = (byte[])reader[2];
-                        if (!Checksum(payload).AsSpan().SequenceEqual((byte[])reader[3]) || !TryAdd(request, (OutboxItemKind)reader.GetInt32(1), payload))
+                        // Damage may even change a value's type: anything but two blobs that match is damaged.
+                        var payload = reader.GetValue(2) as byte[] ?? [];
+                        if (reader.GetValue(3) is not byte[] checksum || !Checksum(payload).AsSpan().SequenceEqual(checksum)
+                            || !TryAdd(request, (OutboxItemKind)reader.GetInt32(1), payload))
                         {
-                            damaged.Add((reader.GetInt64(0), payload));
+                            damaged.Add((reader.GetInt64(0), payload, reader.IsDBNull(4) ? null : reader.GetString(4)));
                         }
                     }
                 }
 
-                foreach (var (seq, payload) in damaged)
+                foreach (var (seq, payload, source) in damaged)
                 {
-                    SetDamaged(connection, transaction, seq, payload, "checksum or content does not match");
+                    SetDamaged(connection, transaction, seq, payload, source, "checksum or content does not match");
+                }
+
+                if (damaged.Count > 0)
+                {
+                    _ledger.RecordOut([.. damaged.Select(d => d.Seq)]);
                 }
 
                 var empty = request.Receipts.Count + request.DailyTotals.Count + request.HomeDeliveries.Count == 0;
@@ -177,6 +245,11 @@ public sealed partial class SqliteOutbox : IDisposable
                 }
 
                 transaction.Commit();
+                if (damaged.Count > 0)
+                {
+                    ReportDamaged(damaged.Select(d => (d.Seq, d.Source)).ToList());
+                }
+
                 if (!empty)
                 {
                     return new PendingBatch(request, attempts);
@@ -232,14 +305,15 @@ public sealed partial class SqliteOutbox : IDisposable
     }
 
     public void RecordAttempt(string batchId) =>
-        Execute("UPDATE batches SET attempts = attempts + 1 WHERE batch_id = $id", ("$id", batchId));
+        Guarded(() => Execute("UPDATE batches SET attempts = attempts + 1 WHERE batch_id = $id", ("$id", batchId)));
 
     /// <summary>The hub has stored the batch: its items may go.</summary>
-    public void Acknowledge(string batchId)
+    public void Acknowledge(string batchId) => Guarded(() =>
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        foreach (var sql in new[] { "DELETE FROM items WHERE batch_id = $id", "DELETE FROM batches WHERE batch_id = $id" })
+        RecordLeaving(connection, transaction, "SELECT seq FROM items WHERE batch_id = $id", ("$id", batchId));
+        foreach (var sql in DeleteBatch)
         {
             using var command = Command(connection, sql, ("$id", batchId));
             command.Transaction = transaction;
@@ -248,14 +322,15 @@ public sealed partial class SqliteOutbox : IDisposable
 
         SetState(connection, transaction, "last_success_utc", Now());
         transaction.Commit();
-    }
+    });
 
     /// <summary>The hub refused the batch for good: keep it aside for a person to look at, never drop it.</summary>
-    public void SetAside(PendingBatch batch, string reason)
+    public void SetAside(PendingBatch batch, string reason) => Guarded(() =>
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
+        RecordLeaving(connection, transaction, "SELECT seq FROM items WHERE batch_id = $id", ("$id", batch.Request.BatchId));
         using (var keep = Command(connection, "INSERT OR REPLACE INTO rejected_batches (batch_id, rejected_utc, reason, payload) VALUES ($id, $at, $reason, $payload)",
             ("$id", batch.Request.BatchId), ("$at", Now()), ("$reason", reason), ("$payload", batch.Request.ToByteArray())))
         {
@@ -263,7 +338,7 @@ public sealed partial class SqliteOutbox : IDisposable
             keep.ExecuteNonQuery();
         }
 
-        foreach (var sql in new[] { "DELETE FROM items WHERE batch_id = $id", "DELETE FROM batches WHERE batch_id = $id" })
+        foreach (var sql in DeleteBatch)
         {
             using var command = Command(connection, sql, ("$id", batch.Request.BatchId));
             command.Transaction = transaction;
@@ -273,14 +348,16 @@ public sealed partial class SqliteOutbox : IDisposable
         SetState(connection, transaction, "last_error_utc", Now());
         SetState(connection, transaction, "last_error", "refused: " + reason);
         transaction.Commit();
-    }
+    });
 
     /// <summary>
     /// The hub refused the batch because of one item it names ("receipts[3].date: …"): keep that
     /// item aside and let the rest of the batch go again under the same id. False when the refusal
     /// names no single item.
     /// </summary>
-    public bool SetAsideItem(PendingBatch batch, string refusal)
+    public bool SetAsideItem(PendingBatch batch, string refusal) => Guarded(() => SetAsideNamedItem(batch, refusal));
+
+    private bool SetAsideNamedItem(PendingBatch batch, string refusal)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(refusal);
@@ -298,6 +375,8 @@ public sealed partial class SqliteOutbox : IDisposable
         };
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
+        RecordLeaving(connection, transaction, "SELECT seq FROM items WHERE batch_id = $id AND kind = $kind ORDER BY seq LIMIT 1 OFFSET $index",
+            ("$id", batch.Request.BatchId), ("$kind", (int)kind), ("$index", long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)));
         using var move = Command(connection, """
             INSERT INTO rejected_items (seq, batch_id, rejected_utc, reason, kind, payload)
             SELECT seq, batch_id, $at, $reason, kind, payload FROM items
@@ -322,18 +401,24 @@ public sealed partial class SqliteOutbox : IDisposable
         return true;
     }
 
-    public void RecordError(string error)
+    public void RecordError(string error) => Guarded(() =>
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         SetState(connection, transaction, "last_error_utc", Now());
         SetState(connection, transaction, "last_error", error);
         transaction.Commit();
-    }
+    });
 
     public OutboxStatus Status()
     {
         using var connection = Open();
+        return ReadStatus(connection, Capacity) with { DiskFullSince = DiskFullSince };
+    }
+
+    /// <summary>The status as stored in an outbox file; only reads (also for `status` on a read-only connection).</summary>
+    internal static OutboxStatus ReadStatus(SqliteConnection connection, int capacity)
+    {
         long Count(string sql)
         {
             using var command = Command(connection, sql);
@@ -351,20 +436,28 @@ public sealed partial class SqliteOutbox : IDisposable
 
         return new OutboxStatus(
             (int)Count("SELECT count(*) FROM items"),
-            Capacity,
+            capacity,
             (int)Count("SELECT count(*) FROM batches"),
             (int)Count("SELECT (SELECT count(*) FROM rejected_batches) + (SELECT count(*) FROM rejected_items)"),
             (int)Count("SELECT count(*) FROM damaged_items"),
             Time(State("last_success_utc")),
             Time(State("last_error_utc")),
-            State("last_error"));
+            State("last_error"))
+        {
+            SendAgainPending = Count("SELECT count(*) FROM sqlite_master WHERE name = 'resend_sources'") == 0
+                ? 0 : (int)Count("SELECT count(*) FROM resend_sources"),
+        };
     }
 
     /// <summary>Waits until something is enqueued (true) or the time is up (false), whichever comes first.</summary>
     public Task<bool> WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         _enqueued.WaitAsync(timeout, cancellationToken);
 
-    public void Dispose() => _enqueued.Dispose();
+    public void Dispose()
+    {
+        _enqueued.Dispose();
+        _ledger.Dispose();
+    }
 
     internal static byte[] Checksum(byte[] payload) => SHA256.HashData(payload).AsSpan(0, 8).ToArray();
 
@@ -435,8 +528,20 @@ public sealed partial class SqliteOutbox : IDisposable
                 taken INTEGER NOT NULL,
                 updated_utc TEXT NOT NULL
             );
+            CREATE TABLE IF NOT EXISTS resend_sources (
+                source_key TEXT PRIMARY KEY,
+                reason TEXT NOT NULL,
+                requested_utc TEXT NOT NULL
+            );
             """;
         command.ExecuteNonQuery();
+        // Added later: the source of each item (ledger, and sending a damaged item again from its file).
+        command.CommandText = "SELECT count(*) FROM pragma_table_info('items') WHERE name = 'source_key'";
+        if (Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
+        {
+            command.CommandText = "ALTER TABLE items ADD COLUMN source_key TEXT";
+            command.ExecuteNonQuery();
+        }
     }
 
     internal static bool TryAdd(UploadBatchRequest request, OutboxItemKind kind, byte[] payload)
@@ -457,8 +562,17 @@ public sealed partial class SqliteOutbox : IDisposable
         }
     }
 
-    private static void SetDamaged(SqliteConnection connection, SqliteTransaction transaction, long seq, byte[] payload, string reason)
+    private static void SetDamaged(SqliteConnection connection, SqliteTransaction transaction, long seq, byte[] payload, string? source, string reason)
     {
+        if (source is not null && !source.StartsWith(PosSourcePrefix, StringComparison.Ordinal))
+        {
+            // Its file may still be in "behandlade": the folder source sends it again from there.
+            using var resend = Command(connection, "INSERT OR IGNORE INTO resend_sources (source_key, reason, requested_utc) VALUES ($key, 'damaged item', $at)",
+                ("$key", source), ("$at", Now()));
+            resend.Transaction = transaction;
+            resend.ExecuteNonQuery();
+        }
+
         foreach (var (sql, withPayload) in new[]
         {
             ("INSERT INTO damaged_items (seq, found_utc, reason, payload) VALUES ($seq, $at, $reason, $payload)", true),

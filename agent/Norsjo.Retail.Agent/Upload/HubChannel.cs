@@ -36,7 +36,15 @@ public static class HubChannel
             };
         }
 
-        return GrpcChannel.ForAddress(hubUrl, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        return GrpcChannel.ForAddress(hubUrl, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            // While the hub is away the channel tries to reconnect with its own back-off (up to 2 min
+            // by default), failing every call meanwhile: keep it short, so a hub that is back is seen
+            // within seconds (the upload's own back-off decides how often batches are tried).
+            MaxReconnectBackoff = TimeSpan.FromSeconds(3),
+        });
     }
 
     private static bool ChainsTo(X509Certificate presented, X509Certificate2 trusted)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Norsjo.Retail.Agent.Hosting;
@@ -9,13 +10,17 @@ namespace Norsjo.Retail.Agent.Upload;
 /// <summary>
 /// Sends the outbox to the hub, oldest batch first, one unary call per batch. A batch leaves the
 /// outbox only when the hub says it is stored; while the hub cannot be reached it waits, longer
-/// each time, for as long as it takes.
+/// each time, for as long as it takes — but looks at the hub every few seconds (<see cref="HubProbe"/>)
+/// and sends at once when it is back. Nothing stops it: a full disk or any other fault is logged
+/// and it carries on.
 /// </summary>
 public sealed partial class HubUploader(
     IOptions<AgentOptions> options, SqliteOutbox outbox, ILogger<HubUploader> logger) : BackgroundService
 {
     private static readonly HashSet<StatusCode> Refusals =
         [StatusCode.InvalidArgument, StatusCode.PermissionDenied, StatusCode.FailedPrecondition, StatusCode.OutOfRange];
+
+    private static readonly TimeSpan FaultPause = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,72 +29,156 @@ public sealed partial class HubUploader(
         var client = new Ingest.IngestClient(channel);
         var backoff = new RetryBackoff(settings.RetryInitialDelay, settings.RetryMaxDelay, Random.Shared);
         var headers = new Metadata { { "authorization", "Bearer " + settings.Credential } };
+        var probe = new HubProbe(channel, headers, TimeSpan.FromSeconds(5));
 
         var warnedFull = false;
         var lastFillCheck = 0L;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var pending = outbox.NextBatch(settings.StoreId, settings.MaxReceiptsPerBatch, settings.MaxBatchBytes);
-            if (pending is null)
+            try
             {
-                await outbox.WaitForWorkAsync(settings.PollInterval, stoppingToken).ConfigureAwait(false);
-                continue;
+                if (!await SendNextAsync(client, probe, backoff, headers, stoppingToken).ConfigureAwait(false))
+                {
+                    await outbox.WaitForWorkAsync(settings.PollInterval, stoppingToken).ConfigureAwait(false);
+                }
+
+                // The fill level is counted over the whole outbox: once a minute is often enough for the alarm.
+                if (Stopwatch.GetElapsedTime(lastFillCheck) >= TimeSpan.FromMinutes(1))
+                {
+                    lastFillCheck = Stopwatch.GetTimestamp();
+                    var status = outbox.Status();
+                    if (status.NearlyFull != warnedFull)
+                    {
+                        warnedFull = status.NearlyFull;
+                        if (warnedFull)
+                        {
+                            LogNearlyFull(logger, status.Items, status.Capacity);
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (DiskFullException)
+            {
+                // Said once by the outbox; sending goes on as far as the disk lets it.
+                await Task.Delay(FaultPause, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Whatever it is, the uploader must not stop the agent: say it, wait, go on.
+                LogFault(logger, e, FaultPause);
+                await Task.Delay(FaultPause, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Sends the next batch; false when there is nothing to send.</summary>
+    private async Task<bool> SendNextAsync(Ingest.IngestClient client, HubProbe probe, RetryBackoff backoff, Metadata headers, CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var pending = outbox.NextBatch(settings.StoreId, settings.MaxReceiptsPerBatch, settings.MaxBatchBytes);
+        if (pending is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            try
+            {
+                outbox.RecordAttempt(pending.Request.BatchId);
+            }
+            catch (DiskFullException)
+            {
+                // Only a counter: the batch goes anyway.
+            }
+
+            var reply = await client.UploadBatchAsync(
+                pending.Request, headers, DateTime.UtcNow + settings.UploadTimeout, stoppingToken).ConfigureAwait(false);
+            backoff.Reset();
+            outbox.Acknowledge(pending.Request.BatchId);
+            LogAcknowledged(logger, reply.BatchId, reply.ReceiptsStored, reply.AlreadyStored);
+        }
+        catch (RpcException e) when (Refusals.Contains(e.StatusCode))
+        {
+            // Sending it again would be refused again: keep aside what was refused — the one
+            // item the hub named, or else the batch — for a person to look at, and go on.
+            if (e.StatusCode == StatusCode.InvalidArgument && outbox.SetAsideItem(pending, e.Status.Detail))
+            {
+                LogItemRefused(logger, pending.Request.BatchId, e.Status.Detail);
+            }
+            else
+            {
+                outbox.SetAside(pending, $"{e.StatusCode}: {e.Status.Detail}");
+                LogRefused(logger, pending.Request.BatchId, e.StatusCode, e.Status.Detail);
+            }
+        }
+        catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
+        {
+            var delay = backoff.NextDelay();
+            // A hub that says how long to wait (rate limit) is believed, if it asks for longer.
+            var hinted = long.TryParse(e.Trailers.GetValue("retry-after-ms"), System.Globalization.CultureInfo.InvariantCulture, out var hintMs)
+                && TimeSpan.FromMilliseconds(hintMs) > delay;
+            if (hinted)
+            {
+                delay = TimeSpan.FromMilliseconds(hintMs);
             }
 
             try
             {
-                outbox.RecordAttempt(pending.Request.BatchId);
-                var reply = await client.UploadBatchAsync(
-                    pending.Request, headers, DateTime.UtcNow + settings.UploadTimeout, stoppingToken).ConfigureAwait(false);
-                outbox.Acknowledge(pending.Request.BatchId);
-                backoff.Reset();
-                LogAcknowledged(logger, reply.BatchId, reply.ReceiptsStored, reply.AlreadyStored);
-            }
-            catch (RpcException e) when (Refusals.Contains(e.StatusCode))
-            {
-                // Sending it again would be refused again: keep aside what was refused — the one
-                // item the hub named, or else the batch — for a person to look at, and go on.
-                if (e.StatusCode == StatusCode.InvalidArgument && outbox.SetAsideItem(pending, e.Status.Detail))
-                {
-                    LogItemRefused(logger, pending.Request.BatchId, e.Status.Detail);
-                }
-                else
-                {
-                    outbox.SetAside(pending, $"{e.StatusCode}: {e.Status.Detail}");
-                    LogRefused(logger, pending.Request.BatchId, e.StatusCode, e.Status.Detail);
-                }
-            }
-            catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
-            {
-                var delay = backoff.NextDelay();
-                // A hub that says how long to wait (rate limit) is believed, if it asks for longer.
-                if (long.TryParse(e.Trailers.GetValue("retry-after-ms"), System.Globalization.CultureInfo.InvariantCulture, out var hinted)
-                    && TimeSpan.FromMilliseconds(hinted) > delay)
-                {
-                    delay = TimeSpan.FromMilliseconds(hinted);
-                }
-
                 outbox.RecordError($"{e.StatusCode}: {e.Status.Detail}");
-                LogRetry(logger, pending.Request.BatchId, e.StatusCode, delay, pending.Attempts + 1);
-                await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+            }
+            catch (DiskFullException)
+            {
+                // the log line below says it
             }
 
-            // The fill level is counted over the whole outbox: once a minute is often enough for the alarm.
-            if (System.Diagnostics.Stopwatch.GetElapsedTime(lastFillCheck) < TimeSpan.FromMinutes(1))
+            LogRetry(logger, pending.Request.BatchId, e.StatusCode, delay, pending.Attempts + 1);
+            await WaitForRetryAsync(probe, delay, hinted, HubProbe.IsTransportFailure(e), stoppingToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Waits out the back-off, but looks at the hub every <see cref="AgentOptions.HubProbeInterval"/> and
+    /// returns early once it is back: when it says it serves, or (a hub without the health service)
+    /// when it answers after not answering. A wait the hub asked for is kept in full.
+    /// </summary>
+    private async Task WaitForRetryAsync(HubProbe probe, TimeSpan delay, bool hinted, bool wasUnreachable, CancellationToken stoppingToken)
+    {
+        var interval = options.Value.HubProbeInterval;
+        if (hinted || interval <= TimeSpan.Zero || delay <= interval)
+        {
+            await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var previous = wasUnreachable ? HubReadiness.Unreachable : HubReadiness.NotServing;
+        while (true)
+        {
+            var left = delay - Stopwatch.GetElapsedTime(started);
+            // A little jitter, so shops that lost the hub together do not all come knocking in the same second.
+            var step = interval * (0.75 + (Random.Shared.NextDouble() * 0.5));
+            if (left <= step)
             {
-                continue;
+                await Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero, stoppingToken).ConfigureAwait(false);
+                return;
             }
 
-            lastFillCheck = System.Diagnostics.Stopwatch.GetTimestamp();
-            var status = outbox.Status();
-            if (status.NearlyFull != warnedFull)
+            await Task.Delay(step, stoppingToken).ConfigureAwait(false);
+            var now = await probe.CheckAsync(stoppingToken).ConfigureAwait(false);
+            if (now == HubReadiness.Serving || (now == HubReadiness.Answers && previous == HubReadiness.Unreachable))
             {
-                warnedFull = status.NearlyFull;
-                if (warnedFull)
-                {
-                    LogNearlyFull(logger, status.Items, status.Capacity);
-                }
+                LogHubBack(logger, now, Stopwatch.GetElapsedTime(started));
+                return;
             }
+
+            previous = now;
         }
     }
 
@@ -105,6 +194,12 @@ public sealed partial class HubUploader(
     [LoggerMessage(Level = LogLevel.Error, Message = "Hub refused batch {BatchId} ({Status}: {Detail}); it is kept aside in the outbox's rejected_batches")]
     private static partial void LogRefused(ILogger logger, string batchId, StatusCode status, string detail);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not deliver batch {BatchId} ({Status}); trying again in {Delay} (attempt {Attempt})")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not deliver batch {BatchId} ({Status}); trying again in {Delay} (attempt {Attempt}), sooner if the hub is seen to be back")]
     private static partial void LogRetry(ILogger logger, string batchId, StatusCode status, TimeSpan delay, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The hub is back ({Readiness}) after {Waited}: sending now")]
+    private static partial void LogHubBack(ILogger logger, HubReadiness readiness, TimeSpan waited);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Upload fault; going on in {Pause}")]
+    private static partial void LogFault(ILogger logger, Exception exception, TimeSpan pause);
 }

@@ -184,4 +184,157 @@ public sealed class SqliteOutboxTests
         Assert.Equal(report.ItemsSaved, keys.Count);
         Assert.All(keys, k => Assert.Matches("^f\\d+-\\d+$", k));
     }
+
+    /// <summary>One POS plug-in sale as the outbox stores it: its receipt, dated, with one line of the given gross.</summary>
+    private static OutboxItems PosSale(int n, DateOnly day, long grossOre) => OutboxItems.Of(
+    [
+        new Receipt
+        {
+            ReceiptKey = $"pos-{n}",
+            Date = new LocalDate { Year = day.Year, Month = day.Month, Day = day.Day },
+            MinuteOfDay = n % 1440,
+            Lines = { new ReceiptLine { Category = "dagligvaror", VatRateBasisPoints = 600, GrossOre = grossOre, QuantityMilli = 1000 } },
+        },
+    ]);
+
+    private static void Settle(string path)
+    {
+        // Every connection closed, the log folded into the file: what a stopped agent leaves.
+        SqliteConnection.ClearAllPools();
+        using (var checkpoint = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            checkpoint.Open();
+            using var command = checkpoint.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+    }
+
+    private static string LostSalesReportText(string folder) =>
+        File.ReadAllText(Assert.Single(Directory.GetFiles(folder, "forlorade-forsaljningar-*.txt")));
+
+    [Theory]
+    [InlineData("emptied")]
+    [InlineData("deleted")]
+    public void An_outbox_emptied_or_deleted_while_stopped_is_damage_and_its_ledger_counts_every_lost_item_and_POS_sale(string harm)
+    {
+        using var folder = new TempFolder("outbox");
+        var path = Path.Combine(folder.Path, SqliteOutbox.FileName);
+        using (var outbox = new SqliteOutbox(folder.Path))
+        {
+            Assert.True(outbox.TryEnqueue(Items("f", 30), "file:aa", "one.csv"));
+            for (var i = 0; i < 5; i++)
+            {
+                Assert.True(outbox.TryEnqueue(PosSale(i, new DateOnly(2026, 10, 1 + (i % 2)), 1_000 * (i + 1)), $"pos:{i}", "POS plug-in"));
+            }
+        }
+
+        Settle(path);
+        if (harm == "emptied")
+        {
+            File.WriteAllBytes(path, []);
+        }
+        else
+        {
+            File.Delete(path);
+        }
+
+        using var recovered = new SqliteOutbox(folder.Path);
+
+        var report = Assert.IsType<OutboxRecoveryReport>(recovered.Recovery);
+        Assert.Equal(0, report.ItemsSaved);
+        Assert.Equal(35, report.ItemsLost);
+        var text = LostSalesReportText(folder.Path);
+        // Sales 0, 2, 4 on the 1st (10 + 30 + 50 kr), 1 and 3 on the 2nd (20 + 40 kr).
+        Assert.Contains("2026-10-01: 3 försäljningar, 90,00 kr", text, StringComparison.Ordinal);
+        Assert.Contains("2026-10-02: 2 försäljningar, 60,00 kr", text, StringComparison.Ordinal);
+        Assert.Contains("Totalt: 5 försäljningar, 150,00 kr.", text, StringComparison.Ordinal);
+        // The rebuilt outbox is sound: opened again, it needs no recovery.
+        recovered.Dispose();
+        SqliteConnection.ClearAllPools();
+        using var again = new SqliteOutbox(folder.Path);
+        Assert.Null(again.Recovery);
+    }
+
+    [Fact]
+    public void A_half_truncated_outbox_gives_back_what_its_pages_still_hold_and_names_each_day_of_POS_sales_it_could_not()
+    {
+        using var folder = new TempFolder("outbox");
+        var path = Path.Combine(folder.Path, SqliteOutbox.FileName);
+        var sold = new Dictionary<string, (DateOnly Day, long Gross)>();
+        using (var outbox = new SqliteOutbox(folder.Path))
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                var day = new DateOnly(2026, 11, 1 + (i / 100));
+                var gross = 1_000 + (i * 37 % 50_000);
+                sold[$"pos-{i}"] = (day, gross);
+                outbox.TryEnqueue(PosSale(i, day, gross), $"pos:{i}", "POS plug-in");
+            }
+        }
+
+        Settle(path);
+        using (var file = new FileStream(path, FileMode.Open))
+        {
+            file.SetLength(file.Length / 2);
+        }
+
+        using var recovered = new SqliteOutbox(folder.Path);
+
+        var report = Assert.IsType<OutboxRecoveryReport>(recovered.Recovery);
+        Assert.InRange(report.ItemsSaved, 300, 700);
+        Assert.Equal(1_000, report.ItemsSaved + report.ItemsLost);
+        var kept = new HashSet<string>();
+        while (recovered.NextBatch("store", 500, 1 << 20) is { } batch)
+        {
+            kept.UnionWith(Keys(batch));
+            recovered.Acknowledge(batch.Request.BatchId);
+        }
+
+        Assert.Equal(report.ItemsSaved, kept.Count);
+        var text = LostSalesReportText(folder.Path);
+        foreach (var day in sold.Where(s => !kept.Contains(s.Key)).GroupBy(s => s.Value.Day))
+        {
+            var gross = day.Sum(s => s.Value.Gross);
+            var kronor = $"{gross / 100:#,##0}".Replace(",", " ", StringComparison.Ordinal) + $",{gross % 100:00}";
+            Assert.Contains($"{day.Key:yyyy-MM-dd}: {day.Count()} försäljningar, {kronor} kr", text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"Totalt: {1_000 - kept.Count} försäljningar", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_only_reads_a_damaged_outbox_the_agent_opening_it_next_recovers_and_status_then_shows_that_recovery()
+    {
+        using var folder = new TempFolder("outbox");
+        var path = Path.Combine(folder.Path, SqliteOutbox.FileName);
+        using (var outbox = new SqliteOutbox(folder.Path))
+        {
+            outbox.TryEnqueue(Items("f", 40), "file:aa", "one.csv");
+        }
+
+        Settle(path);
+        File.WriteAllBytes(path, []);
+        string[] status = ["status", "--Agent:DataDirectory=" + folder.Path, "--Agent:StoreId=butik"];
+
+        var first = new StringWriter();
+        Assert.Equal(0, await Norsjo.Retail.Agent.Hosting.AgentCommandLine.RunAsync(status, first));
+
+        Assert.Contains("DAMAGED (the outbox file is empty (0 bytes))", first.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(path).Length);
+        SqliteConnection.ClearAllPools();
+        using (var agent = new SqliteOutbox(folder.Path))
+        {
+            Assert.Equal(40, Assert.IsType<OutboxRecoveryReport>(agent.Recovery).ItemsLost);
+        }
+
+        SqliteConnection.ClearAllPools();
+        var later = new StringWriter();
+        Assert.Equal(0, await Norsjo.Retail.Agent.Hosting.AgentCommandLine.RunAsync(status, later));
+        Assert.DoesNotContain("DAMAGED", later.ToString(), StringComparison.Ordinal);
+        Assert.Matches(@"Recovered: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d the outbox was damaged \(the outbox file is empty \(0 bytes\)\); 0 items saved, 40 lost", later.ToString());
+        Assert.Contains("1 files that held lost items are sent again from behandlade/", later.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Norsjo.Retail.Agent.Hosting;
 using Norsjo.Retail.DemoTill;
 using Norsjo.Retail.Hub.Storage;
 using Norsjo.Retail.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Norsjo.Retail.Tests.EndToEnd;
 
@@ -11,7 +14,7 @@ namespace Norsjo.Retail.Tests.EndToEnd;
 /// exports that are wrong in every way. After each, the hub holds exactly what the till sold.
 /// </summary>
 [Collection(ClickHouseGroup.Name)]
-public sealed class AgentFaultTests(ClickHouseServerFixture clickHouse)
+public sealed class AgentFaultTests(ClickHouseServerFixture clickHouse, ITestOutputHelper output)
 {
     private const string StoreId = "butik-bastutrask";
 
@@ -188,5 +191,181 @@ public sealed class AgentFaultTests(ClickHouseServerFixture clickHouse)
         var page = bytes.Length / pageSize / 2;
         new Random(11).NextBytes(bytes.AsSpan(page * pageSize, pageSize));
         File.WriteAllBytes(path, bytes);
+    }
+
+    private static async Task<Totals> StoredAsync(ClickHouseDatabase database) =>
+        (await database.QueryAsync<Totals>(
+            $"SELECT count() AS Receipts, sum(gross_ore) AS GrossOre FROM receipts FINAL WHERE store_id = {SqlLiteral.Text(StoreId)}")).Single();
+
+    private static async Task<string> StatusAsync(string dataFolder)
+    {
+        var text = new StringWriter();
+        Assert.Equal(0, await AgentCommandLine.RunAsync(["status", "--Agent:DataDirectory=" + dataFolder, "--Agent:StoreId=" + StoreId], text));
+        return text.ToString();
+    }
+
+    /// <summary>Days of sales dropped as export files into a running agent while its hub is away; returns what was sold.</summary>
+    private static async Task<List<DemoReceipt>> QueueDaysAsync(RunningAgent agent, int days, int receiptsPerDay, int seed)
+    {
+        var sold = new List<DemoReceipt>();
+        var random = new Random(seed);
+        for (var day = 0; day < days; day++)
+        {
+            var receipts = DemoSales.Day(new DateOnly(2026, 9, 1).AddDays(day), receiptsPerDay, 1 + (day * 10_000), random);
+            sold.AddRange(receipts);
+            agent.Drop($"kassa-{day}.csv", ReceiptCsv.Write(receipts));
+        }
+
+        var items = sold.Count + sold.Count(r => r.Delivery is not null);
+        await Eventually.WaitUntilAsync(() => !Directory.EnumerateFiles(agent.ExportFolder, "*.csv").Any() && agent.Outbox.Status().Items == items,
+            "every export in the outbox while the hub is away");
+        return sold;
+    }
+
+    [Fact]
+    public async Task An_outbox_emptied_while_the_agent_was_stopped_is_left_alone_by_status_and_rebuilt_by_the_agent_and_every_receipt_reaches_the_hub()
+    {
+        using var away = await HubAway.EnrolledAsync(clickHouse.Url, StoreId);
+        using var folder = new TempFolder("agent-emptied");
+        var agent = await RunningAgent.StartAsync(away.Url, away.Certificate, StoreId, away.Credential, folder);
+        var sold = await QueueDaysAsync(agent, 10, 300, 23);
+        await agent.StopAsync();
+        SqliteConnection.ClearAllPools();
+        var outboxFile = Path.Combine(agent.DataFolder, "outbox.db");
+        File.WriteAllBytes(outboxFile, []); // truncate -s 0
+
+        var before = await StatusAsync(agent.DataFolder);
+        Assert.Contains("DAMAGED (the outbox file is empty (0 bytes))", before, StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(outboxFile).Length);
+
+        await using var hub = await away.ReturnAsync();
+        using (var process = AgentProcess.Start(RunningAgent.AgentArgs(folder.Path, away.Url, away.Certificate, StoreId, away.Credential)))
+        {
+            await Eventually.WaitUntilAsync(async () => (await StoredAsync(hub.Database)).Receipts == sold.Count, "every receipt at the hub again",
+                async () => $"{(await StoredAsync(hub.Database)).Receipts} of {sold.Count}", TimeSpan.FromSeconds(120));
+            Assert.True(process.HasSaid("The outbox was damaged (the outbox file is empty (0 bytes))"), string.Join('\n', process.Output.TakeLast(20)));
+            process.KillHard();
+        }
+
+        Assert.Equal(new Totals(sold.Count, sold.Sum(r => r.GrossOre)), await StoredAsync(hub.Database));
+        var after = await StatusAsync(agent.DataFolder);
+        Assert.Contains($"0 items saved, {sold.Count + sold.Count(r => r.Delivery is not null)} lost", after, StringComparison.Ordinal);
+        Assert.Contains("10 files that held lost items are sent again from behandlade/", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_damaged_item_is_logged_and_sent_again_from_its_file_in_behandlade()
+    {
+        using var away = await HubAway.EnrolledAsync(clickHouse.Url, StoreId);
+        using var folder = new TempFolder("agent-item");
+        var agent = await RunningAgent.StartAsync(away.Url, away.Certificate, StoreId, away.Credential, folder);
+        var sold = await QueueDaysAsync(agent, 3, 100, 31);
+        await agent.StopAsync();
+        SqliteConnection.ClearAllPools();
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(agent.DataFolder, "outbox.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            // One bit flipped in one receipt: its checksum no longer matches.
+            command.CommandText = "UPDATE items SET payload = CAST(X'FF' || substr(payload, 2) AS BLOB) WHERE seq = (SELECT seq FROM items WHERE kind = 1 ORDER BY seq LIMIT 1 OFFSET 150)";
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var hub = await away.ReturnAsync();
+        await using var restarted = await RunningAgent.StartAsync(away.Url, away.Certificate, StoreId, away.Credential, folder);
+        await Eventually.WaitUntilAsync(async () => (await StoredAsync(hub.Database)).Receipts == sold.Count && restarted.Outbox.Status().Items == 0,
+            "every receipt at the hub, the damaged one sent again from its file", async () => $"{(await StoredAsync(hub.Database)).Receipts} of {sold.Count}");
+
+        Assert.Equal(new Totals(sold.Count, sold.Sum(r => r.GrossOre)), await StoredAsync(hub.Database));
+        Assert.Equal(1, restarted.Outbox.Status().DamagedItems);
+        Assert.Contains(restarted.Log, line => line.Contains("was damaged and is set aside", StringComparison.Ordinal));
+        Assert.Contains(restarted.Log, line => line.Contains("kassa-1.csv is sent again from behandlade/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task On_a_full_disk_the_agent_pauses_intake_keeps_running_says_so_and_resumes_by_itself_when_space_returns()
+    {
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, StoreId);
+        var credential = await hub.EnrollAsync(StoreId);
+        using var folder = new TempFolder("agent-disk");
+        var data = Path.Combine(folder.Path, "data");
+        using var disk = SmallDisk.Mount(data, megabytes: 16);
+        var args = RunningAgent.AgentArgs(folder.Path, hub.GrpcUrl, hub.CertificatePath, StoreId, credential)
+            .Append("--Agent:ResumeWhenFreeBytes=2097152").ToArray();
+        var exports = Path.Combine(folder.Path, "exports");
+        var random = new Random(41);
+        var sold = new List<DemoReceipt>(DemoSales.Day(new DateOnly(2026, 10, 5), 50, 1, random));
+        RunningAgent.Drop(exports, "kassa-0.csv", Encoding.UTF8.GetBytes(ReceiptCsv.Write(sold)));
+        using var agent = AgentProcess.Start(args);
+        await Eventually.WaitUntilAsync(async () => (await StoredAsync(hub.Database)).Receipts == sold.Count, "the first day through",
+            async () => string.Join('\n', agent.Output.TakeLast(10)));
+
+        var filler = disk.Fill();
+        for (var day = 1; day <= 3; day++)
+        {
+            var receipts = DemoSales.Day(new DateOnly(2026, 10, 5).AddDays(day), 1_500, 1 + (day * 10_000), random);
+            sold.AddRange(receipts);
+            RunningAgent.Drop(exports, $"kassa-{day}.csv", Encoding.UTF8.GetBytes(ReceiptCsv.Write(receipts)));
+        }
+
+        await Eventually.WaitUntilAsync(() => agent.HasSaid("Disk full: source"), "the agent says it pauses",
+            () => string.Join('\n', agent.Output.TakeLast(10)));
+        var status = await StatusAsync(data);
+        Assert.Contains("Disk:      FULL since", status, StringComparison.Ordinal);
+        Assert.False(agent.HasExited, "the agent must not stop on a full disk");
+        Assert.NotEmpty(Directory.EnumerateFiles(exports, "*.csv"));
+
+        File.Delete(filler);
+        await Eventually.WaitUntilAsync(async () => (await StoredAsync(hub.Database)).Receipts == sold.Count, "every day through once there is room",
+            async () => $"{(await StoredAsync(hub.Database)).Receipts} of {sold.Count}; exited: {agent.HasExited}; " + string.Join(" | ", agent.Output.TakeLast(30)), TimeSpan.FromSeconds(90));
+
+        Assert.False(agent.HasExited);
+        Assert.True(agent.HasSaid("Disk space is back: source"));
+        Assert.Equal(new Totals(sold.Count, sold.Sum(r => r.GrossOre)), await StoredAsync(hub.Database));
+        Assert.DoesNotContain("FULL", await StatusAsync(data), StringComparison.Ordinal);
+        agent.KillHard();
+    }
+
+    [Fact]
+    public async Task After_an_outage_10000_queued_receipts_reach_ClickHouse_within_seconds_of_the_hub_being_ready()
+    {
+        using var away = await HubAway.EnrolledAsync(clickHouse.Url, StoreId);
+        using var folder = new TempFolder("agent-drain");
+        var exports = Path.Combine(folder.Path, "exports");
+        var random = new Random(10_000);
+        var sold = new List<DemoReceipt>();
+        for (var day = 0; day < 10; day++)
+        {
+            var receipts = DemoSales.Day(new DateOnly(2026, 11, 2).AddDays(day), 1_000, 1 + (day * 10_000), random);
+            sold.AddRange(receipts);
+            RunningAgent.Drop(exports, $"kassa-{day}.csv", Encoding.UTF8.GetBytes(ReceiptCsv.Write(receipts)));
+        }
+
+        // The shipped back-off: after the first failure the agent would wait minutes.
+        var args = RunningAgent.AgentArgs(folder.Path, away.Url, away.Certificate, StoreId, away.Credential)
+            .Select(a => a.StartsWith("--Agent:Retry", StringComparison.Ordinal) || a.StartsWith("--Agent:MaxReceiptsPerBatch", StringComparison.Ordinal) ? null : a)
+            .OfType<string>()
+            .Concat(["--Agent:RetryInitialDelay=00:05:00", "--Agent:RetryMaxDelay=00:05:00", "--Logging:LogLevel:Default=Warning"])
+            .ToArray();
+        using var agent = AgentProcess.Start(args);
+        await Eventually.WaitUntilAsync(() => !Directory.EnumerateFiles(exports, "*.csv").Any() && agent.HasSaid("Could not deliver batch"),
+            "every export queued and the agent in its back-off", () => string.Join('\n', agent.Output.TakeLast(10)), TimeSpan.FromSeconds(90));
+
+        await using var hub = await away.ReturnAsync();
+        var sinceReady = Stopwatch.StartNew();
+        await Eventually.WaitUntilAsync(async () => (await StoredAsync(hub.Database)).Receipts > 0, "the first batch at the hub",
+            async () => $"nothing after {sinceReady.Elapsed.TotalSeconds:0} s", TimeSpan.FromSeconds(60));
+        var firstBatch = sinceReady.Elapsed;
+        await Eventually.WaitUntilAsync(async () => (await StoredAsync(hub.Database)).Receipts == sold.Count, "the queue drained into ClickHouse",
+            async () => $"{(await StoredAsync(hub.Database)).Receipts} of {sold.Count} after {sinceReady.Elapsed.TotalSeconds:0} s", TimeSpan.FromSeconds(90));
+        sinceReady.Stop();
+
+        output.WriteLine($"{sold.Count} queued receipts reached ClickHouse {sinceReady.Elapsed.TotalSeconds:0.0} s after the hub was ready; "
+            + $"the first batch after {firstBatch.TotalSeconds:0.0} s ({string.Join("; ", agent.Output.Where(l => l.Contains("hub is back", StringComparison.Ordinal)))})");
+        Assert.Equal(new Totals(sold.Count, sold.Sum(r => r.GrossOre)), await StoredAsync(hub.Database));
+        // The shipped back-off would have kept the agent away for minutes; the probe brings it back within seconds.
+        Assert.True(firstBatch < TimeSpan.FromSeconds(15), $"first batch after {firstBatch.TotalSeconds:0.0} s");
+        agent.KillHard();
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Norsjo.Retail.Tests.Support;
@@ -9,12 +10,23 @@ namespace Norsjo.Retail.Tests.Support;
 public sealed class AgentProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output;
 
-    private AgentProcess(Process process) => _process = process;
+    private AgentProcess(Process process, ConcurrentQueue<string> output)
+    {
+        _process = process;
+        _output = output;
+    }
 
     public int Id => _process.Id;
 
+    /// <summary>Everything the agent wrote to standard output and error, line by line.</summary>
+    public IReadOnlyCollection<string> Output => _output;
+
     public bool HasExited => _process.HasExited;
+
+    /// <summary>True once some line of the agent's output contains the text.</summary>
+    public bool HasSaid(string text) => _output.Any(line => line.Contains(text, StringComparison.Ordinal));
 
     public static AgentProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
@@ -41,11 +53,20 @@ public sealed class AgentProcess : IDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the agent");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => Keep(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(output, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new AgentProcess(process);
+        return new AgentProcess(process, output);
+    }
+
+    private static void Keep(ConcurrentQueue<string> output, string? line)
+    {
+        if (line is not null)
+        {
+            output.Enqueue(line);
+        }
     }
 
     /// <summary>SIGKILL: no shutdown, no flushing, no goodbye.</summary>

@@ -34,10 +34,11 @@ public abstract partial class FolderSource(
         var rules = new FolderRules(Mode(settings), settings.FileSettleTime, settings.FinishedMarker, settings.TakenFilesWatchedFor, Math.Max(1, settings.FileReceiptsPerCommit));
         var folder = new WatchedFolder(path, Formats(settings), rules, outbox, anonymiser, evidence, time, logger);
         Directory.CreateDirectory(folder.Folder);
-        if (outbox.Recovery is not null)
+        if (outbox.ReimportPending(Name))
         {
             var again = folder.ReimportProcessed(settings.ReimportAfterRecovery);
             LogReimported(logger, again, folder.Folder);
+            outbox.Reimported(Name);
         }
 
         using var changed = new SemaphoreSlim(0);
@@ -50,6 +51,7 @@ public abstract partial class FolderSource(
         {
             try
             {
+                folder.SendAgainRequested();
                 if (folder.ScanOnce() > 0 && !folder.HasUnsettledFiles)
                 {
                     // A burst of files is done: give the memory it took back to the machine now, not

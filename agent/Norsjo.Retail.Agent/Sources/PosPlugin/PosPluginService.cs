@@ -16,15 +16,23 @@ public sealed class PosPluginService(SqliteOutbox outbox, ReceiptAnonymiser anon
     {
         ArgumentNullException.ThrowIfNull(request);
         var receipt = ToReceipt(request);
-        evidence.Record(receipt);
         var items = new OutboxItems(
             [anonymiser.Anonymise(receipt)], [],
             anonymiser.AnonymiseDelivery(receipt) is { } delivery ? [delivery] : []);
         // The source key makes the same sale sent twice by the till count once in the agent's ledger too.
-        var key = "pos:" + anonymiser.KeyedHash("pos-sale", receipt.LocalTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), receipt.ReceiptNumber);
-        if (!outbox.IsImported(key) && !outbox.TryEnqueue(items, key, "POS plug-in"))
+        var key = SqliteOutbox.PosSourcePrefix + anonymiser.KeyedHash("pos-sale", receipt.LocalTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), receipt.ReceiptNumber);
+        try
         {
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, "The agent's outbox is full; keep the sale and call again later."));
+            evidence.Record(receipt);
+            if (!outbox.IsImported(key) && !outbox.TryEnqueue(items, key, "POS plug-in"))
+            {
+                throw new RpcException(new Status(StatusCode.ResourceExhausted, "The agent's outbox is full; keep the sale and call again later."));
+            }
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            // Nothing is stored: the till keeps the sale and calls again; the agent resumes by itself.
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "The agent's disk is full; keep the sale and call again later."));
         }
 
         return Task.FromResult(new PosSaleAck { ReceiptNumber = request.ReceiptNumber, Stored = true });

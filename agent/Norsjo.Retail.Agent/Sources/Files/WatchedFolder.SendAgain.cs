@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+
+namespace Norsjo.Retail.Agent.Sources.Files;
+
+/// <summary>
+/// Sending a taken file again when the outbox asks for it (<c>resend_sources</c>): an item of it was
+/// damaged, or a rebuilt outbox lost some of it. The file is found in "behandlade" by its content
+/// key; the hub counts each sale once, so sending all of it again makes the totals exact.
+/// </summary>
+public sealed partial class WatchedFolder
+{
+    private readonly Dictionary<string, (long Length, DateTime Modified, string Key)> _keys = [];
+
+    /// <summary>Sends again each requested file this folder still holds; returns how many.</summary>
+    public int SendAgainRequested()
+    {
+        var wanted = outbox.SourcesToSendAgain().Where(k => k.StartsWith("file:", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        var processed = Path.Combine(Folder, ProcessedFolder);
+        if (wanted.Count == 0 || !Directory.Exists(processed))
+        {
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var path in Directory.EnumerateFiles(processed, "*", SearchOption.AllDirectories)
+                     .Where(f => formats.Any(format => format.Accepts(Path.GetFileName(f))))
+                     .Order(StringComparer.Ordinal))
+        {
+            var key = ContentKey(path);
+            if (key is not null && wanted.Remove(key) && TryTake(path, reimport: true) == Taken.Yes)
+            {
+                outbox.SentAgain(key);
+                LogSentAgain(logger, Path.GetFileName(path));
+                count++;
+            }
+
+            if (wanted.Count == 0)
+            {
+                break;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>The key the outbox knows a file by (its SHA-256), remembered while the file does not change.</summary>
+    private string? ContentKey(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (_keys.TryGetValue(path, out var known) && known.Length == info.Length && known.Modified == info.LastWriteTimeUtc)
+            {
+                return known.Key;
+            }
+
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var key = "file:" + Convert.ToHexStringLower(SHA256.HashData(stream));
+            _keys[path] = (info.Length, info.LastWriteTimeUtc, key);
+            return key;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{File} is sent again from behandlade/: the outbox had lost or set aside some of its items")]
+    private static partial void LogSentAgain(ILogger logger, string file);
+}
