@@ -57,7 +57,7 @@ public sealed class AgentOptions
     public string? FinishedMarker { get; set; }
 
     /// <summary>A taken file whose writer goes on (it held the file open) is watched this long after its last change; what it gains is taken too.</summary>
-    public TimeSpan TakenFilesWatchedFor { get; set; } = TimeSpan.FromDays(1);
+    public TimeSpan TakenFilesWatchedFor { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Receipts of a file stored per transaction: what a file's reading holds in memory at once.</summary>
     public int FileReceiptsPerCommit { get; set; } = LineFileReader.ReceiptsPerChunk;

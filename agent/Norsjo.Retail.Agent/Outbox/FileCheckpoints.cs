@@ -59,10 +59,11 @@ public sealed partial class SqliteOutbox
     public long SaveCheckpoint(FileCheckpoint checkpoint) => TryEnqueue(new OutboxItems([], [], []), checkpoint, null) ?? 0;
 
     /// <summary>
-    /// Keeps the checkpoints of files still there (<paramref name="seen"/>) and forgets those of files
-    /// gone since <paramref name="forgetBefore"/>.
+    /// Keeps the checkpoints of files still there or still watched (<paramref name="seen"/>) and forgets
+    /// those of files gone since <paramref name="forgetBefore"/>, and of taken files no longer watched
+    /// since <paramref name="forgetTakenBefore"/>.
     /// </summary>
-    public void TidyCheckpoints(IReadOnlySet<long> seen, DateTimeOffset forgetBefore)
+    public void TidyCheckpoints(IReadOnlySet<long> seen, DateTimeOffset forgetBefore, DateTimeOffset forgetTakenBefore)
     {
         ArgumentNullException.ThrowIfNull(seen);
         using var connection = Open();
@@ -74,8 +75,9 @@ public sealed partial class SqliteOutbox
             touch.ExecuteNonQuery();
         }
 
-        using var forget = Command(connection, "DELETE FROM file_checkpoints WHERE updated_utc < $before",
-            ("$before", forgetBefore.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)));
+        using var forget = Command(connection, "DELETE FROM file_checkpoints WHERE updated_utc < (CASE taken WHEN 0 THEN $before ELSE $taken_before END)",
+            ("$before", forgetBefore.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)),
+            ("$taken_before", forgetTakenBefore.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)));
         forget.Transaction = transaction;
         forget.ExecuteNonQuery();
         transaction.Commit();

@@ -80,7 +80,8 @@ public sealed partial class LineFileIntake(SqliteOutbox outbox, ReceiptAnonymise
             var header = LineFileReader.ReadHeader(stream, format, length, finished);
             if (header is null)
             {
-                return finished && length == 0 && !taken
+                // A growing file may start empty, or with its header alone, and wait for its first sale.
+                return finished && length == 0 && !taken && !tentative
                     ? new IntakeOutcome(Intake.Unreadable, known, 0, 0, [], LineFileReader.NothingInIt(format, hadHeader: false), null, startedOver)
                     : IntakeOutcome.Waiting;
             }
@@ -148,7 +149,7 @@ public sealed partial class LineFileIntake(SqliteOutbox outbox, ReceiptAnonymise
             }
 
             var fresh = resume == dataStart && (known is null || startedOver);
-            if (finished && fresh && !taken && receipts == 0 && errors.Count == 0 && after.Offset == length)
+            if (finished && fresh && !taken && !tentative && receipts == 0 && errors.Count == 0 && after.Offset == length)
             {
                 return new IntakeOutcome(Intake.Unreadable, checkpoint, 0, 0, [], LineFileReader.NothingInIt(format, hadHeader: format.HasHeader), headerText, startedOver);
             }

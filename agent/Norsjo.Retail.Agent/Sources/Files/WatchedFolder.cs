@@ -124,7 +124,7 @@ public sealed partial class WatchedFolder(
         HasUnsettledFiles = unsettled;
         if (checkpoints.Count > 0 && now - _tidied > TimeSpan.FromHours(1))
         {
-            outbox.TidyCheckpoints(seen, now - CheckpointsKept);
+            outbox.TidyCheckpoints(seen, now - CheckpointsKept, now - rules.TakenFilesWatchedFor);
             _tidied = now;
         }
 
@@ -221,15 +221,17 @@ public sealed partial class WatchedFolder(
                 return Taken.OutboxFull;
         }
 
-        var contentAfter = LineFileIntake.ContentKey(path);
-        var processed = MoveAside(path, Path.Combine(Folder, ProcessedFolder, Today()));
-        DeleteMarker(path);
+        var processed = FreeName(path, Path.Combine(Folder, ProcessedFolder, Today()));
         if (outcome.Checkpoint is { } checkpoint)
         {
-            // Where it is now, so its writer going on is noticed; and its content, so the same file dropped again is not sent twice.
-            outbox.TryEnqueue(new OutboxItems([], [], []), checkpoint with { Path = processed, Taken = true }, contentAfter);
+            // Where it goes, before it goes (a kill in between leaves it to be moved again, watched
+            // all the same), so its writer going on is noticed; and its content, so the same file
+            // dropped again is not sent twice.
+            outbox.TryEnqueue(new OutboxItems([], [], []), checkpoint with { Path = processed, Taken = true }, LineFileIntake.ContentKey(path));
         }
 
+        File.Move(path, processed);
+        DeleteMarker(path);
         Report(processed, name, outcome);
         return Taken.Yes;
     }
@@ -477,6 +479,14 @@ public sealed partial class WatchedFolder(
 
     private static string MoveAside(string path, string targetFolder)
     {
+        var target = FreeName(path, targetFolder);
+        File.Move(path, target);
+        return target;
+    }
+
+    /// <summary>Where a file moved into the folder goes: its own name, or with -1, -2 … if that is taken.</summary>
+    private static string FreeName(string path, string targetFolder)
+    {
         Directory.CreateDirectory(targetFolder);
         var name = Path.GetFileNameWithoutExtension(path);
         var extension = Path.GetExtension(path);
@@ -486,7 +496,6 @@ public sealed partial class WatchedFolder(
             target = Path.Combine(targetFolder, $"{name}-{n}{extension}");
         }
 
-        File.Move(path, target);
         return target;
     }
 
