@@ -317,5 +317,17 @@ public static class Schema
         [
             "ALTER TABLE home_deliveries ADD COLUMN household_registered UInt8 DEFAULT 0",
         ]),
+        new(10, "store owners' consent to share their shop's figures with the municipality: an append-only history",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS store_consents (
+                store_id String,
+                at_ms Int64,
+                given UInt8,
+                given_by String
+            ) ENGINE = MergeTree()
+            ORDER BY (store_id, at_ms)
+            """,
+        ]),
     ];
 }
