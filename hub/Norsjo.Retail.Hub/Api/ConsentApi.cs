@@ -22,7 +22,7 @@ public static class ConsentApi
         store.MapGet("/", async (string storeId, ClaimsPrincipal user, StoreRegistry registry, MunicipalFigures figures, IStoreConsents consents, CancellationToken ct) =>
             await ViewAsync(registry.Find(ApiRequest.Store(user, storeId, registry))!, figures, consents, ct).ConfigureAwait(false))
             .WithSummary("The store's consent to share its figures with the municipality, with its history");
-        store.MapPost("/", async (string storeId, ConsentChange change, ClaimsPrincipal user, StoreRegistry registry, MunicipalFigures figures, IStoreConsents consents, TimeProvider time, CancellationToken ct) =>
+        store.MapPost("/", async (string storeId, ConsentChange change, ClaimsPrincipal user, StoreRegistry registry, MunicipalFigures figures, IStoreConsents consents, PublishedTable table, TimeProvider time, CancellationToken ct) =>
         {
             ArgumentNullException.ThrowIfNull(change);
             var id = ApiRequest.Store(user, storeId, registry);
@@ -37,6 +37,8 @@ public static class ConsentApi
             }
 
             await consents.RecordAsync(new ConsentEvent(id, change.Given, user.Identity?.Name ?? "okänd", time.GetUtcNow()), ct).ConfigureAwait(false);
+            await table.PublishAsync(ct).ConfigureAwait(false); // Grafana's figures follow the consent at once too
+
             return await ViewAsync(registry.Find(id)!, figures, consents, ct).ConfigureAwait(false);
         }).WithSummary("Give (given: true) or revoke (given: false) the consent; only the store's owner");
 

@@ -9,6 +9,8 @@ public static class DisclosureExtensions
         builder.Services.Configure<DisclosureOptions>(builder.Configuration.GetSection(DisclosureOptions.Section));
         builder.Services.AddSingleton<IStoreConsents, ClickHouseStoreConsents>();
         builder.Services.AddSingleton<MunicipalFigures>();
+        builder.Services.AddSingleton<PublishedTable>();
+        builder.Services.AddHostedService<PublishedTableService>();
         return builder;
     }
 }

@@ -21,4 +21,7 @@ public sealed class DisclosureOptions
 
     /// <summary>A month is published only once this many days of the next month have passed, so late uploads have arrived.</summary>
     public int SettleDays { get; set; } = 5;
+
+    /// <summary>How often the published figures are written for Grafana (municipal_figures); also after every consent change.</summary>
+    public TimeSpan PublishEvery { get; set; } = TimeSpan.FromHours(1);
 }

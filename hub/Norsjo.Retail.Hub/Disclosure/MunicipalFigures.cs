@@ -132,6 +132,40 @@ public sealed class MunicipalFigures(
             $"Butiker visas var för sig bara med ägarens samtycke; butiker utan agent visas med sin uppskattning och räknas inte som bidragande. Mindre orter slås ihop; räcker inte det visas de inte.");
     }
 
+    /// <summary>All stores' turnover per month (the index's turnover), with the number of stores, and whether the month may be shown.</summary>
+    public async Task<IReadOnlyList<(string Month, decimal Kr, int Stores, bool Shown)>> MonthlySalesAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
+    {
+        var plan = await PlanAsync(cancellationToken).ConfigureAwait(false);
+        var data = await turnover.ReadAsync(fromMonth, toMonth, cancellationToken).ConfigureAwait(false);
+        return data.GroupBy(d => d.Month).OrderBy(g => g.Key)
+            .Select(g => (g.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g.Sum(d => d.Measured.TotalKr), g.Count(), Cells(data, g.Key, g.Key, plan, m => m.Measured.TotalKr).Shown))
+            .ToList();
+    }
+
+    private sealed record HourRow(string StoreId, string Month, int Hour, long Receipts);
+
+    /// <summary>Receipts per hour of the day, per month: each month-hour a cell of its own under the rule.</summary>
+    public async Task<IReadOnlyList<(string Month, string Hour, long Receipts, bool Shown)>> ReceiptsByHourAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
+    {
+        var plan = await PlanAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await storage.Database.QueryAsync<HourRow>(
+            $"""
+            SELECT store_id AS StoreId, toString(toStartOfMonth(sale_date)) AS Month, toInt32(hour) AS Hour, sum(receipts) AS Receipts
+            FROM receipts_hourly FINAL
+            WHERE sale_date BETWEEN {SqlLiteral.Date(fromMonth)} AND {SqlLiteral.Date(toMonth.AddMonths(1).AddDays(-1))}
+            GROUP BY StoreId, Month, Hour
+            """, cancellationToken).ConfigureAwait(false);
+        return rows.GroupBy(r => (r.Month, r.Hour)).OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var month = DateOnly.ParseExact(g.Key.Month, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                var shown = month <= LastSettledMonth && plan.Groups.All(group =>
+                    DisclosureRule.Check(g.Where(r => group.StoreIds.Contains(r.StoreId)).Select(r => (decimal)r.Receipts), Options).Shown);
+                return (g.Key.Month, $"{g.Key.Hour:00}:00", g.Sum(r => r.Receipts), shown);
+            })
+            .ToList();
+    }
+
     private sealed record CashRow(string StoreId, string Month, long CashOre, long TotalOre);
 
     /// <summary>The cash share of all stores per month; a month is held back unless its stores without consent pass the rule on cash and on all payments.</summary>

@@ -20,7 +20,7 @@ public interface IStoreConsents
     Task<IReadOnlyDictionary<string, ConsentEvent>> LatestAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>The consent log in ClickHouse (store_consents, MergeTree, one row per event); the latest by argMax over time.</summary>
+/// <summary>The consent log in ClickHouse (store_consents, one row per event, never updated); the latest by argMax over time.</summary>
 public sealed class ClickHouseStoreConsents(ClickHouseStorage storage) : IStoreConsents
 {
     private sealed record Row(string StoreId, int Given, string By, long AtMs);
@@ -28,18 +28,19 @@ public sealed class ClickHouseStoreConsents(ClickHouseStorage storage) : IStoreC
     public Task RecordAsync(ConsentEvent consent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(consent);
-        var row = new TabSeparatedRows().Row(consent.StoreId, consent.At.ToUnixTimeMilliseconds(), consent.Given ? 1 : 0, consent.By);
-        return storage.Database.InsertAsync("store_consents", ["store_id", "at_ms", "given", "given_by"], row, cancellationToken);
+        var at = consent.At.ToUnixTimeMilliseconds();
+        var row = new TabSeparatedRows().Row(consent.StoreId, at, consent.Given ? 1 : 0, consent.By, at);
+        return storage.Database.InsertAsync("store_consents", ["store_id", "at_ms", "given", "given_by", "version"], row, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ConsentEvent>> HistoryAsync(string storeId, CancellationToken cancellationToken) =>
         (await storage.Database.QueryAsync<Row>(
-            $"SELECT store_id AS StoreId, toInt32(given) AS Given, given_by AS By, at_ms AS AtMs FROM store_consents WHERE store_id = {SqlLiteral.Text(storeId)} ORDER BY at_ms DESC",
+            $"SELECT store_id AS StoreId, toInt32(given) AS Given, given_by AS By, at_ms AS AtMs FROM store_consents FINAL WHERE store_id = {SqlLiteral.Text(storeId)} ORDER BY at_ms DESC",
             cancellationToken).ConfigureAwait(false)).Select(Event).ToList();
 
     public async Task<IReadOnlyDictionary<string, ConsentEvent>> LatestAsync(CancellationToken cancellationToken) =>
         (await storage.Database.QueryAsync<Row>(
-            "SELECT store_id AS StoreId, toInt32(argMax(given, at_ms)) AS Given, argMax(given_by, at_ms) AS By, max(at_ms) AS AtMs FROM store_consents GROUP BY store_id",
+            "SELECT store_id AS StoreId, toInt32(argMax(given, at_ms)) AS Given, argMax(given_by, at_ms) AS By, max(at_ms) AS AtMs FROM store_consents FINAL GROUP BY store_id",
             cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.StoreId, Event, StringComparer.Ordinal);
 
     private static ConsentEvent Event(Row r) => new(r.StoreId, r.Given == 1, r.By, DateTimeOffset.FromUnixTimeMilliseconds(r.AtMs));

@@ -328,3 +328,29 @@ DROP TABLE IF EXISTS norsjo_retail.home_deliveries ON CLUSTER norsjo;
 CREATE TABLE IF NOT EXISTS norsjo_retail.home_deliveries ON CLUSTER norsjo AS norsjo_retail.home_deliveries_local
 ENGINE = Distributed(norsjo, norsjo_retail, home_deliveries_local, sipHash64(store_id));
 
+-- step 10: store owners' consent to share their shop's figures with the municipality: an append-only history
+CREATE TABLE IF NOT EXISTS norsjo_retail.store_consents_local ON CLUSTER norsjo (
+    store_id String,
+    at_ms Int64,
+    given UInt8,
+    given_by String
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/norsjo_retail/store_consents_local', '{replica}')
+ORDER BY (store_id, at_ms);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.store_consents ON CLUSTER norsjo AS norsjo_retail.store_consents_local
+ENGINE = Distributed(norsjo, norsjo_retail, store_consents_local, sipHash64(store_id));
+
+-- step 11: the municipal figures as published (disclosure control applied), for Grafana: one full set per run
+CREATE TABLE IF NOT EXISTS norsjo_retail.municipal_figures_local ON CLUSTER norsjo (
+    version UInt64,
+    month Date,
+    figure String,
+    key String,
+    value Float64,
+    shown UInt8
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/norsjo_retail/municipal_figures_local', '{replica}')
+ORDER BY (version, figure, key, month);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.municipal_figures ON CLUSTER norsjo AS norsjo_retail.municipal_figures_local
+ENGINE = Distributed(norsjo, norsjo_retail, municipal_figures_local, 0);
+
