@@ -45,19 +45,20 @@ public static class ConsentApi
         api.MapGroup("/municipality").RequireAuthorization("municipality").WithTags("Kommunen")
             .MapGet("/consents", async (StoreRegistry registry, MunicipalFigures figures, IStoreConsents consents, CancellationToken ct) =>
             {
+                var plan = await figures.PlanAsync(ct).ConfigureAwait(false);
                 var views = new List<ConsentView>();
                 foreach (var store in registry.Stores.Where(s => s.Reports))
                 {
-                    views.Add(await ViewAsync(store, figures, consents, ct).ConfigureAwait(false));
+                    views.Add(await ViewAsync(store, figures, consents, ct, plan).ConfigureAwait(false));
                 }
 
                 return views;
             }).WithSummary("Every store's consent to share its figures, with who gave it and when");
     }
 
-    private static async Task<ConsentView> ViewAsync(Store store, MunicipalFigures figures, IStoreConsents consents, CancellationToken ct)
+    private static async Task<ConsentView> ViewAsync(Store store, MunicipalFigures figures, IStoreConsents consents, CancellationToken ct, DisclosurePlan? known = null)
     {
-        var plan = await figures.PlanAsync(ct).ConfigureAwait(false);
+        var plan = known ?? await figures.PlanAsync(ct).ConfigureAwait(false);
         var history = await consents.HistoryAsync(store.Id, ct).ConfigureAwait(false);
         var latest = history.Count > 0 ? history[0] : null;
         var effective = plan.Shared.ContainsKey(store.Id);

@@ -328,13 +328,14 @@ DROP TABLE IF EXISTS norsjo_retail.home_deliveries ON CLUSTER norsjo;
 CREATE TABLE IF NOT EXISTS norsjo_retail.home_deliveries ON CLUSTER norsjo AS norsjo_retail.home_deliveries_local
 ENGINE = Distributed(norsjo, norsjo_retail, home_deliveries_local, sipHash64(store_id));
 
--- step 10: store owners' consent to share their shop's figures with the municipality: an append-only history
+-- step 10: store owners' consent to share their shop's figures with the municipality: an append-only history (an event sent twice counts once)
 CREATE TABLE IF NOT EXISTS norsjo_retail.store_consents_local ON CLUSTER norsjo (
     store_id String,
     at_ms Int64,
     given UInt8,
-    given_by String
-) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/norsjo_retail/store_consents_local', '{replica}')
+    given_by String,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/store_consents_local', '{replica}', version)
 ORDER BY (store_id, at_ms);
 
 CREATE TABLE IF NOT EXISTS norsjo_retail.store_consents ON CLUSTER norsjo AS norsjo_retail.store_consents_local
@@ -348,7 +349,7 @@ CREATE TABLE IF NOT EXISTS norsjo_retail.municipal_figures_local ON CLUSTER nors
     key String,
     value Float64,
     shown UInt8
-) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/norsjo_retail/municipal_figures_local', '{replica}')
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/municipal_figures_local', '{replica}', version)
 ORDER BY (version, figure, key, month);
 
 CREATE TABLE IF NOT EXISTS norsjo_retail.municipal_figures ON CLUSTER norsjo AS norsjo_retail.municipal_figures_local
