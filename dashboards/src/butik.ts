@@ -1,17 +1,17 @@
 import './style.css';
-import { getJson } from './common/api';
+import { getJson, postJson } from './common/api';
 import { chart, colours } from './common/charts';
 import { byId, figures, h, kpi, Section, table } from './common/dom';
 import * as f from './common/format';
 import { ready, signedIn } from './common/layout';
-import type { Baskets, CategoryFigure, DeliveryFigure, ForecastView, Freshness, HourCell, PaymentMix, Statement, StoreInfo, TrendPoint } from './common/models';
+import type { Baskets, CategoryFigure, ConsentView, DeliveryFigure, ForecastView, Freshness, HourCell, PaymentMix, Statement, StoreInfo, TrendPoint } from './common/models';
 
 // A store owner's own shop: today, the trend with its forecast, hours, baskets, payments,
 // categories, home deliveries and the subsidy earned. The hub has already checked at the page
 // address that this store is theirs; every API call checks again.
 const storeId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 const api = `/api/stores/${encodeURIComponent(storeId)}`;
-const sections = Object.fromEntries(['today', 'trend', 'hours', 'baskets', 'payments', 'categories', 'deliveries'].map((id) => [id, new Section(id, `butik-${storeId}`)]));
+const sections = Object.fromEntries(['today', 'trend', 'hours', 'baskets', 'payments', 'categories', 'deliveries', 'consent'].map((id) => [id, new Section(id, `butik-${storeId}`)]));
 const todayIso = f.today();
 
 function period(): { from: string; to: string; label: string } {
@@ -242,6 +242,29 @@ async function showFreshness(): Promise<void> {
   }
 }
 
+/** The owner's choice to share the shop's figures with the municipality: given or revoked here, in effect at once. */
+async function showConsent(view?: ConsentView): Promise<void> {
+  const consent = view ?? (await getJson<ConsentView>(`${api}/consent`));
+  const button = h('button', { type: 'button', 'data-testid': 'consent-toggle' }, consent.given ? 'Återkalla samtycket' : 'Dela butikens siffror med kommunen');
+  button.addEventListener('click', () => {
+    void sections.consent.load(async () => showConsent(await postJson<ConsentView>(`${api}/consent`, { given: !consent.given })));
+  });
+  sections.consent.fill(
+    { headers: ['Samtycke', 'Av', 'När'], rows: consent.history.map((e) => [e.given ? 'gett' : 'återkallat', e.by, e.at]) },
+    h('p', { 'data-testid': 'consent-note' }, consent.note),
+    h('p', { class: 'note' }, 'Utan samtycke ser kommunen butikens omsättning bara tillsammans med minst två andra butikers, per hel månad. Med samtycke ser kommunen butikens omsättning per månad, i sin ort. Hemsändningsbidragets underlag och när agenten senast rapporterade ser kommunen alltid.'),
+    button,
+    consent.history.length
+      ? h('div', { class: 'table-scroll' }, table('Historik', [{ header: 'Samtycke' }, { header: 'Av' }, { header: 'När' }],
+          consent.history.map((e) => [
+            { shown: e.given ? 'gett' : 'återkallat', raw: e.given ? 'gett' : 'återkallat' },
+            { shown: e.by, raw: e.by },
+            { shown: e.at.replace('T', ' ').slice(0, 16), raw: e.at },
+          ]), 'consent-history'))
+      : null,
+  );
+}
+
 function grain(): string {
   return document.querySelector<HTMLInputElement>('input[name="grain"]:checked')?.value ?? 'day';
 }
@@ -260,7 +283,7 @@ async function main(): Promise<void> {
   ];
   byId('period').addEventListener('change', () => void Promise.all(periodic()));
   document.querySelectorAll<HTMLInputElement>('input[name="grain"]').forEach((input) => input.addEventListener('change', () => void sections.trend.load(() => showTrend(grain()))));
-  await Promise.all([showFreshness(), sections.today.load(showToday), sections.trend.load(() => showTrend(grain())), ...periodic()]);
+  await Promise.all([showFreshness(), sections.consent.load(() => showConsent()), sections.today.load(showToday), sections.trend.load(() => showTrend(grain())), ...periodic()]);
   ready();
 }
 

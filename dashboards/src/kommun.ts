@@ -4,12 +4,13 @@ import { chart, colours } from './common/charts';
 import { byId, figures, h, kpi, Section, table } from './common/dom';
 import * as f from './common/format';
 import { ready, signedIn } from './common/layout';
-import type { CashShareMonth, DeliveryFigure, Freshness, IndexPeriod, Outlook, SilentAgent, StateClaim, Statement, StoreInfo, VillageReport } from './common/models';
+import type { CashShareMonth, ConsentView, DeliveryMonth, Freshness, IndexPeriod, IndexValue, Outlook, SilentAgent, StateClaim, Statement, StoreInfo, VillageReport } from './common/models';
 
 // The municipality's view: the index against 60, what it takes, the villages, coverage, home
 // deliveries and the subsidy ledger, the cash share and the agents. Figures made of fewer than
-// three stores never reach this page: the hub suppresses them and says so.
-const sections = Object.fromEntries(['index', 'gap', 'index-trend', 'villages', 'coverage', 'subsidy', 'cash', 'agents'].map((id) => [id, new Section(id, 'kommun')]));
+// three stores, or dominated by one, never reach this page: the hub holds them back and says why
+// ("Visas inte: …"), and the page shows that text where the figure would have been.
+const sections = Object.fromEntries(['index', 'gap', 'index-trend', 'villages', 'coverage', 'consents', 'subsidy', 'cash', 'agents'].map((id) => [id, new Section(id, 'kommun')]));
 const todayIso = f.today();
 const thisMonth = todayIso.slice(0, 7);
 const target = 60;
@@ -18,10 +19,17 @@ const trendMonths = 24;
 let stores: StoreInfo[] = [];
 const storeName = (id: string): string => stores.find((s) => s.id === id)?.name ?? id;
 
-function showIndex(periods: IndexPeriod[]): IndexPeriod | undefined {
-  const latest = [...periods].reverse().find((p) => p.complete) ?? periods.at(-1);
+/** A period the hub showed: its figures are all there (the categories may still be held back). */
+type ShownPeriod = IndexPeriod & { index: IndexValue; low: IndexValue; high: IndexValue; reported: NonNullable<IndexPeriod['reported']>; coverage: number; gap: NonNullable<IndexPeriod['gap']> };
+const isShown = (p: IndexPeriod): p is ShownPeriod => p.shown && p.index !== null;
+/** A category's index, or the Swedish word for held back. */
+const part = (v: number | null | undefined, decimals = 1): string => (v === null || v === undefined ? 'visas inte' : f.number(v, decimals));
+
+function showIndex(periods: IndexPeriod[]): ShownPeriod | undefined {
+  const latest = [...periods].reverse().find(isShown);
   if (!latest) {
-    sections.index.fill(null, h('p', {}, 'Inga uppgifter än.'));
+    const held = periods.at(-1)?.heldBack;
+    sections.index.fill(null, h('p', { class: 'note', 'data-testid': 'index-held-back' }, held ?? 'Inga uppgifter än.'));
     return undefined;
   }
   const gauge = h('div', { class: 'chart gauge' });
@@ -33,9 +41,10 @@ function showIndex(periods: IndexPeriod[]): IndexPeriod | undefined {
     gauge,
     h('div', { class: 'kpis' },
       kpi('Totalt', f.number(latest.index.total, 1), 'index-total', `osäkerhet ${f.number(latest.low.total, 1)}–${f.number(latest.high.total, 1)}`),
-      kpi('Dagligvaror', f.number(latest.index.dagligvaror, 1), 'index-dagligvaror'),
-      kpi('Sällanköpsvaror', f.number(latest.index.sallankop, 1), 'index-sallankop'),
+      kpi('Dagligvaror', part(latest.index.dagligvaror), 'index-dagligvaror'),
+      kpi('Sällanköpsvaror', part(latest.index.sallankop), 'index-sallankop'),
     ),
+    latest.heldBack ? h('p', { class: 'note', 'data-testid': 'index-categories-held-back' }, latest.heldBack) : null,
     h('p', { class: 'note' }, `${latest.label}. ${latest.growth ? `Förändring mot året innan: ${signed(latest.growth.measuredPercent)} (${signed(latest.growth.constantVatPercent)} med oförändrad moms).` : ''}${latest.figuresYear !== Number(latest.to.slice(0, 4)) ? ` Rikets siffror från ${latest.figuresYear}.` : ''}`),
   );
   chart(gauge, `Försäljningsindex totalt ${f.number(latest.index.total, 1)} mot målet ${target}.`, {
@@ -59,7 +68,7 @@ function signed(percent: number): string {
   return `${percent >= 0 ? '+' : '−'}${f.number(Math.abs(percent), 1)} %`;
 }
 
-function showGap(latest: IndexPeriod): void {
+function showGap(latest: ShownPeriod): void {
   const gap = latest.gap;
   const perPoint = gap.neededKrPerYear / gap.target;
   sections.gap.fill(
@@ -83,7 +92,7 @@ function showTrend(periods: IndexPeriod[], outlook: Outlook | null, outlookError
   const ahead: string[] = [];
   if (outlook && last) for (let m = f.addMonths(last.to, 1); m <= `${outlook.year}-12`; m = f.addMonths(m, 1)) ahead.push(m);
   const x = [...months, ...ahead];
-  const lastValue = last?.index.total ?? 0;
+  const lastValue = last?.index?.total ?? 0;
   const steps = ahead.length;
   const towards = (end: number): (number | null)[] => [
     ...Array<null>(Math.max(0, months.length - 1)).fill(null),
@@ -96,7 +105,7 @@ function showTrend(periods: IndexPeriod[], outlook: Outlook | null, outlookError
     {
       headers: ['Månad (tolv månader till och med)', 'Total', 'Dagligvaror', 'Sällanköpsvaror', 'Lägst', 'Högst', 'Täckning'],
       rows: [
-        ...periods.map((p) => [p.to.slice(0, 7), p.index.total, p.index.dagligvaror, p.index.sallankop, p.low.total, p.high.total, p.coverage]),
+        ...periods.map((p) => [p.to.slice(0, 7), p.index?.total ?? null, p.index?.dagligvaror ?? null, p.index?.sallankop ?? null, p.low?.total ?? null, p.high?.total ?? null, p.coverage ?? p.heldBack]),
         ...(outlook ? [[`${outlook.year} prognos`, outlook.expected, null, null, outlook.low, outlook.high, null]] : []),
       ],
     },
@@ -108,10 +117,11 @@ function showTrend(periods: IndexPeriod[], outlook: Outlook | null, outlookError
       : h('p', { class: 'note', 'data-testid': 'outlook-missing' }, outlookError ?? 'Ingen prognos ännu.'),
     container,
     h('p', { class: 'note' }, 'Varje punkt är de tolv månaderna till och med den månaden. Det skuggade bandet är osäkerheten från butiker utan agent. Prognosen görs varje vecka av hubben.'),
+    periods.some((p) => !p.shown) ? h('p', { class: 'note', 'data-testid': 'trend-held-back' }, `Alla månader visas inte. Senast: ${[...periods].reverse().find((p) => !p.shown)?.heldBack ?? ''}`) : null,
     figures(table('Försäljningsindex, rullande 12 månader', [{ header: 'Till och med' }, { header: 'Total', numeric: true }, { header: 'Dagligvaror', numeric: true }, { header: 'Sällanköp', numeric: true }],
-      periods.map((p) => [{ shown: f.monthName(p.to), raw: p.to }, { shown: f.number(p.index.total, 1), raw: p.index.total }, { shown: f.number(p.index.dagligvaror, 1), raw: p.index.dagligvaror }, { shown: f.number(p.index.sallankop, 1), raw: p.index.sallankop }]), 'index-table')),
+      periods.map((p) => [{ shown: f.monthName(p.to), raw: p.to }, { shown: part(p.index?.total), raw: p.index?.total ?? null }, { shown: part(p.index?.dagligvaror), raw: p.index?.dagligvaror ?? null }, { shown: part(p.index?.sallankop), raw: p.index?.sallankop ?? null }]), 'index-table')),
   );
-  const pad = (values: number[]): (number | null)[] => [...values, ...Array<null>(ahead.length).fill(null)];
+  const pad = (values: (number | null)[]): (number | null)[] => [...values, ...Array<null>(ahead.length).fill(null)];
   chart(container, `Försäljningsindex, rullande tolv månader, ${periods[0]?.label ?? ''} till ${last?.label ?? ''}, mot målet ${target}${outlook ? `, med prognos ${f.number(outlook.expected, 1)} för ${outlook.year}` : ''}.`, {
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? f.number(v, 1) : '–') },
     legend: { top: 0, data: ['Totalt', 'Dagligvaror', 'Sällanköp', ...(outlook ? ['Prognos'] : [])] },
@@ -119,14 +129,14 @@ function showTrend(periods: IndexPeriod[], outlook: Outlook | null, outlookError
     xAxis: { type: 'category', data: x, axisLabel: { formatter: f.shortMonth } },
     yAxis: { type: 'value', min: 0, max: (v: { max: number }) => Math.max(100, Math.ceil(v.max / 10) * 10) },
     series: [
-      { name: 'osäkerhet lägst', type: 'line', stack: 'band', data: pad(periods.map((p) => p.low.total)), symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } },
-      { name: 'osäkerhet', type: 'line', stack: 'band', data: pad(periods.map((p) => Math.round((p.high.total - p.low.total) * 10) / 10)), symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: colours.band }, tooltip: { show: false } },
+      { name: 'osäkerhet lägst', type: 'line', stack: 'band', data: pad(periods.map((p) => p.low?.total ?? null)), symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } },
+      { name: 'osäkerhet', type: 'line', stack: 'band', data: pad(periods.map((p) => (p.high && p.low ? Math.round((p.high.total - p.low.total) * 10) / 10 : null))), symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: colours.band }, tooltip: { show: false } },
       {
-        name: 'Totalt', type: 'line', data: pad(periods.map((p) => p.index.total)), symbolSize: 6, lineStyle: { width: 3, color: colours.primary }, itemStyle: { color: colours.primary },
+        name: 'Totalt', type: 'line', data: pad(periods.map((p) => p.index?.total ?? null)), symbolSize: 6, lineStyle: { width: 3, color: colours.primary }, itemStyle: { color: colours.primary },
         markLine: { symbol: 'none', silent: true, lineStyle: { color: colours.target, type: 'solid', width: 2 }, label: { formatter: `mål ${target}`, color: colours.target }, data: [{ yAxis: target }] },
       },
-      { name: 'Dagligvaror', type: 'line', data: pad(periods.map((p) => p.index.dagligvaror)), symbol: 'none', lineStyle: { type: 'dashed', color: colours.tertiary }, itemStyle: { color: colours.tertiary } },
-      { name: 'Sällanköp', type: 'line', data: pad(periods.map((p) => p.index.sallankop)), symbol: 'none', lineStyle: { type: 'dotted', width: 2, color: colours.quaternary }, itemStyle: { color: colours.quaternary } },
+      { name: 'Dagligvaror', type: 'line', data: pad(periods.map((p) => p.index?.dagligvaror ?? null)), symbol: 'none', lineStyle: { type: 'dashed', color: colours.tertiary }, itemStyle: { color: colours.tertiary } },
+      { name: 'Sällanköp', type: 'line', data: pad(periods.map((p) => p.index?.sallankop ?? null)), symbol: 'none', lineStyle: { type: 'dotted', width: 2, color: colours.quaternary }, itemStyle: { color: colours.quaternary } },
       ...(outlook ? [
         { name: 'Prognos', type: 'line', data: towards(outlook.expected), symbol: 'circle', symbolSize: 4, lineStyle: { type: 'dashed', width: 2, color: colours.secondary }, itemStyle: { color: colours.secondary } },
         { name: 'prognos lägst', type: 'line', stack: 'outlook', data: outlookLow, symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } },
@@ -136,7 +146,7 @@ function showTrend(periods: IndexPeriod[], outlook: Outlook | null, outlookError
   });
 }
 
-function showCoverage(latest: IndexPeriod): void {
+function showCoverage(latest: ShownPeriod): void {
   const estimated = latest.estimatedStores.map(storeName);
   const without = latest.storesWithoutData.map(storeName);
   sections.coverage.fill(
@@ -156,19 +166,24 @@ function showCoverage(latest: IndexPeriod): void {
   );
 }
 
+const kindName = { group: 'butiker tillsammans', shared: 'butik med samtycke', estimate: 'uppskattad' } as const;
+
 async function showVillages(): Promise<void> {
-  const report = await getJson<VillageReport>('/api/municipality/villages');
+  // Whole settled months only: the twelve months up to last month.
+  const report = await getJson<VillageReport>(`/api/municipality/villages?from=${f.addMonths(thisMonth, -12)}&to=${f.addMonths(thisMonth, -1)}`);
   const container = h('div', { class: 'chart' });
   const shown = report.villages.filter((v) => !v.suppressed && v.indexPoints !== null);
+  const label = (v: VillageReport['villages'][number]): string => (v.storeId ? `${v.village}: ${storeName(v.storeId)}` : v.village);
   sections.villages.fill(
-    { headers: ['Ort', 'Butiker', 'Omsättning (kr)', 'Indexpoäng', 'Anmärkning'], rows: report.villages.map((v) => [v.village, v.stores, v.turnoverKr, v.indexPoints, v.note ?? (v.suppressed ? 'dold' : '')]) },
+    { headers: ['Ort', 'Vad', 'Butiker', 'Omsättning (kr)', 'Indexpoäng', 'Anmärkning'], rows: report.villages.map((v) => [label(v), kindName[v.kind], v.stores, v.turnoverKr, v.indexPoints, v.note ?? '']) },
     shown.length ? container : null,
-    h('div', { class: 'table-scroll' }, table(`Serviceorterna, ${report.label}`, [{ header: 'Ort' }, { header: 'Butiker', numeric: true }, { header: 'Omsättning', numeric: true }, { header: 'Indexpoäng', numeric: true }],
+    h('div', { class: 'table-scroll' }, table(`Serviceorterna, ${report.label}`, [{ header: 'Ort' }, { header: 'Vad' }, { header: 'Butiker', numeric: true }, { header: 'Omsättning', numeric: true }, { header: 'Indexpoäng', numeric: true }],
       report.villages.map((v) => [
-        { shown: v.village, raw: v.village },
+        { shown: label(v), raw: label(v) },
+        { shown: kindName[v.kind], raw: v.kind },
         { shown: f.number(v.stores), raw: v.stores },
-        { shown: v.turnoverKr === null ? 'dold' : f.mkr(v.turnoverKr), raw: v.turnoverKr },
-        { shown: v.indexPoints === null ? 'dold' : f.number(v.indexPoints, 1), raw: v.indexPoints },
+        { shown: v.turnoverKr === null ? 'visas inte' : f.mkr(v.turnoverKr), raw: v.turnoverKr },
+        { shown: v.indexPoints === null ? 'visas inte' : f.number(v.indexPoints, 1), raw: v.indexPoints },
       ]), 'villages-table')),
     h('p', { class: 'note', 'data-testid': 'suppression-note' }, report.suppressionNote),
     ...report.villages.filter((v) => v.note).map((v) => h('p', { class: 'note' }, `${v.village}: ${v.note}`)),
@@ -178,18 +193,16 @@ async function showVillages(): Promise<void> {
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => `${f.number(Number(v), 1)} indexpoäng` },
       grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: 'value', axisLabel: { formatter: (v: number) => f.number(v) } },
-      yAxis: { type: 'category', data: shown.map((v) => v.village), inverse: true },
+      yAxis: { type: 'category', data: shown.map(label), inverse: true },
       series: [{ type: 'bar', data: shown.map((v) => v.indexPoints), itemStyle: { color: colours.primary } }],
     });
   }
 }
 
 async function showSubsidy(month: string): Promise<void> {
-  const monthStart = `${month}-01`;
-  const monthEnd = f.addDays(f.addMonths(month, 1) + '-01', -1);
-  const [statements, localities, claim] = await Promise.all([
+  const [statements, deliveries, claim] = await Promise.all([
     getJson<Statement[]>(`/api/municipality/subsidy/${month}`),
-    getJson<DeliveryFigure[]>(`/api/municipality/deliveries?from=${monthStart}&to=${monthEnd < todayIso ? monthEnd : todayIso}`),
+    getJson<DeliveryMonth>(`/api/municipality/deliveries?month=${month}`),
     getJson<StateClaim>(`/api/municipality/subsidy/claim/${month.slice(0, 4)}`),
   ]);
   const produced = statements.filter((s) => s.produced);
@@ -215,36 +228,53 @@ async function showSubsidy(month: string): Promise<void> {
       ]), 'subsidy-table')),
     h('div', { class: 'table-scroll' }, table(`Hemsändningar per ort, ${f.monthName(month)}`,
       [{ header: 'Ort' }, { header: 'Hemsändningar', numeric: true }, { header: 'Hushåll', numeric: true }, { header: 'Medelavstånd', numeric: true }],
-      localities.map((d) => [
+      deliveries.localities.map((d) => [
         { shown: d.locality, raw: d.locality },
-        { shown: d.suppressed ? 'dold' : f.number(d.deliveries), raw: d.suppressed ? null : d.deliveries },
-        { shown: d.suppressed ? 'dold' : f.number(d.households), raw: d.suppressed ? null : d.households },
-        { shown: d.suppressed ? 'dold' : `${f.number(d.averageDistanceKm, 1)} km`, raw: d.suppressed ? null : d.averageDistanceKm },
+        { shown: d.suppressed ? 'visas inte' : f.number(d.deliveries), raw: d.suppressed ? null : d.deliveries },
+        { shown: d.suppressed ? 'visas inte' : f.number(d.households), raw: d.suppressed ? null : d.households },
+        { shown: d.suppressed ? 'visas inte' : `${f.number(d.averageDistanceKm, 1)} km`, raw: d.suppressed ? null : d.averageDistanceKm },
       ]), 'localities-table')),
-    localities.some((d) => d.suppressed) ? h('p', { class: 'note' }, 'Orter som färre än tre butiker levererar till visas inte med siffror.') : null,
+    h('p', { class: 'note', 'data-testid': 'localities-note' }, deliveries.note),
     h('p', { class: 'note' }, `Statsbidraget: ${claim.method}`),
   );
 }
 
 async function showCash(): Promise<void> {
-  const months = await getJson<CashShareMonth[]>(`/api/municipality/cash-share?from=${f.addMonths(thisMonth, -35)}-01&to=${todayIso}`);
+  const months = await getJson<CashShareMonth[]>(`/api/municipality/cash-share?from=${f.addMonths(thisMonth, -35)}&to=${thisMonth}`);
   const container = h('div', { class: 'chart' });
   const latest = [...months].reverse().find((m) => m.cashShare !== null);
   sections.cash.fill(
     { headers: ['Månad', 'Butiker', 'Kontantandel'], rows: months.map((m) => [m.month.slice(0, 7), m.stores, m.cashShare]) },
     h('div', { class: 'kpis' }, kpi('Kontantandel senast', latest?.cashShare != null ? f.percent(latest.cashShare) : '–', 'cash-latest', latest ? f.monthName(latest.month) : '')),
     container,
-    months.some((m) => m.suppressed) ? h('p', { class: 'note' }, 'Månader med färre än tre rapporterande butiker visas inte.') : null,
+    months.some((m) => m.suppressed) ? h('p', { class: 'note', 'data-testid': 'cash-held-back' }, `Alla månader visas inte. Senast: ${[...months].reverse().find((m) => m.suppressed)?.heldBack ?? ''}`) : null,
     figures(table('Kontantandel per månad', [{ header: 'Månad' }, { header: 'Butiker', numeric: true }, { header: 'Kontantandel', numeric: true }],
-      months.map((m) => [{ shown: f.monthName(m.month), raw: m.month }, { shown: f.number(m.stores), raw: m.stores }, { shown: m.cashShare === null ? 'dold' : f.percent(m.cashShare), raw: m.cashShare }]), 'cash-table')),
+      months.map((m) => [{ shown: f.monthName(m.month), raw: m.month }, { shown: f.number(m.stores), raw: m.stores }, { shown: m.cashShare === null ? 'visas inte' : f.percent(m.cashShare), raw: m.cashShare }]), 'cash-table')),
   );
   chart(container, `Andel kontant av alla betalningar per månad${latest?.cashShare != null ? `, senast ${f.percent(latest.cashShare)}` : ''}.`, {
-    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? f.percent(v) : 'dold') },
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? f.percent(v) : 'visas inte') },
     grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: months.map((m) => m.month.slice(0, 7)), axisLabel: { formatter: f.shortMonth } },
     yAxis: { type: 'value', min: 0, axisLabel: { formatter: (v: number) => f.percent(v, 0) } },
     series: [{ name: 'Kontantandel', type: 'line', data: months.map((m) => m.cashShare), connectNulls: false, itemStyle: { color: colours.secondary }, lineStyle: { width: 3 } }],
   });
+}
+
+async function showConsents(): Promise<void> {
+  const consents = await getJson<ConsentView[]>('/api/municipality/consents');
+  const state = (c: ConsentView): string => (c.effective ? 'delar sina siffror' : c.given ? 'samtycke väntar' : 'visas bara med andra');
+  sections.consents.fill(
+    { headers: ['Butik', 'Ort', 'Läge', 'Av', 'När', 'Anmärkning'], rows: consents.map((c) => [c.storeName, c.village, state(c), c.by, c.at, c.note]) },
+    h('div', { class: 'kpis' }, kpi('Butiker som delar sina siffror', f.number(consents.filter((c) => c.effective).length), 'consents-count', `av ${f.number(consents.length)} med agent`)),
+    h('div', { class: 'table-scroll' }, table('Butikernas samtycke', [{ header: 'Butik' }, { header: 'Ort' }, { header: 'Läge' }, { header: 'Anmärkning' }],
+      consents.map((c) => [
+        { shown: c.storeName, raw: c.storeId },
+        { shown: c.village, raw: c.village },
+        { shown: state(c), raw: state(c) },
+        { shown: c.note, raw: c.note },
+      ]), 'consents-table')),
+    h('p', { class: 'note' }, 'Varje butiksägare väljer själv på sin sida om kommunen får se butikens siffror. Ett samtycke gäller genast och kan återkallas när som helst.'),
+  );
 }
 
 async function showAgents(): Promise<void> {
@@ -285,7 +315,7 @@ async function main(): Promise<void> {
     }
     showTrend(periods, outlook.o, outlook.e);
   })().catch((error: unknown) => ['index', 'gap', 'index-trend', 'coverage'].forEach((id) => sections[id].fail(error)));
-  await Promise.all([index, sections.villages.load(showVillages), sections.subsidy.load(() => showSubsidy(monthInput.value)), sections.cash.load(showCash), sections.agents.load(showAgents)]);
+  await Promise.all([index, sections.villages.load(showVillages), sections.consents.load(showConsents), sections.subsidy.load(() => showSubsidy(monthInput.value)), sections.cash.load(showCash), sections.agents.load(showAgents)]);
   ready();
 }
 

@@ -131,8 +131,8 @@ public static class QueryBenchmark
             new("index, calendar year 2026", true, "/api/municipality/index/years/2026", [MonthlyTurnover.Sql(new DateOnly(2025, 1, 1), new DateOnly(2026, 11, 1))]),
             new("index, rolling 12 m × 12 ends", true, "/api/municipality/index/rolling?from=2025-12&to=2026-11", [MonthlyTurnover.Sql(new DateOnly(2024, 1, 1), new DateOnly(2026, 11, 1))]),
             new("villages, 12 m", true, "/api/municipality/villages?from=2025-12&to=2026-11", [MonthlyTurnover.Sql(new DateOnly(2024, 12, 1), new DateOnly(2026, 11, 1))]),
-            new("cash share, 1 y", true, $"/api/municipality/cash-share?{Range(year.From, year.To)}", [StoreAnalytics.CashShareSql(year.From, year.To)]),
-            new("deliveries, all stores, 1 y", true, $"/api/municipality/deliveries?{Range(year.From, year.To)}", [StoreAnalytics.DeliveriesSql(null, year.From, year.To)]),
+            new("cash share, 1 y", true, $"/api/municipality/cash-share?from={year.From:yyyy-MM}&to={year.To:yyyy-MM}", [StoreAnalytics.CashShareSql(year.From, year.To)]),
+            new("deliveries, all stores, 1 month", true, $"/api/municipality/deliveries?month={year.To:yyyy-MM}", [StoreAnalytics.DeliveriesSql(null, new DateOnly(year.To.Year, year.To.Month, 1), year.To)]),
             new("freshness, all stores", true, "/api/municipality/freshness", [StoreAnalytics.FreshnessSql(null)]),
         ];
     }

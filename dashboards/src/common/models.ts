@@ -15,20 +15,28 @@ export interface Statement {
   storeId: string; month: string; produced: boolean; deliveries: number; eligible: number; rejected: number;
   rejectedByReason: Record<string, number>; amountDueKr: number; corrections: number;
 }
-export interface IndexValue { dagligvaror: number; sallankop: number; total: number }
+/** Dagligvaror and sällanköp are null where the hub holds them back (they are shown together or not at all). */
+export interface IndexValue { dagligvaror: number | null; sallankop: number | null; total: number }
+/** A period's index; where `shown` is false every figure from the stores' turnover is null and `heldBack` says why. */
 export interface IndexPeriod {
   label: string; from: string; to: string; months: number; complete: boolean; figuresYear: number; population: number;
-  index: IndexValue; low: IndexValue; high: IndexValue;
-  reported: { dagligvarorKr: number; sallankopKr: number; totalKr: number };
+  shown: boolean; index: IndexValue | null; low: IndexValue | null; high: IndexValue | null;
+  reported: { dagligvarorKr: number | null; sallankopKr: number | null; totalKr: number } | null;
   estimated: { dagligvarorKr: number; sallankopKr: number; totalKr: number };
-  coverage: number; estimatedStores: string[]; storesWithoutData: string[];
-  gap: { target: number; neededKrPerYear: number; gapKrPerYear: number; gapKrPerResidentPerMonth: number; reached: boolean };
+  coverage: number | null; estimatedStores: string[]; storesWithoutData: string[]; sharedStores: string[];
+  gap: { target: number; neededKrPerYear: number; gapKrPerYear: number; gapKrPerResidentPerMonth: number; reached: boolean } | null;
   growth: { measuredPercent: number; constantVatPercent: number } | null;
+  heldBack: string | null;
 }
-export interface VillageFigure { village: string; stores: number; turnoverKr: number | null; indexPoints: number | null; suppressed: boolean; note: string | null }
+/** A group of stores, a store that shares its figures, or a store's estimate. */
+export interface VillageFigure { village: string; kind: 'group' | 'shared' | 'estimate'; storeId: string | null; stores: number; turnoverKr: number | null; indexPoints: number | null; suppressed: boolean; note: string | null }
 export interface VillageReport { label: string; from: string; to: string; villages: VillageFigure[]; suppressionNote: string }
-export interface Outlook { year: number; asOf: string; expected: number; low: number; high: number; probabilityOf60: number; reportedSoFarKr: number; forecastRestKr: number; estimatedStoresKr: number; method: string }
-export interface CashShareMonth { month: string; stores: number; cashShare: number | null; suppressed: boolean }
+export interface Outlook { year: number; asOf: string; expected: number; low: number; high: number; probabilityOf60: number; method: string }
+export interface CashShareMonth { month: string; stores: number; cashShare: number | null; suppressed: boolean; heldBack: string | null }
+export interface DeliveryMonth { month: string; localities: DeliveryFigure[]; note: string }
+export interface ConsentEvent { storeId: string; given: boolean; by: string; at: string }
+/** A store owner's consent to share the shop's figures with the municipality, as both sides see it. */
+export interface ConsentView { storeId: string; storeName: string; village: string; given: boolean; effective: boolean; by: string | null; at: string | null; note: string; history: ConsentEvent[] }
 export interface SilentAgent { storeId: string; name: string; village: string; silent: boolean; lastUpload: string | null; checked: string }
 export interface StateClaim {
   year: number; eligibleDeliveries: number; households: number; netCostKr: number; stateShare: number; halfOfNetCostKr: number;

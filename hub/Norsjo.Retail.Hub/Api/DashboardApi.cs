@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Norsjo.Retail.Hub.Analytics;
+using Norsjo.Retail.Hub.Disclosure;
 using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.SalesIndex;
 using Norsjo.Retail.Hub.Storage;
@@ -25,6 +26,7 @@ public static class DashboardApi
         builder.Services.AddSingleton<StoreAnalytics>();
         builder.Services.AddSingleton<MonthlyTurnover>();
         builder.Services.AddSingleton<SalesIndexService>();
+        builder.AddDisclosure();
         return builder;
     }
 
@@ -38,6 +40,7 @@ public static class DashboardApi
         var api = app.MapGroup("/api").AddEndpointFilter(Failures).RequireAuthorization();
         api.MapLogin();
         api.MapAdminApi();
+        api.MapConsentApi();
 
         var store = api.MapGroup("/stores/{storeId}").WithTags("Butik");
         store.MapGet("/", (string storeId, ClaimsPrincipal user, StoreRegistry registry) => StoreInfo.Of(registry.Find(ApiRequest.Store(user, storeId, registry))!))
@@ -78,41 +81,46 @@ public static class DashboardApi
         var municipality = api.MapGroup("/municipality").RequireAuthorization("municipality").WithTags("Kommunen");
         municipality.MapGet("/stores", (StoreRegistry registry) => registry.Stores.Select(StoreInfo.Of))
             .WithSummary("The stores in the registry: names and villages, no figures");
-        municipality.MapGet("/index/years/{year:int}", (int year, SalesIndexService index, CancellationToken ct) =>
-            index.YearAsync(ApiRequest.Year(year, index.CurrentMonth), ct))
-            .WithSummary("Försäljningsindex for a calendar year (this year annualised from the months so far)");
-        municipality.MapGet("/index/rolling", (string? from, string? to, SalesIndexService index, CancellationToken ct) =>
+        // Every figure below passes through MunicipalFigures (Disclosure/): whole settled months, the rule on every cell.
+        municipality.MapGet("/index/years/{year:int}", (int year, SalesIndexService index, MunicipalFigures figures, CancellationToken ct) =>
+            figures.YearAsync(ApiRequest.Year(year, index.CurrentMonth), ct))
+            .WithSummary("Försäljningsindex for a calendar year (this year annualised from the settled months so far); figures held back say why");
+        municipality.MapGet("/index/rolling", (string? from, string? to, SalesIndexService index, MunicipalFigures figures, CancellationToken ct) =>
         {
             var (f, t) = ApiRequest.Months(from, to, index.CurrentMonth);
-            return index.RollingAsync(f, t, ct);
-        }).WithSummary("Rolling 12-month index, one value per month end (from/to as YYYY-MM)");
-        municipality.MapGet("/villages", (string? from, string? to, SalesIndexService index, CancellationToken ct) =>
+            return figures.RollingAsync(f, t, ct);
+        }).WithSummary("Rolling 12-month index, one value per month end (from/to as YYYY-MM); figures held back say why");
+        municipality.MapGet("/villages", (string? from, string? to, SalesIndexService index, MunicipalFigures figures, CancellationToken ct) =>
         {
             var (f, t) = ApiRequest.Months(from, to, index.CurrentMonth);
-            return index.VillagesAsync(f, t, ct);
-        }).WithSummary("Each service village's turnover and index points; fewer than 3 stores are never shown");
-        municipality.MapGet("/cash-share", (string? from, string? to, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
+            return figures.VillagesAsync(f, t, ct);
+        }).WithSummary("Each group of stores (a village, or small villages merged), each store that shares its figures, each estimate");
+        municipality.MapGet("/cash-share", (string? from, string? to, SalesIndexService index, MunicipalFigures figures, CancellationToken ct) =>
         {
-            var (f, t) = ApiRequest.Dates(from, to, time);
-            return analytics.CashShareAsync(f, t, ct);
-        }).WithSummary("Cash share per month, all stores (months with fewer than 3 stores suppressed)");
-        municipality.MapGet("/deliveries", (string? from, string? to, StoreAnalytics analytics, TimeProvider time, CancellationToken ct) =>
+            var (f, t) = ApiRequest.Months(from, to, index.CurrentMonth);
+            return figures.CashShareAsync(f, t, ct);
+        }).WithSummary("Cash share per whole month (from/to as YYYY-MM), all stores; months that fail the rule held back");
+        municipality.MapGet("/deliveries", (string? month, string? from, string? to, SalesIndexService index, MunicipalFigures figures, CancellationToken ct) =>
         {
-            var (f, t) = ApiRequest.Dates(from, to, time);
-            return analytics.DeliveriesAsync(null, f, t, ct);
-        }).WithSummary("Home deliveries per locality, all stores (localities served by fewer than 3 stores suppressed)");
+            if (from is not null || to is not null)
+            {
+                throw new BadApiRequestException("the municipality sees home deliveries per whole month: give month=YYYY-MM, not from/to.");
+            }
+
+            return figures.DeliveriesAsync(ApiRequest.Month(month ?? $"{index.CurrentMonth.AddMonths(-1):yyyy-MM}", index.CurrentMonth), ct);
+        }).WithSummary("Home deliveries per locality for one whole month (month=YYYY-MM); localities that fail the rule merged into Övriga orter");
         municipality.MapGet("/freshness", (StoreAnalytics analytics, StoreRegistry registry, TimeProvider time, CancellationToken ct) =>
             analytics.FreshnessAsync(null, registry.Stores.Where(s => s.Reports).Select(s => s.Id), time.GetUtcNow(), ct))
             .WithSummary("When each store's agent last delivered (no sales figures)");
-        municipality.MapGet("/index/outlook", async (Forecasting.IndexOutlook outlook, SalesIndexService index, CancellationToken ct) =>
-            await outlook.LatestAsync(index.CurrentMonth.Year, ct).ConfigureAwait(false) is { } latest
+        municipality.MapGet("/index/outlook", async (MunicipalFigures figures, SalesIndexService index, CancellationToken ct) =>
+            await figures.OutlookAsync(index.CurrentMonth.Year, ct).ConfigureAwait(false) is { } latest
                 ? Results.Ok(latest)
                 : Results.Problem("Ingen prognos för index ännu: den görs varje vecka.", statusCode: StatusCodes.Status404NotFound))
             .WithSummary("This year's index outlook from the weekly job: expected, 10–90 % range, chance of 60 or more");
         municipality.MapGet("/silent-agents", (Operations.SilentAgents agents, CancellationToken ct) => agents.LatestAsync(ct))
             .WithSummary("The latest hourly check: stores open now whose agent has sent nothing for a while");
-        municipality.MapGet("/forecast", (Forecasting.ForecastRun forecasts, CancellationToken ct) => forecasts.LatestAsync("municipality", ct))
-            .WithSummary("The latest nightly 8-week forecast of all stores' daily sales together");
+        municipality.MapGet("/forecast", (MunicipalFigures figures, CancellationToken ct) => figures.ForecastAsync(ct))
+            .WithSummary("The latest nightly 8-week forecast of all stores' sales together, per week; held back where it would show actual sales");
         municipality.MapGet("/subsidy/claim/{year:int}", (int year, SubsidyLedger ledger, SalesIndexService index, CancellationToken ct) =>
             ledger.ClaimAsync(ApiRequest.Year(year, index.CurrentMonth), ct))
             .WithSummary("The yearly claim toward the state, with its inputs");

@@ -105,6 +105,29 @@ public sealed class SalesIndexCalculator(StoreRegistry registry)
             $"En siffra visas bara om den bygger på minst {MinimumStoresPerFigure} butiker (en enskild butiks omsättning är en affärshemlighet). Mindre orter slås ihop, och räcker inte det visas de inte.");
     }
 
+    /// <summary>The estimated stores' turnover over <paramref name="months"/> months, per store (each published beside the index).</summary>
+    public IReadOnlyDictionary<string, decimal> Estimates(IReadOnlyList<StoreMonth> data, DateOnly from, DateOnly to, int months)
+    {
+        var (_, _, estimatedStores, _, perStore) = GatherDetailed(data, from, to, months, constantVat: false);
+        return estimatedStores.ToDictionary(s => s, s => perStore[s], StringComparer.Ordinal);
+    }
+
+    /// <summary>The index points a village's turnover over <paramref name="monthCount"/> months gives.</summary>
+    public decimal VillagePoints(decimal kr, int monthCount, DateOnly toMonth)
+    {
+        var figures = registry.FiguresFor(toMonth.Year) ?? throw new InvalidOperationException("The registry has no years.");
+        var nationalTotal = figures.NationalDagligvarorPerResidentKr + figures.NationalSallankopPerResidentKr;
+        return Math.Round(SalesIndexFormula.Index(kr * 12m / monthCount, figures.Population, nationalTotal, figures.IncomeFactor), 1);
+    }
+
+    /// <summary>The stores whose months count in the like-for-like growth (see <see cref="LikeForLike"/>).</summary>
+    public static IReadOnlySet<string> ComparableStores(IReadOnlyList<StoreMonth> data, DateOnly from, DateOnly to, int yearsBack)
+    {
+        var stores = new HashSet<string>(StringComparer.Ordinal);
+        LikeForLike(data, from, to, yearsBack, constantVat: false, stores);
+        return stores;
+    }
+
     public static List<DateOnly> MonthsBetween(DateOnly from, DateOnly to)
     {
         var months = new List<DateOnly>();
@@ -176,7 +199,7 @@ public sealed class SalesIndexCalculator(StoreRegistry registry)
     /// Turnover in the period and <paramref name="yearsBack"/> years earlier, summed only over the
     /// store-months present in both with about as many days of sales: a like-for-like comparison.
     /// </summary>
-    private static (decimal Now, decimal Before) LikeForLike(IReadOnlyList<StoreMonth> data, DateOnly from, DateOnly to, int yearsBack, bool constantVat)
+    private static (decimal Now, decimal Before) LikeForLike(IReadOnlyList<StoreMonth> data, DateOnly from, DateOnly to, int yearsBack, bool constantVat, HashSet<string>? stores = null)
     {
         var byKey = data.ToDictionary(d => (d.StoreId, d.Month));
         decimal now = 0, before = 0;
@@ -186,6 +209,7 @@ public sealed class SalesIndexCalculator(StoreRegistry registry)
             if (byKey.TryGetValue((current.StoreId, current.Month.AddYears(-yearsBack)), out var earlier)
                 && Math.Min(current.Days, earlier.Days) >= 0.9 * Math.Max(current.Days, earlier.Days))
             {
+                stores?.Add(current.StoreId);
                 now += (constantVat ? current.ConstantVat : current.Measured).TotalKr;
                 before += (constantVat ? earlier.ConstantVat : earlier.Measured).TotalKr;
             }

@@ -48,7 +48,7 @@ public sealed class SalesIndexService(MonthlyTurnover turnover, StoreRegistry re
     }
 
     /// <summary>The first month the figures need: a year before the period (growth), or the oldest baseline year (trends).</summary>
-    private DateOnly Earliest(DateOnly from)
+    public DateOnly Earliest(DateOnly from)
     {
         var yearBefore = from.AddYears(-1);
         var baselineYears = registry.Stores.Where(s => s.Baseline is not null).Select(s => s.Baseline!.Year).ToList();

@@ -11,13 +11,15 @@ public sealed record DeliveryDto(string Locality, long Deliveries, bool Suppress
 
 public sealed record StatementDto(string StoreId, string Month, bool Produced, int Deliveries, int Eligible, decimal AmountDueKr);
 
-public sealed record IndexValueDto(decimal Dagligvaror, decimal Sallankop, decimal Total);
+public sealed record IndexValueDto(decimal? Dagligvaror, decimal? Sallankop, decimal Total);
 
 public sealed record GapDto(decimal GapKrPerYear, decimal GapKrPerResidentPerMonth, bool Reached);
 
-public sealed record IndexPeriodDto(string Label, string To, bool Complete, IndexValueDto Index, decimal Coverage, GapDto Gap);
+public sealed record IndexPeriodDto(string Label, string To, bool Complete, bool Shown, IndexValueDto? Index, decimal? Coverage, GapDto? Gap, string? HeldBack);
 
-public sealed record VillageDto(string Village, int Stores, decimal? IndexPoints, bool Suppressed);
+public sealed record VillageDto(string Village, string Kind, string? StoreId, int Stores, decimal? IndexPoints, bool Suppressed);
+
+public sealed record ConsentDto(string StoreId, bool Given, bool Effective, string? By, string Note);
 
 public sealed record VillageReportDto(IReadOnlyList<VillageDto> Villages, string SuppressionNote);
 

@@ -319,5 +319,32 @@ public static class Schema
         ]),
         new(10, "a receipt sent again replaces the earlier one whole: the day aggregates recomputed from each receipt's newest lines and payments",
             [.. Aggregates.All("1", "toUInt64(toUnixTimestamp(now())) * 1000")]),
+        new(11, "store owners' consent to share their shop's figures with the municipality: an append-only history (an event sent twice counts once)",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS store_consents (
+                store_id String,
+                at_ms Int64,
+                given UInt8,
+                given_by String,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            ORDER BY (store_id, at_ms)
+            """,
+        ]),
+        new(12, "the municipal figures as published (disclosure control applied), for Grafana: one full set per run",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS municipal_figures (
+                version UInt64,
+                month Date,
+                figure String,
+                key String,
+                value Float64,
+                shown UInt8
+            ) ENGINE = ReplacingMergeTree(version)
+            ORDER BY (version, figure, key, month)
+            """,
+        ]),
     ];
 }

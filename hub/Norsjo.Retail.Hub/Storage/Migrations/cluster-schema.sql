@@ -329,3 +329,31 @@ CREATE TABLE IF NOT EXISTS norsjo_retail.home_deliveries ON CLUSTER norsjo AS no
 ENGINE = Distributed(norsjo, norsjo_retail, home_deliveries_local, sipHash64(store_id));
 
 -- step 10: a receipt sent again replaces the earlier one whole: the day aggregates recomputed from each receipt's newest lines and payments
+
+-- step 11: store owners' consent to share their shop's figures with the municipality: an append-only history (an event sent twice counts once)
+CREATE TABLE IF NOT EXISTS norsjo_retail.store_consents_local ON CLUSTER norsjo (
+    store_id String,
+    at_ms Int64,
+    given UInt8,
+    given_by String,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/store_consents_local', '{replica}', version)
+ORDER BY (store_id, at_ms);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.store_consents ON CLUSTER norsjo AS norsjo_retail.store_consents_local
+ENGINE = Distributed(norsjo, norsjo_retail, store_consents_local, sipHash64(store_id));
+
+-- step 12: the municipal figures as published (disclosure control applied), for Grafana: one full set per run
+CREATE TABLE IF NOT EXISTS norsjo_retail.municipal_figures_local ON CLUSTER norsjo (
+    version UInt64,
+    month Date,
+    figure String,
+    key String,
+    value Float64,
+    shown UInt8
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/municipal_figures_local', '{replica}', version)
+ORDER BY (version, figure, key, month);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.municipal_figures ON CLUSTER norsjo AS norsjo_retail.municipal_figures_local
+ENGINE = Distributed(norsjo, norsjo_retail, municipal_figures_local, 0);
+
