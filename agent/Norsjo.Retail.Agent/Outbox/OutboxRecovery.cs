@@ -166,7 +166,8 @@ internal static class OutboxRecovery
             .Select(g => new LostPosDay(g.Key, g.Count(), g.Sum(e => e.PosGrossOre)))
             .OrderBy(d => d.Date)
             .ToList();
-        var sendAgain = lostEntries.Where(e => !e.IsPosSale && e.SourceKey.StartsWith("file:", StringComparison.Ordinal))
+        var sendAgain = lostEntries.Where(e => !e.IsPosSale && (e.SourceKey.StartsWith("file:", StringComparison.Ordinal)
+                || e.SourceKey.StartsWith(SqliteOutbox.PieceSourcePrefix, StringComparison.Ordinal)))
             .Select(e => e.SourceKey).Distinct().Order(StringComparer.Ordinal).ToList();
         return new Loss(lost, posDays, sendAgain);
     }

@@ -84,9 +84,10 @@ public sealed partial class SqliteOutbox : IDisposable
     /// <param name="sourceKey">Null: the source is not marked (a piece of a file, whose checkpoint says how far it was read).</param>
     /// <param name="inTransaction">More to store in the same transaction (a file's checkpoint).</param>
     public bool TryEnqueue(OutboxItems items, string? sourceKey, string sourceName, Action<SqliteConnection, SqliteTransaction>? inTransaction = null) =>
-        Guarded(() => Enqueue(items, sourceKey, sourceName, inTransaction));
+        Guarded(() => Enqueue(items, sourceKey, sourceKey ?? PieceSourcePrefix + sourceName, sourceName, inTransaction));
 
-    private bool Enqueue(OutboxItems items, string? sourceKey, string sourceName, Action<SqliteConnection, SqliteTransaction>? inTransaction)
+    /// <param name="itemSource">What each item remembers as its source (ledger, sending again): the source key, or the piece's file.</param>
+    private bool Enqueue(OutboxItems items, string? sourceKey, string itemSource, string sourceName, Action<SqliteConnection, SqliteTransaction>? inTransaction)
     {
         ArgumentNullException.ThrowIfNull(items);
         using var connection = Open();
@@ -103,7 +104,7 @@ public sealed partial class SqliteOutbox : IDisposable
         using (var insert = Command(connection, "INSERT INTO items (kind, payload, checksum, created_utc, source_key) VALUES ($kind, $payload, $checksum, $at, $source)"))
         {
             insert.Transaction = transaction;
-            insert.Parameters.AddWithValue("$source", (object?)sourceKey ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$source", itemSource);
             var kind = insert.Parameters.Add("$kind", SqliteType.Integer);
             var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
             var checksum = insert.Parameters.Add("$checksum", SqliteType.Blob);
@@ -158,12 +159,9 @@ public sealed partial class SqliteOutbox : IDisposable
             if (items.Count > 0)
             {
                 // Items of one transaction have consecutive seqs (AUTOINCREMENT, one writer at a time).
-                // A piece of a growing file has no source key of its own: its file's checkpoint is in this
-                // outbox, so after damage the file is read again from its start (the hub keeps each receipt once).
-                var ledgerKey = sourceKey ?? "piece:" + sourceName;
-                var pos = ledgerKey.StartsWith(PosSourcePrefix, StringComparison.Ordinal) && items.Receipts.Count == 1
+                var pos = itemSource.StartsWith(PosSourcePrefix, StringComparison.Ordinal) && items.Receipts.Count == 1
                     ? PosSale(items.Receipts[0]) : ((DateOnly, long)?)null;
-                _ledger.RecordIn(new LedgerEntry(last - items.Count + 1, last, ledgerKey, pos?.Item1, pos?.Item2 ?? 0));
+                _ledger.RecordIn(new LedgerEntry(last - items.Count + 1, last, itemSource, pos?.Item1, pos?.Item2 ?? 0));
             }
         }
 
@@ -177,6 +175,12 @@ public sealed partial class SqliteOutbox : IDisposable
 
     /// <summary>Source keys of the POS plug-in's sales: no file holds them.</summary>
     public const string PosSourcePrefix = "pos:";
+
+    /// <summary>
+    /// The source of a piece of a line file read from its checkpoint: the file's name, since a growing
+    /// file has no content key. After damage, files of that name in "behandlade" are read again whole.
+    /// </summary>
+    public const string PieceSourcePrefix = "piece:";
 
     internal static (DateOnly Date, long GrossOre) PosSale(Receipt receipt) =>
         (new DateOnly(receipt.Date?.Year ?? 1, receipt.Date?.Month ?? 1, receipt.Date?.Day ?? 1), receipt.Lines.Sum(l => l.GrossOre));

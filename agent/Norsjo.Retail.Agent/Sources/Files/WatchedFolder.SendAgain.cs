@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Norsjo.Retail.Agent.Outbox;
 
 namespace Norsjo.Retail.Agent.Sources.Files;
 
@@ -14,18 +15,35 @@ public sealed partial class WatchedFolder
     /// <summary>Sends again each requested file this folder still holds; returns how many.</summary>
     public int SendAgainRequested()
     {
-        var wanted = outbox.SourcesToSendAgain().Where(k => k.StartsWith("file:", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        var wanted = outbox.SourcesToSendAgain()
+            .Where(k => k.StartsWith("file:", StringComparison.Ordinal) || k.StartsWith(SqliteOutbox.PieceSourcePrefix, StringComparison.Ordinal))
+            .ToHashSet(StringComparer.Ordinal);
         var processed = Path.Combine(Folder, ProcessedFolder);
         if (wanted.Count == 0 || !Directory.Exists(processed))
         {
             return 0;
         }
 
+        // A piece of a line file is known by the file's name only: every file of that name is read again.
+        var pieces = new HashSet<string>(StringComparer.Ordinal);
         var count = 0;
         foreach (var path in Directory.EnumerateFiles(processed, "*", SearchOption.AllDirectories)
                      .Where(f => formats.Any(format => format.Accepts(Path.GetFileName(f))))
                      .Order(StringComparer.Ordinal))
         {
+            var piece = SqliteOutbox.PieceSourcePrefix + Path.GetFileName(path);
+            if (wanted.Contains(piece))
+            {
+                if (TakeAgain(path) == Taken.Yes)
+                {
+                    pieces.Add(piece);
+                    LogSentAgain(logger, Path.GetFileName(path));
+                    count++;
+                }
+
+                continue;
+            }
+
             var key = ContentKey(path);
             if (key is not null && wanted.Remove(key) && TryTake(path, reimport: true) == Taken.Yes)
             {
@@ -33,11 +51,11 @@ public sealed partial class WatchedFolder
                 LogSentAgain(logger, Path.GetFileName(path));
                 count++;
             }
+        }
 
-            if (wanted.Count == 0)
-            {
-                break;
-            }
+        foreach (var piece in pieces)
+        {
+            outbox.SentAgain(piece);
         }
 
         return count;

@@ -149,17 +149,22 @@ public sealed partial class WatchedFolder(
                      .Where(f => formats.Any(format => format.Accepts(Path.GetFileName(f))) && File.GetLastWriteTimeUtc(f) >= since.UtcDateTime)
                      .Order(StringComparer.Ordinal))
         {
-            var format = formats.First(f => f.Accepts(Path.GetFileName(path)));
-            var taken = format is ILineFormat lines
-                ? (_intake.Read(path, lines, null, finished: true, taken: true, headerBefore: null).Result == Intake.ReadToEnd ? Taken.Yes : Taken.No)
-                : TryTake(path, reimport: true);
-            if (taken == Taken.Yes)
+            if (TakeAgain(path) == Taken.Yes)
             {
                 count++;
             }
         }
 
         return count;
+    }
+
+    /// <summary>A file in "behandlade" read again whole (the hub keeps each receipt once).</summary>
+    private Taken TakeAgain(string path)
+    {
+        var format = formats.First(f => f.Accepts(Path.GetFileName(path)));
+        return format is ILineFormat lines
+            ? (_intake.Read(path, lines, null, finished: true, taken: true, headerBefore: null).Result == Intake.ReadToEnd ? Taken.Yes : Taken.No)
+            : TryTake(path, reimport: true);
     }
 
     private enum Taken
