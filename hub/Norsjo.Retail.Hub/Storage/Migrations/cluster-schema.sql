@@ -329,7 +329,6 @@ CREATE TABLE IF NOT EXISTS norsjo_retail.home_deliveries ON CLUSTER norsjo AS no
 ENGINE = Distributed(norsjo, norsjo_retail, home_deliveries_local, sipHash64(store_id));
 
 -- step 10: a receipt sent again replaces the earlier one whole: the day aggregates recomputed from each receipt's newest lines and payments
-
 -- step 11: store owners' consent to share their shop's figures with the municipality: an append-only history (an event sent twice counts once)
 CREATE TABLE IF NOT EXISTS norsjo_retail.store_consents_local ON CLUSTER norsjo (
     store_id String,
