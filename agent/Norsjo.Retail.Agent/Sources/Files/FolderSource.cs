@@ -51,7 +51,7 @@ public abstract partial class FolderSource(
         {
             try
             {
-                folder.SendAgainRequested();
+                folder.SendAgainRequested(settings.ReimportAfterRecovery);
                 if (folder.ScanOnce() > 0 && !folder.HasUnsettledFiles)
                 {
                     // A burst of files is done: give the memory it took back to the machine now, not

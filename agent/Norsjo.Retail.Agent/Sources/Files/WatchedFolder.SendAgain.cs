@@ -13,7 +13,8 @@ public sealed partial class WatchedFolder
     private readonly Dictionary<string, (long Length, DateTime Modified, string Key)> _keys = [];
 
     /// <summary>Sends again each requested file this folder still holds; returns how many.</summary>
-    public int SendAgainRequested()
+    /// <param name="within">How far back a piece's file is looked for by its name (a daily "kassa.csv" has a namesake every day).</param>
+    public int SendAgainRequested(TimeSpan within)
     {
         var wanted = outbox.SourcesToSendAgain()
             .Where(k => k.StartsWith("file:", StringComparison.Ordinal) || k.StartsWith(SqliteOutbox.PieceSourcePrefix, StringComparison.Ordinal))
@@ -24,7 +25,8 @@ public sealed partial class WatchedFolder
             return 0;
         }
 
-        // A piece of a line file is known by the file's name only: every file of that name is read again.
+        // A piece of a line file is known by the file's name only: every recent file of that name is read again.
+        var since = time.GetUtcNow().UtcDateTime - within;
         var pieces = new HashSet<string>(StringComparer.Ordinal);
         var count = 0;
         foreach (var path in Directory.EnumerateFiles(processed, "*", SearchOption.AllDirectories)
@@ -34,6 +36,11 @@ public sealed partial class WatchedFolder
             var piece = SqliteOutbox.PieceSourcePrefix + Path.GetFileName(path);
             if (wanted.Contains(piece))
             {
+                if (File.GetLastWriteTimeUtc(path) < since)
+                {
+                    continue;
+                }
+
                 if (TakeAgain(path) == Taken.Yes)
                 {
                     pieces.Add(piece);
