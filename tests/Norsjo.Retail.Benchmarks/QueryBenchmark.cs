@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Norsjo.Retail.Hub.Analytics;
+using Norsjo.Retail.Hub.Disclosure;
 using Norsjo.Retail.Hub.SalesIndex;
 using Norsjo.Retail.Hub.Storage;
 using Norsjo.Retail.Hub.Users;
@@ -115,6 +116,7 @@ public static class QueryBenchmark
         var trendFrom = end.AddYears(-Math.Min(years, 3)).AddDays(1);
         var year = (From: end.AddDays(-364), To: end);
         string Range(DateOnly f, DateOnly t) => $"from={f:yyyy-MM-dd}&to={t:yyyy-MM-dd}";
+        static DateOnly Month(DateOnly day) => new(day.Year, day.Month, 1);
         return
         [
             new("store trend, days, 90 d", false, $"/api/stores/{store}/trend?grain=day&{Range(end.AddDays(-89), end)}",
@@ -131,8 +133,10 @@ public static class QueryBenchmark
             new("index, calendar year 2026", true, "/api/municipality/index/years/2026", [MonthlyTurnover.Sql(new DateOnly(2025, 1, 1), new DateOnly(2026, 11, 1))]),
             new("index, rolling 12 m × 12 ends", true, "/api/municipality/index/rolling?from=2025-12&to=2026-11", [MonthlyTurnover.Sql(new DateOnly(2024, 1, 1), new DateOnly(2026, 11, 1))]),
             new("villages, 12 m", true, "/api/municipality/villages?from=2025-12&to=2026-11", [MonthlyTurnover.Sql(new DateOnly(2024, 12, 1), new DateOnly(2026, 11, 1))]),
-            new("cash share, 1 y", true, $"/api/municipality/cash-share?from={year.From:yyyy-MM}&to={year.To:yyyy-MM}", [StoreAnalytics.CashShareSql(year.From, year.To)]),
-            new("deliveries, all stores, 1 month", true, $"/api/municipality/deliveries?month={year.To:yyyy-MM}", [StoreAnalytics.DeliveriesSql(null, new DateOnly(year.To.Year, year.To.Month, 1), year.To)]),
+            // The municipal figures are made from each month's published rows (Disclosure/PublishedMonths.cs): the SQL is what
+            // publishing the months reads; once published, a month is read from the operational store.
+            new("cash share, 1 y", true, $"/api/municipality/cash-share?from={year.From:yyyy-MM}&to={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.From), Month(year.To))]),
+            new("deliveries, all stores, 1 month", true, $"/api/municipality/deliveries?month={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.To), Month(year.To))]),
             new("freshness, all stores", true, "/api/municipality/freshness", [StoreAnalytics.FreshnessSql(null)]),
         ];
     }

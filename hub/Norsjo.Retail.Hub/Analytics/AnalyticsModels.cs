@@ -20,4 +20,3 @@ public sealed record DeliveryFigure(string Locality, long Deliveries, long House
 
 public sealed record Freshness(string StoreId, string? LastSale, DateTimeOffset? LastUpload, double? MinutesSinceUpload);
 
-public sealed record CashShareMonth(string Month, int Stores, decimal? CashShare, bool Suppressed);

@@ -124,21 +124,17 @@ public sealed class StoreAnalytics(ClickHouseStorage storage)
         GROUP BY Month ORDER BY Month
         """;
 
-    /// <summary>Deliveries per locality: one store's own, or, with <paramref name="storeId"/> null, all stores' with suppression.</summary>
-    public async Task<IReadOnlyList<DeliveryFigure>> DeliveriesAsync(string? storeId, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+    /// <summary>One store's deliveries per locality (the municipality's are in Disclosure/MunicipalFigures.cs).</summary>
+    public async Task<IReadOnlyList<DeliveryFigure>> DeliveriesAsync(string storeId, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
         (await storage.Database.QueryAsync<DeliveryRow>(DeliveriesSql(storeId, from, to), cancellationToken).ConfigureAwait(false))
-            .Select(r =>
-            {
-                var suppressed = storeId is null && r.Stores < 3;
-                return new DeliveryFigure(r.Locality, suppressed ? 0 : r.Deliveries, suppressed ? 0 : r.Households,
-                    suppressed ? 0 : r.OrderOre / 100m, suppressed ? 0 : Math.Round((decimal)r.AverageDistanceM / 1000m, 1), r.Stores, suppressed);
-            }).ToList();
+            .Select(r => new DeliveryFigure(r.Locality, r.Deliveries, r.Households, r.OrderOre / 100m, Math.Round((decimal)r.AverageDistanceM / 1000m, 1), r.Stores, false))
+            .ToList();
 
-    public static string DeliveriesSql(string? storeId, DateOnly from, DateOnly to) => $"""
+    public static string DeliveriesSql(string storeId, DateOnly from, DateOnly to) => $"""
         SELECT locality AS Locality, count() AS Deliveries, uniqExact(household_key) AS Households, sum(order_value_ore) AS OrderOre,
                avg(distance_m) AS AverageDistanceM, toInt32(uniqExact(store_id)) AS Stores
         FROM home_deliveries FINAL
-        WHERE {(storeId is null ? "1" : $"store_id = {SqlLiteral.Text(storeId)}")} AND delivery_date BETWEEN {SqlLiteral.Date(from)} AND {SqlLiteral.Date(to)}
+        WHERE store_id = {SqlLiteral.Text(storeId)} AND delivery_date BETWEEN {SqlLiteral.Date(from)} AND {SqlLiteral.Date(to)}
         GROUP BY Locality ORDER BY Deliveries DESC
         """;
 
@@ -169,23 +165,6 @@ public sealed class StoreAnalytics(ClickHouseStorage storage)
             ANY LEFT JOIN (SELECT store_id, toString(max(sale_date)) AS last_sale FROM sales_daily {where} GROUP BY store_id) AS s USING store_id
             """;
     }
-
-    /// <summary>The cash share of all stores per month; a month with fewer than 3 stores is not shown.</summary>
-    public async Task<IReadOnlyList<CashShareMonth>> CashShareAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
-        (await storage.Database.QueryAsync<CashRow>(CashShareSql(from, to), cancellationToken).ConfigureAwait(false))
-            .Select(r => r.Stores < 3
-                ? new CashShareMonth(r.Month, r.Stores, null, true)
-                : new CashShareMonth(r.Month, r.Stores, r.TotalOre == 0 ? 0 : Math.Round((decimal)r.CashOre / r.TotalOre, 4), false)).ToList();
-
-    private sealed record CashRow(string Month, int Stores, long CashOre, long TotalOre);
-
-    public static string CashShareSql(DateOnly from, DateOnly to) => $"""
-        SELECT toString(toStartOfMonth(sale_date)) AS Month, toInt32(uniqExact(store_id)) AS Stores,
-               sum(if(method = 'cash', amount_ore, 0)) AS CashOre, sum(amount_ore) AS TotalOre
-        FROM payments_daily FINAL
-        WHERE sale_date BETWEEN {SqlLiteral.Date(from)} AND {SqlLiteral.Date(to)}
-        GROUP BY Month ORDER BY Month
-        """;
 
     private Task<IReadOnlyList<Sum>> SumsAsync(string storeId, string grain, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
         storage.Database.QueryAsync<Sum>(TrendSql(storeId, grain, from, to), cancellationToken);

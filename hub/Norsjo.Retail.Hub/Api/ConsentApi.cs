@@ -65,9 +65,9 @@ public static class ConsentApi
         var note = latest switch
         {
             null => "Inget samtycke: butikens siffror visas för kommunen bara tillsammans med andra butikers.",
-            { Given: true } when effective => $"{ClickHouseStoreConsents.Describe(latest)}. Kommunen ser butikens omsättning per hel månad, i orten {store.Village}.",
-            { Given: true } => $"{ClickHouseStoreConsents.Describe(latest)}, men det gäller först när minst {figures.Options.MinimumStores} andra butiker utan samtycke finns kvar i gruppen ({plan.GroupOf(store.Id)?.Label}). Tills dess visas butiken bara tillsammans med andra.",
-            _ => $"{ClickHouseStoreConsents.Describe(latest)}. Butikens siffror visas för kommunen bara tillsammans med andra butikers.",
+            { Given: true } when effective => $"{latest.Describe()}. Kommunen ser butikens omsättning per hel månad, i orten {store.Village}.",
+            { Given: true } => $"{latest.Describe()}, men det gäller först när minst {figures.Options.MinimumStores} andra butiker utan samtycke finns kvar i gruppen ({plan.GroupOf(store.Id)?.Label}). Tills dess visas butiken bara tillsammans med andra.",
+            _ => $"{latest.Describe()}. Butikens siffror visas för kommunen bara tillsammans med andra butikers.",
         };
         return new ConsentView(store.Id, store.Name, store.Village, latest?.Given ?? false, effective, latest?.By, latest?.At, note, history);
     }

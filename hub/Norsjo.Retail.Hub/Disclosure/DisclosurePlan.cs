@@ -49,6 +49,10 @@ public sealed class DisclosurePlan
 
     public ProtectedGroup? GroupOf(string storeId) => _groupOf.GetValueOrDefault(storeId);
 
+    /// <summary>A plan as it was published for a month (<see cref="PublishedMonth"/>): its groups and the consents then in force.</summary>
+    public static DisclosurePlan Of(IReadOnlyList<ProtectedGroup> groups, IReadOnlyDictionary<string, ConsentEvent> shared) =>
+        new(groups, shared, new Dictionary<string, ConsentEvent>(StringComparer.Ordinal));
+
     public static DisclosurePlan Build(StoreRegistry registry, IReadOnlyDictionary<string, ConsentEvent> consents, DisclosureOptions options)
     {
         ArgumentNullException.ThrowIfNull(registry);

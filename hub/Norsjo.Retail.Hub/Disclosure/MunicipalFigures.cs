@@ -20,10 +20,15 @@ namespace Norsjo.Retail.Hub.Disclosure;
 ///   then a sum of passing cells plus public parts (consenting stores, registry estimates), so no
 ///   subtraction of published figures gets below one passing cell.
 /// - Dagligvaror and sällanköp are shown together or not at all (else total minus one gives the other).
+/// - Every settled month is read from its published copy (<see cref="PublishedMonths"/>): its
+///   inputs, groups and consents as they were when it was first published, so a late upload or
+///   a registry or consent change cannot be had as old publication minus new. Each month is
+///   judged with its own groups; a consenting store is shown in the months published while its
+///   consent held, and not at all once it is revoked.
 /// </summary>
 public sealed class MunicipalFigures(
-    MonthlyTurnover turnover, SalesIndexService index, StoreRegistry registry, IStoreConsents consents,
-    IOptions<DisclosureOptions> options, TimeProvider time, ClickHouseStorage storage, ForecastRun forecasts, IndexOutlook outlooks)
+    SalesIndexService index, StoreRegistry registry, IStoreConsents consents, PublishedMonths published,
+    IOptions<DisclosureOptions> options, TimeProvider time, ForecastRun forecasts, IndexOutlook outlooks)
 {
     private readonly SalesIndexCalculator _calculator = new(registry);
 
@@ -39,8 +44,29 @@ public sealed class MunicipalFigures(
         }
     }
 
+    /// <summary>The groups and consents as they stand now (months not yet published are made with it).</summary>
     public async Task<DisclosurePlan> PlanAsync(CancellationToken cancellationToken) =>
         DisclosurePlan.Build(registry, await consents.LatestAsync(cancellationToken).ConfigureAwait(false), Options);
+
+    /// <summary>The months a figure is made of, each as published (or as it stands, if not published), and the consents now.</summary>
+    private sealed class Months(IReadOnlyDictionary<DateOnly, PublishedMonth> months, IReadOnlyDictionary<string, ConsentEvent> consents)
+    {
+        public IReadOnlyList<StoreMonth> Turnover { get; } = [.. months.Values.SelectMany(m => m.Turnover)];
+
+        public PublishedMonth this[DateOnly month] => months[month];
+
+        public DisclosurePlan PlanOf(DateOnly month) => months[month].Plan();
+
+        /// <summary>Whether the store's owner still consents (a revoked consent hides the store's own rows at once, in every month).</summary>
+        public bool StillShares(string storeId) => consents.GetValueOrDefault(storeId) is { Given: true };
+    }
+
+    private async Task<Months> ReadAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
+    {
+        var latest = await consents.LatestAsync(cancellationToken).ConfigureAwait(false);
+        var plan = DisclosurePlan.Build(registry, latest, Options);
+        return new Months(await published.GetAsync(fromMonth, toMonth, LastSettledMonth, plan, cancellationToken).ConfigureAwait(false), latest);
+    }
 
     /// <summary>A calendar year: the months that have settled so far, annualised while the year runs.</summary>
     public async Task<PublishedIndexPeriod> YearAsync(int year, CancellationToken cancellationToken)
@@ -48,40 +74,41 @@ public sealed class MunicipalFigures(
         var from = new DateOnly(year, 1, 1);
         var to = new DateOnly(year, 12, 1);
         to = to > LastSettledMonth && LastSettledMonth >= from ? LastSettledMonth : to;
-        var plan = await PlanAsync(cancellationToken).ConfigureAwait(false);
-        var data = await turnover.ReadAsync(index.Earliest(from), to, cancellationToken).ConfigureAwait(false);
-        return Publish(_calculator.Compute(data, from, to, year.ToString(CultureInfo.InvariantCulture), annualise: true), data, plan);
+        var months = await ReadAsync(index.Earliest(from), to, cancellationToken).ConfigureAwait(false);
+        return Publish(_calculator.Compute(months.Turnover, from, to, year.ToString(CultureInfo.InvariantCulture), annualise: true), months);
     }
 
     /// <summary>The rolling 12 months ending in each month from <paramref name="firstEnd"/> to <paramref name="lastEnd"/>.</summary>
     public async Task<IReadOnlyList<PublishedIndexPeriod>> RollingAsync(DateOnly firstEnd, DateOnly lastEnd, CancellationToken cancellationToken)
     {
-        var plan = await PlanAsync(cancellationToken).ConfigureAwait(false);
-        var data = await turnover.ReadAsync(index.Earliest(firstEnd.AddMonths(-11)), lastEnd, cancellationToken).ConfigureAwait(false);
+        var months = await ReadAsync(index.Earliest(firstEnd.AddMonths(-11)), lastEnd, cancellationToken).ConfigureAwait(false);
         return SalesIndexCalculator.MonthsBetween(firstEnd, lastEnd)
-            .Select(end => Publish(_calculator.Compute(data, end.AddMonths(-11), end, $"{end.AddMonths(-11):yyyy-MM}–{end:yyyy-MM}", annualise: false), data, plan))
+            .Select(end => Publish(_calculator.Compute(months.Turnover, end.AddMonths(-11), end, $"{end.AddMonths(-11):yyyy-MM}–{end:yyyy-MM}", annualise: false), months))
             .ToList();
     }
 
-    private PublishedIndexPeriod Publish(IndexPeriod p, IReadOnlyList<StoreMonth> data, DisclosurePlan plan)
+    private PublishedIndexPeriod Publish(IndexPeriod p, Months months)
     {
+        var data = months.Turnover;
         var fromMonth = new DateOnly(p.From.Year, p.From.Month, 1);
         var toMonth = new DateOnly(p.To.Year, p.To.Month, 1);
-        var shared = plan.Shared.Keys.Where(id => data.Any(d => d.StoreId == id && d.Month >= fromMonth && d.Month <= toMonth)).Order(StringComparer.Ordinal).ToList();
-        var total = Cells(data, fromMonth, toMonth, plan, m => m.Measured.TotalKr);
+        var period = SalesIndexCalculator.MonthsBetween(fromMonth, toMonth);
+        var shared = period.SelectMany(m => months.PlanOf(m).Shared.Keys.Where(id => data.Any(d => d.StoreId == id && d.Month == m)))
+            .Distinct().Where(months.StillShares).Order(StringComparer.Ordinal).ToList();
+        var total = Cells(months, fromMonth, toMonth, m => m.Measured.TotalKr);
         if (!total.Shown)
         {
             return new PublishedIndexPeriod(p.Label, p.From, p.To, p.Months, p.Complete, p.FiguresYear, p.Population, false, null, null, null, null,
                 p.Estimated, null, p.EstimatedStores, p.StoresWithoutData, shared, null, null, "Visas inte: " + total.Reason);
         }
 
-        var categories = Cells(data, fromMonth, toMonth, plan, m => m.Measured.DagligvarorKr) is { Shown: false } d ? d
-            : Cells(data, fromMonth, toMonth, plan, m => m.Measured.SallankopKr);
+        var categories = Cells(months, fromMonth, toMonth, m => m.Measured.DagligvarorKr) is { Shown: false } d ? d
+            : Cells(months, fromMonth, toMonth, m => m.Measured.SallankopKr);
         var split = categories.Shown;
         PublishedIndex Index(IndexValue v) => new(split ? v.Dagligvaror : null, split ? v.Sallankop : null, v.Total);
 
         // Growth is a ratio over the stores comparable a year back: shown only if they are enough to hide one.
-        var comparable = SalesIndexCalculator.ComparableStores(data, fromMonth, toMonth, 1).Count(s => plan.GroupOf(s) is not null);
+        var comparable = SalesIndexCalculator.ComparableStores(data, fromMonth, toMonth, 1).Count(s => months.PlanOf(toMonth).GroupOf(s) is not null);
         var growth = comparable >= Options.MinimumStores ? p.Growth : null;
         return new PublishedIndexPeriod(p.Label, p.From, p.To, p.Months, p.Complete, p.FiguresYear, p.Population, true,
             Index(p.Index), Index(p.Low), Index(p.High),
@@ -90,110 +117,104 @@ public sealed class MunicipalFigures(
             split ? null : "Dagligvaror och sällanköp visas inte: " + categories.Reason);
     }
 
-    /// <summary>Each group of stores, each consenting store and each estimate for the months, with the groups that may not be shown held back.</summary>
+    /// <summary>
+    /// Each group of stores, each consenting store and each estimate for the months, with the groups
+    /// that may not be shown held back. Each month counts with its own groups (as published); a
+    /// group is shown over the months only if it was a group of its own, and passed, in every one.
+    /// </summary>
     public async Task<PublishedVillageReport> VillagesAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
     {
-        var plan = await PlanAsync(cancellationToken).ConfigureAwait(false);
-        var data = await turnover.ReadAsync(index.Earliest(fromMonth), toMonth, cancellationToken).ConfigureAwait(false);
-        var months = SalesIndexCalculator.MonthsBetween(fromMonth, toMonth).Count;
-        var inPeriod = data.Where(d => d.Month >= fromMonth && d.Month <= toMonth).ToList();
-        decimal Kr(IEnumerable<string> stores) => inPeriod.Where(d => stores.Contains(d.StoreId)).Sum(d => d.Measured.TotalKr);
+        var data = await ReadAsync(index.Earliest(fromMonth), toMonth, cancellationToken).ConfigureAwait(false);
+        var period = SalesIndexCalculator.MonthsBetween(fromMonth, toMonth);
+        var monthCount = period.Count;
         var rows = new List<PublishedVillage>();
-        foreach (var group in plan.Groups.Where(g => g.StoreIds.Count > 0))
+        var labels = period.SelectMany(m => data.PlanOf(m).Groups.Where(g => g.StoreIds.Count > 0).Select(g => g.Label)).Distinct().ToList();
+        foreach (var label in labels)
         {
-            var verdict = Cells(data, fromMonth, toMonth, plan, m => m.Measured.TotalKr, group);
-            var kr = Kr(group.StoreIds);
-            var merged = group.Villages.Count > 1 ? $"Sammanslagna: {string.Join(", ", group.Villages)}" : null;
+            var groups = period.Select(m => (Month: m, Group: data.PlanOf(m).Groups.FirstOrDefault(g => g.Label == label))).ToList();
+            var stores = groups.Where(g => g.Group is not null).SelectMany(g => g.Group!.StoreIds).Distinct().Count();
+            var villages = groups.Where(g => g.Group is not null).SelectMany(g => g.Group!.Villages).Distinct().Order(StringComparer.Ordinal).ToList();
+            var merged = villages.Count > 1 ? $"Sammanslagna: {string.Join(", ", villages)}" : null;
+            var verdict = Cells(data, fromMonth, toMonth, m => m.Measured.TotalKr, label);
+            var kr = groups.Where(g => g.Group is not null)
+                .Sum(g => data[g.Month].Turnover.Where(t => g.Group!.StoreIds.Contains(t.StoreId)).Sum(t => t.Measured.TotalKr));
             rows.Add(verdict.Shown
-                ? new PublishedVillage(group.Label, "group", null, group.StoreIds.Count, Math.Round(kr), _calculator.VillagePoints(kr, months, toMonth), false, merged)
-                : new PublishedVillage(group.Label, "group", null, group.StoreIds.Count, null, null, true, $"Visas inte: {verdict.Reason}.{(merged is null ? string.Empty : " " + merged)}"));
+                ? new PublishedVillage(label, "group", null, stores, Math.Round(kr), _calculator.VillagePoints(kr, monthCount, toMonth), false, merged)
+                : new PublishedVillage(label, "group", null, stores, null, null, true, $"Visas inte: {verdict.Reason}.{(merged is null ? string.Empty : " " + merged)}"));
         }
 
-        var settled = toMonth <= LastSettledMonth;
-        foreach (var (id, consent) in plan.Shared.OrderBy(s => s.Key, StringComparer.Ordinal))
+        // A consenting store: its own figure for the months published while its consent held.
+        var sharedIds = period.SelectMany(m => data.PlanOf(m).Shared.Keys).Distinct().Where(data.StillShares).Order(StringComparer.Ordinal);
+        foreach (var id in sharedIds)
         {
-            var store = registry.Find(id)!;
-            var kr = Kr([id]);
-            rows.Add(settled
-                ? new PublishedVillage(store.Village, "shared", id, 1, Math.Round(kr), _calculator.VillagePoints(kr, months, toMonth), false, $"{store.Name}: {ClickHouseStoreConsents.Describe(consent)}")
-                : new PublishedVillage(store.Village, "shared", id, 1, null, null, true, $"{store.Name}: Visas inte: {Unsettled(toMonth)}."));
+            var store = registry.Find(id);
+            var (name, village) = (store?.Name ?? id, store?.Village ?? data.PlanOf(toMonth).GroupOf(id)?.Label ?? "Okänd ort");
+            var kr = period.Sum(m => data[m].Turnover.Where(t => t.StoreId == id).Sum(t => t.Measured.TotalKr));
+            var notShared = period.FirstOrDefault(m => m > LastSettledMonth || !data.PlanOf(m).Shared.ContainsKey(id));
+            rows.Add(notShared == default
+                ? new PublishedVillage(village, "shared", id, 1, Math.Round(kr), _calculator.VillagePoints(kr, monthCount, toMonth), false, $"{name}: {data.PlanOf(toMonth).Shared[id].Describe()}")
+                : new PublishedVillage(village, "shared", id, 1, null, null, true, notShared > LastSettledMonth
+                    ? $"{name}: Visas inte: {Unsettled(notShared)}."
+                    : $"{name}: Visas inte: {notShared:yyyy-MM} publicerades innan samtycket gällde (en publicerad månad ändras inte)."));
         }
 
-        foreach (var (id, kr) in _calculator.Estimates(data, fromMonth, toMonth, months).OrderBy(e => e.Key, StringComparer.Ordinal))
+        foreach (var (id, kr) in _calculator.Estimates(data.Turnover, fromMonth, toMonth, monthCount).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             var store = registry.Find(id)!;
-            rows.Add(new PublishedVillage(store.Village, "estimate", id, 1, Math.Round(kr), _calculator.VillagePoints(kr, months, toMonth), false,
+            rows.Add(new PublishedVillage(store.Village, "estimate", id, 1, Math.Round(kr), _calculator.VillagePoints(kr, monthCount, toMonth), false,
                 $"{store.Name}: uppskattad från registrets basomsättning (ingen agent eller inga uppgifter)"));
         }
 
         var o = Options;
         return new PublishedVillageReport($"{fromMonth:yyyy-MM}–{toMonth:yyyy-MM}", fromMonth, toMonth.AddMonths(1).AddDays(-1), rows,
             $"En siffra visas bara för hela, avslutade månader och om den i varje månad bygger på minst {o.MinimumStores} butiker utan att en butik står för mer än {Percent(o.DominanceShare * 100)} % av den. " +
-            $"Butiker visas var för sig bara med ägarens samtycke; butiker utan agent visas med sin uppskattning och räknas inte som bidragande. Mindre orter slås ihop; räcker inte det visas de inte.");
+            $"Butiker visas var för sig bara med ägarens samtycke, från första månaden som publiceras efter att det gavs; butiker utan agent visas med sin uppskattning och räknas inte som bidragande. " +
+            "Mindre orter slås ihop; räcker inte det visas de inte. En publicerad månad ändras inte i efterhand.");
     }
 
     /// <summary>All stores' turnover per month (the index's turnover), with the number of stores, and whether the month may be shown.</summary>
     public async Task<IReadOnlyList<(string Month, decimal Kr, int Stores, bool Shown)>> MonthlySalesAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
     {
-        var plan = await PlanAsync(cancellationToken).ConfigureAwait(false);
-        var data = await turnover.ReadAsync(fromMonth, toMonth, cancellationToken).ConfigureAwait(false);
-        return data.GroupBy(d => d.Month).OrderBy(g => g.Key)
-            .Select(g => (g.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g.Sum(d => d.Measured.TotalKr), g.Count(), Cells(data, g.Key, g.Key, plan, m => m.Measured.TotalKr).Shown))
+        var data = await ReadAsync(fromMonth, toMonth, cancellationToken).ConfigureAwait(false);
+        return SalesIndexCalculator.MonthsBetween(fromMonth, toMonth).Where(m => data[m].Turnover.Count > 0)
+            .Select(m => (m.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), data[m].Turnover.Sum(d => d.Measured.TotalKr), data[m].Turnover.Count, Cells(data, m, m, t => t.Measured.TotalKr).Shown))
             .ToList();
     }
 
-    private sealed record HourRow(string StoreId, string Month, int Hour, long Receipts);
-
-    /// <summary>Receipts per hour of the day, per month: each month-hour a cell of its own under the rule.</summary>
+    /// <summary>Receipts per hour of the day, per month: each month-hour a cell of its own under the rule, in every group.</summary>
     public async Task<IReadOnlyList<(string Month, string Hour, long Receipts, bool Shown)>> ReceiptsByHourAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
     {
-        var plan = await PlanAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await storage.Database.QueryAsync<HourRow>(
-            $"""
-            SELECT store_id AS StoreId, toString(toStartOfMonth(sale_date)) AS Month, toInt32(hour) AS Hour, sum(receipts) AS Receipts
-            FROM receipts_hourly FINAL
-            WHERE sale_date BETWEEN {SqlLiteral.Date(fromMonth)} AND {SqlLiteral.Date(toMonth.AddMonths(1).AddDays(-1))}
-            GROUP BY StoreId, Month, Hour
-            """, cancellationToken).ConfigureAwait(false);
-        return rows.GroupBy(r => (r.Month, r.Hour)).OrderBy(g => g.Key)
-            .Select(g =>
+        var data = await ReadAsync(fromMonth, toMonth, cancellationToken).ConfigureAwait(false);
+        return SalesIndexCalculator.MonthsBetween(fromMonth, toMonth)
+            .SelectMany(month => data[month].Hours.GroupBy(h => h.Hour).OrderBy(g => g.Key).Select(g =>
             {
-                var month = DateOnly.ParseExact(g.Key.Month, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                var plan = data.PlanOf(month);
                 var shown = month <= LastSettledMonth && plan.Groups.All(group =>
                     DisclosureRule.Check(g.Where(r => group.StoreIds.Contains(r.StoreId)).Select(r => (decimal)r.Receipts), Options).Shown);
-                return (g.Key.Month, $"{g.Key.Hour:00}:00", g.Sum(r => r.Receipts), shown);
-            })
+                return (month.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), $"{g.Key:00}:00", g.Sum(r => r.Receipts), shown);
+            }))
             .ToList();
     }
-
-    private sealed record CashRow(string StoreId, string Month, long CashOre, long TotalOre);
 
     /// <summary>The cash share of all stores per month; a month is held back unless its stores without consent pass the rule on cash and on all payments.</summary>
     public async Task<IReadOnlyList<PublishedCashMonth>> CashShareAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
     {
-        var plan = await PlanAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await storage.Database.QueryAsync<CashRow>(
-            $"""
-            SELECT store_id AS StoreId, toString(toStartOfMonth(sale_date)) AS Month, sum(if(method = 'cash', amount_ore, 0)) AS CashOre, sum(amount_ore) AS TotalOre
-            FROM payments_daily FINAL
-            WHERE sale_date BETWEEN {SqlLiteral.Date(fromMonth)} AND {SqlLiteral.Date(toMonth.AddMonths(1).AddDays(-1))}
-            GROUP BY StoreId, Month ORDER BY Month
-            """, cancellationToken).ConfigureAwait(false);
-        return rows.GroupBy(r => r.Month).Select(g =>
+        var data = await ReadAsync(fromMonth, toMonth, cancellationToken).ConfigureAwait(false);
+        return SalesIndexCalculator.MonthsBetween(fromMonth, toMonth).Where(m => data[m].Cash.Count > 0).Select(month =>
         {
-            var month = DateOnly.ParseExact(g.Key, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var own = g.Where(r => plan.GroupOf(r.StoreId) is not null).ToList();
+            var rows = data[month].Cash;
+            var plan = data.PlanOf(month);
+            var own = rows.Where(r => plan.GroupOf(r.StoreId) is not null).ToList();
             var verdict = month > LastSettledMonth ? Verdict.Hold(Unsettled(month))
                 : DisclosureRule.Check(own.Select(r => (decimal)r.CashOre), Options) is { Shown: false } cash ? cash
                 : DisclosureRule.Check(own.Select(r => (decimal)r.TotalOre), Options);
-            var total = g.Sum(r => r.TotalOre);
+            var total = rows.Sum(r => r.TotalOre);
+            var label = month.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             return verdict.Shown
-                ? new PublishedCashMonth(g.Key, g.Count(), total == 0 ? 0 : Math.Round((decimal)g.Sum(r => r.CashOre) / total, 4), false, null)
-                : new PublishedCashMonth(g.Key, g.Count(), null, true, "Visas inte: " + verdict.Reason);
+                ? new PublishedCashMonth(label, rows.Count, total == 0 ? 0 : Math.Round((decimal)rows.Sum(r => r.CashOre) / total, 4), false, null)
+                : new PublishedCashMonth(label, rows.Count, null, true, "Visas inte: " + verdict.Reason);
         }).ToList();
     }
-
-    private sealed record DeliveryRow(string StoreId, string Locality, long Deliveries, long Households, long OrderOre, double DistanceM);
 
     /// <summary>
     /// Home deliveries per locality for one whole month. A locality that fails the rule (on the
@@ -202,21 +223,17 @@ public sealed class MunicipalFigures(
     /// </summary>
     public async Task<PublishedDeliveries> DeliveriesAsync(DateOnly month, CancellationToken cancellationToken)
     {
-        var plan = await PlanAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await storage.Database.QueryAsync<DeliveryRow>(
-            $"""
-            SELECT store_id AS StoreId, locality AS Locality, count() AS Deliveries, uniqExact(household_key) AS Households, sum(order_value_ore) AS OrderOre, sum(distance_m) AS DistanceM
-            FROM home_deliveries FINAL
-            WHERE delivery_date BETWEEN {SqlLiteral.Date(month)} AND {SqlLiteral.Date(month.AddMonths(1).AddDays(-1))}
-            GROUP BY StoreId, Locality
-            """, cancellationToken).ConfigureAwait(false);
         var note = $"Hemsändningar visas per hel, avslutad månad och ort. En ort som färre än {Options.MinimumStores} butiker levererar till, eller där en butik står för nästan allt, räknas in i \"Övriga orter\".";
         if (month > LastSettledMonth)
         {
             return new PublishedDeliveries(month.ToString("yyyy-MM", CultureInfo.InvariantCulture), [], $"Visas inte: {Unsettled(month)}. {note}");
         }
 
-        Verdict Check(IReadOnlyCollection<DeliveryRow> cell)
+        var data = await ReadAsync(month, month, cancellationToken).ConfigureAwait(false);
+        var plan = data.PlanOf(month);
+        var rows = data[month].Deliveries;
+
+        Verdict Check(IReadOnlyCollection<StoreDelivery> cell)
         {
             var own = cell.Where(r => plan.GroupOf(r.StoreId) is not null).GroupBy(r => r.StoreId).ToList();
             return DisclosureRule.Check(own.Select(s => (decimal)s.Sum(r => r.Deliveries)), Options) is { Shown: false } count ? count
@@ -233,7 +250,7 @@ public sealed class MunicipalFigures(
             merged.Add(smallest);
         }
 
-        static DeliveryFigure Figure(string locality, IReadOnlyCollection<DeliveryRow> cell)
+        static DeliveryFigure Figure(string locality, IReadOnlyCollection<StoreDelivery> cell)
         {
             var count = cell.Sum(r => r.Deliveries);
             return new DeliveryFigure(locality, count, cell.Sum(r => r.Households), cell.Sum(r => r.OrderOre) / 100m,
@@ -297,16 +314,17 @@ public sealed class MunicipalFigures(
     private async Task<string?> LatestMonthHeldAsync(CancellationToken cancellationToken)
     {
         var month = LastSettledMonth;
-        var plan = await PlanAsync(cancellationToken).ConfigureAwait(false);
-        var data = await turnover.ReadAsync(month, month, cancellationToken).ConfigureAwait(false);
-        var verdict = Cells(data, month, month, plan, m => m.Measured.TotalKr);
+        var verdict = Cells(await ReadAsync(month, month, cancellationToken).ConfigureAwait(false), month, month, m => m.Measured.TotalKr);
         return verdict.Shown ? null : verdict.Reason;
     }
 
-    /// <summary>Every cell (group × month) of a figure must pass; the first that does not says why.</summary>
-    private Verdict Cells(IReadOnlyList<StoreMonth> data, DateOnly fromMonth, DateOnly toMonth, DisclosurePlan plan, Func<StoreMonth, decimal> measure, ProtectedGroup? only = null)
+    /// <summary>
+    /// Every cell (group × month, each month with its own groups) of a figure must pass; the first
+    /// that does not says why. <paramref name="only"/>: one group, by its label, which must then be a
+    /// group of its own in every month.
+    /// </summary>
+    private Verdict Cells(Months data, DateOnly fromMonth, DateOnly toMonth, Func<StoreMonth, decimal> measure, string? only = null)
     {
-        var byMonth = data.Where(d => d.Month >= fromMonth && d.Month <= toMonth).ToLookup(d => d.Month);
         foreach (var month in SalesIndexCalculator.MonthsBetween(fromMonth, toMonth))
         {
             if (month > LastSettledMonth)
@@ -314,9 +332,15 @@ public sealed class MunicipalFigures(
                 return Verdict.Hold(Unsettled(month));
             }
 
-            foreach (var group in only is null ? plan.Groups : [only])
+            var groups = data.PlanOf(month).Groups.Where(g => only is null || g.Label == only).ToList();
+            if (only is not null && groups.Count == 0)
             {
-                var verdict = DisclosureRule.Check(byMonth[month].Where(d => group.StoreIds.Contains(d.StoreId)).Select(measure), Options);
+                return Verdict.Hold($"{only} {month:yyyy-MM}: orten hörde då till en annan grupp");
+            }
+
+            foreach (var group in groups)
+            {
+                var verdict = DisclosureRule.Check(data[month].Turnover.Where(d => group.StoreIds.Contains(d.StoreId)).Select(measure), Options);
                 if (!verdict.Shown)
                 {
                     return Verdict.Hold($"{group.Label} {month:yyyy-MM}: {verdict.Reason}");

@@ -1,16 +1,22 @@
 using System.Globalization;
+using Norsjo.Retail.Hub.Analytics;
+using Norsjo.Retail.Hub.Operations;
+using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.Storage;
 
 namespace Norsjo.Retail.Hub.Disclosure;
 
 /// <summary>
-/// Writes what <see cref="MunicipalFigures"/> publishes into ClickHouse (municipal_figures), for
-/// municipalities that read their figures in Grafana: the Grafana panels read only this table (and
-/// the agents' freshness), never the sales tables, so they pass through the same rule as the pages.
-/// Each run writes a full set under its own version; readers take the latest version, so a figure
-/// held back since (a consent revoked, a locality merged) is gone at once.
+/// Writes what <see cref="MunicipalFigures"/> publishes into the published database
+/// (<see cref="PublishedDatabase"/>, <c>municipal_figures</c>), for municipalities that read their
+/// figures in Grafana, with the agents' freshness (<c>agent_freshness</c>): Grafana's user may read
+/// only that database, so its panels pass through the same rule as the pages. Each run first
+/// revises the published months where the rule allows it (<see cref="PublishedMonths.ReviseAsync"/>),
+/// then writes a full set under its own version; readers take the latest version, so a figure
+/// held back since (a consent revoked) is gone at once.
 /// </summary>
-public sealed class PublishedTable(MunicipalFigures figures, ClickHouseStorage storage, TimeProvider time)
+public sealed class PublishedTable(
+    MunicipalFigures figures, PublishedMonths months, ClickHouseStorage storage, StoreAnalytics analytics, SilentAgents silence, StoreRegistry registry, TimeProvider time)
 {
     private readonly Lock _versionLock = new();
     private long _lastVersion;
@@ -20,6 +26,8 @@ public sealed class PublishedTable(MunicipalFigures figures, ClickHouseStorage s
     {
         var last = figures.LastSettledMonth;
         var first = last.AddMonths(-35);
+        await months.ReviseAsync(first, last, cancellationToken).ConfigureAwait(false);
+
         // Two runs in one millisecond (a consent beside the hourly run) must not share a version: their rows would add up.
         long version;
         lock (_versionLock)
@@ -60,18 +68,39 @@ public sealed class PublishedTable(MunicipalFigures figures, ClickHouseStorage s
         }
 
         Row(last.ToString("yyyy-MM", CultureInfo.InvariantCulture), "published", string.Empty, 1, true);
-        await storage.Database.InsertAsync("municipal_figures", ["version", "month", "figure", "key", "value", "shown"], rows, cancellationToken).ConfigureAwait(false);
+
+        // Freshness: what the municipality sees per store anyway (no sales figure): last delivery, last sale day, silent or not.
+        var silent = (await silence.LatestAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.StoreId, s => s.Silent, StringComparer.Ordinal);
+        var fresh = new TabSeparatedRows();
+        foreach (var f in await analytics.FreshnessAsync(null, registry.Stores.Where(s => s.Reports).Select(s => s.Id), time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            if (f.LastUpload is { } upload)
+            {
+                fresh.Row(version, f.StoreId, upload.ToUnixTimeMilliseconds(), f.LastSale ?? string.Empty, silent.GetValueOrDefault(f.StoreId) ? 1 : 0);
+            }
+        }
+
+        var published = PublishedDatabase.NameFor(storage.Database.Name);
+        await InsertAsync(published, "municipal_figures", "version, month, figure, key, value, shown", rows, cancellationToken).ConfigureAwait(false);
+        await InsertAsync(published, "agent_freshness", "version, store_id, last_upload_ms, last_sale, silent", fresh, cancellationToken).ConfigureAwait(false);
         return version;
     }
+
+    /// <summary>Into the published database (another database than the hub's): the rows inline after FORMAT.</summary>
+    private Task InsertAsync(string database, string table, string columns, TabSeparatedRows rows, CancellationToken cancellationToken) =>
+        rows.Count == 0 ? Task.CompletedTask
+            : storage.Database.ExecuteAsync($"INSERT INTO {database}.{table} ({columns}) FORMAT TabSeparated\n{rows}", cancellationToken);
 }
 
-/// <summary>Publishes the table at start and then every hour (Disclosure:PublishEvery), so settled months and consents reach Grafana.</summary>
+/// <summary>Publishes the table every hour (Disclosure:PublishEvery), so settled months and consents reach Grafana.</summary>
 public sealed partial class PublishedTableService(PublishedTable table, TimeProvider time, Microsoft.Extensions.Options.IOptions<DisclosureOptions> options, ILogger<PublishedTableService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The first run one period after start, not at it: the table is kept from before a restart, and
+        // at a first start the agents' history is still arriving (consent changes publish at once).
         using var timer = new PeriodicTimer(options.Value.PublishEvery, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             try
             {
@@ -82,7 +111,6 @@ public sealed partial class PublishedTableService(PublishedTable table, TimeProv
                 LogFailed(logger, e.Message);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish the municipal figures for Grafana: {Reason}; trying again at the next tick")]

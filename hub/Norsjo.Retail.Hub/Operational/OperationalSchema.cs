@@ -12,6 +12,9 @@ internal static class OperationalSchema
     /// <summary>The step recorded once the old ClickHouse tables have been copied (see <see cref="ClickHouseImport"/>).</summary>
     public const int ClickHouseImportVersion = 1000;
 
+    /// <summary>The step recorded once the old ClickHouse consent log has been copied (see Disclosure/StoreConsents.cs).</summary>
+    public const int ConsentImportVersion = 1001;
+
     public static readonly IReadOnlyList<Step> Steps =
     [
         new(1, "users, sessions, store credentials, enrollment codes, sign-in failures, data-protection keys", d =>
@@ -66,6 +69,28 @@ internal static class OperationalSchema
                 id {d.AutoIncrementKey()},
                 friendly_name TEXT,
                 xml TEXT NOT NULL
+            )
+            """,
+        ]),
+        new(2, "store owners' consents (an append-only history) and the municipal months as published (frozen, revised only as the rule allows)", d =>
+        [
+            $"""
+            CREATE TABLE store_consents (
+                id {d.AutoIncrementKey()},
+                store_id TEXT NOT NULL,
+                given INTEGER NOT NULL,
+                given_by TEXT NOT NULL,
+                at_unix_ms BIGINT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX store_consents_event ON store_consents (store_id, at_unix_ms)",
+            """
+            CREATE TABLE published_months (
+                month TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                published_unix_ms BIGINT NOT NULL,
+                content TEXT NOT NULL,
+                PRIMARY KEY (month, version)
             )
             """,
         ]),

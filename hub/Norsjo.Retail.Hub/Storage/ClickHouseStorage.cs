@@ -47,7 +47,7 @@ public sealed partial class ClickHouseStorage(
         {
             _localServer = await LocalClickHouseServer.StartAsync(
                 settings.DataDirectory, settings.ServerBinary, _logger, settings.LocalHttpPort, settings.LocalTcpPort, keepRunning: true,
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+                grafanaDatabase: PublishedDatabase.NameFor(settings.Database), cancellationToken: cancellationToken).ConfigureAwait(false);
             urls = [_localServer.HttpUrl];
             login = _localServer.HubLogin;
         }
@@ -64,6 +64,7 @@ public sealed partial class ClickHouseStorage(
             loggerFactory.CreateLogger<ClickHouseDatabase>());
         var migrator = new SchemaMigrator(_database, loggerFactory.CreateLogger<SchemaMigrator>());
         await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await PublishedDatabase.EnsureAsync(_database, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);

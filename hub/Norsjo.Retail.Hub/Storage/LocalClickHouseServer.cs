@@ -61,10 +61,11 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
 
     /// <summary>Starts a server on free loopback ports and returns once it answers /ping.</summary>
     /// <param name="httpPort">0 for a free port; a fixed one lets a restarted server keep its address.</param>
+    /// <param name="grafanaDatabase">The one database the Grafana user may read: the hub's published figures (<see cref="PublishedDatabase"/>).</param>
     /// <param name="keepRunning">Start the server again (same ports, same data) whenever it dies, with back-off, until disposed.</param>
     public static async Task<LocalClickHouseServer> StartAsync(
         string dataDirectory, string? serverBinary = null, ILogger? logger = null, int httpPort = 0, int tcpPort = 0,
-        bool keepRunning = false, CancellationToken cancellationToken = default)
+        bool keepRunning = false, string? grafanaDatabase = null, CancellationToken cancellationToken = default)
     {
         logger ??= NullLogger.Instance;
         dataDirectory = Path.GetFullPath(dataDirectory);
@@ -72,7 +73,7 @@ public sealed partial class LocalClickHouseServer : IAsyncDisposable
         var (fileName, leadingArgs) = FindServerBinary(serverBinary);
         var command = new ServerCommand(fileName, leadingArgs, dataDirectory);
         await StopLeftoverAsync(command, logger).ConfigureAwait(false);
-        var login = LocalClickHouseUsers.Prepare(dataDirectory);
+        var login = LocalClickHouseUsers.Prepare(dataDirectory, grafanaDatabase ?? PublishedDatabase.NameFor(new ClickHouseOptions().Database));
 
         // A free port found now can be taken by someone else before the server binds it; try again then.
         for (var attempt = 1; ; attempt++)

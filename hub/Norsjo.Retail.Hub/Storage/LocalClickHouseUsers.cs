@@ -26,8 +26,10 @@ public sealed record ClickHouseLogin(string Username, string Password)
 /// <item><see cref="HubUser"/>, the hub's own (schema, inserts, queries); <see cref="HubPasswordFile"/>.</item>
 /// <item><see cref="GrafanaUser"/>, read-only (profile <c>readonly</c> with <c>readonly = 2</c>: no
 /// INSERT, DDL or ALTER, but the per-query settings Grafana's ClickHouse plugin sends, such as
-/// max_execution_time, are allowed; 18.16 has no settings constraints to allow just those);
-/// <see cref="GrafanaPasswordFile"/>.</item>
+/// max_execution_time, are allowed; 18.16 has no settings constraints to allow just those), and
+/// only in the published database (<c>allow_databases</c>, which 18.16 knows; <c>system</c> stays
+/// readable, as ClickHouse always allows): never the sales tables or an older hub's password
+/// hashes; <see cref="GrafanaPasswordFile"/>.</item>
 /// </list>
 /// </summary>
 public static class LocalClickHouseUsers
@@ -38,11 +40,12 @@ public static class LocalClickHouseUsers
     public const string GrafanaPasswordFile = "grafana.password";
 
     /// <summary>Makes the passwords if they are missing and writes users.xml; returns the hub's login.</summary>
-    public static ClickHouseLogin Prepare(string dataDirectory)
+    /// <param name="grafanaDatabase">The one database Grafana's user may read (<see cref="PublishedDatabase.NameFor"/>).</param>
+    public static ClickHouseLogin Prepare(string dataDirectory, string grafanaDatabase)
     {
         var hub = OwnerOnly.ReadOrCreateSecret(Path.Combine(dataDirectory, HubPasswordFile), NewPassword);
         var grafana = OwnerOnly.ReadOrCreateSecret(Path.Combine(dataDirectory, GrafanaPasswordFile), NewPassword);
-        OwnerOnly.WriteFile(Path.Combine(dataDirectory, "users.xml"), UsersXml(Sha256Hex(hub), Sha256Hex(grafana)));
+        OwnerOnly.WriteFile(Path.Combine(dataDirectory, "users.xml"), UsersXml(Sha256Hex(hub), Sha256Hex(grafana), SqlLiteral.Identifier(grafanaDatabase)));
         return new ClickHouseLogin(HubUser, hub);
     }
 
@@ -65,7 +68,7 @@ public static class LocalClickHouseUsers
 
     private static string Sha256Hex(string password) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(password)));
 
-    private static string UsersXml(string hubHash, string grafanaHash) => $"""
+    private static string UsersXml(string hubHash, string grafanaHash, string grafanaDatabase) => $"""
         <?xml version="1.0"?>
         <!-- Written by the Norsjö Retail hub at every start; edits are overwritten. Passwords: {HubPasswordFile}, {GrafanaPasswordFile}. -->
         <yandex>
@@ -85,6 +88,7 @@ public static class LocalClickHouseUsers
               <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
               <profile>readonly</profile>
               <quota>default</quota>
+              <allow_databases><database>{grafanaDatabase}</database></allow_databases>
             </{GrafanaUser}>
           </users>
           <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>

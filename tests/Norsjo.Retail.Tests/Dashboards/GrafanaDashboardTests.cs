@@ -14,7 +14,8 @@ namespace Norsjo.Retail.Tests.Dashboards;
 /// The Grafana dashboards under dashboards/grafana: every panel's SQL, with the plugin's macros
 /// expanded, runs read-only on the real ClickHouse (Debian's 18.16 here) against a hub's database
 /// with data sent through the hub, returns the columns the panel shows, and its figures equal what
-/// was sent — with nothing shown that is made of fewer than 3 stores.
+/// was sent — with nothing shown that is made of fewer than 3 stores. Grafana's user reads the
+/// published database only: the panels run there, and the sales tables refuse it.
 /// </summary>
 [Collection(ClickHouseGroup.Name)]
 public sealed class GrafanaDashboardTests(GrafanaDashboardTests.Data data) : IClassFixture<GrafanaDashboardTests.Data>
@@ -43,14 +44,19 @@ public sealed class GrafanaDashboardTests(GrafanaDashboardTests.Data data) : ICl
     /// Deliveries: Kusfors by a, b, c; Bastuträsk by a; Norsjövallen by b and d (d late in the month).
     /// The latest silence check found d silent.
     /// </summary>
-    public sealed class Data(ClickHouseServerFixture clickHouse) : IAsyncLifetime
+    public sealed class Data : IAsyncLifetime
     {
         public static readonly string[] Stores = ["butik-a", "butik-b", "butik-c", "butik-d"];
 
+        private readonly string _clickHouse = Path.Combine(Path.GetTempPath(), $"norsjo-grafana-clickhouse-{Guid.NewGuid():N}");
+
         public RunningHub Hub { get; private set; } = null!;
 
-        /// <summary>The read-only user the hub's own ClickHouse keeps for Grafana.</summary>
-        public ClickHouseLogin Grafana => clickHouse.GrafanaLogin;
+        /// <summary>The read-only user the hub's own ClickHouse keeps for Grafana (the hub started it, as in the README).</summary>
+        public ClickHouseLogin Grafana => new(LocalClickHouseUsers.GrafanaUser, File.ReadAllText(Path.Combine(_clickHouse, LocalClickHouseUsers.GrafanaPasswordFile)).Trim());
+
+        /// <summary>Where the hub publishes for Grafana: the only database Grafana's user may read.</summary>
+        public string PublishedDatabase => Hub.Database.Name + "_published";
 
         public List<(string Store, Receipt Receipt)> Receipts { get; } = [];
 
@@ -59,7 +65,7 @@ public sealed class GrafanaDashboardTests(GrafanaDashboardTests.Data data) : ICl
         public async Task InitializeAsync()
         {
             // November is published from 1 December (SettleDays 0): the data is in October and November 2026.
-            Hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(null, null, null, "--Disclosure:SettleDays=0"), Stores);
+            Hub = await RunningHub.StartWithOwnClickHouseAsync(_clickHouse, new HubSettings(null, null, null, "--Disclosure:SettleDays=0"), Stores);
             var random = new Random(2026);
             foreach (var store in Stores)
             {
@@ -137,7 +143,11 @@ public sealed class GrafanaDashboardTests(GrafanaDashboardTests.Data data) : ICl
             await Hub.Services.GetRequiredService<PublishedTable>().PublishAsync(CancellationToken.None);
         }
 
-        public async Task DisposeAsync() => await Hub.DisposeAsync();
+        public async Task DisposeAsync()
+        {
+            await Hub.DisposeAsync();
+            Directory.Delete(_clickHouse, recursive: true);
+        }
     }
 
     /// <summary>The repository's root: the folder above the test's output that holds the solution.</summary>
@@ -170,21 +180,23 @@ public sealed class GrafanaDashboardTests(GrafanaDashboardTests.Data data) : ICl
         public IEnumerable<string> Names => Meta.Select(m => m.Name);
     }
 
-    /// <summary>Runs the SQL as Grafana does, signed in as the read-only user (readonly=2), in the hub's database, and returns columns and rows.</summary>
-    private async Task<Result> RunAsync(string sql, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    /// <summary>Runs the SQL as Grafana's user (readonly=2) in <paramref name="database"/>: whether ClickHouse answered, and what it said.</summary>
+    private async Task<(bool Answered, string Text)> AsGrafanaAsync(string sql, string database)
     {
-        var database = _data.Hub.Database;
         using var http = new HttpClient();
-        var url = new Uri(database.ServerUrl, $"/?database={database.Name}&max_execution_time=30");
-        using var request = new HttpRequestMessage(HttpMethod.Post, url)
-        {
-            Content = new StringContent(GrafanaMacros.Expand(sql, from ?? From, to ?? To) + "\nFORMAT JSON", Encoding.UTF8),
-        };
+        var url = new Uri(_data.Hub.Database.ServerUrl, $"/?database={database}&max_execution_time=30");
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(sql, Encoding.UTF8) };
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_data.Grafana.Username}:{_data.Grafana.Password}")));
         using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"ClickHouse refused:\n{sql}\n{text}");
+        return (response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Runs the SQL as Grafana does, signed in as the read-only user, in the published database, and returns columns and rows.</summary>
+    private async Task<Result> RunAsync(string sql, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        var (answered, text) = await AsGrafanaAsync(GrafanaMacros.Expand(sql, from ?? From, to ?? To) + "\nFORMAT JSON", _data.PublishedDatabase);
+        Assert.True(answered, $"ClickHouse refused:\n{sql}\n{text}");
         var json = JsonDocument.Parse(text).RootElement;
         return new Result(
             [.. json.GetProperty("meta").EnumerateArray().Select(m => (m.GetProperty("name").GetString()!, m.GetProperty("type").GetString()!))],
@@ -331,6 +343,22 @@ public sealed class GrafanaDashboardTests(GrafanaDashboardTests.Data data) : ICl
         Assert.Equal(string.Empty, rows["butik-d"].GetProperty("Senaste försäljningsdag").GetString()); // deliveries only, no sales
         Assert.Equal("Ja", rows["butik-d"].GetProperty("Tyst").GetString());
         Assert.Equal("Nej", rows["butik-a"].GetProperty("Tyst").GetString());
+    }
+
+    [Fact]
+    public async Task The_Grafana_user_reads_the_published_figures_and_nothing_else()
+    {
+        var hub = _data.Hub.Database.Name;
+        Assert.True((await AsGrafanaAsync("SELECT count() FROM municipal_figures", _data.PublishedDatabase)).Answered);
+
+        // The raw sales, the aggregates, the old credential tables: refused, whichever database the query names or starts in.
+        foreach (var table in new[] { "receipts", "receipt_lines", "sales_daily", "receipts_hourly", "home_deliveries", "users", "store_credentials", "enrollment_codes", "store_consents" })
+        {
+            Assert.False((await AsGrafanaAsync($"SELECT count() FROM {hub}.{table}", _data.PublishedDatabase)).Answered, $"{table} was readable from the published database");
+            Assert.False((await AsGrafanaAsync($"SELECT count() FROM {table}", hub)).Answered, $"{table} was readable in the hub's database");
+        }
+
+        Assert.False((await AsGrafanaAsync("INSERT INTO municipal_figures (figure) VALUES ('sales')", _data.PublishedDatabase)).Answered);
     }
 
     [Fact]

@@ -44,21 +44,27 @@ public sealed class LocalClickHouseServerTests
         var wrong = await SqlAsync(http, server.HttpUrl, "SELECT 1", "norsjo_hub", "not-the-password");
         Assert.False(wrong.Status == HttpStatusCode.OK, "a wrong password was accepted: " + wrong.Body);
 
+        // Grafana's user reads the published database (norsjo_retail_published by default) and no other.
         var hubPassword = await File.ReadAllTextAsync(Path.Combine(folder.Path, "hub.password"));
-        Assert.Equal(HttpStatusCode.OK, (await SqlAsync(http, server.HttpUrl, "CREATE TABLE default.kept (x UInt8) ENGINE = MergeTree() ORDER BY x", "norsjo_hub", hubPassword)).Status);
-        Assert.Equal(HttpStatusCode.OK, (await SqlAsync(http, server.HttpUrl, "INSERT INTO default.kept VALUES (7)", "norsjo_hub", hubPassword)).Status);
+        var published = PublishedDatabase.NameFor(new ClickHouseOptions().Database);
+        Assert.Equal(HttpStatusCode.OK, (await SqlAsync(http, server.HttpUrl, $"CREATE DATABASE {published}", "norsjo_hub", hubPassword)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await SqlAsync(http, server.HttpUrl, $"CREATE TABLE {published}.kept (x UInt8) ENGINE = MergeTree() ORDER BY x", "norsjo_hub", hubPassword)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await SqlAsync(http, server.HttpUrl, $"INSERT INTO {published}.kept VALUES (7)", "norsjo_hub", hubPassword)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await SqlAsync(http, server.HttpUrl, "CREATE TABLE default.secret (x UInt8) ENGINE = MergeTree() ORDER BY x", "norsjo_hub", hubPassword)).Status);
 
         var grafanaPassword = await File.ReadAllTextAsync(Path.Combine(folder.Path, "grafana.password"));
-        var read = await SqlAsync(http, server.HttpUrl, "SELECT sum(x) FROM default.kept", "grafana", grafanaPassword);
+        var read = await SqlAsync(http, server.HttpUrl, $"SELECT sum(x) FROM {published}.kept", "grafana", grafanaPassword);
         Assert.Equal((HttpStatusCode.OK, "7"), (read.Status, read.Body.Trim()));
-        foreach (var write in new[] { "INSERT INTO default.kept VALUES (8)", "CREATE TABLE default.other (x UInt8) ENGINE = Memory", "DROP TABLE default.kept", "ALTER TABLE default.kept DELETE WHERE 1" })
+        var other = await SqlAsync(http, server.HttpUrl, "SELECT count() FROM default.secret", "grafana", grafanaPassword);
+        Assert.False(other.Status == HttpStatusCode.OK, "the Grafana user read another database: " + other.Body);
+        foreach (var write in new[] { $"INSERT INTO {published}.kept VALUES (8)", $"CREATE TABLE {published}.other (x UInt8) ENGINE = Memory", $"DROP TABLE {published}.kept", $"ALTER TABLE {published}.kept DELETE WHERE 1" })
         {
             var refused = await SqlAsync(http, server.HttpUrl, write, "grafana", grafanaPassword);
             Assert.False(refused.Status == HttpStatusCode.OK, $"the Grafana user could run {write}");
             Assert.Contains("readonly", refused.Body, StringComparison.OrdinalIgnoreCase);
         }
 
-        var after = await SqlAsync(http, server.HttpUrl, "SELECT sum(x) FROM default.kept", "norsjo_hub", hubPassword);
+        var after = await SqlAsync(http, server.HttpUrl, $"SELECT sum(x) FROM {published}.kept", "norsjo_hub", hubPassword);
         Assert.Equal((HttpStatusCode.OK, "7"), (after.Status, after.Body.Trim()));
     }
 

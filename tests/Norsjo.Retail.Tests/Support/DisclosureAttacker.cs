@@ -19,6 +19,18 @@ public sealed class KnownFigures
 
     public IEnumerable<string> Stores => _days.Keys.Select(k => k.Store).Distinct().Order(StringComparer.Ordinal);
 
+    /// <summary>What was sold so far, frozen: later sales (a late upload) do not change the copy.</summary>
+    public KnownFigures Copy()
+    {
+        var copy = new KnownFigures { _first = _first, _last = _last };
+        foreach (var (key, days) in _days)
+        {
+            copy._days[key] = new Dictionary<DateOnly, decimal>(days);
+        }
+
+        return copy;
+    }
+
     public void Add(string store, string measure, DateOnly day, decimal value)
     {
         var key = (store, measure);
@@ -76,7 +88,8 @@ public sealed class KnownFigures
 }
 
 /// <summary>One published number: what it measures, over which days, and where it came from; <see cref="Estimate"/> for numbers that are public by nature (estimates, consenting stores).</summary>
-public sealed record Observation(string Measure, DateOnly From, DateOnly To, decimal Value, string Source, bool Estimate = false);
+/// <summary><see cref="Round"/>: which gathering it came from (each with what had been sold by then).</summary>
+public sealed record Observation(string Measure, DateOnly From, DateOnly To, decimal Value, string Source, bool Estimate = false, int Round = 0);
 
 /// <summary>A non-consenting store's figure (or two stores' together) that published numbers gave away.</summary>
 public sealed record Leak(string How, string Stores, decimal Derived, decimal Actual)
@@ -94,20 +107,35 @@ public sealed record Leak(string How, string Stores, decimal Derived, decimal Ac
 /// same days and with any two such stores' figures together: a leak is a result equal to one
 /// (up to rounding), or a single published number less than p % above one store's figure (that
 /// store dominates it). Refused requests (400) teach it nothing.
+/// It may gather more than once (<see cref="GatherAsync"/> again after a late upload, a registry
+/// change, a consent given or revoked): each gathering is a round, compared with what had been
+/// sold by then, and a number of one round minus the same number of another is one more
+/// difference it tries — old publications against new.
 /// </summary>
 public sealed class DisclosureAttacker(HttpClient municipality, KnownFigures truth, decimal pPercent = 10m)
 {
     private const int MaxTermsPerPeriod = 12;
     private readonly List<Observation> _observations = [];
     private readonly List<(string Source, string Month, decimal Share)> _cashShares = [];
+    private readonly List<KnownFigures> _rounds = [];
+    private HttpClient _municipality = municipality;
 
     public IReadOnlyList<Observation> Observations => _observations;
 
     public int Requests { get; private set; }
 
+    /// <summary>Goes on asking through <paramref name="next"/> (a hub restarted, a new session), keeping what it has seen.</summary>
+    public DisclosureAttacker With(HttpClient next)
+    {
+        _municipality = next;
+        return this;
+    }
+
     /// <summary>Asks everything about the months from <paramref name="firstMonth"/> to <paramref name="lastMonth"/>, and day ranges in the delivery months.</summary>
     public async Task GatherAsync(DateOnly firstMonth, DateOnly lastMonth, IReadOnlyList<DateOnly> deliveryMonths)
     {
+        ArgumentNullException.ThrowIfNull(deliveryMonths);
+        _rounds.Add(truth.Copy());
         var months = new List<DateOnly>();
         for (var m = firstMonth; m <= lastMonth; m = m.AddMonths(1))
         {
@@ -150,9 +178,9 @@ public sealed class DisclosureAttacker(HttpClient municipality, KnownFigures tru
         var targets = protectedStores.Select(s => new[] { s })
             .Concat(protectedStores.SelectMany((a, i) => protectedStores.Skip(i + 1).Select(b => new[] { a, b })))
             .ToList();
-        var observations = _observations.DistinctBy(o => (o.Measure, o.From, o.To, o.Value, o.Estimate)).ToList();
+        var observations = _observations.DistinctBy(o => (o.Measure, o.From, o.To, o.Value, o.Estimate, o.Round)).ToList();
 
-        decimal Figure(string[] stores, string measure, DateOnly from, DateOnly to) => stores.Sum(s => truth.Sum(s, measure, from, to));
+        decimal Figure(string[] stores, string measure, DateOnly from, DateOnly to, int round) => stores.Sum(s => Truth(round).Sum(s, measure, from, to));
 
         // Exactly: up to the rounding of each term (turnover is published in whole kronor). Within p %:
         // a single published number at or above one store's figure by less than p % of it (that store dominates it).
@@ -177,7 +205,7 @@ public sealed class DisclosureAttacker(HttpClient municipality, KnownFigures tru
         }
 
         // Each number alone, and for one period a total minus any set of the others.
-        foreach (var period in observations.GroupBy(o => (Measure: Base(o.Measure), o.From, o.To)))
+        foreach (var period in observations.GroupBy(o => (Measure: Base(o.Measure), o.From, o.To, o.Round)))
         {
             var items = period.Take(MaxTermsPerPeriod).ToList();
             for (var i = 0; i < items.Count; i++)
@@ -202,12 +230,12 @@ public sealed class DisclosureAttacker(HttpClient municipality, KnownFigures tru
                     }
 
                     var measure = items[i].Measure;
-                    Compare(how, measure, t => Figure(t, measure, period.Key.From, period.Key.To), derived, 1 + int.PopCount(mask), single: mask == 0);
+                    Compare(how, measure, t => Figure(t, measure, period.Key.From, period.Key.To, period.Key.Round), derived, 1 + int.PopCount(mask), single: mask == 0);
                 }
             }
         }
 
-        // Two numbers of the same measure for different periods: a − b.
+        // Two numbers of the same measure for different periods, or of different rounds: a − b.
         var byMeasure = observations.Where(o => !o.Estimate).GroupBy(o => o.Measure);
         foreach (var measure in byMeasure)
         {
@@ -216,28 +244,37 @@ public sealed class DisclosureAttacker(HttpClient municipality, KnownFigures tru
             {
                 foreach (var b in list)
                 {
-                    if ((a.From, a.To) == (b.From, b.To))
+                    if ((a.From, a.To, a.Round) == (b.From, b.To, b.Round) || (a.Round != b.Round && a.Value == b.Value && (a.From, a.To) == (b.From, b.To)))
                     {
                         continue;
                     }
 
-                    Compare($"{a.Source} − {b.Source}", measure.Key,
-                        t => Figure(t, measure.Key, a.From, a.To) - Figure(t, measure.Key, b.From, b.To), a.Value - b.Value, 2, single: false);
+                    Compare($"{Tag(a)}{a.Source} − {Tag(b)}{b.Source}", measure.Key,
+                        t => Figure(t, measure.Key, a.From, a.To, a.Round) - Figure(t, measure.Key, b.From, b.To, b.Round), a.Value - b.Value, 2, single: false);
+
+                    // One period published twice with other stores in it (a store left, a group was cut anew): the difference is a store's whole figure.
+                    if (a.Round != b.Round && (a.From, a.To) == (b.From, b.To))
+                    {
+                        Compare($"{Tag(a)}{a.Source} − {Tag(b)}{b.Source}", measure.Key, t => Figure(t, measure.Key, a.From, a.To, a.Round), a.Value - b.Value, 2, single: false);
+                    }
                 }
             }
         }
 
-        // A cash share made of one store is that store's cash share.
+        // A cash share made of one store is that store's cash share (as sold by any round).
         foreach (var (source, monthText, share) in _cashShares)
         {
             var month = DateOnly.ParseExact(monthText[..7] + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
             var end = month.AddMonths(1).AddDays(-1);
             foreach (var store in protectedStores)
             {
-                var payments = truth.Sum(store, "payments", month, end);
-                if (payments != 0 && Math.Abs((truth.Sum(store, "cash", month, end) / payments) - share) <= 0.0001m)
+                foreach (var sold in _rounds.Count == 0 ? [truth] : _rounds)
                 {
-                    leaks.Add(new Leak(source, store + " cash share", share, truth.Sum(store, "cash", month, end) / payments));
+                    var payments = sold.Sum(store, "payments", month, end);
+                    if (payments != 0 && Math.Abs((sold.Sum(store, "cash", month, end) / payments) - share) <= 0.0001m)
+                    {
+                        leaks.Add(new Leak(source, store + " cash share", share, sold.Sum(store, "cash", month, end) / payments));
+                    }
                 }
             }
         }
@@ -253,13 +290,19 @@ public sealed class DisclosureAttacker(HttpClient municipality, KnownFigures tru
             .Select(g => $"{g.Count()} × {g.Key}, e.g. {g.First()}");
     }
 
+    private static string Tag(Observation o) => o.Round == 0 ? string.Empty : $"[round {o.Round + 1}] ";
+
+    private KnownFigures Truth(int round) => _rounds.Count == 0 ? truth : _rounds[round];
+
+    private int Round => Math.Max(0, _rounds.Count - 1);
+
     /// <summary>The measure without its category or locality: the numbers that may be subtracted from one another for one period.</summary>
     private static string Base(string measure) => measure.StartsWith("turnover:", StringComparison.Ordinal) ? measure : measure.Split(':')[0];
 
     private async Task<JsonElement?> GetAsync(string path)
     {
         Requests++;
-        using var response = await municipality.GetAsync(new Uri(path, UriKind.Relative));
+        using var response = await _municipality.GetAsync(new Uri(path, UriKind.Relative));
         if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound)
         {
             return null;
@@ -302,7 +345,7 @@ public sealed class DisclosureAttacker(HttpClient municipality, KnownFigures tru
         {
             if (value is { } v)
             {
-                _observations.Add(new Observation(measure, from, to, v, $"{source} {measure}", estimate));
+                _observations.Add(new Observation(measure, from, to, v, $"{source} {measure}", estimate, Round));
             }
         }
     }
@@ -321,7 +364,7 @@ public sealed class DisclosureAttacker(HttpClient municipality, KnownFigures tru
             {
                 // A store's estimate, or a consenting store's own figure, is public: subtracted, never a target's figure by itself.
                 var estimate = village.TryGetProperty("kind", out var kind) && kind.GetString() is "estimate" or "shared";
-                _observations.Add(new Observation("turnover:total", from, to, kr, $"{path} {village.GetProperty("village").GetString()}", estimate));
+                _observations.Add(new Observation("turnover:total", from, to, kr, $"{path} {village.GetProperty("village").GetString()}", estimate, Round));
             }
         }
     }
@@ -346,14 +389,14 @@ public sealed class DisclosureAttacker(HttpClient municipality, KnownFigures tru
             var place = locality.StartsWith("Övriga", StringComparison.Ordinal) ? "*" : locality;
             var n = Number(row, "deliveries") ?? 0;
             var kr = Number(row, "orderValueKr") ?? 0;
-            _observations.Add(new Observation("deliveries:" + place, from, to, n, $"{path} {locality} deliveries"));
-            _observations.Add(new Observation("orders:" + place, from, to, kr, $"{path} {locality} order value"));
+            _observations.Add(new Observation("deliveries:" + place, from, to, n, $"{path} {locality} deliveries", Round: Round));
+            _observations.Add(new Observation("orders:" + place, from, to, kr, $"{path} {locality} order value", Round: Round));
             count += n;
             orders += kr;
         }
 
-        _observations.Add(new Observation("deliveries:*", from, to, count, $"{path} all localities deliveries"));
-        _observations.Add(new Observation("orders:*", from, to, orders, $"{path} all localities order value"));
+        _observations.Add(new Observation("deliveries:*", from, to, count, $"{path} all localities deliveries", Round: Round));
+        _observations.Add(new Observation("orders:*", from, to, orders, $"{path} all localities order value", Round: Round));
     }
 
     private async Task CashAsync(string path)

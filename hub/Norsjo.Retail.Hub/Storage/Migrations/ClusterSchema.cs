@@ -41,6 +41,7 @@ public static partial class ClusterSchema
             }
         }
 
+        sql.Append(PublishedDatabase.ClusterSection(cluster, database));
         return sql.ToString();
     }
 

@@ -356,3 +356,10 @@ ORDER BY (version, figure, key, month);
 CREATE TABLE IF NOT EXISTS norsjo_retail.municipal_figures ON CLUSTER norsjo AS norsjo_retail.municipal_figures_local
 ENGINE = Distributed(norsjo, norsjo_retail, municipal_figures_local, 0);
 
+-- published figures (Grafana reads only this database): norsjo_retail_published, every table whole on every node
+CREATE DATABASE IF NOT EXISTS norsjo_retail_published ON CLUSTER norsjo;
+
+CREATE TABLE IF NOT EXISTS norsjo_retail_published.municipal_figures ON CLUSTER norsjo (version UInt64, month Date, figure String, key String, value Float64, shown UInt8) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/published/norsjo_retail_published/municipal_figures', '{replica}', version) ORDER BY (version, figure, key, month);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail_published.agent_freshness ON CLUSTER norsjo (version UInt64, store_id String, last_upload_ms UInt64, last_sale String, silent UInt8) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/published/norsjo_retail_published/agent_freshness', '{replica}', version) ORDER BY (version, store_id);
+
