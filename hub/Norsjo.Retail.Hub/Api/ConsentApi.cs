@@ -65,7 +65,7 @@ public static class ConsentApi
         var note = latest switch
         {
             null => "Inget samtycke: butikens siffror visas för kommunen bara tillsammans med andra butikers.",
-            { Given: true } when effective => $"{latest.Describe()}. Kommunen ser butikens omsättning per hel månad, i orten {store.Village}.",
+            { Given: true } when effective => $"{latest.Describe()}. Kommunen ser butikens omsättning per hel månad, i orten {store.Village}, från den första månad som publiceras efter samtycket (en redan publicerad månad ändras inte).",
             { Given: true } => $"{latest.Describe()}, men det gäller först när minst {figures.Options.MinimumStores} andra butiker utan samtycke finns kvar i gruppen ({plan.GroupOf(store.Id)?.Label}). Tills dess visas butiken bara tillsammans med andra.",
             _ => $"{latest.Describe()}. Butikens siffror visas för kommunen bara tillsammans med andra butikers.",
         };

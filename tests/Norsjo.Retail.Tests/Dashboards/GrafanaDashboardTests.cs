@@ -56,7 +56,7 @@ public sealed class GrafanaDashboardTests(GrafanaDashboardTests.Data data) : ICl
         public ClickHouseLogin Grafana => new(LocalClickHouseUsers.GrafanaUser, File.ReadAllText(Path.Combine(_clickHouse, LocalClickHouseUsers.GrafanaPasswordFile)).Trim());
 
         /// <summary>Where the hub publishes for Grafana: the only database Grafana's user may read.</summary>
-        public string PublishedDatabase => Hub.Database.Name + "_published";
+        public string PublishedDatabase => Norsjo.Retail.Hub.Storage.PublishedDatabase.NameFor(Hub.Database.Name);
 
         public List<(string Store, Receipt Receipt)> Receipts { get; } = [];
 

@@ -28,7 +28,7 @@ public sealed class DisclosureChangeTests(ClickHouseServerFixture clickHouse, IT
     private Task<RunningHub> StartAsync(string database, string registry, params string[] args) =>
         RunningHub.StartAsync(clickHouse.Url, new HubSettings(null, database, null, args) { Registry = registry });
 
-    private async Task<IReadOnlyList<Leak>> LeaksAsync(DisclosureAttacker attacker, IReadOnlyCollection<string> protectedStores)
+    private IReadOnlyList<Leak> Leaks(DisclosureAttacker attacker, IReadOnlyCollection<string> protectedStores)
     {
         var leaks = attacker.Leaks(protectedStores);
         output.WriteLine($"{attacker.Requests} requests, {attacker.Observations.Count} published numbers, {leaks.Count} leaks");
@@ -37,7 +37,7 @@ public sealed class DisclosureChangeTests(ClickHouseServerFixture clickHouse, IT
             output.WriteLine(line);
         }
 
-        return await Task.FromResult(leaks);
+        return leaks;
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class DisclosureChangeTests(ClickHouseServerFixture clickHouse, IT
         sold.Delivery("norsjo-b", new DateOnly(2025, 11, 28), "Kusfors", 617m);
         await attacker.GatherAsync(FirstMonth, LastMonth, [DeliveryMonth]);
 
-        Assert.Empty(await LeaksAsync(attacker, DisclosureTests.Data.Reporting));
+        Assert.Empty(Leaks(attacker, DisclosureTests.Data.Reporting));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class DisclosureChangeTests(ClickHouseServerFixture clickHouse, IT
             await attacker.GatherAsync(FirstMonth, LastMonth, [DeliveryMonth]);
         }
 
-        Assert.Empty(await LeaksAsync(attacker, DisclosureTests.Data.Reporting));
+        Assert.Empty(Leaks(attacker, DisclosureTests.Data.Reporting));
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class DisclosureChangeTests(ClickHouseServerFixture clickHouse, IT
         Assert.Equal(3, Rows(after, "group").Single().GetProperty("stores").GetInt32()); // as published: without norsjo-a
         await attacker.GatherAsync(FirstMonth, LastMonth, [DeliveryMonth]);
 
-        Assert.Empty(await LeaksAsync(attacker, ["norsjo-b", "norsjo-c", "bastu-d"]));
+        Assert.Empty(Leaks(attacker, ["norsjo-b", "norsjo-c", "bastu-d"]));
     }
 
     [Fact]
