@@ -349,6 +349,9 @@ public sealed class Sie4Reader(SieAccounts accounts)
 /// <summary>SIE files (*.se, *.si, *.sie) as a file format of a watched folder.</summary>
 public sealed class Sie4Format(SieAccounts accounts) : IFileFormat
 {
+    /// <summary>Why a file without vouchers is refused (a type 1–3 file of balances, or no SIE file at all).</summary>
+    internal const string NoVouchers = "Filen innehåller inga verifikationer (#VER).";
+
     private readonly Sie4Reader _reader = new(accounts);
 
     public bool Accepts(string fileName) =>
@@ -365,7 +368,7 @@ public sealed class Sie4Format(SieAccounts accounts) : IFileFormat
         }
 
         return file.Vouchers == 0 && file.Errors.Count == 0
-            ? FileReadResult.Unreadable("Filen innehåller inga verifikationer (#VER).")
+            ? FileReadResult.Unreadable(NoVouchers)
             : new FileReadResult([], file.Days, file.Errors, null) { FixableContent = file.HeldBack };
     }
 }

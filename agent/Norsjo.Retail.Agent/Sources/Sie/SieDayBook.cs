@@ -159,7 +159,7 @@ internal static partial class SieDayBook
         {
             var example = kind.First().Voucher;
             text.Append(CultureInfo.InvariantCulture,
-                $" {kind.Select(x => x.Voucher).Distinct().Count()} verifikationer på {kind.Key} (t.ex. {example.Name} på rad {example.Line});");
+                $" {kind.Select(x => x.Voucher).Distinct().Count()} verifikationer på {kind.Key} (t.ex. verifikation {example.Name} på rad {example.Line});");
         }
 
         var dated = document.Vouchers.Where(v => v.Date is not null).Select(v => v.Date!.Value).ToList();

@@ -24,7 +24,7 @@ internal sealed class SieVoucher(int index, string raw, string series, string nu
 
     public string Text { get; } = text;
 
-    public string Name { get; } = $"{series} {number}".Trim();
+    public string Name { get; } = $"{series} {number}".Trim() is { Length: > 0 } name ? name : "utan serie och nummer";
 
     public List<SieRow> Rows { get; } = [];
 
