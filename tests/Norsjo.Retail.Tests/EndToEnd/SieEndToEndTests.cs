@@ -96,13 +96,15 @@ public sealed class SieEndToEndTests(ClickHouseServerFixture clickHouse)
         var day = new LocalDate { Year = 2026, Month = 6, Day = 1 };
         var older = new DailyTotal
         {
-            Date = day, Source = DailySource.Sie4,
+            Date = day,
+            Source = DailySource.Sie4,
             Sales = { new DailySales { VatRateBasisPoints = 2500, GrossOre = 125_000, VatOre = 25_000 }, new DailySales { VatRateBasisPoints = 1200, GrossOre = 112_000, VatOre = 12_000 } },
             Payments = { new Payment { Method = PaymentMethod.Cash, AmountOre = 112_000 }, new Payment { Method = PaymentMethod.Card, AmountOre = 125_000 } },
         };
         var newer = new DailyTotal
         {
-            Date = day, Source = DailySource.Sie4,
+            Date = day,
+            Source = DailySource.Sie4,
             Sales = { new DailySales { VatRateBasisPoints = 2500, GrossOre = 125_000, VatOre = 25_000 } },
             Payments = { new Payment { Method = PaymentMethod.Card, AmountOre = 125_000 } },
         };
