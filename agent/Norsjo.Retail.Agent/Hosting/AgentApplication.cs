@@ -33,6 +33,8 @@ public static partial class AgentApplication
             .Validate(o => !string.IsNullOrWhiteSpace(o.StoreId) && !string.IsNullOrWhiteSpace(o.Credential),
                 "The agent is not enrolled: run `Norsjo.Retail.Agent enroll --code <code from the municipality>` first.")
             .Validate(o => o.MaxReceiptsPerBatch is > 0 and <= 5000, "Agent:MaxReceiptsPerBatch must be 1–5000.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.Sie.Profile) || SieProfiles.Names.Contains(o.Sie.Profile.Trim(), StringComparer.OrdinalIgnoreCase),
+                $"Agent:Sie:Profile must be one of: {string.Join(", ", SieProfiles.Names)}.")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp =>

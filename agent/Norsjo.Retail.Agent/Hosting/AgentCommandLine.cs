@@ -16,6 +16,8 @@ public static class AgentCommandLine
         Norsjo.Retail.Agent evidence --month YYYY-MM [--out FILE]
                                                   the month's home deliveries with households, for the municipality's
                                                   audit: printed here only, never sent
+        Norsjo.Retail.Agent check-sie FILE...     what the agent would do with these SIE files (days sent, held back or
+                                                  refused, and which profile reads them); reads only, sends nothing
         Settings as --Agent:Name=value (see agent/README.md), e.g. --Agent:HubUrl=https://hub:5081
         """;
 
@@ -46,6 +48,9 @@ public static class AgentCommandLine
                 return Status(rest, output);
             case "evidence":
                 return PrintEvidence(rest, output);
+            case "check-sie":
+                return Sources.Sie.SieCheck.Run(Settings(rest.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToArray()).Sie,
+                    rest.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList(), output);
             default:
                 Console.Error.WriteLine(Usage);
                 return 2;

@@ -109,11 +109,13 @@ public sealed partial class HubUploader(
             if (e.StatusCode == StatusCode.InvalidArgument && outbox.SetAsideItem(pending, e.Status.Detail))
             {
                 LogItemRefused(logger, pending.Request.BatchId, e.Status.Detail);
+                ReportRefusedDays(pending.Request, e.Status.Detail, only: RefusedDayIndex(e.Status.Detail) ?? -1);
             }
             else
             {
                 outbox.SetAside(pending, $"{e.StatusCode}: {e.Status.Detail}");
                 LogRefused(logger, pending.Request.BatchId, e.StatusCode, e.Status.Detail);
+                ReportRefusedDays(pending.Request, $"{e.StatusCode}: {e.Status.Detail}", only: null);
             }
         }
         catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
@@ -141,6 +143,34 @@ public sealed partial class HubUploader(
         }
 
         return true;
+    }
+
+    /// <summary>"daily_totals[3].date: …" → 3.</summary>
+    private static int? RefusedDayIndex(string detail)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(detail, @"^daily_totals\[(\d+)\]");
+        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>Refused days go to "fel" of their folder too (Sources/Sie/RefusedDays.cs), not only to the log.</summary>
+    private void ReportRefusedDays(UploadBatchRequest request, string refusal, int? only)
+    {
+        for (var i = 0; i < request.DailyTotals.Count; i++)
+        {
+            if (only is not null && only != i)
+            {
+                continue;
+            }
+
+            try
+            {
+                Sources.Sie.RefusedDays.Report(options.Value, request.DailyTotals[i], refusal, DateTimeOffset.Now);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                LogFault(logger, e, TimeSpan.Zero);
+            }
+        }
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace Norsjo.Retail.Hub.Ingest;
 /// means everything before it is stored; a batch interrupted half-way is simply written again, and
 /// the ReplacingMergeTree keys make the second copy count once.
 /// </summary>
-public sealed class SalesBatchWriter(ClickHouseStorage storage, TimeProvider time, IngestVersions versions)
+public sealed partial class SalesBatchWriter(ClickHouseStorage storage, TimeProvider time, IngestVersions versions)
 {
     private sealed record StoredBatch(string BatchId);
 
@@ -65,7 +65,8 @@ public sealed class SalesBatchWriter(ClickHouseStorage storage, TimeProvider tim
         var dailySales = new TabSeparatedRows();
         var dailyPayments = new TabSeparatedRows();
         var dailyCounts = new TabSeparatedRows();
-        foreach (var total in batch.DailyTotals)
+        var newestTotals = NewestDailyTotals(batch.DailyTotals);
+        foreach (var total in newestTotals)
         {
             var date = BatchValidator.ToDate(total.Date, "daily_total.date");
             var source = SourceName(total.Source);
@@ -82,6 +83,8 @@ public sealed class SalesBatchWriter(ClickHouseStorage storage, TimeProvider tim
 
             dailyCounts.Row(storeId, date, source, total.ReceiptCount, total.ReturnCount, total.ReturnsGrossOre, version);
         }
+
+        await AddReplacedAsync(db, storeId, newestTotals, dailySales, dailyPayments, version, cancellationToken).ConfigureAwait(false);
 
         var deliveries = new TabSeparatedRows();
         foreach (var delivery in batch.HomeDeliveries)

@@ -72,8 +72,8 @@ public sealed class Sie4ReaderTests
                 new Payment { Method = PaymentMethod.Swish, AmountOre = 11_200 },
             ],
             april2.Payments);
-        var april3 = sie.Days[1];
-        Assert.Equal([new DailySales { Category = "", VatRateBasisPoints = 2500, GrossOre = 6_250, VatOre = 1_250 }], april3.Sales);
+        // 3 April has a voucher that does not balance: the day is held back whole, not sent without it.
+        Assert.Single(sie.Days);
     }
 
     [Fact]
@@ -111,17 +111,12 @@ public sealed class Sie4ReaderTests
             #TRANS 2610 {} -25.00
             }
             """;
-        var accounts = new SieAccounts
-        {
-            Sales = new() { ["3010"] = 25 },
-            Vat = new() { ["2610"] = 25 },
-            Payments = new() { ["1911"] = "kontant" },
-        }.WithBasDefaults();
+        var accounts = Sie.SieFixtures.Settings(("Sales:3010", "25"), ("Vat:2610", "25"), ("Payments:1911", "kontant"));
 
         var day = Assert.Single(new Sie4Reader(accounts).Parse(Encoding.ASCII.GetBytes(vendor)).Days);
 
-        Assert.Equal(12_500, day.Sales.Single().GrossOre);
-        Assert.Equal(PaymentMethod.Cash, day.Payments.Single().Method);
+        Assert.Equal(12_500, day.Sales.Single(s => s.GrossOre != 0).GrossOre);
+        Assert.Equal(PaymentMethod.Cash, day.Payments.Single(p => p.AmountOre != 0).Method);
     }
 
     [Fact]

@@ -14,6 +14,12 @@ public sealed record FileReadResult(
 {
     public static FileReadResult Unreadable(string problem) => new([], [], [], problem);
 
+    /// <summary>
+    /// The unusable part as a file of the format's own, in the file's own bytes (a SIE file's
+    /// held-back vouchers, whole): written as the ".felrader" file instead of the bad lines.
+    /// </summary>
+    public byte[]? FixableContent { get; init; }
+
     public int Count => Receipts.Count + DailyTotals.Count;
 }
 

@@ -469,7 +469,15 @@ public sealed partial class WatchedFolder(
         {
             var report = Path.Combine(Folder, ErrorFolder, Path.GetFileName(processed) + ".fel.txt");
             WriteReport(report, name, result.Count, result.Errors, null);
-            WriteBadLines(Path.Combine(Folder, ErrorFolder, Path.GetFileNameWithoutExtension(processed) + ".felrader" + Path.GetExtension(processed)), null, result.Errors);
+            var badLines = Path.Combine(Folder, ErrorFolder, Path.GetFileNameWithoutExtension(processed) + ".felrader" + Path.GetExtension(processed));
+            if (result.FixableContent is { } fixable)
+            {
+                File.WriteAllBytes(badLines, fixable);
+            }
+            else
+            {
+                WriteBadLines(badLines, null, result.Errors);
+            }
             LogPartly(logger, name, result.Count, result.Errors.Count, report);
         }
         else

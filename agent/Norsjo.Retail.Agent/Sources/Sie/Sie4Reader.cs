@@ -5,32 +5,66 @@ using Norsjo.Retail.Contracts.V1;
 
 namespace Norsjo.Retail.Agent.Sources.Sie;
 
-/// <summary>What a SIE file held, as far as sales go.</summary>
-public sealed record SieFile(string EncodingName, string CompanyName, int Vouchers, IReadOnlyList<DailyTotal> Days, IReadOnlyList<LineError> Errors);
+/// <summary>
+/// What a SIE file held, as far as sales go: the days to send, what is wrong (with lines), why the
+/// whole file is refused (or null), and the vouchers held back as a SIE file of their own, in the
+/// file's own bytes, to be fixed and dropped in again (null when nothing is held back).
+/// </summary>
+public sealed record SieFile(
+    string EncodingName, string CompanyName, int Vouchers, IReadOnlyList<DailyTotal> Days, IReadOnlyList<LineError> Errors,
+    string? FileError = null, byte[]? HeldBack = null);
 
 /// <summary>
 /// Reads SIE 4 (4E/4I) files: the vouchers (#VER) and their rows (#TRANS), where a row added later
 /// (#RTRANS) is followed by a copy as #TRANS for older programs, which is skipped, and a removed row
-/// (#BTRANS) does not count. Sales, output VAT and payment accounts (see <see cref="SieAccounts"/>)
-/// are summed per voucher date into a day's totals per VAT rate and payment method. A voucher that
-/// does not balance is reported with its line and left out whole. Text (voucher texts, names) is
-/// read only to find the encoding: CP437 as the standard says, UTF-8 or ISO-8859-15 as found.
+/// (#BTRANS) does not count. #KSUMMA is verified when present (<see cref="SieChecksum"/>). A voucher
+/// that does not balance, is never closed, or has a row without account or amount is an error with
+/// its line; a file that ends inside a voucher, or before its closing #KSUMMA, is cut short and
+/// refused whole. What the rows mean is judged by <see cref="SieDayBook"/>. Text (voucher texts,
+/// names) is read only to find the encoding: CP437 as the standard says, UTF-8 or ISO-8859-15 as found.
 /// </summary>
 public sealed class Sie4Reader(SieAccounts accounts)
 {
+    private static readonly HashSet<string> BalanceLabels = ["#IB", "#UB", "#OIB", "#OUB", "#RES", "#PSALDO", "#PBUDGET"];
+
+    private readonly SieMapping _mapping = accounts.Resolve();
+
     static Sie4Reader() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
     public SieFile Parse(byte[] content)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var (encoding, text) = Decode(content);
+        var (encoding, name, text) = Decode(content);
         var lines = text.Split('\n');
-        var errors = new List<LineError>();
-        var company = string.Empty;
-        var vouchers = 0;
-        var days = new SortedDictionary<DateOnly, DayTotals>();
-        Voucher? open = null;
+        var document = Read(lines, encoding, name);
+        if (document.FileProblem is { } problem)
+        {
+            return new SieFile(name, document.CompanyName, 0, [], [], problem);
+        }
+
+        var judged = SieDayBook.Judge(document, _mapping);
+        var errors = document.LooseErrors.Concat(judged.Errors).OrderBy(e => e.LineNumber).ToList();
+        var heldBack = judged.HeldBack.Count == 0 ? null : HeldBackFile(content, document, judged.HeldBack);
+        return new SieFile(name, document.CompanyName, judged.Vouchers, judged.Days, errors, judged.FileError, heldBack);
+    }
+
+    private static SieDocument Read(string[] lines, Encoding encoding, string encodingName)
+    {
+        var document = new SieDocument { EncodingName = encodingName };
+        var checksum = new SieChecksum(encoding);
+        var checksumClosed = false;
+        SieVoucher? open = null;
         (string Account, string Amount)? lastSupplement = null;
+
+        void Close(SieVoucher voucher, int lastIndex)
+        {
+            voucher.LastIndex = lastIndex;
+            if (voucher.Problems.Count == 0 && voucher.Sum != 0)
+            {
+                voucher.Problems.Add(new LineError(voucher.Line,
+                    $"Verifikation {voucher.Name} balanserar inte: debet och kredit skiljer {SwedishValues.Kronor(Math.Abs(voucher.Sum))}.{Held(voucher)}", voucher.Raw));
+            }
+        }
 
         for (var i = 0; i < lines.Length; i++)
         {
@@ -42,183 +76,188 @@ public sealed class Sie4Reader(SieAccounts accounts)
             }
 
             var lineNumber = i + 1;
-            switch (fields[0].ToUpperInvariant())
+            var label = fields[0].ToUpperInvariant();
+            if (label == "#KSUMMA")
+            {
+                if (!checksum.Started)
+                {
+                    checksum.Start();
+                }
+                else if (!checksumClosed)
+                {
+                    checksumClosed = true;
+                    if (fields.Count < 2 || !checksum.Matches(fields[1]))
+                    {
+                        document.FileProblem =
+                            $"Kontrollsumman (#KSUMMA på rad {lineNumber}) stämmer inte med filens innehåll: filen har ändrats eller skadats efter att den skrevs. " +
+                            "Inget ur filen har räknats. Exportera filen igen från kassan.";
+                        return document;
+                    }
+                }
+
+                continue;
+            }
+
+            if (checksum.Started && !checksumClosed && label is not ("{" or "}"))
+            {
+                checksum.Add(fields);
+            }
+
+            if (open is null && document.Vouchers.Count == 0 && label is not ("#VER" or "{" or "}"))
+            {
+                document.HeaderLines.Add(i);
+            }
+
+            switch (label)
             {
                 case "#FNAMN" when fields.Count > 1:
-                    company = fields[1];
+                    document.CompanyName = fields[1];
+                    break;
+                case "#KONTO" when fields.Count > 2:
+                    document.AccountNames[fields[1]] = fields[2];
+                    break;
+                case var balance when BalanceLabels.Contains(balance):
+                    document.Balances++;
                     break;
                 case "#VER":
-                    if (!TryDate(fields, 3, out var date))
+                    if (open is not null)
                     {
-                        errors.Add(new LineError(lineNumber, "Verifikationen saknar ett giltigt datum (ÅÅÅÅMMDD).", raw));
-                        open = new Voucher(lineNumber, raw, null, Label(fields));
-                    }
-                    else
-                    {
-                        open = new Voucher(lineNumber, raw, date, Label(fields));
+                        // The next voucher began before this one was closed: it would swallow it.
+                        open.Problems.Add(new LineError(open.Line,
+                            $"Verifikation {open.Name} avslutas aldrig med }} (nästa #VER börjar på rad {lineNumber}).{Held(open)}", open.Raw));
+                        Close(open, i - 1);
                     }
 
+                    var date = fields.Count > 3 && DateOnly.TryParseExact(fields[3], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+                        ? d : (DateOnly?)null;
+                    open = new SieVoucher(i, raw, fields.Count > 1 ? fields[1] : string.Empty, fields.Count > 2 ? fields[2] : string.Empty, date,
+                        fields.Count > 4 ? fields[4] : string.Empty);
+                    document.Vouchers.Add(open);
+                    if (date is null)
+                    {
+                        open.Problems.Add(new LineError(lineNumber, $"Verifikation {open.Name} saknar ett giltigt datum (ÅÅÅÅMMDD); den kan inte räknas till någon dag.", raw));
+                    }
+
+                    lastSupplement = null;
                     break;
                 case "{":
                     break;
                 case "}":
-                    if (open is { Date: { } day, Failed: false })
+                    if (open is null)
                     {
-                        if (open.Sum != 0)
-                        {
-                            errors.Add(new LineError(open.Line,
-                                $"Verifikation {open.Name} balanserar inte: debet och kredit skiljer {SwedishValues.Kronor(Math.Abs(open.Sum))}. Den räknas inte.", open.Raw));
-                        }
-                        else
-                        {
-                            vouchers++;
-                            if (!days.TryGetValue(day, out var totals))
-                            {
-                                days[day] = totals = new DayTotals();
-                            }
-
-                            totals.Add(open);
-                        }
-                    }
-
-                    open = null;
-                    lastSupplement = null;
-                    break;
-                case "#TRANS" or "#RTRANS" or "#BTRANS" when open is not null:
-                    var kind = fields[0].ToUpperInvariant();
-                    if (fields.Count < 4 || !TryOre(fields[3], out var ore))
-                    {
-                        errors.Add(new LineError(lineNumber, $"{kind} saknar konto eller har ett ogiltigt belopp.", raw));
-                        open.Failed = true;
+                        document.LooseErrors.Add(new LineError(lineNumber, "En } som inte avslutar någon verifikation.", raw));
                         break;
                     }
 
-                    if (kind == "#BTRANS")
+                    Close(open, i);
+                    open = null;
+                    lastSupplement = null;
+                    break;
+                case "#TRANS" or "#RTRANS" or "#BTRANS" when open is null:
+                    document.LooseErrors.Add(new LineError(lineNumber, $"{label} utanför en verifikation räknas inte.", raw));
+                    break;
+                case "#TRANS" or "#RTRANS" or "#BTRANS":
+                    if (fields.Count < 2 || fields[1].Length == 0 || !fields[1].All(char.IsAsciiDigit))
+                    {
+                        open!.Problems.Add(new LineError(lineNumber,
+                            $"{label} i verifikation {open.Name} saknar kontonummer (\"{(fields.Count > 1 ? fields[1] : string.Empty)}\").{Held(open)}", raw));
+                        break;
+                    }
+
+                    if (fields.Count < 4 || !TryOre(fields[3], out var ore))
+                    {
+                        open!.Problems.Add(new LineError(lineNumber,
+                            $"{label} på konto {fields[1]} i verifikation {open.Name} saknar belopp eller har ett ogiltigt belopp (kronor med högst två decimaler, punkt som decimaltecken).{Held(open)}", raw));
+                        break;
+                    }
+
+                    if (label == "#BTRANS")
                     {
                         break; // a row that was removed: it does not count
                     }
 
-                    if (kind == "#TRANS" && lastSupplement == (fields[1], fields[3]))
+                    if (label == "#TRANS" && lastSupplement == (fields[1], fields[3]))
                     {
                         lastSupplement = null; // the copy of the #RTRANS before it, for older programs
                         break;
                     }
 
-                    lastSupplement = kind == "#RTRANS" ? (fields[1], fields[3]) : null;
-                    open.Add(fields[1], ore, accounts);
+                    lastSupplement = label == "#RTRANS" ? (fields[1], fields[3]) : null;
+                    open!.Rows.Add(new SieRow(fields[1], ore, lineNumber));
                     break;
             }
         }
 
         if (open is not null)
         {
-            errors.Add(new LineError(open.Line, $"Verifikation {open.Name} avslutas aldrig med }}.", open.Raw));
+            document.FileProblem =
+                $"Filen tar slut inne i verifikation {open.Name} (rad {open.Line}), som aldrig avslutas med }}: filen är avkortad. " +
+                "Inget ur filen har räknats. Exportera filen igen från kassan.";
+        }
+        else if (checksum.Started && !checksumClosed)
+        {
+            document.FileProblem =
+                "Filen börjar med #KSUMMA men den avslutande #KSUMMA med kontrollsumman saknas: filen är avkortad. " +
+                "Inget ur filen har räknats. Exportera filen igen från kassan.";
         }
 
-        return new SieFile(encoding, company, vouchers, days.Select(d => d.Value.ToDailyTotal(d.Key)).ToList(), errors);
+        return document;
     }
 
-    private static string Label(List<string> fields) => string.Join(' ', fields.Skip(1).Take(2)).Trim();
+    internal static string Held(SieVoucher voucher) => voucher.Date is { } day
+        ? $" Dagen {day:yyyy-MM-dd} skickas inte förrän den är rättad."
+        : string.Empty;
 
-    private sealed class Voucher(int line, string raw, DateOnly? date, string name)
+    /// <summary>
+    /// The file's own records before its first voucher (without #KSUMMA, which would no longer
+    /// hold) and the held-back vouchers, whole and in the file's own bytes: a SIE file to fix and
+    /// drop in again.
+    /// </summary>
+    private static byte[] HeldBackFile(byte[] content, SieDocument document, IReadOnlyCollection<SieVoucher> held)
     {
-        public int Line { get; } = line;
-
-        public string Raw { get; } = raw;
-
-        public DateOnly? Date { get; } = date;
-
-        public string Name { get; } = name;
-
-        public bool Failed { get; set; } = date is null;
-
-        public long Sum { get; private set; }
-
-        public Dictionary<int, long> Net { get; } = [];
-
-        public Dictionary<int, long> Vat { get; } = [];
-
-        public Dictionary<PaymentMethod, long> Paid { get; } = [];
-
-        public void Add(string account, long ore, SieAccounts accounts)
+        var starts = new List<int> { 0 };
+        for (var b = 0; b < content.Length; b++)
         {
-            Sum += ore;
-            // Sales and VAT are credits (negative in SIE); money in is a debit (positive).
-            if (accounts.Sales.TryGetValue(account, out var rate))
+            if (content[b] == '\n')
             {
-                Net[rate] = Net.GetValueOrDefault(rate) - ore;
-            }
-            else if (accounts.Vat.TryGetValue(account, out var vatRate))
-            {
-                Vat[vatRate] = Vat.GetValueOrDefault(vatRate) - ore;
-            }
-            else if (accounts.Payments.TryGetValue(account, out var method))
-            {
-                var m = ToMethod(method);
-                Paid[m] = Paid.GetValueOrDefault(m) + ore;
-            }
-        }
-    }
-
-    private sealed class DayTotals
-    {
-        private readonly Dictionary<int, (long Net, long Vat)> _byRate = [];
-        private readonly Dictionary<PaymentMethod, long> _paid = [];
-
-        public void Add(Voucher voucher)
-        {
-            foreach (var rate in voucher.Net.Keys.Union(voucher.Vat.Keys))
-            {
-                var (net, vat) = _byRate.GetValueOrDefault(rate);
-                _byRate[rate] = (net + voucher.Net.GetValueOrDefault(rate), vat + voucher.Vat.GetValueOrDefault(rate));
-            }
-
-            foreach (var (method, amount) in voucher.Paid)
-            {
-                _paid[method] = _paid.GetValueOrDefault(method) + amount;
+                starts.Add(b + 1);
             }
         }
 
-        public DailyTotal ToDailyTotal(DateOnly date)
+        var output = new MemoryStream();
+
+        void Copy(int index)
         {
-            var total = new DailyTotal
+            var start = starts[index];
+            var end = index + 1 < starts.Count ? starts[index + 1] : content.Length;
+            output.Write(content, start, end - start);
+            if (end == content.Length && (end == start || content[end - 1] != '\n'))
             {
-                Date = new LocalDate { Year = date.Year, Month = date.Month, Day = date.Day },
-                Source = DailySource.Sie4,
-            };
-            foreach (var (rate, (net, vat)) in _byRate.OrderBy(r => r.Key))
-            {
-                total.Sales.Add(new DailySales { Category = string.Empty, VatRateBasisPoints = rate * 100, GrossOre = net + vat, VatOre = vat });
+                output.WriteByte((byte)'\n');
             }
-
-            foreach (var (method, amount) in _paid.OrderBy(p => p.Key))
-            {
-                total.Payments.Add(new Payment { Method = method, AmountOre = amount });
-            }
-
-            return total;
         }
-    }
 
-    private static PaymentMethod ToMethod(string method) => SwedishValues.ParseMethod(method, "Agent:Sie:Payments") switch
-    {
-        PayMethod.Cash => PaymentMethod.Cash,
-        PayMethod.Card => PaymentMethod.Card,
-        PayMethod.Swish => PaymentMethod.Swish,
-        PayMethod.Invoice => PaymentMethod.Invoice,
-        _ => PaymentMethod.Other,
-    };
+        foreach (var index in document.HeaderLines)
+        {
+            Copy(index);
+        }
 
-    private static bool TryDate(List<string> fields, int index, out DateOnly date)
-    {
-        date = default;
-        return fields.Count > index && DateOnly.TryParseExact(fields[index], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+        foreach (var voucher in held.OrderBy(v => v.FirstIndex))
+        {
+            for (var index = voucher.FirstIndex; index <= voucher.LastIndex; index++)
+            {
+                Copy(index);
+            }
+        }
+
+        return output.ToArray();
     }
 
     private static bool TryOre(string text, out long ore)
     {
         ore = 0;
-        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var kronor))
+        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var kronor)
+            || Math.Abs(kronor) > 10_000_000_000m)
         {
             return false;
         }
@@ -283,14 +322,15 @@ public sealed class Sie4Reader(SieAccounts accounts)
     /// UTF-8 if the bytes are valid UTF-8; otherwise CP437 (the standard's PC8) or ISO-8859-15,
     /// whichever makes more of the bytes into Swedish letters.
     /// </summary>
-    private static (string Name, string Text) Decode(byte[] content)
+    private static (Encoding Encoding, string Name, string Text) Decode(byte[] content)
     {
         var ascii = content.All(b => b < 0x80);
         if (!ascii)
         {
             try
             {
-                return ("UTF-8", new UTF8Encoding(false, true).GetString(content).TrimStart('\uFEFF'));
+                var utf8 = new UTF8Encoding(false, true);
+                return (utf8, "UTF-8", utf8.GetString(content).TrimStart('\uFEFF'));
             }
             catch (DecoderFallbackException)
             {
@@ -301,14 +341,17 @@ public sealed class Sie4Reader(SieAccounts accounts)
         var pc8 = content.Count(b => b is 0x86 or 0x84 or 0x94 or 0x8F or 0x8E or 0x99 or 0x81 or 0x82 or 0x9A);
         var latin = content.Count(b => b is 0xE5 or 0xE4 or 0xF6 or 0xC5 or 0xC4 or 0xD6 or 0xE9 or 0xFC or 0xDC);
         return latin > pc8
-            ? ("ISO-8859-15", Encoding.GetEncoding(28605).GetString(content))
-            : ("CP437", Encoding.GetEncoding(437).GetString(content));
+            ? (Encoding.GetEncoding(28605), "ISO-8859-15", Encoding.GetEncoding(28605).GetString(content))
+            : (Encoding.GetEncoding(437), "CP437", Encoding.GetEncoding(437).GetString(content));
     }
 }
 
 /// <summary>SIE files (*.se, *.si, *.sie) as a file format of a watched folder.</summary>
 public sealed class Sie4Format(SieAccounts accounts) : IFileFormat
 {
+    /// <summary>Why a file without vouchers is refused (a type 1–3 file of balances, or no SIE file at all).</summary>
+    internal const string NoVouchers = "Filen innehåller inga verifikationer (#VER).";
+
     private readonly Sie4Reader _reader = new(accounts);
 
     public bool Accepts(string fileName) =>
@@ -319,8 +362,13 @@ public sealed class Sie4Format(SieAccounts accounts) : IFileFormat
     public FileReadResult Read(byte[] content)
     {
         var file = _reader.Parse(content);
+        if (file.FileError is not null)
+        {
+            return FileReadResult.Unreadable(file.FileError);
+        }
+
         return file.Vouchers == 0 && file.Errors.Count == 0
-            ? FileReadResult.Unreadable("Filen innehåller inga verifikationer (#VER).")
-            : new FileReadResult([], file.Days, file.Errors, null);
+            ? FileReadResult.Unreadable(NoVouchers)
+            : new FileReadResult([], file.Days, file.Errors, null) { FixableContent = file.HeldBack };
     }
 }

@@ -1,14 +1,20 @@
 namespace Norsjo.Retail.Agent.Sources.Sie;
 
 /// <summary>
-/// Which accounts of the till's bookkeeping mean what (Agent:Sie). The defaults are BAS: sales at
-/// 25/12/6 % on 3001/3002/3003 (and 3051–3053 as some vendors use), output VAT on 2611/2621/2631,
-/// cash 1910, bank 1930 (Swish), card receivables 1580. Vendors differ; set what yours uses.
+/// How the shop's SIE files are read (Agent:Sie): a named vendor profile (<see cref="SieProfiles"/>;
+/// BAS unless set) and, on top of it, the shop's own accounts, which win over the profile's. The
+/// checks every file must pass have their tolerances here too.
 /// </summary>
 public sealed class SieAccounts
 {
-    /// <summary>Sales account → VAT rate in percent.</summary>
+    /// <summary>The vendor profile: "bas", "kassa-3010" or "es-kassasystem" (see agent/README.md, "Which profile fits").</summary>
+    public string Profile { get; set; } = SieProfiles.Bas;
+
+    /// <summary>Sales account → VAT rate in percent (added to the profile's, or replacing its rate).</summary>
     public Dictionary<string, int> Sales { get; set; } = [];
+
+    /// <summary>Sales accounts, or ranges such as "3320-3360", whose VAT rate follows from the voucher's VAT rows.</summary>
+    public List<string> SalesByVat { get; set; } = [];
 
     /// <summary>Output VAT account → VAT rate in percent.</summary>
     public Dictionary<string, int> Vat { get; set; } = [];
@@ -16,26 +22,24 @@ public sealed class SieAccounts
     /// <summary>Account → payment method (cash, card, swish, invoice, other).</summary>
     public Dictionary<string, string> Payments { get; set; } = [];
 
-    public static SieAccounts Bas() => new SieAccounts().WithBasDefaults();
+    /// <summary>Accounts that are part of a day's balance but no sale (öresavrundning, kassadifferens), besides the profile's.</summary>
+    public List<string> Adjustments { get; set; } = [];
 
-    /// <summary>Fills in BAS where the configuration says nothing.</summary>
-    public SieAccounts WithBasDefaults()
-    {
-        if (Sales.Count == 0)
-        {
-            Sales = new() { ["3001"] = 25, ["3002"] = 12, ["3003"] = 6, ["3051"] = 25, ["3052"] = 12, ["3053"] = 6 };
-        }
+    /// <summary>Read a whole bookkeeping export (balances, invoices, salaries) and count only its Z-report vouchers, instead of refusing it.</summary>
+    public bool AcceptBookkeeping { get; set; }
 
-        if (Vat.Count == 0)
-        {
-            Vat = new() { ["2611"] = 25, ["2621"] = 12, ["2631"] = 6 };
-        }
+    /// <summary>The voucher series the till's Z-reports are booked in (e.g. "K"); empty: recognised by text and shape.</summary>
+    public string? ZReportSeries { get; set; }
 
-        if (Payments.Count == 0)
-        {
-            Payments = new() { ["1910"] = "cash", ["1930"] = "swish", ["1580"] = "card" };
-        }
+    /// <summary>How far a day's payments may be from its sales, in öre, before the day is held back.</summary>
+    public long PaymentsToleranceOre { get; set; } = 100;
 
-        return this;
-    }
+    /// <summary>How far a rate's VAT may be from rate × net, in öre (plus 0.1 % of the VAT), before the day is held back.</summary>
+    public long VatToleranceOre { get; set; } = 100;
+
+    /// <summary>BAS, as the agent reads SIE files when nothing is set.</summary>
+    public static SieAccounts Bas() => new();
+
+    /// <summary>The profile with this configuration's own accounts on top: what the reader uses.</summary>
+    public SieMapping Resolve() => SieProfiles.Resolve(this);
 }

@@ -15,5 +15,5 @@ public sealed class SieFolderSource(
 
     protected override string? FolderPath(AgentOptions settings) => settings.SieFolder;
 
-    protected override IReadOnlyList<IFileFormat> Formats(AgentOptions settings) => [new Sie4Format(settings.Sie.WithBasDefaults())];
+    protected override IReadOnlyList<IFileFormat> Formats(AgentOptions settings) => [new Sie4Format(settings.Sie)];
 }
