@@ -1,4 +1,3 @@
-using System.Globalization;
 using Norsjo.Retail.Hub.Storage;
 
 namespace Norsjo.Retail.Hub.Disclosure;
@@ -49,7 +48,7 @@ public sealed class ClickHouseStoreConsents(ClickHouseStorage storage) : IStoreC
     public static string Describe(ConsentEvent consent)
     {
         ArgumentNullException.ThrowIfNull(consent);
-        var when = TimeZoneInfo.ConvertTime(consent.At, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm")).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        var when = Time.SwedishTime.Text(consent.At);
         return consent.Given ? $"Samtycke gett av {consent.By} {when}" : $"Samtycke återkallat av {consent.By} {when}";
     }
 }
