@@ -12,7 +12,8 @@ import type { Baskets, CategoryFigure, ConsentView, DeliveryFigure, ForecastView
 const storeId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 const api = `/api/stores/${encodeURIComponent(storeId)}`;
 const sections = Object.fromEntries(['today', 'trend', 'hours', 'baskets', 'payments', 'categories', 'deliveries', 'consent'].map((id) => [id, new Section(id, `butik-${storeId}`)]));
-const todayIso = f.today();
+/** Norsjö's today by the hub's clock, set once signed in. */
+let todayIso = '';
 
 function period(): { from: string; to: string; label: string } {
   const select = byId<HTMLSelectElement>('period');
@@ -293,6 +294,7 @@ function grain(): string {
 
 async function main(): Promise<void> {
   await signedIn('butik');
+  todayIso = f.today();
   const info = await getJson<StoreInfo>(api);
   byId('store-name').textContent = info.name;
   document.title = `${info.name} – Norsjö Retail`;

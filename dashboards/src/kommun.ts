@@ -12,8 +12,8 @@ import { basisLine, yearRow } from './common/index-basis';
 // three stores, or dominated by one, never reach this page: the hub holds them back and says why
 // ("Visas inte: …"), and the page shows that text where the figure would have been.
 const sections = Object.fromEntries(['index', 'years', 'gap', 'index-trend', 'villages', 'coverage', 'consents', 'subsidy', 'cash', 'agents'].map((id) => [id, new Section(id, 'kommun')]));
-const todayIso = f.today();
-const thisMonth = todayIso.slice(0, 7);
+/** The running month by the hub's clock, set once signed in. */
+let thisMonth = '';
 /** The hub's own constants and clock (the target, the minimum of stores, the last complete month), set from /index/basis before anything is drawn. */
 let basis: IndexBasis;
 let target = 0;
@@ -336,6 +336,7 @@ async function showAgents(): Promise<void> {
 
 async function main(): Promise<void> {
   await signedIn('kommun');
+  thisMonth = f.today().slice(0, 7);
   [stores, basis] = await Promise.all([getJson<StoreInfo[]>('/api/municipality/stores'), getJson<IndexBasis>('/api/municipality/index/basis')]);
   target = basis.target;
   byId('lead').textContent = `Försäljningsindex mot målet ${f.number(target)}, serviceorterna, hemsändning och betalningar. Inga siffror som bygger på färre än ${f.number(basis.minimumStores)} butiker, eller som en butik står för nästan ensam, visas – utom för butiker vars ägare har valt att dela sina siffror.`;

@@ -38,14 +38,21 @@ export const shortMonth = (isoMonth: string): string => shortMonthFormat.format(
 /** "2026-11-27" → "fredag 27 november 2026". */
 export const longDate = (isoDate: string): string => weekdayFormat.format(utc(isoDate));
 
-/** Today's date in Norsjö (Europe/Stockholm), YYYY-MM-DD: the Swedish standard form. */
-export function today(): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+let hubClock: { today: string; hour: number } | null = null;
+
+/** The hub's today and hour (from /api/me): the one clock, so a page asks for the days the hub counts as past. */
+export function useHubClock(todayIso: string, hour: number): void {
+  hubClock = { today: todayIso, hour };
 }
 
-/** The hour of day in Norsjö now. */
+/** Today's date in Norsjö (Europe/Stockholm), YYYY-MM-DD: the hub's, once signed in; the browser's before. */
+export function today(): string {
+  return hubClock?.today ?? new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+}
+
+/** The hour of day in Norsjö now (the hub's, once signed in). */
 export function hourNow(): number {
-  return Number(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+  return hubClock?.hour ?? Number(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
 }
 
 export function addDays(isoDate: string, days: number): string {

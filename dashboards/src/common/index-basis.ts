@@ -18,15 +18,17 @@ export interface YearRow { year: string; total: number | null; dagligvaror: numb
 
 /** A calendar year as a row of HUI's table: whole years as they are, the running year marked "hittills" and annualised. */
 export function yearRow(p: IndexPeriod): YearRow {
+  // The running year ends before December (the hub stops it at the last complete month); a past year that is not whole lacks history.
+  const running = !p.complete && p.to < `${p.label}-12-31`;
   const note = !p.shown
     ? p.heldBack ?? 'visas inte'
     : p.complete
       ? 'helt år'
-      : p.months < 12 && p.to.slice(0, 4) === p.label && p.to < `${p.label}-12-31`
+      : running
         ? `hittills: ${f.monthSpan(p.from, p.to)}, uppräknat till helår`
-        : `ofullständigt: ${f.number(p.months)} månader med uppgifter, uppräknat till helår`;
+        : `ofullständigt: bara ${f.number(p.months)} ${p.months === 1 ? 'månad' : 'månader'} med uppgifter, uppräknat till helår`;
   return {
-    year: p.complete || !p.shown ? p.label : `${p.label} hittills`,
+    year: p.complete || !p.shown ? p.label : running ? `${p.label} hittills` : `${p.label} (ofullständigt)`,
     total: p.index?.total ?? null,
     dagligvaror: p.index?.dagligvaror ?? null,
     sallankop: p.index?.sallankop ?? null,

@@ -26,13 +26,13 @@ public sealed class DemoHubFixture : IAsyncLifetime
     public const string OtherStore = "norsjo-livs";
     public const int HistoryDays = 3 * 365;
 
-    /// <summary>The demo as the issue saw it: 1 December 2026, late morning in Norsjö (the first day of a month, the last one not yet settled).</summary>
-    public static readonly DateTimeOffset FirstOfDecember = new(2026, 12, 1, 11, 0, 0, TimeSpan.FromHours(1));
+    /// <summary>The demo as the issue saw it: 1 December 2026, early afternoon in Norsjö (the first day of a month, the last one not yet settled).</summary>
+    public static readonly DateTimeOffset FirstOfDecember = new(2026, 12, 1, 14, 0, 0, TimeSpan.FromHours(1));
 
     /// <summary>The last day of a month, in the afternoon: the month is nearly whole, yet still running.</summary>
     public static readonly DateTimeOffset LastOfNovember = new(2026, 11, 30, 15, 0, 0, TimeSpan.FromHours(1));
 
-    /// <summary>The hub's clock and the browser's: fixed, so every run sees the same today and the same complete months.</summary>
+    /// <summary>The hub's clock, fixed, so every run sees the same today and the same complete months; the pages take their today from the hub (/api/me).</summary>
     public static FixedClock Clock { get; } = new(FirstOfDecember);
 
     private readonly ClickHouseServerFixture _clickHouse = new();
@@ -131,12 +131,6 @@ public sealed class DemoHubFixture : IAsyncLifetime
             TimezoneId = "Europe/Stockholm",
             AcceptDownloads = true,
         });
-        // The page's "today" from the hub's clock: Date starts at the fixed instant and runs on from there.
-        // Only Date: performance.now stays real, so the first-render measurement still measures.
-        await context.AddInitScriptAsync(
-            "(() => { const offset = " + Clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + " - Date.now(); const Real = Date;" +
-            " class Fixed extends Real { constructor(...a) { if (a.length === 0) { super(Real.now() + offset); } else { super(...a); } } static now() { return Real.now() + offset; } }" +
-            " globalThis.Date = Fixed; })();");
         return await context.NewPageAsync();
     }
 
