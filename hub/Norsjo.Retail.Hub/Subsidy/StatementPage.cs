@@ -15,7 +15,7 @@ public static class StatementPage
         var html = new StringBuilder()
             .Append("<!DOCTYPE html><html lang=\"sv\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Hemsändningsbidrag ")
             .Append(E(statement.Month)).Append(' ').Append(E(storeName)).Append("</title><style>")
-            .Append("body{font-family:system-ui,sans-serif;margin:2rem;color:#111}table{border-collapse:collapse;width:100%}")
+            .Append("body{font-family:system-ui,sans-serif;margin:2rem;color:#111;overflow-wrap:anywhere}h1{font-size:1.6rem}table{border-collapse:collapse;width:100%}")
             .Append("th,td{border-bottom:1px solid #999;padding:.3rem .5rem;text-align:left}td.n{text-align:right}")
             .Append(".nej{color:#8a1c1c}.rattelse{font-style:italic}.scroll{overflow-x:auto}@media (max-width:600px){body{margin:1rem}}@media print{body{margin:0}.scroll{overflow:visible}}</style></head><body>")
             .Append("<h1>Hemsändningsbidrag – ").Append(E(storeName)).Append("</h1>")
