@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 // One page per role, built into dist/ for the hub to serve (Dashboards:Root). The hub answers
-// /butik/{store}, /kommun and /admin itself, checking the session before it hands out the page.
+// /butik/{store}, /kommun, /kommun/rapport and /admin itself, checking the session before it hands out the page.
 export default defineConfig({
   build: {
     outDir: 'dist',
@@ -14,6 +14,7 @@ export default defineConfig({
         butik: resolve(import.meta.dirname, 'butik.html'),
         kommun: resolve(import.meta.dirname, 'kommun.html'),
         admin: resolve(import.meta.dirname, 'admin.html'),
+        rapport: resolve(import.meta.dirname, 'rapport.html'),
       },
     },
   },

@@ -18,7 +18,8 @@ let me = '';
 
 const credentialNames: Record<string, string> = { enrolled: 'registrerad', active: 'registrerad', revoked: 'spärrad', never: 'aldrig registrerad', none: 'aldrig registrerad', pending: 'kod utfärdad' };
 const roleNames: Record<string, string> = { store_owner: 'butiksägare', municipality: 'kommunen', admin: 'administratör' };
-const when = (iso: string | null): string => (iso ? iso.replace('T', ' ').slice(0, 16) : '–');
+/** An instant as Norsjö's wall clock, never UTC for a person to convert. */
+const when = (iso: string | null): string => (iso ? f.localTime(iso) : '–');
 
 async function showStores(): Promise<void> {
   const stores = await getJson<AdminStore[]>('/api/admin/stores');
@@ -52,7 +53,7 @@ async function issueCode(store: AdminStore): Promise<void> {
     const issued = await postJson<IssuedCode>(`/api/admin/stores/${encodeURIComponent(store.id)}/enrollment-codes`, {});
     result.replaceChildren(
       `Registreringskod för ${store.name}: `, h('span', { class: 'code', 'data-testid': 'enrollment-code' }, issued.code),
-      ` (gäller till ${when(issued.expiresAt)} UTC, visas bara nu). På butikens dator: `, h('code', {}, issued.agentCommand),
+      ` (gäller till ${when(issued.expiresAt)}, visas bara nu). På butikens dator: `, h('code', {}, issued.agentCommand),
     );
     await showStores();
   } catch (error) {

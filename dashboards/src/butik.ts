@@ -12,7 +12,8 @@ import type { Baskets, CategoryFigure, ConsentView, DeliveryFigure, ForecastView
 const storeId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 const api = `/api/stores/${encodeURIComponent(storeId)}`;
 const sections = Object.fromEntries(['today', 'trend', 'hours', 'baskets', 'payments', 'categories', 'deliveries', 'consent'].map((id) => [id, new Section(id, `butik-${storeId}`)]));
-const todayIso = f.today();
+/** Norsjö's today by the hub's clock, set once signed in. */
+let todayIso = '';
 
 function period(): { from: string; to: string; label: string } {
   const select = byId<HTMLSelectElement>('period');
@@ -44,8 +45,9 @@ async function showToday(): Promise<void> {
 }
 
 async function showTrend(grain: string): Promise<void> {
+  // Whole periods from the start: weeks from a Monday, months from the 1st, so only the running one is cut.
   const span = grain === 'day' ? 89 : grain === 'week' ? 364 : 3 * 365;
-  const from = grain === 'month' ? f.addDays(todayIso, -span).slice(0, 7) + '-01' : f.addDays(todayIso, -span);
+  const from = grain === 'month' ? f.addDays(todayIso, -span).slice(0, 7) + '-01' : grain === 'week' ? f.monday(f.addDays(todayIso, -span)) : f.addDays(todayIso, -span);
   const [points, forecast] = await Promise.all([
     getJson<TrendPoint[]>(`${api}/trend?grain=${grain}&from=${from}&to=${todayIso}`),
     grain === 'day' ? getJson<ForecastView>(`${api}/forecast`).catch(() => null) : Promise.resolve(null),
@@ -57,39 +59,59 @@ async function showTrend(grain: string): Promise<void> {
   const container = h('div', { class: 'chart tall' });
   const grainWord = grain === 'day' ? 'dag' : grain === 'week' ? 'vecka' : 'månad';
   const total = points.reduce((s, p) => s + p.grossKr, 0);
-  const totalLastYear = points.reduce((s, p) => s + p.lastYearGrossKr, 0);
+  // Last year only where the store has history a year back: before it there is no figure, not 0 kr.
+  const comparable = points.filter((p) => p.lastYearHasData);
+  const comparableNow = comparable.reduce((s, p) => s + p.grossKr, 0);
+  const totalLastYear = comparable.reduce((s, p) => s + p.lastYearGrossKr, 0);
+  const grainPlural = grain === 'day' ? 'dagar' : grain === 'week' ? 'veckor' : 'månader';
+  const running = points.filter((p) => !p.complete);
+  const lastYearNote = comparable.length === points.length
+    ? null
+    : comparable.length === 0
+      ? `Ingen jämförelse med i fjol: butikens siffror börjar ${points[0] ? f.longDate(points[0].period) : ''}, så i fjol finns inget att jämföra med.`
+      : `Jämfört med i fjol bara för de ${f.number(comparable.length)} ${grainPlural} som har siffror från i fjol; före ${f.longDate(comparable[0]?.period ?? todayIso)} har butiken ingen historik ett år bakåt, och där visas ingen fjolårslinje.`;
   const accuracy = forecast?.model
-    ? `Prognosen (${forecast.method === 'seasonal_naive' ? 'samma dag förra veckan' : 'maskininlärd'}) missade i genomsnitt ${f.percent(forecast.model.wape, 0)} i efterhandstest. ${forecast.note}`
+    ? `Prognosen (${forecast.method === 'seasonal_naive' ? 'samma dag förra veckan' : 'räknad ur butikens egen historik'}) slog i genomsnitt fel med ${f.percent(forecast.model.wape, 0)} när den prövades på veckor där utfallet redan var känt. ${forecast.note}`
     : forecast?.note ?? '';
+  const periodName = (p: TrendPoint): string => (p.complete ? p.period : `${p.period} (hittills)`);
   sections.trend.fill(
     {
-      headers: ['Period', 'Försäljning (kr)', 'Kvitton', 'I fjol (kr)', 'Prognos (kr)', 'Prognos lägst (kr)', 'Prognos högst (kr)'],
+      headers: ['Period', 'Försäljning (kr)', 'Kvitton', 'I fjol (kr)', 'Prognos (kr)', 'Prognos lägst (kr)', 'Prognos högst (kr)', 'Hel period'],
       rows: [
-        ...points.map((p) => [p.period, p.grossKr, p.receipts, p.lastYearGrossKr, null, null, null]),
-        ...ahead.map((p) => [p.date, null, null, null, Math.round(p.point), Math.round(p.lower), Math.round(p.upper)]),
+        ...points.map((p) => [p.period, p.grossKr, p.receipts, p.lastYearHasData ? p.lastYearGrossKr : null, null, null, null, p.complete ? 'ja' : 'nej, hittills']),
+        ...ahead.map((p) => [p.date, null, null, null, Math.round(p.point), Math.round(p.lower), Math.round(p.upper), null]),
       ],
     },
     h('div', { class: 'kpis' },
-      kpi(`Försäljning, perioden`, f.kronor(total), 'trend-total', totalLastYear > 0 ? `i fjol ${f.kronor(totalLastYear)} (${signed(total / totalLastYear - 1)})` : 'ingen jämförelse med i fjol'),
+      kpi(`Försäljning, perioden`, f.kronor(total), 'trend-total',
+        totalLastYear > 0
+          ? `i fjol ${f.kronor(totalLastYear)} (${signed(comparableNow / totalLastYear - 1)}${comparable.length < points.length ? `, för de ${f.number(comparable.length)} ${grainPlural} som kan jämföras` : ''})`
+          : 'ingen jämförelse med i fjol'),
       ahead.length > 0 ? kpi('Prognos, kommande 4 veckor', f.kronor(ahead.slice(0, 28).reduce((s, p) => s + p.point, 0)), 'trend-forecast') : null,
     ),
     container,
+    running.length ? h('p', { class: 'note', 'data-testid': 'trend-running' }, `${running.map(periodName).join(', ')}: perioden pågår, så stapeln eller punkten visar försäljningen hittills och jämförs med i fjol fram till samma dag – inget tapp.`) : null,
+    lastYearNote ? h('p', { class: 'note', 'data-testid': 'trend-last-year-note' }, lastYearNote) : null,
     accuracy ? h('p', { class: 'note' }, accuracy) : null,
     figures(
       table(`Försäljning per ${grainWord}`, [{ header: 'Period' }, { header: 'Försäljning', numeric: true }, { header: 'Kvitton', numeric: true }, { header: 'I fjol', numeric: true }],
-        points.map((p) => [{ shown: p.period, raw: p.period }, { shown: f.kronor(p.grossKr), raw: p.grossKr }, { shown: f.number(p.receipts), raw: p.receipts }, { shown: f.kronor(p.lastYearGrossKr), raw: p.lastYearGrossKr }]), 'trend-table'),
+        points.map((p) => [{ shown: periodName(p), raw: p.period }, { shown: f.kronor(p.grossKr), raw: p.grossKr }, { shown: f.number(p.receipts), raw: p.receipts }, { shown: p.lastYearHasData ? f.kronor(p.lastYearGrossKr) : 'ingen historik', raw: p.lastYearHasData ? p.lastYearGrossKr : null }]), 'trend-table'),
     ),
   );
   chart(container, `Försäljning per ${grainWord} i kronor, med samma period i fjol${ahead.length ? ' och prognos för 8 veckor med osäkerhetsband' : ''}.`, {
     color: [colours.primary, colours.muted, colours.secondary],
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? f.kronor(v) : '–') },
-    legend: { top: 0, data: ['I år', 'I fjol', ...(ahead.length ? ['Prognos', 'Osäkerhet (80 %)'] : [])] },
+    legend: { top: 0, data: ['I år', ...(running.length ? ['Hittills'] : []), 'I fjol', ...(ahead.length ? ['Prognos', 'Osäkerhet (80 %)'] : [])] },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: x, axisLabel: { formatter: label } },
     yAxis: { type: 'value', axisLabel: { formatter: (v: number) => f.number(v / 1000) + ' tkr' } },
     series: [
-      { name: 'I år', type: grain === 'day' ? 'bar' : 'line', data: pad(points.map((p) => p.grossKr), 0, ahead.length), itemStyle: { color: colours.primary } },
-      { name: 'I fjol', type: 'line', data: pad(points.map((p) => p.lastYearGrossKr), 0, ahead.length), symbol: 'none', lineStyle: { type: 'dotted', width: 2 }, itemStyle: { color: colours.muted } },
+      // The running period is its own series: a pale bar or a lone marked point, so the line never drops to "so far".
+      { name: 'I år', type: grain === 'day' ? 'bar' : 'line', stack: grain === 'day' ? 'now' : undefined, data: pad(points.map((p) => (p.complete ? p.grossKr : null)), 0, ahead.length), itemStyle: { color: colours.primary } },
+      ...(running.length
+        ? [{ name: 'Hittills', type: grain === 'day' ? 'bar' : 'line', stack: grain === 'day' ? 'now' : undefined, data: pad(points.map((p) => (p.complete ? null : p.grossKr)), 0, ahead.length), symbol: 'emptyCircle', symbolSize: 10, lineStyle: { opacity: 0 }, itemStyle: { color: colours.secondary, opacity: 0.75 }, label: { show: true, position: 'top', formatter: 'hittills', color: '#1f2328' } }]
+        : []),
+      { name: 'I fjol', type: 'line', data: pad(points.map((p) => (p.lastYearHasData ? p.lastYearGrossKr : null)), 0, ahead.length), connectNulls: false, symbol: 'none', lineStyle: { type: 'dotted', width: 2 }, itemStyle: { color: colours.muted } },
       ...(ahead.length
         ? [
             { name: 'Prognos', type: 'line', data: pad(ahead.map((p) => Math.round(p.point)), points.length, 0), symbol: 'none', lineStyle: { type: 'dashed', width: 2 }, itemStyle: { color: colours.secondary } },
@@ -154,7 +176,8 @@ async function showBaskets(): Promise<void> {
   chart(container, `Antal kvitton per köpstorlek, ${p.label}. Genomsnittligt köp ${f.kronor(baskets.averageKr)}.`, {
     tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => `${f.number(Number(v))} kvitton` },
     grid: { left: 8, right: 8, top: 8, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: baskets.distribution.map(label), axisLabel: { rotate: 30 } },
+    // Short labels, turned and thinned where they would collide (a phone is 390 px wide).
+    xAxis: { type: 'category', name: 'kr', data: baskets.distribution.map((b) => (b.toKr === null ? `${f.number(b.fromKr)}–` : `${f.number(b.fromKr)}–${f.number(b.toKr)}`)), axisLabel: { rotate: 45, hideOverlap: true } },
     yAxis: { type: 'value', axisLabel: { formatter: (v: number) => f.number(v) } },
     series: [{ type: 'bar', data: baskets.distribution.map((b) => b.receipts), itemStyle: { color: colours.primary } }],
   });
@@ -218,13 +241,13 @@ async function showDeliveries(): Promise<void> {
     ),
     h('div', { class: 'table-scroll' }, table(`Hemsändningar per ort, ${p.label}`, [{ header: 'Ort' }, { header: 'Hemsändningar', numeric: true }, { header: 'Hushåll', numeric: true }, { header: 'Medelavstånd', numeric: true }],
       localities.map((d) => [{ shown: d.locality, raw: d.locality }, { shown: f.number(d.deliveries), raw: d.deliveries }, { shown: f.number(d.households), raw: d.households }, { shown: `${f.number(d.averageDistanceKm, 1)} km`, raw: d.averageDistanceKm }]), 'deliveries-table')),
-    h('div', { class: 'table-scroll' }, table('Hemsändningsbidrag per månad', [{ header: 'Månad' }, { header: 'Leveranser', numeric: true }, { header: 'Godkända', numeric: true }, { header: 'Bidrag', numeric: true }, { header: 'Underlag' }],
+    h('div', { class: 'table-scroll' }, table('Hemsändningsbidrag per månad', [{ header: 'Månad' }, { header: 'Underlag' }, { header: 'Bidrag', numeric: true }, { header: 'Leveranser', numeric: true }, { header: 'Godkända', numeric: true }],
       statements.map((s) => [
         { shown: f.monthName(s.month), raw: s.month },
+        { shown: s.produced ? h('span', {}, h('a', { href: `${api}/subsidy/${s.month}/print` }, 'utskrift'), ' · ', h('a', { href: `${api}/subsidy/${s.month}/csv`, download: `bidrag-${storeId}-${s.month}.csv` }, 'CSV')) : '', raw: null },
+        { shown: s.produced ? f.kronor(s.amountDueKr) : 'ej beräknat', raw: s.amountDueKr },
         { shown: s.produced ? f.number(s.deliveries) : '–', raw: s.deliveries },
         { shown: s.produced ? f.number(s.eligible) : '–', raw: s.eligible },
-        { shown: s.produced ? f.kronor(s.amountDueKr) : 'ej beräknat', raw: s.amountDueKr },
-        { shown: s.produced ? h('span', {}, h('a', { href: `${api}/subsidy/${s.month}/print` }, 'utskrift'), ' · ', h('a', { href: `${api}/subsidy/${s.month}/csv`, download: `bidrag-${storeId}-${s.month}.csv` }, 'CSV')) : '', raw: null },
       ]), 'subsidy-table')),
   );
 }
@@ -250,7 +273,7 @@ async function showConsent(view?: ConsentView): Promise<void> {
     void sections.consent.load(async () => showConsent(await postJson<ConsentView>(`${api}/consent`, { given: !consent.given })));
   });
   sections.consent.fill(
-    { headers: ['Samtycke', 'Av', 'När'], rows: consent.history.map((e) => [e.given ? 'gett' : 'återkallat', e.by, e.at]) },
+    { headers: ['Samtycke', 'Av', 'När'], rows: consent.history.map((e) => [e.given ? 'gett' : 'återkallat', e.by, f.localTime(e.at)]) },
     h('p', { 'data-testid': 'consent-note' }, consent.note),
     h('p', { class: 'note' }, 'Utan samtycke ser kommunen butikens omsättning bara tillsammans med minst två andra butikers, per hel månad. Med samtycke ser kommunen butikens omsättning per månad, i sin ort. Hemsändningsbidragets underlag och när agenten senast rapporterade ser kommunen alltid.'),
     button,
@@ -259,7 +282,7 @@ async function showConsent(view?: ConsentView): Promise<void> {
           consent.history.map((e) => [
             { shown: e.given ? 'gett' : 'återkallat', raw: e.given ? 'gett' : 'återkallat' },
             { shown: e.by, raw: e.by },
-            { shown: e.at.replace('T', ' ').slice(0, 16), raw: e.at },
+            { shown: f.localTime(e.at), raw: e.at },
           ]), 'consent-history'))
       : null,
   );
@@ -271,6 +294,7 @@ function grain(): string {
 
 async function main(): Promise<void> {
   await signedIn('butik');
+  todayIso = f.today();
   const info = await getJson<StoreInfo>(api);
   byId('store-name').textContent = info.name;
   document.title = `${info.name} – Norsjö Retail`;

@@ -4,16 +4,19 @@ import { chart, colours } from './common/charts';
 import { byId, figures, h, kpi, Section, table } from './common/dom';
 import * as f from './common/format';
 import { ready, signedIn } from './common/layout';
-import type { CashShareMonth, ConsentView, DeliveryMonth, Freshness, IndexPeriod, IndexValue, Outlook, SilentAgent, StateClaim, Statement, StoreInfo, VillageReport } from './common/models';
+import type { CashShareMonth, ConsentView, DeliveryMonth, Freshness, IndexBasis, IndexPeriod, IndexValue, Outlook, SilentAgent, StateClaim, Statement, StoreInfo, VillageReport } from './common/models';
+import { basisLine, yearRow } from './common/index-basis';
 
 // The municipality's view: the index against 60, what it takes, the villages, coverage, home
 // deliveries and the subsidy ledger, the cash share and the agents. Figures made of fewer than
 // three stores, or dominated by one, never reach this page: the hub holds them back and says why
 // ("Visas inte: …"), and the page shows that text where the figure would have been.
-const sections = Object.fromEntries(['index', 'gap', 'index-trend', 'villages', 'coverage', 'consents', 'subsidy', 'cash', 'agents'].map((id) => [id, new Section(id, 'kommun')]));
-const todayIso = f.today();
-const thisMonth = todayIso.slice(0, 7);
-const target = 60;
+const sections = Object.fromEntries(['index', 'years', 'gap', 'index-trend', 'villages', 'coverage', 'consents', 'subsidy', 'cash', 'agents'].map((id) => [id, new Section(id, 'kommun')]));
+/** The running month by the hub's clock, set once signed in. */
+let thisMonth = '';
+/** The hub's own constants and clock (the target, the minimum of stores, the last complete month), set from /index/basis before anything is drawn. */
+let basis: IndexBasis;
+let target = 0;
 /** Two years of month ends: each point needs twelve months behind it, and three years of history is what a new installation often has. */
 const trendMonths = 24;
 let stores: StoreInfo[] = [];
@@ -25,27 +28,43 @@ const isShown = (p: IndexPeriod): p is ShownPeriod => p.shown && p.index !== nul
 /** A category's index, or the Swedish word for held back. */
 const part = (v: number | null | undefined, decimals = 1): string => (v === null || v === undefined ? 'visas inte' : f.number(v, decimals));
 
-function showIndex(periods: IndexPeriod[]): ShownPeriod | undefined {
-  const latest = [...periods].reverse().find(isShown);
+function showIndex(periods: IndexPeriod[], soFar: IndexPeriod | null): ShownPeriod | undefined {
+  // The headline is the last complete period: twelve whole months that have ended and settled. The running year is beside it, "hittills".
+  const latest = [...periods].reverse().find((p): p is ShownPeriod => isShown(p) && p.complete);
   if (!latest) {
     const held = periods.at(-1)?.heldBack;
     sections.index.fill(null, h('p', { class: 'note', 'data-testid': 'index-held-back' }, held ?? 'Inga uppgifter än.'));
     return undefined;
   }
   const gauge = h('div', { class: 'chart gauge' });
+  const shownSoFar = soFar && isShown(soFar) && !soFar.complete ? soFar : null;
   sections.index.fill(
     {
-      headers: ['Period', 'Total', 'Dagligvaror', 'Sällanköpsvaror', 'Total lägst', 'Total högst', 'Täckning'],
-      rows: [[latest.label, latest.index.total, latest.index.dagligvaror, latest.index.sallankop, latest.low.total, latest.high.total, latest.coverage]],
+      headers: ['Period', 'Hel period', 'Total', 'Dagligvaror', 'Sällanköpsvaror', 'Total lägst', 'Total högst', 'Täckning', 'Rikets siffror från', 'Befolkning från'],
+      rows: [
+        [latest.label, 'ja', latest.index.total, latest.index.dagligvaror, latest.index.sallankop, latest.low.total, latest.high.total, latest.coverage, latest.figuresYear, latest.figuresYear],
+        ...(shownSoFar ? [[`${shownSoFar.label} hittills`, 'nej', shownSoFar.index.total, shownSoFar.index.dagligvaror, shownSoFar.index.sallankop, shownSoFar.low.total, shownSoFar.high.total, shownSoFar.coverage, shownSoFar.figuresYear, shownSoFar.figuresYear]] : []),
+      ],
     },
+    h('p', { class: 'lead', 'data-testid': 'index-period' }, `De senaste tolv hela månaderna: ${f.monthName(latest.from)} – ${f.monthName(latest.to)}.`),
+    basisLine(latest, basis),
     gauge,
     h('div', { class: 'kpis' },
       kpi('Totalt', f.number(latest.index.total, 1), 'index-total', `osäkerhet ${f.number(latest.low.total, 1)}–${f.number(latest.high.total, 1)}`),
       kpi('Dagligvaror', part(latest.index.dagligvaror), 'index-dagligvaror'),
       kpi('Sällanköpsvaror', part(latest.index.sallankop), 'index-sallankop'),
     ),
+    h('div', { class: 'kpis' },
+      kpi('Rapporterat av butikernas agenter', f.percent(latest.coverage, 0), 'index-coverage', 'av omsättningen'),
+      kpi('Uppskattat', f.percent(1 - latest.coverage, 0), 'index-estimated-share', latest.estimatedStores.length ? `${latest.estimatedStores.map(storeName).join(', ')}, ±${f.percent(basis.estimateUncertainty, 0)}` : 'inget'),
+    ),
+    shownSoFar
+      ? h('div', { class: 'kpis so-far' },
+          kpi(`${shownSoFar.label} hittills`, f.number(shownSoFar.index.total, 1), 'index-so-far', `${f.monthSpan(shownSoFar.from, shownSoFar.to)}, uppräknat till helår`))
+      : soFar?.heldBack ? h('p', { class: 'note', 'data-testid': 'index-so-far-held-back' }, `${soFar.label} hittills: ${soFar.heldBack}`) : null,
+    h('p', { class: 'note', 'data-testid': 'index-running' }, `${f.monthName(basis.nextCompleteMonth)} räknas in när månaden är avslutad och sena uppgifter har hunnit komma, från ${f.longDate(basis.nextCompleteOn)}. En pågående månad visas aldrig som ett tapp.`),
     latest.heldBack ? h('p', { class: 'note', 'data-testid': 'index-categories-held-back' }, latest.heldBack) : null,
-    h('p', { class: 'note' }, `${latest.label}. ${latest.growth ? `Förändring mot året innan: ${signed(latest.growth.measuredPercent)} (${signed(latest.growth.constantVatPercent)} med oförändrad moms).` : ''}${latest.figuresYear !== Number(latest.to.slice(0, 4)) ? ` Rikets siffror från ${latest.figuresYear}.` : ''}`),
+    latest.growth ? h('p', { class: 'note' }, `Förändring mot samma tolv månader året innan: ${signed(latest.growth.measuredPercent)} (${signed(latest.growth.constantVatPercent)} med oförändrad moms).`) : null,
   );
   chart(gauge, `Försäljningsindex totalt ${f.number(latest.index.total, 1)} mot målet ${target}.`, {
     series: [{
@@ -66,6 +85,24 @@ function showIndex(periods: IndexPeriod[]): ShownPeriod | undefined {
 
 function signed(percent: number): string {
   return `${percent >= 0 ? '+' : '−'}${f.number(Math.abs(percent), 1)} %`;
+}
+
+/** Calendar years, as HUI publishes the index: whole years, and this year so far (annualised) marked as such. */
+function showYears(years: IndexPeriod[]): void {
+  const rows = years.map(yearRow);
+  sections.years.fill(
+    { headers: ['År', 'Total', 'Dagligvaror', 'Sällanköpsvaror', 'Täckning', 'Rikets siffror från', 'Anmärkning'], rows: rows.map((r) => [r.year, r.total, r.dagligvaror, r.sallankop, r.coverage, r.figuresYear, r.note]) },
+    h('div', { class: 'table-scroll' }, table('Försäljningsindex per kalenderår', [{ header: 'År' }, { header: 'Total', numeric: true }, { header: 'Dagligvaror', numeric: true }, { header: 'Sällanköp', numeric: true }, { header: 'Täckning', numeric: true }, { header: 'Anmärkning' }],
+      rows.map((r) => [
+        { shown: r.year, raw: r.year },
+        { shown: part(r.total), raw: r.total },
+        { shown: part(r.dagligvaror), raw: r.dagligvaror },
+        { shown: part(r.sallankop), raw: r.sallankop },
+        { shown: r.coverage === null ? 'visas inte' : f.percent(r.coverage, 0), raw: r.coverage },
+        { shown: r.note, raw: r.note },
+      ]), 'years-table')),
+    h('p', {}, h('a', { href: '/kommun/rapport', class: 'button', 'data-testid': 'report-link' }, 'Årsrapport till nämnden (för utskrift)')),
+  );
 }
 
 function showGap(latest: ShownPeriod): void {
@@ -160,7 +197,7 @@ function showCoverage(latest: ShownPeriod): void {
       kpi('Uppskattat', f.mkr(latest.estimated.totalKr), 'coverage-estimated'),
     ),
     h('p', { class: 'note' }, estimated.length
-      ? `Butiker utan agent räknas med sin registrerade basomsättning, följd av hur de rapporterande butikerna utvecklats: ${estimated.join(', ')}. Osäkerheten (±25 %) ger indexets spann ${f.number(latest.low.total, 1)}–${f.number(latest.high.total, 1)}.`
+      ? `Butiker utan agent räknas med sin registrerade basomsättning, följd av hur de rapporterande butikerna utvecklats: ${estimated.join(', ')}. Osäkerheten (±${f.percent(basis.estimateUncertainty, 0)}) ger indexets spann ${f.number(latest.low.total, 1)}–${f.number(latest.high.total, 1)}.`
       : 'Alla butiker rapporterar.'),
     without.length ? h('p', { class: 'warn' }, `Saknar uppgifter för perioden: ${without.join(', ')}.`) : null,
   );
@@ -169,8 +206,8 @@ function showCoverage(latest: ShownPeriod): void {
 const kindName = { group: 'butiker tillsammans', shared: 'butik med samtycke', estimate: 'uppskattad' } as const;
 
 async function showVillages(): Promise<void> {
-  // Whole settled months only: the twelve months up to last month.
-  const report = await getJson<VillageReport>(`/api/municipality/villages?from=${f.addMonths(thisMonth, -12)}&to=${f.addMonths(thisMonth, -1)}`);
+  // Whole settled months only: the twelve months up to the last complete one, as the headline.
+  const report = await getJson<VillageReport>(`/api/municipality/villages?from=${f.addMonths(basis.lastCompleteMonth, -11)}&to=${basis.lastCompleteMonth}`);
   const container = h('div', { class: 'chart' });
   const shown = report.villages.filter((v) => !v.suppressed && v.indexPoints !== null);
   const label = (v: VillageReport['villages'][number]): string => (v.storeId ? `${v.village}: ${storeName(v.storeId)}` : v.village);
@@ -217,14 +254,15 @@ async function showSubsidy(month: string): Promise<void> {
       kpi(`Statsbidrag att söka för ${claim.year}`, f.kronor(claim.claimKr), 'subsidy-claim', `${f.number(claim.eligibleDeliveries)} leveranser, ${f.number(claim.households)} hushåll, nettokostnad ${f.kronor(claim.netCostKr)}`),
     ),
     h('div', { class: 'table-scroll' }, table(`Hemsändningsbidrag per butik, ${f.monthName(month)}`,
-      [{ header: 'Butik' }, { header: 'Leveranser', numeric: true }, { header: 'Godkända', numeric: true }, { header: 'Avslagna', numeric: true }, { header: 'Att betala', numeric: true }, { header: 'Underlag' }],
+      // The links come right after the store, so they are on the screen of a phone too.
+      [{ header: 'Butik' }, { header: 'Underlag' }, { header: 'Att betala', numeric: true }, { header: 'Leveranser', numeric: true }, { header: 'Godkända', numeric: true }, { header: 'Avslagna', numeric: true }],
       statements.map((s) => [
         { shown: storeName(s.storeId), raw: s.storeId },
+        { shown: s.produced ? h('span', {}, h('a', { href: `/api/stores/${encodeURIComponent(s.storeId)}/subsidy/${s.month}/print` }, 'utskrift'), ' · ', h('a', { href: `/api/stores/${encodeURIComponent(s.storeId)}/subsidy/${s.month}/csv`, download: `bidrag-${s.storeId}-${s.month}.csv` }, 'CSV')) : '', raw: null },
+        { shown: s.produced ? f.kronor(s.amountDueKr) : 'ej beräknat', raw: s.amountDueKr },
         { shown: s.produced ? f.number(s.deliveries) : '–', raw: s.deliveries },
         { shown: s.produced ? f.number(s.eligible) : '–', raw: s.eligible },
         { shown: s.produced ? f.number(s.rejected) : '–', raw: s.rejected },
-        { shown: s.produced ? f.kronor(s.amountDueKr) : 'ej beräknat', raw: s.amountDueKr },
-        { shown: s.produced ? h('span', {}, h('a', { href: `/api/stores/${encodeURIComponent(s.storeId)}/subsidy/${s.month}/print` }, 'utskrift'), ' · ', h('a', { href: `/api/stores/${encodeURIComponent(s.storeId)}/subsidy/${s.month}/csv`, download: `bidrag-${s.storeId}-${s.month}.csv` }, 'CSV')) : '', raw: null },
       ]), 'subsidy-table')),
     h('div', { class: 'table-scroll' }, table(`Hemsändningar per ort, ${f.monthName(month)}`,
       [{ header: 'Ort' }, { header: 'Hemsändningar', numeric: true }, { header: 'Hushåll', numeric: true }, { header: 'Medelavstånd', numeric: true }],
@@ -234,18 +272,20 @@ async function showSubsidy(month: string): Promise<void> {
         { shown: d.suppressed ? 'visas inte' : f.number(d.households), raw: d.suppressed ? null : d.households },
         { shown: d.suppressed ? 'visas inte' : `${f.number(d.averageDistanceKm, 1)} km`, raw: d.suppressed ? null : d.averageDistanceKm },
       ]), 'localities-table')),
-    h('p', { class: 'note', 'data-testid': 'localities-note' }, deliveries.note),
+    h('p', { class: 'note', 'data-testid': 'localities-note' }, f.swedishQuotes(deliveries.note)),
     h('p', { class: 'note' }, `Statsbidraget: ${claim.method}`),
   );
 }
 
 async function showCash(): Promise<void> {
-  const months = await getJson<CashShareMonth[]>(`/api/municipality/cash-share?from=${f.addMonths(thisMonth, -35)}&to=${thisMonth}`);
+  // Whole complete months only: a month that is still running would be a few days' cash, not a trend.
+  const months = await getJson<CashShareMonth[]>(`/api/municipality/cash-share?from=${f.addMonths(basis.lastCompleteMonth, -35)}&to=${basis.lastCompleteMonth}`);
   const container = h('div', { class: 'chart' });
   const latest = [...months].reverse().find((m) => m.cashShare !== null);
   sections.cash.fill(
     { headers: ['Månad', 'Butiker', 'Kontantandel'], rows: months.map((m) => [m.month.slice(0, 7), m.stores, m.cashShare]) },
-    h('div', { class: 'kpis' }, kpi('Kontantandel senast', latest?.cashShare != null ? f.percent(latest.cashShare) : '–', 'cash-latest', latest ? f.monthName(latest.month) : '')),
+    h('div', { class: 'kpis' }, kpi('Kontantandel senast', latest?.cashShare != null ? f.percent(latest.cashShare) : '–', 'cash-latest', latest ? `${f.monthName(latest.month)}, hel månad` : '')),
+    h('p', { class: 'note', 'data-testid': 'cash-running' }, `Hittills i ${f.monthName(thisMonth)}: visas när månaden är avslutad (${f.monthName(basis.nextCompleteMonth)} från ${f.longDate(basis.nextCompleteOn)}).`),
     container,
     months.some((m) => m.suppressed) ? h('p', { class: 'note', 'data-testid': 'cash-held-back' }, `Alla månader visas inte. Senast: ${[...months].reverse().find((m) => m.suppressed)?.heldBack ?? ''}`) : null,
     figures(table('Kontantandel per månad', [{ header: 'Månad' }, { header: 'Butiker', numeric: true }, { header: 'Kontantandel', numeric: true }],
@@ -264,7 +304,7 @@ async function showConsents(): Promise<void> {
   const consents = await getJson<ConsentView[]>('/api/municipality/consents');
   const state = (c: ConsentView): string => (c.effective ? 'delar sina siffror' : c.given ? 'samtycke väntar' : 'visas bara med andra');
   sections.consents.fill(
-    { headers: ['Butik', 'Ort', 'Läge', 'Av', 'När', 'Anmärkning'], rows: consents.map((c) => [c.storeName, c.village, state(c), c.by, c.at, c.note]) },
+    { headers: ['Butik', 'Ort', 'Läge', 'Av', 'När', 'Anmärkning'], rows: consents.map((c) => [c.storeName, c.village, state(c), c.by, c.at ? f.localTime(c.at) : null, c.note]) },
     h('div', { class: 'kpis' }, kpi('Butiker som delar sina siffror', f.number(consents.filter((c) => c.effective).length), 'consents-count', `av ${f.number(consents.length)} med agent`)),
     h('div', { class: 'table-scroll' }, table('Butikernas samtycke', [{ header: 'Butik' }, { header: 'Ort' }, { header: 'Läge' }, { header: 'Anmärkning' }],
       consents.map((c) => [
@@ -282,8 +322,8 @@ async function showAgents(): Promise<void> {
   const silentIds = new Set(silent.filter((s) => s.silent).map((s) => s.storeId));
   const status = (x: Freshness): string => (silentIds.has(x.storeId) ? 'tyst' : x.minutesSinceUpload === null ? 'aldrig hörd' : 'rapporterar');
   sections.agents.fill(
-    { headers: ['Butik', 'Ort', 'Senast rapporterat', 'Minuter sedan', 'Status'], rows: fresh.map((x) => [storeName(x.storeId), stores.find((s) => s.id === x.storeId)?.village ?? '', x.lastUpload, x.minutesSinceUpload, status(x)]) },
-    h('div', { class: 'kpis' }, kpi('Tysta agenter', f.number(silentIds.size), 'silent-count', silent[0] ? `kontrollerat ${silent[0].checked.replace('T', ' ').slice(0, 16)} UTC` : 'ingen kontroll ännu')),
+    { headers: ['Butik', 'Ort', 'Senast rapporterat', 'Minuter sedan', 'Status'], rows: fresh.map((x) => [storeName(x.storeId), stores.find((s) => s.id === x.storeId)?.village ?? '', x.lastUpload ? f.localTime(x.lastUpload) : null, x.minutesSinceUpload, status(x)]) },
+    h('div', { class: 'kpis' }, kpi('Tysta agenter', f.number(silentIds.size), 'silent-count', silent[0] ? `kontrollerat ${f.localTime(silent[0].checked)}` : 'ingen kontroll ännu')),
     h('div', { class: 'table-scroll' }, table('Agenter per butik', [{ header: 'Butik' }, { header: 'Ort' }, { header: 'Senast rapporterat' }, { header: 'Status' }],
       fresh.map((x) => [
         { shown: storeName(x.storeId), raw: x.storeId },
@@ -296,7 +336,11 @@ async function showAgents(): Promise<void> {
 
 async function main(): Promise<void> {
   await signedIn('kommun');
-  stores = await getJson<StoreInfo[]>('/api/municipality/stores');
+  thisMonth = f.today().slice(0, 7);
+  [stores, basis] = await Promise.all([getJson<StoreInfo[]>('/api/municipality/stores'), getJson<IndexBasis>('/api/municipality/index/basis')]);
+  target = basis.target;
+  byId('lead').textContent = `Försäljningsindex mot målet ${f.number(target)}, serviceorterna, hemsändning och betalningar. Inga siffror som bygger på färre än ${f.number(basis.minimumStores)} butiker, eller som en butik står för nästan ensam, visas – utom för butiker vars ägare har valt att dela sina siffror.`;
+  byId('gap-h').textContent = `Vad som krävs för att nå ${f.number(target)}`;
   const monthInput = byId<HTMLInputElement>('subsidy-month');
   monthInput.value = f.addMonths(thisMonth, -1);
   monthInput.max = thisMonth;
@@ -304,17 +348,22 @@ async function main(): Promise<void> {
     if (/^\d{4}-\d{2}$/.test(monthInput.value)) void sections.subsidy.load(() => showSubsidy(monthInput.value));
   });
   const index = (async () => {
-    const [periods, outlook] = await Promise.all([
-      getJson<IndexPeriod[]>(`/api/municipality/index/rolling?from=${f.addMonths(thisMonth, -trendMonths + 1)}&to=${thisMonth}`),
+    const last = basis.lastCompleteMonth;
+    const years = [basis.year - 2, basis.year - 1, basis.year];
+    const [periods, outlook, ...calendar] = await Promise.all([
+      getJson<IndexPeriod[]>(`/api/municipality/index/rolling?from=${f.addMonths(last, -trendMonths + 1)}&to=${last}`),
       getJson<Outlook>('/api/municipality/index/outlook').then((o) => ({ o, e: null }), (e: unknown) => ({ o: null, e: e instanceof ApiError && e.status === 404 ? e.message : `Prognosen kunde inte hämtas: ${(e as Error).message}` })),
+      ...years.map((y) => getJson<IndexPeriod>(`/api/municipality/index/years/${y}`)),
     ]);
-    const latest = showIndex(periods);
+    const calendarYears = calendar as IndexPeriod[];
+    const latest = showIndex(periods, calendarYears.at(-1) ?? null);
+    showYears(calendarYears);
     if (latest) {
       showGap(latest);
       showCoverage(latest);
     }
     showTrend(periods, outlook.o, outlook.e);
-  })().catch((error: unknown) => ['index', 'gap', 'index-trend', 'coverage'].forEach((id) => sections[id].fail(error)));
+  })().catch((error: unknown) => ['index', 'years', 'gap', 'index-trend', 'coverage'].forEach((id) => sections[id].fail(error)));
   await Promise.all([index, sections.villages.load(showVillages), sections.consents.load(showConsents), sections.subsidy.load(() => showSubsidy(monthInput.value)), sections.cash.load(showCash), sections.agents.load(showAgents)]);
   ready();
 }

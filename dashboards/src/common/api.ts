@@ -53,6 +53,9 @@ export interface Me {
   username: string;
   role: 'store_owner' | 'municipality' | 'admin';
   stores: string[];
+  /** Norsjö's date and hour by the hub's clock: the pages' "today". */
+  today: string;
+  hour: number;
 }
 
 export const me = (): Promise<Me> => getJson<Me>('/api/me');

@@ -33,7 +33,8 @@ export function table(caption: string, columns: Column[], rows: { shown: Child; 
 
 /** A chart's figures in a disclosure under it. */
 export function figures(tableElement: HTMLTableElement): HTMLDetailsElement {
-  return h('details', { class: 'figures' }, h('summary', {}, 'Visa siffrorna som tabell'), tableElement);
+  // Scrolls inside itself: a wide table never widens the page on a phone.
+  return h('details', { class: 'figures' }, h('summary', {}, 'Visa siffrorna som tabell'), h('div', { class: 'table-scroll' }, tableElement));
 }
 
 export function kpi(label: string, value: string, testId: string, note?: string): HTMLElement {

@@ -38,14 +38,21 @@ export const shortMonth = (isoMonth: string): string => shortMonthFormat.format(
 /** "2026-11-27" → "fredag 27 november 2026". */
 export const longDate = (isoDate: string): string => weekdayFormat.format(utc(isoDate));
 
-/** Today's date in Norsjö (Europe/Stockholm), YYYY-MM-DD: the Swedish standard form. */
-export function today(): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+let hubClock: { today: string; hour: number } | null = null;
+
+/** The hub's today and hour (from /api/me): the one clock, so a page asks for the days the hub counts as past. */
+export function useHubClock(todayIso: string, hour: number): void {
+  hubClock = { today: todayIso, hour };
 }
 
-/** The hour of day in Norsjö now. */
+/** Today's date in Norsjö (Europe/Stockholm), YYYY-MM-DD: the hub's, once signed in; the browser's before. */
+export function today(): string {
+  return hubClock?.today ?? new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+}
+
+/** The hour of day in Norsjö now (the hub's, once signed in). */
 export function hourNow(): number {
-  return Number(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+  return hubClock?.hour ?? Number(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
 }
 
 export function addDays(isoDate: string, days: number): string {
@@ -95,3 +102,29 @@ const methodNames: Record<string, string> = {
 };
 
 export const paymentName = (method: string): string => methodNames[method] ?? method;
+
+const localTimeFormat = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** An instant (ISO 8601 with offset, as the hub sends) as Norsjö's wall clock: "2026-12-01 19:40". Never UTC for a person to convert. */
+export function localTime(instant: string): string {
+  const parts = Object.fromEntries(localTimeFormat.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/** Swedish quotation marks: ”Övriga orter”. */
+export const quoted = (text: string): string => `”${text}”`;
+
+/** Straight quotes from the hub's texts become Swedish ones (”…”), for text a person reads. */
+export const swedishQuotes = (text: string): string => text.replace(/"([^"]*)"/g, '”$1”');
+
+/** The Monday of the ISO week that holds the day. */
+export function monday(isoDate: string): string {
+  const date = utc(isoDate);
+  return addDays(isoDate, -((date.getUTCDay() + 6) % 7));
+}
+
+/** "januari–oktober" for the months from..to of one year. */
+export function monthSpan(fromIso: string, toIso: string): string {
+  const name = (iso: string): string => new Intl.DateTimeFormat('sv-SE', { month: 'long', timeZone: 'UTC' }).format(utc(iso.slice(0, 7)));
+  return fromIso.slice(0, 7) === toIso.slice(0, 7) ? name(fromIso) : `${name(fromIso)}–${name(toIso)}`;
+}

@@ -1,11 +1,13 @@
 // The bar at the top of every signed-in page: who is signed in, where else they may go, sign out.
 import { type Me, me, postJson } from './api';
 import { byId, h } from './dom';
+import { useHubClock } from './format';
 
 const roleNames: Record<Me['role'], string> = { store_owner: 'butiksägare', municipality: 'kommunen', admin: 'administratör' };
 
 export async function signedIn(current: 'butik' | 'kommun' | 'admin'): Promise<Me> {
   const user = await me();
+  useHubClock(user.today, user.hour);
   const links: [string, string, string][] = [];
   if (user.role === 'store_owner') for (const store of user.stores) links.push([`/butik/${encodeURIComponent(store)}`, user.stores.length > 1 ? `Butik ${store}` : 'Min butik', 'butik']);
   if (user.role !== 'store_owner') links.push(['/kommun', 'Kommunen', 'kommun']);

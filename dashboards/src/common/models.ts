@@ -1,7 +1,8 @@
 // The shapes the hub's API answers with (see /openapi/v1.json), as the pages use them.
 
 export interface StoreInfo { id: string; name: string; village: string }
-export interface TrendPoint { period: string; grossKr: number; receipts: number; lastYearGrossKr: number; lastYearReceipts: number }
+/** `complete` false: the running (or cut) day, week or month, "hittills"; `lastYearHasData` false: last year is before the store's history, no figure. */
+export interface TrendPoint { period: string; grossKr: number; receipts: number; lastYearGrossKr: number; lastYearReceipts: number; complete: boolean; lastYearHasData: boolean }
 export interface ForecastPoint { date: string; horizon: number; point: number; lower: number; upper: number }
 export interface Accuracy { mase: number; wape: number; coverage80: number }
 export interface ForecastView { series: string; runId: string | null; method: string | null; note: string; model: Accuracy | null; baseline: Accuracy | null; points: ForecastPoint[] }
@@ -41,4 +42,9 @@ export interface SilentAgent { storeId: string; name: string; village: string; s
 export interface StateClaim {
   year: number; eligibleDeliveries: number; households: number; netCostKr: number; stateShare: number; halfOfNetCostKr: number;
   stateCapPerDeliveryKr: number; capTotalKr: number; claimThresholdKr: number; aboveThreshold: boolean; claimKr: number; method: string;
+}
+/** What the municipality's index rests on (GET /api/municipality/index/basis): the pages show these, never copies of them. */
+export interface IndexBasis {
+  target: number; minimumStores: number; estimateUncertainty: number; today: string; currentMonth: string; lastCompleteMonth: string;
+  settleDays: number; nextCompleteMonth: string; nextCompleteOn: string; year: number; figuresYear: number; populationYear: number; population: number; registryYears: number[];
 }

@@ -1,6 +1,11 @@
 namespace Norsjo.Retail.Hub.Analytics;
 
-public sealed record TrendPoint(string Period, decimal GrossKr, long Receipts, decimal LastYearGrossKr, long LastYearReceipts);
+/// <summary>
+/// One day, week (Monday) or month of sales, with the same period last year.
+/// <paramref name="Complete"/>: the whole period lies in the asked range and has ended (false: the running day, week or month, "hittills").
+/// <paramref name="LastYearHasData"/>: last year's period lies within the store's history, so a comparison means something (false: no figure, not 0 kr).
+/// </summary>
+public sealed record TrendPoint(string Period, decimal GrossKr, long Receipts, decimal LastYearGrossKr, long LastYearReceipts, bool Complete = true, bool LastYearHasData = true);
 
 public sealed record HourCell(int Weekday, int Hour, long Receipts, decimal GrossKr);
 

@@ -8,8 +8,10 @@ namespace Norsjo.Retail.Hub.Analytics;
 /// What a store owner sees of their own shop, read from the day and hour aggregates. Every method
 /// takes the store and an inclusive date range already checked by the API.
 /// </summary>
-public sealed class StoreAnalytics(ClickHouseStorage storage)
+public sealed class StoreAnalytics(ClickHouseStorage storage, TimeProvider time)
 {
+    private sealed record FirstDay(string First);
+
     private sealed record Sum(string Key, long GrossOre, long Receipts);
 
     private sealed record Cell(int Weekday, int Hour, long Receipts, long GrossOre);
@@ -42,11 +44,39 @@ public sealed class StoreAnalytics(ClickHouseStorage storage)
         var (lastFrom, lastTo) = grain == "month" ? (from.AddYears(-1), to.AddYears(-1)) : (from.AddDays(-364), to.AddDays(-364));
         var before = (await SumsAsync(storeId, grain, lastFrom, lastTo, cancellationToken).ConfigureAwait(false))
             .ToDictionary(s => Shift(s.Key, grain), StringComparer.Ordinal);
+        var firstDay = await FirstSaleDayAsync(storeId, cancellationToken).ConfigureAwait(false);
+        var today = Time.SwedishTime.Today(time);
         return now.Select(s =>
         {
             var last = before.GetValueOrDefault(s.Key);
-            return new TrendPoint(s.Key, s.GrossOre / 100m, s.Receipts, (last?.GrossOre ?? 0) / 100m, last?.Receipts ?? 0);
+            var (start, end) = Bounds(s.Key, grain);
+            var lastYearStart = grain == "month" ? start.AddYears(-1) : start.AddDays(-364);
+            return new TrendPoint(s.Key, s.GrossOre / 100m, s.Receipts, (last?.GrossOre ?? 0) / 100m, last?.Receipts ?? 0,
+                Complete: start >= from && end <= to && end < today,
+                LastYearHasData: firstDay is { } first && lastYearStart >= first);
         }).ToList();
+    }
+
+    /// <summary>The first and last day of a trend period named by its key (the day, the Monday, the first of the month).</summary>
+    public static (DateOnly Start, DateOnly End) Bounds(string key, string grain)
+    {
+        var start = DateOnly.ParseExact(key, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return grain switch
+        {
+            "day" => (start, start),
+            "week" => (start, start.AddDays(6)),
+            _ => (start, start.AddMonths(1).AddDays(-1)),
+        };
+    }
+
+    /// <summary>The store's first day with sales: before it, "last year" is no figure at all, not 0 kr.</summary>
+    private async Task<DateOnly?> FirstSaleDayAsync(string storeId, CancellationToken cancellationToken)
+    {
+        var rows = await storage.Database.QueryAsync<FirstDay>(
+            $"SELECT toString(min(sale_date)) AS First FROM receipts_hourly WHERE store_id = {SqlLiteral.Text(storeId)} AND receipts > 0", cancellationToken).ConfigureAwait(false);
+        return rows.Count == 1 && DateOnly.TryParseExact(rows[0].First, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first) && first.Year > 1970
+            ? first
+            : null;
     }
 
     public static string TrendSql(string storeId, string grain, DateOnly from, DateOnly to) => $"""

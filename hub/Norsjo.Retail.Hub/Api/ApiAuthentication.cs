@@ -20,7 +20,8 @@ public static class ApiAuthentication
     /// <param name="Next">The page that asked for the sign-in; answered back only if it is a path on this hub (<see cref="SafeNext"/>).</param>
     public sealed record LoginRequest(string Username, string Password, string? Next = null);
 
-    public sealed record SignedInUser(string Username, string Role, IReadOnlyList<string> Stores);
+    /// <param name="Today">Norsjö's date by the hub's clock (YYYY-MM-DD), and <paramref name="Hour"/> its hour: the pages' "today", so a page and the API never disagree on what day it is.</param>
+    public sealed record SignedInUser(string Username, string Role, IReadOnlyList<string> Stores, string Today, int Hour);
 
     /// <param name="Next">Where to go now: the asked-for page if it is safe, otherwise null (the role's start page).</param>
     public sealed record LoginReply(string Username, string Role, IReadOnlyList<string> Stores, string? Next);
@@ -79,10 +80,12 @@ public static class ApiAuthentication
             return Results.NoContent();
         }).WithSummary("Sign out: the session ends on the server, so the cookie no longer works anywhere");
 
-        api.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(new SignedInUser(
+        api.MapGet("/me", (ClaimsPrincipal user, TimeProvider time) => Results.Ok(new SignedInUser(
             user.Identity?.Name ?? string.Empty,
             user.FindFirstValue(ClaimTypes.Role) ?? string.Empty,
-            [.. user.FindAll(StoreClaim).Select(c => c.Value)]))).WithSummary("Who is signed in");
+            [.. user.FindAll(StoreClaim).Select(c => c.Value)],
+            Time.SwedishTime.Today(time).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            Time.SwedishTime.Now(time).Hour))).WithSummary("Who is signed in, and Norsjö's today and hour by the hub's clock");
     }
 
     private static Task Status(RedirectContext<CookieAuthenticationOptions> context, int status)

@@ -17,8 +17,8 @@ public static class ApiRequest
     public static readonly DateOnly Earliest = new(2000, 1, 1);
     public const int MaxRangeDays = (3 * 366) + 1;
 
-    public static DateOnly Today(TimeProvider time) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm")).DateTime);
+    /// <summary>Norsjö's today (<see cref="Time.SwedishTime"/>).</summary>
+    public static DateOnly Today(TimeProvider time) => Time.SwedishTime.Today(time);
 
     /// <summary>An inclusive date range (YYYY-MM-DD); by default the last 30 days. At most three years.</summary>
     public static (DateOnly From, DateOnly To) Dates(string? from, string? to, TimeProvider time)

@@ -82,14 +82,15 @@ public static class DashboardApi
         municipality.MapGet("/stores", (StoreRegistry registry) => registry.Stores.Select(StoreInfo.Of))
             .WithSummary("The stores in the registry: names and villages, no figures");
         // Every figure below passes through MunicipalFigures (Disclosure/): whole settled months, the rule on every cell.
-        municipality.MapGet("/index/years/{year:int}", (int year, SalesIndexService index, MunicipalFigures figures, CancellationToken ct) =>
-            figures.YearAsync(ApiRequest.Year(year, index.CurrentMonth), ct))
+        municipality.MapIndexBasis();
+        municipality.MapGet("/index/years/{year:int}", async (int year, SalesIndexService index, MunicipalFigures figures, CancellationToken ct) =>
+            IndexBasisApi.Honest(await figures.YearAsync(ApiRequest.Year(year, index.CurrentMonth), ct).ConfigureAwait(false), figures.LastSettledMonth))
             .WithSummary("Försäljningsindex for a calendar year (this year annualised from the settled months so far); figures held back say why");
-        municipality.MapGet("/index/rolling", (string? from, string? to, SalesIndexService index, MunicipalFigures figures, CancellationToken ct) =>
+        municipality.MapGet("/index/rolling", async (string? from, string? to, SalesIndexService index, MunicipalFigures figures, CancellationToken ct) =>
         {
             var (f, t) = ApiRequest.Months(from, to, index.CurrentMonth);
-            return figures.RollingAsync(f, t, ct);
-        }).WithSummary("Rolling 12-month index, one value per month end (from/to as YYYY-MM); figures held back say why");
+            return (await figures.RollingAsync(f, t, ct).ConfigureAwait(false)).Select(p => IndexBasisApi.Honest(p, figures.LastSettledMonth)).ToList();
+        }).WithSummary("Rolling 12-month index, one value per month end (from/to as YYYY-MM); complete only once every month in it has ended and settled; figures held back say why");
         municipality.MapGet("/villages", (string? from, string? to, SalesIndexService index, MunicipalFigures figures, CancellationToken ct) =>
         {
             var (f, t) = ApiRequest.Months(from, to, index.CurrentMonth);
@@ -163,7 +164,10 @@ public static class DashboardApi
         }
         catch (ForbiddenApiRequestException e)
         {
-            return Results.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+            // A person who opened a link (a print page, a CSV) gets the Swedish page; scripts and API clients the problem.
+            return Dashboards.RefusalPages.IsNavigation(context.HttpContext.Request)
+                ? Dashboards.RefusalPages.Page(context.HttpContext, System.Net.HttpStatusCode.Forbidden, null)
+                : Results.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
         }
         catch (Exception e) when (e is StorageGuardHttp.StorageUnavailableException || StorageGuard.IsStorageFailure(e, context.HttpContext.RequestAborted))
         {

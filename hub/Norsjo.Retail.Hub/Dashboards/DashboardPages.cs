@@ -81,6 +81,10 @@ public static partial class DashboardPages
             ?? (http.User.IsInRole(UserStore.RoleName(UserRole.Municipality)) || http.User.IsInRole(UserStore.RoleName(UserRole.Admin))
                 ? Page(http, files, "kommun.html")
                 : Refusal(http, HttpStatusCode.Forbidden, "Kommunens sida är till för kommunens användare."))).ExcludeFromDescription();
+        app.MapGet("/kommun/rapport", (HttpContext http) => SignInFirst(http)
+            ?? (http.User.IsInRole(UserStore.RoleName(UserRole.Municipality)) || http.User.IsInRole(UserStore.RoleName(UserRole.Admin))
+                ? Page(http, files, "rapport.html")
+                : Refusal(http, HttpStatusCode.Forbidden, "Årsrapporten är till för kommunens användare."))).ExcludeFromDescription();
         app.MapGet("/admin", (HttpContext http) => SignInFirst(http)
             ?? (http.User.IsInRole(UserStore.RoleName(UserRole.Admin))
                 ? Page(http, files, "admin.html")
@@ -97,7 +101,7 @@ public static partial class DashboardPages
         if (files.Root is null)
         {
             return Results.Content(
-                Html("Sidorna är inte byggda", "Hubben hittar inte de byggda sidorna. Kör <code>./norsjo demo</code>, eller <code>npm ci &amp;&amp; npm run build</code> i <code>dashboards/</code>, eller ange <code>Dashboards:Root</code>."),
+                RefusalPages.Html("Sidorna är inte byggda", "Hubben hittar inte de byggda sidorna. Kör <code>./norsjo demo</code>, eller <code>npm ci &amp;&amp; npm run build</code> i <code>dashboards/</code>, eller ange <code>Dashboards:Root</code>."),
                 "text/html; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
@@ -105,15 +109,7 @@ public static partial class DashboardPages
         return Results.File(Path.Combine(files.Root, name), "text/html; charset=utf-8");
     }
 
-    private static IResult Refusal(HttpContext http, HttpStatusCode status, string message)
-    {
-        Secure(http);
-        var user = WebUtility.HtmlEncode(http.User.Identity?.Name ?? string.Empty);
-        return Results.Content(
-            Html(status == HttpStatusCode.Forbidden ? "Ingen behörighet" : "Sidan finns inte",
-                $"{WebUtility.HtmlEncode(message)}</p><p>Du är inloggad som {user}. <a href=\"/\">Till din startsida</a>"),
-            "text/html; charset=utf-8", statusCode: (int)status);
-    }
+    private static IResult Refusal(HttpContext http, HttpStatusCode status, string message) => RefusalPages.Page(http, status, message);
 
     private static void Secure(HttpContext http)
     {
@@ -123,14 +119,6 @@ public static partial class DashboardPages
         headers[HeaderNames.XFrameOptions] = "DENY";
         headers["Referrer-Policy"] = "same-origin";
     }
-
-    private static string Html(string title, string body) =>
-        $"""
-        <!doctype html>
-        <html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>{title} – Norsjö Retail</title></head>
-        <body style="font-family: system-ui, sans-serif; margin: 2rem; color: #1f2328"><main><h1>{title}</h1><p>{body}</p></main></body></html>
-        """;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard pages are not built (looked in {Looked}); the hub answers the API only. Build them with npm run build in dashboards/.")]
     private static partial void LogNotBuilt(ILogger logger, string looked);

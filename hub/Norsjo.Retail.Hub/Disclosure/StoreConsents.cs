@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapper;
 using Norsjo.Retail.Hub.Operational;
 using Norsjo.Retail.Hub.Storage;
@@ -11,7 +10,7 @@ public sealed record ConsentEvent(string StoreId, bool Given, string By, DateTim
     /// <summary>How a consent reads on both pages.</summary>
     public string Describe()
     {
-        var when = TimeZoneInfo.ConvertTime(At, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm")).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        var when = Time.SwedishTime.Text(At);
         return Given ? $"Samtycke gett av {By} {when}" : $"Samtycke återkallat av {By} {when}";
     }
 }

@@ -13,7 +13,10 @@ namespace Norsjo.Retail.Hub.Hosting;
 /// <summary>The hub's composition, shared by Program and the tests, which run the same hub in-process.</summary>
 public static class HubApplication
 {
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args) => Build(args, null);
+
+    /// <summary>The hub, with <paramref name="replace"/> given the last word on its services (tests fix the clock: a <see cref="TimeProvider"/> of their own).</summary>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? replace)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddStoreRegistry();
@@ -28,9 +31,11 @@ public static class HubApplication
         builder.AddDashboardApi();
         builder.AddDashboardPages();
         builder.AddJobs();
+        replace?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseWebSurface();
+        app.UseRefusalPages();
         app.UseStorageOutageAnswers();
         app.MapIngest();
         app.MapStatus();

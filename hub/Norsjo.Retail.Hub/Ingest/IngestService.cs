@@ -14,8 +14,6 @@ public sealed partial class IngestService(
     SalesBatchWriter writer, UploadRateLimiter rateLimiter, IngestMetrics metrics, IOptions<IngestOptions> options,
     TimeProvider time, ILogger<IngestService> logger)
 {
-    private static readonly TimeZoneInfo Sweden = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
-
     public async Task<UploadBatchReply> UploadBatch(UploadBatchRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -28,7 +26,7 @@ public sealed partial class IngestService(
         }
 
         rateLimiter.Admit(store.Id, context);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Sweden).DateTime);
+        var today = Time.SwedishTime.Today(time);
         new BatchValidator(store.Opened, today.AddDays(options.Value.MaxDaysAhead)).Validate(request);
 
         var reply = new UploadBatchReply { BatchId = request.BatchId };

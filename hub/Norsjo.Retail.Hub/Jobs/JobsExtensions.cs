@@ -94,7 +94,7 @@ public static class JobsExtensions
 
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminsOnly()], DisplayStorageConnectionString = false });
         var jobs = app.Services.GetRequiredService<IRecurringJobManager>();
-        var sweden = new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") };
+        var sweden = new RecurringJobOptions { TimeZone = Time.SwedishTime.Zone };
         jobs.AddOrUpdate<SubsidyStatementJob>(SubsidyStatementsJob, job => job.RunAsync(CancellationToken.None), options.SubsidyStatementsCron, sweden);
         jobs.AddOrUpdate<SilentAgentsJob>(SilentAgentsJob, job => job.RunAsync(CancellationToken.None), options.SilentAgentsCron, sweden);
         jobs.AddOrUpdate<IndexOutlookJob>(IndexOutlookJob, job => job.RunAsync(CancellationToken.None), options.IndexOutlookCron, sweden);

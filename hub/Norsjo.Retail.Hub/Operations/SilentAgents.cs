@@ -21,7 +21,7 @@ public sealed class SilentAgents(ClickHouseStorage storage, StoreRegistry regist
     public async Task<IReadOnlyList<SilentAgent>> CheckAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm"));
+        var local = Time.SwedishTime.Local(now);
         var uploads = (await storage.Database.QueryAsync<LastUpload>(
             "SELECT store_id AS StoreId, max(version) AS At FROM ingest_batches GROUP BY store_id", cancellationToken).ConfigureAwait(false))
             .ToDictionary(u => u.StoreId, u => DateTimeOffset.FromUnixTimeMilliseconds((long)u.At), StringComparer.Ordinal);

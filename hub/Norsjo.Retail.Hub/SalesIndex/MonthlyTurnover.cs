@@ -19,8 +19,8 @@ public sealed record StoreMonth(string StoreId, DateOnly Month, Turnover Measure
 /// </summary>
 public sealed class MonthlyTurnover(ClickHouseStorage storage, StoreRegistry registry)
 {
-    public static readonly DateOnly ReducedFoodVatFrom = new(2026, 4, 1);
-    public static readonly DateOnly ReducedFoodVatUntil = new(2027, 12, 31);
+    public static readonly DateOnly ReducedFoodVatFrom = Time.SwedishTime.ReducedFoodVatFrom;
+    public static readonly DateOnly ReducedFoodVatUntil = Time.SwedishTime.ReducedFoodVatUntil;
 
     private sealed record Row(string StoreId, string Month, string Category, int VatRateBp, long GrossOre, long NetOre, int Days);
 
@@ -34,7 +34,7 @@ public sealed class MonthlyTurnover(ClickHouseStorage storage, StoreRegistry reg
             .Select(g =>
             {
                 var month = DateOnly.ParseExact(g.Key.Month, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                var reduced = month >= ReducedFoodVatFrom && month <= ReducedFoodVatUntil;
+                var reduced = Time.SwedishTime.ReducedFoodVat(month);
                 var measured = Turnover.Zero;
                 var constant = Turnover.Zero;
                 foreach (var row in g)

@@ -8,14 +8,7 @@ public sealed class SalesIndexService(MonthlyTurnover turnover, StoreRegistry re
 {
     private readonly SalesIndexCalculator _calculator = new(registry);
 
-    public DateOnly CurrentMonth
-    {
-        get
-        {
-            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm")).DateTime);
-            return new DateOnly(today.Year, today.Month, 1);
-        }
-    }
+    public DateOnly CurrentMonth => Time.SwedishTime.CurrentMonth(time);
 
     /// <summary>A calendar year; this year's so far is annualised from the months with data and marked incomplete.</summary>
     public async Task<IndexPeriod> YearAsync(int year, CancellationToken cancellationToken)

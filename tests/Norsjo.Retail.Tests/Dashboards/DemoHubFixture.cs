@@ -26,6 +26,15 @@ public sealed class DemoHubFixture : IAsyncLifetime
     public const string OtherStore = "norsjo-livs";
     public const int HistoryDays = 3 * 365;
 
+    /// <summary>The demo as the issue saw it: 1 December 2026, early afternoon in Norsjö (the first day of a month, the last one not yet settled).</summary>
+    public static readonly DateTimeOffset FirstOfDecember = new(2026, 12, 1, 14, 0, 0, TimeSpan.FromHours(1));
+
+    /// <summary>The last day of a month, in the afternoon: the month is nearly whole, yet still running.</summary>
+    public static readonly DateTimeOffset LastOfNovember = new(2026, 11, 30, 15, 0, 0, TimeSpan.FromHours(1));
+
+    /// <summary>The hub's clock, fixed, so every run sees the same today and the same complete months; the pages take their today from the hub (/api/me).</summary>
+    public static FixedClock Clock { get; } = new(FirstOfDecember);
+
     private readonly ClickHouseServerFixture _clickHouse = new();
     private IPlaywright? _playwright;
 
@@ -46,7 +55,7 @@ public sealed class DemoHubFixture : IAsyncLifetime
     {
         await _clickHouse.InitializeAsync();
         var registry = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, "hub", "Norsjo.Retail.Hub", "registry.yaml"));
-        Hub = await RunningHub.StartAsync(_clickHouse.Url, new HubSettings { Registry = registry });
+        Hub = await RunningHub.StartAsync(_clickHouse.Url, new HubSettings { Registry = registry, Clock = Clock });
 
         var users = Hub.Services.GetRequiredService<UserStore>();
         await users.SaveAsync("kommunen", Password, UserRole.Municipality, []);
@@ -66,7 +75,7 @@ public sealed class DemoHubFixture : IAsyncLifetime
         });
     }
 
-    public static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm")).DateTime);
+    public static DateOnly Today => Norsjo.Retail.Hub.Time.SwedishTime.Today(Clock);
 
     /// <summary>
     /// Each shop's till exports through a real agent each, as the demo has them (DemoSeasons): one
@@ -78,7 +87,7 @@ public sealed class DemoHubFixture : IAsyncLifetime
         var agents = new List<RunningAgent>();
         try
         {
-            var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm")).DateTime;
+            var now = Norsjo.Retail.Hub.Time.SwedishTime.Now(Clock).DateTime;
             for (var i = 0; i < DemoShop.Norsjo.Count; i++)
             {
                 var shop = DemoShop.Norsjo[i];
@@ -149,6 +158,22 @@ public sealed class DemoHubFixture : IAsyncLifetime
 
     /// <summary>The text of the element the page marks with data-testid.</summary>
     public static Task<string> TextAsync(IPage page, string testId) => page.GetByTestId(testId).InnerTextAsync();
+
+    /// <summary>Runs <paramref name="test"/> with the hub's clock (and new pages' clocks) at <paramref name="at"/>, and puts it back.</summary>
+    public static async Task AtAsync(DateTimeOffset at, Func<Task> test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        var before = Clock.Now;
+        Clock.Now = at;
+        try
+        {
+            await test();
+        }
+        finally
+        {
+            Clock.Now = before;
+        }
+    }
 
     public static Task ReadyAsync(IPage page) => page.Locator("body[data-ready='true']").WaitForAsync(new() { Timeout = 15_000 });
 

@@ -16,11 +16,15 @@ public sealed class MunicipalityPageTests(DemoHubFixture demo)
         Assert.EndsWith("/kommun", page.Url, StringComparison.Ordinal);
 
         var month = Today.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var from = Today.AddMonths(-23).ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var periods = await ApiAsync<IndexPeriodDto[]>(page, $"/api/municipality/index/rolling?from={from}&to={month}");
-        Assert.False(periods[^1].Shown, "this month has not ended: it is held back");
-        Assert.StartsWith("Visas inte: ", periods[^1].HeldBack, StringComparison.Ordinal);
-        var latest = periods.Last(p => p.Shown);
+        var running = await ApiAsync<IndexPeriodDto[]>(page, $"/api/municipality/index/rolling?from={month}&to={month}");
+        Assert.False(running[^1].Shown, "this month has not ended: it is held back");
+        Assert.False(running[^1].Complete, "nor is it complete");
+        Assert.StartsWith("Visas inte: ", running[^1].HeldBack, StringComparison.Ordinal);
+        var basis = await ApiAsync<Norsjo.Retail.Hub.Api.IndexBasis>(page, "/api/municipality/index/basis");
+        var end = DateOnly.ParseExact(basis.LastCompleteMonth + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var periods = await ApiAsync<IndexPeriodDto[]>(page, $"/api/municipality/index/rolling?from={end.AddMonths(-23):yyyy-MM}&to={basis.LastCompleteMonth}");
+        var latest = periods[^1];
+        Assert.True(latest.Shown && latest.Complete, latest.HeldBack);
         SwedishText.Shows(latest.Index!.Total, await TextAsync(page, "index-total"));
         await ShowsPartAsync(latest.Index.Dagligvaror, "index-dagligvaror");
         await ShowsPartAsync(latest.Index.Sallankop, "index-sallankop");
@@ -34,7 +38,7 @@ public sealed class MunicipalityPageTests(DemoHubFixture demo)
         SwedishText.Shows(outlook.ProbabilityOf60, await TextAsync(page, "outlook-probability"), scale: 100);
         Assert.Equal(periods.Length, await page.GetByTestId("index-table").Locator("tbody tr").CountAsync());
 
-        var villages = await ApiAsync<VillageReportDto>(page, $"/api/municipality/villages?from={Today.AddMonths(-12):yyyy-MM}&to={Today.AddMonths(-1):yyyy-MM}");
+        var villages = await ApiAsync<VillageReportDto>(page, $"/api/municipality/villages?from={end.AddMonths(-11):yyyy-MM}&to={basis.LastCompleteMonth}");
         Assert.Equal(villages.SuppressionNote, await TextAsync(page, "suppression-note"));
         var rows = page.GetByTestId("villages-table").Locator("tbody tr");
         Assert.Equal(villages.Villages.Count, await rows.CountAsync());
@@ -120,8 +124,9 @@ public sealed class MunicipalityPageTests(DemoHubFixture demo)
         await SignInAsync(page, "kommunen");
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#index-trend button.csv").ClickAsync());
         var lines = (await File.ReadAllTextAsync(await download.PathAsync())).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        var month = Today.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var periods = await ApiAsync<IndexPeriodDto[]>(page, $"/api/municipality/index/rolling?from={Today.AddMonths(-23):yyyy-MM}&to={month}");
+        var basis = await ApiAsync<Norsjo.Retail.Hub.Api.IndexBasis>(page, "/api/municipality/index/basis");
+        var end = DateOnly.ParseExact(basis.LastCompleteMonth + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var periods = await ApiAsync<IndexPeriodDto[]>(page, $"/api/municipality/index/rolling?from={end.AddMonths(-23):yyyy-MM}&to={basis.LastCompleteMonth}");
         Assert.Equal(periods.Length + 2, lines.Length); // the header, each month, the year's outlook
         Assert.StartsWith($"{Today.Year} prognos;", lines[^1], StringComparison.Ordinal);
         var first = periods.Select((p, i) => (p, i)).First(x => x.p.Shown);

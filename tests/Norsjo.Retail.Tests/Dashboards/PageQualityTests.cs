@@ -15,6 +15,7 @@ public sealed class PageQualityTests(DemoHubFixture demo, ITestOutputHelper outp
         { "agare-kusfors", "/butik/" + OwnStore },
         { "kommunen", "/kommun" },
         { "admin", "/admin" },
+        { "kommunen", "/kommun/rapport" },
     };
 
     [Theory]
@@ -51,6 +52,11 @@ public sealed class PageQualityTests(DemoHubFixture demo, ITestOutputHelper outp
         var page = await demo.OpenAsync(user, path, 390, 844);
         var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(width <= 390, $"{path} is {width} px wide on a 390 px phone");
+
+        // The figures under every chart too: opened, a wide table scrolls inside its box, never the page.
+        await page.Locator("details.figures").EvaluateAllAsync<int>("all => { all.forEach(d => d.open = true); return all.length; }");
+        width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"{path} with its tables open is {width} px wide on a 390 px phone");
         await ScreenshotAsync(page, "telefon" + path.Replace('/', '-'));
     }
 

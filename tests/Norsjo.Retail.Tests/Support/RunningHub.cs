@@ -83,7 +83,7 @@ public sealed class RunningHub : IAsyncDisposable
             "--Operational:SqlitePath=" + OperationalStorePath(database),
         };
         args.AddRange(settings.ExtraArgs);
-        var app = HubApplication.Build([.. args]);
+        var app = HubApplication.Build([.. args], settings.Clock is { } clock ? services => services.AddSingleton(clock) : null);
         await app.StartAsync();
         var readBack = clickHouse ?? app.Services.GetRequiredService<ClickHouseStorage>().ConnectionUrl;
         return new RunningHub(app, root, grpcUrl, httpUrl, new ClickHouseDatabase(readBack, database))
@@ -143,6 +143,9 @@ public sealed record HubSettings(Uri? GrpcUrl = null, string? Database = null, s
 
     /// <summary>A whole registry file to use instead of the generated one.</summary>
     public string? Registry { get; init; }
+
+    /// <summary>The hub's clock, if not the system's: tests that need a fixed "today" give a <see cref="FixedClock"/>.</summary>
+    public TimeProvider? Clock { get; init; }
 
     /// <summary>Every store's opening hours, every day.</summary>
     public string Hours { get; init; } = "08:00-20:00";
