@@ -1,11 +1,11 @@
 using Norsjo.Retail.Benchmarks;
 
-// Usage: Norsjo.Retail.Benchmarks agent | queries [--stores 30,300,3000] [--years 1,3,10] [--runs 20] | forecasts [--stores 30,300] | ingest
+// Usage: Norsjo.Retail.Benchmarks agent [burst] | queries [--stores 30,300,3000] [--years 1,3,10] [--runs 20] | forecasts [--stores 30,300] | ingest
 // Each figure is printed with the command that reproduces it. Machines are shared and noisy:
 // compare figures from one run, not across runs.
 return args switch
 {
-    ["agent", ..] => await AgentBenchmark.RunAsync(),
+    ["agent", .. var options] => await AgentBenchmark.RunAsync(options),
     ["queries", .. var options] => await QueryBenchmark.RunAsync(options),
     ["forecasts", .. var options] => await ForecastBenchmark.RunAsync(options),
     ["ingest", ..] => await IngestBenchmark.RunAsync(),
@@ -14,6 +14,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("Usage: ./norsjo bench agent | queries [--stores 30,300,3000] [--years 1,3,10] [--runs 20] | forecasts [--stores 30,300] | ingest");
+    Console.Error.WriteLine("Usage: ./norsjo bench agent [burst] | queries [--stores 30,300,3000] [--years 1,3,10] [--runs 20] | forecasts [--stores 30,300] | ingest");
     return 2;
 }

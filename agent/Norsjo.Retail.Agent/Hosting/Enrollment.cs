@@ -13,9 +13,9 @@ public sealed record Enrollment(string StoreId, string Credential)
     public static Enrollment? Load(string dataDirectory)
     {
         var path = Path.Combine(dataDirectory, FileName);
-        return File.Exists(path) ? JsonSerializer.Deserialize<Enrollment>(File.ReadAllText(path)) : null;
+        return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), EnrollmentJson.Default.Enrollment) : null;
     }
 
     public void Save(string dataDirectory) =>
-        PrivateFile.Write(Path.Combine(dataDirectory, FileName), JsonSerializer.SerializeToUtf8Bytes(this));
+        PrivateFile.Write(Path.Combine(dataDirectory, FileName), JsonSerializer.SerializeToUtf8Bytes(this, EnrollmentJson.Default.Enrollment));
 }

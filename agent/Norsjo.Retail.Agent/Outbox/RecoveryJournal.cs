@@ -31,12 +31,10 @@ public static class RecoveryJournal
 {
     public const string FileName = "outbox-recoveries.jsonl";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static void Append(string dataDirectory, OutboxRecoveryReport report)
     {
         using var stream = new FileStream(Path.Combine(dataDirectory, FileName), FileMode.Append, FileAccess.Write, FileShare.Read);
-        stream.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(report, Json) + "\n"));
+        stream.Write(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(report, Hosting.RecoveryJson.Default.OutboxRecoveryReport) + "\n"));
         stream.Flush(flushToDisk: true);
     }
 
@@ -52,7 +50,7 @@ public static class RecoveryJournal
         {
             try
             {
-                if (line.Length > 0 && JsonSerializer.Deserialize<OutboxRecoveryReport>(line, Json) is { } report)
+                if (line.Length > 0 && JsonSerializer.Deserialize(line, Hosting.RecoveryJson.Default.OutboxRecoveryReport) is { } report)
                 {
                     return report;
                 }

@@ -52,12 +52,7 @@ public abstract partial class FolderSource(
             try
             {
                 folder.SendAgainRequested(settings.ReimportAfterRecovery);
-                if (folder.ScanOnce() > 0 && !folder.HasUnsettledFiles)
-                {
-                    // A burst of files is done: give the memory it took back to the machine now, not
-                    // whenever the next collection happens (the agent shares a small till computer).
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-                }
+                _ = folder.ScanOnce();
             }
             catch (IOException e)
             {
