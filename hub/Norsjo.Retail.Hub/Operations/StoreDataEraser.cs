@@ -98,6 +98,7 @@ public static class OperationsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<StoreDataEraser>();
+        builder.Services.AddSingleton<DataCheck>();
         return builder;
     }
 }

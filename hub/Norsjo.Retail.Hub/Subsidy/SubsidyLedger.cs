@@ -139,7 +139,8 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry regis
                 CsvCell.Number(l.AmountKr, "0.00"), l.Correction ? "ja" : "nej"]));
     }
 
-    private static string ReasonKind(string reason) =>
+    /// <summary>The kind of a rejection's reason, as statements and the not-approved list count them.</summary>
+    internal static string ReasonKind(string reason) =>
         reason.StartsWith("För nära", StringComparison.Ordinal) ? "för nära"
         : reason.StartsWith("Hushållet är inte", StringComparison.Ordinal) ? "hushåll inte registrerat"
         : reason.StartsWith("Hushållet", StringComparison.Ordinal) ? "fler leveranser samma vecka"
