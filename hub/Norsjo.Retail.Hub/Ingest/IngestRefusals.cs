@@ -21,7 +21,7 @@ public sealed record RefusalCount(string StoreId, int Receipts, int HomeDeliveri
 
 /// <summary>
 /// Every refusal of content at ingest (INVALID_ARGUMENT from <see cref="BatchValidator"/>), kept per
-/// store in the operational store, append-only: which item (its kind, date and keyed hash — never a
+/// store in the operational store, append-only (until the store's data is erased): which item (its kind, date and keyed hash — never a
 /// household, locality or amount of its own), which field and the validator's reason. The agent sets
 /// the named item aside and sends the rest again, so each refused item is recorded once; without this,
 /// what was refused would be visible only in the shop's agent, and left out of every figure silently.
@@ -50,8 +50,14 @@ public sealed partial class IngestRefusals(OperationalStore store, TimeProvider 
                 ON CONFLICT DO NOTHING
                 """, new
             {
-                StoreId = storeId, Kind = kind, Key = key, Date = date ?? string.Empty, Field = field, Reason = reason,
-                BatchId = Clean(batch.BatchId, IngestLimits.MaxBatchIdLength), At = time.GetUtcNow().ToUnixTimeMilliseconds(),
+                StoreId = storeId,
+                Kind = kind,
+                Key = key,
+                Date = date ?? string.Empty,
+                Field = field,
+                Reason = reason,
+                BatchId = Clean(batch.BatchId, IngestLimits.MaxBatchIdLength),
+                At = time.GetUtcNow().ToUnixTimeMilliseconds(),
             }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or IOException)
@@ -103,6 +109,13 @@ public sealed partial class IngestRefusals(OperationalStore store, TimeProvider 
             return new RefusalCount(id, Count(Receipt), Count(HomeDelivery), Count(DailyTotal), Count(Batch),
                 last is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
         })];
+    }
+
+    /// <summary>Deletes the store's refusals: the one exception to append-only, when all of a store's data goes (StoreDataEraser).</summary>
+    public async Task EraseAsync(string storeId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("DELETE FROM ingest_refusals WHERE store_id = @storeId", new { storeId }).ConfigureAwait(false);
     }
 
     /// <summary>The refused item from the validator's detail ("home_deliveries[3].order_value_ore: …"): its kind, key, date, field and reason.</summary>

@@ -22,12 +22,8 @@ public sealed class NotApprovedDeliveries(SubsidyLedger ledger, IngestRefusals r
 
     public async Task<NotApprovedReport> ForStoreAsync(string storeId, DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken = default)
     {
-        var items = new List<NotApprovedDelivery>();
-        for (var month = fromMonth; month <= toMonth; month = month.AddMonths(1))
-        {
-            var statement = await ledger.StatementAsync(storeId, month, cancellationToken).ConfigureAwait(false);
-            items.AddRange(statement.Lines.Where(l => !l.Eligible).Select(l => new NotApprovedDelivery(l.Date, l.Week, l.Locality, l.DistanceKm, l.Reason, false)));
-        }
+        var items = (await ledger.RejectedAsync(storeId, fromMonth, toMonth, cancellationToken).ConfigureAwait(false))
+            .Select(l => new NotApprovedDelivery(l.Date, l.Week, l.Locality, l.DistanceKm, l.Reason, false)).ToList();
 
         var refused = await refusals.DeliveriesAsync(storeId, fromMonth, toMonth.AddMonths(1).AddDays(-1), cancellationToken).ConfigureAwait(false);
         items.AddRange(refused.Select(r => new NotApprovedDelivery(

@@ -22,6 +22,9 @@ public sealed class DemoSelfCheckTests(DemoHubFixture demo, ITestOutputHelper ou
             output.WriteLine(line);
         }
 
+        // The figures, kept beside the screenshots for a person to read.
+        await File.WriteAllLinesAsync(Path.Combine(DemoHubFixture.RepositoryRoot, ".test-results", "demo-check.txt"), lines);
+
         Assert.Equal(demo.Shops.Select(s => s.Id).Order(StringComparer.Ordinal), checks.Select(c => c.StoreId).Order(StringComparer.Ordinal));
         Assert.Equal(demo.ReceiptsSent, checks.Sum(c => c.Receipts));
         Assert.True(passed, string.Join(Environment.NewLine, lines));

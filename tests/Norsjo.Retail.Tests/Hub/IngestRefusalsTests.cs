@@ -4,7 +4,9 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Norsjo.Retail.Contracts.V1;
+using Norsjo.Retail.Hub.Hosting;
 using Norsjo.Retail.Hub.Ingest;
+using Norsjo.Retail.Hub.Operations;
 using Norsjo.Retail.Hub.Subsidy;
 using Norsjo.Retail.Hub.Users;
 using Norsjo.Retail.Tests.Support;
@@ -110,6 +112,28 @@ public sealed class IngestRefusalsTests(ClickHouseServerFixture clickHouse)
         var row = adminPage.GetByTestId("refusal-counts-table").Locator("tr", new() { HasText = "butik-a" });
         await Assertions.Expect(row.Locator("td").First).ToHaveTextAsync("1");
         await adminPage.ScreenshotAsync(new() { Path = Screenshot("admin-avvisat"), FullPage = true });
+
+        // The data check (`check-data`, which `./norsjo demo` runs at its end) fails on it and says so.
+        var console = Console.Out;
+        using var printed = new StringWriter();
+        Console.SetOut(printed);
+        int exit;
+        try
+        {
+            exit = await HubCommandLine.RunAsync(["check-data", "--contentRoot=" + hub.ContentRoot, "--ClickHouse:Url=" + clickHouse.Url,
+                "--ClickHouse:Database=" + hub.Database.Name, "--Operational:SqlitePath=" + RunningHub.OperationalStorePath(hub.Database.Name)]);
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+
+        Assert.Equal(1, exit);
+        Assert.Contains(printed.ToString().Split('\n'), l => l.StartsWith("FEL  butik-a", StringComparison.Ordinal) && l.Contains("1 avvisade", StringComparison.Ordinal));
+
+        // When all of a store's data goes (end of contract), its refusals go with it.
+        await hub.Services.GetRequiredService<StoreDataEraser>().EraseAsync("butik-a");
+        Assert.Equal(0, (await GetAsync<StoreRefusals>(admin, "/api/stores/butik-a/refusals")).Total);
     }
 
     [Fact]
