@@ -70,7 +70,7 @@ export async function showRefusals(storeId: string): Promise<void> {
   });
 }
 
-/** The admin's card: per store, how much the hub refused and when it last did, and its home deliveries without subsidy over 12 months. */
+/** The admin's card: per store, how much the hub refused and when it last did; then its home deliveries without subsidy over 12 months. */
 export async function showRefusalCounts(): Promise<void> {
   const section = card('refusals', 'Avvisat och utan bidrag', 'admin');
   await section.load(async () => {
@@ -78,34 +78,39 @@ export async function showRefusalCounts(): Promise<void> {
       getJson<RefusalCount[]>('/api/admin/refusals'),
       getJson<{ id: string; name: string; reports: boolean }[]>('/api/admin/stores'),
     ]);
-    const reporting = stores.filter((s) => s.reports);
-    const notApproved = new Map(
-      await Promise.all(reporting.map(async (s) => [s.id, await getJson<NotApprovedReport>(`/api/stores/${encodeURIComponent(s.id)}/subsidy/not-approved`)] as const)),
-    );
-    const name = (id: string): string => stores.find((s) => s.id === id)?.name ?? id;
-    const reasons = (id: string): string =>
-      Object.entries(notApproved.get(id)?.byReason ?? {})
-        .sort((a, b) => b[1] - a[1])
-        .map(([reason, n]) => `${reason} ${f.number(n)}`)
-        .join(', ');
-    section.fill(
-      {
-        headers: ['Butik', 'Kvitton', 'Hemsändningar', 'Dagssummor', 'Hela sändningar', 'Senast avvisat', 'Hemsändningar utan bidrag (12 mån)', 'Skäl'],
-        rows: counts.map((c) => [c.storeId, c.receipts, c.homeDeliveries, c.dailyTotals, c.batches, when(c.last), notApproved.get(c.storeId)?.deliveries ?? null, reasons(c.storeId)]),
-      },
-      h('p', { class: 'note' }, 'Det hubben avvisat räknas inte i någon siffra. Butikens ägare ser varje avvisad post och skälet på sin sida; agenten lägger posten åt sidan i mappen fel/.'),
-      h('div', { class: 'table-scroll' }, table('Avvisade poster och hemsändningar utan bidrag per butik',
-        [{ header: 'Butik' }, { header: 'Kvitton', numeric: true }, { header: 'Hemsändningar', numeric: true }, { header: 'Dagssummor', numeric: true }, { header: 'Hela sändningar', numeric: true }, { header: 'Senast avvisat' }, { header: 'Utan bidrag, 12 mån', numeric: true }, { header: 'Skäl' }],
-        counts.map((c) => [
-          { shown: h('span', {}, name(c.storeId), h('br'), h('small', {}, c.storeId)), raw: c.storeId },
-          { shown: f.number(c.receipts), raw: c.receipts },
-          { shown: f.number(c.homeDeliveries), raw: c.homeDeliveries },
-          { shown: f.number(c.dailyTotals), raw: c.dailyTotals },
-          { shown: f.number(c.batches), raw: c.batches },
-          { shown: when(c.last), raw: c.last },
-          { shown: notApproved.has(c.storeId) ? f.number(notApproved.get(c.storeId)?.deliveries ?? 0) : '–', raw: notApproved.get(c.storeId)?.deliveries ?? null },
-          { shown: reasons(c.storeId) || '–', raw: reasons(c.storeId) },
-        ]), 'refusal-counts-table')),
-    );
+    fillCounts(section, counts, stores, null);
+    // The deliveries without subsidy are one request per store: they follow, and the page does not wait for them.
+    void Promise.all(stores.filter((s) => s.reports).map(async (s) => [s.id, await getJson<NotApprovedReport>(`/api/stores/${encodeURIComponent(s.id)}/subsidy/not-approved`)] as const))
+      .then((reports) => fillCounts(section, counts, stores, new Map(reports)))
+      .catch((error: unknown) => section.fail(error));
   });
+}
+
+function fillCounts(section: Section, counts: RefusalCount[], stores: { id: string; name: string }[], notApproved: Map<string, NotApprovedReport> | null): void {
+  const name = (id: string): string => stores.find((s) => s.id === id)?.name ?? id;
+  const reasons = (id: string): string =>
+    Object.entries(notApproved?.get(id)?.byReason ?? {})
+      .sort((a, b) => b[1] - a[1])
+      .map(([reason, n]) => `${reason} ${f.number(n)}`)
+      .join(', ');
+  const without = (id: string): string => (notApproved === null ? 'hämtar …' : notApproved.has(id) ? f.number(notApproved.get(id)?.deliveries ?? 0) : '–');
+  section.fill(
+    {
+      headers: ['Butik', 'Kvitton', 'Hemsändningar', 'Dagssummor', 'Hela sändningar', 'Senast avvisat', 'Hemsändningar utan bidrag (12 mån)', 'Skäl'],
+      rows: counts.map((c) => [c.storeId, c.receipts, c.homeDeliveries, c.dailyTotals, c.batches, when(c.last), notApproved?.get(c.storeId)?.deliveries ?? null, reasons(c.storeId)]),
+    },
+    h('p', { class: 'note' }, 'Det hubben avvisat räknas inte i någon siffra. Butikens ägare ser varje avvisad post och skälet på sin sida; agenten lägger posten åt sidan i mappen fel/.'),
+    h('div', { class: 'table-scroll' }, table('Avvisade poster och hemsändningar utan bidrag per butik',
+      [{ header: 'Butik' }, { header: 'Kvitton', numeric: true }, { header: 'Hemsändningar', numeric: true }, { header: 'Dagssummor', numeric: true }, { header: 'Hela sändningar', numeric: true }, { header: 'Senast avvisat' }, { header: 'Utan bidrag, 12 mån', numeric: true }, { header: 'Skäl' }],
+      counts.map((c) => [
+        { shown: h('span', {}, name(c.storeId), h('br'), h('small', {}, c.storeId)), raw: c.storeId },
+        { shown: f.number(c.receipts), raw: c.receipts },
+        { shown: f.number(c.homeDeliveries), raw: c.homeDeliveries },
+        { shown: f.number(c.dailyTotals), raw: c.dailyTotals },
+        { shown: f.number(c.batches), raw: c.batches },
+        { shown: when(c.last), raw: c.last },
+        { shown: without(c.storeId), raw: notApproved?.get(c.storeId)?.deliveries ?? null },
+        { shown: reasons(c.storeId) || '–', raw: reasons(c.storeId) },
+      ]), 'refusal-counts-table')),
+  );
 }
