@@ -1,20 +1,25 @@
 using System.Globalization;
 using System.Text;
 using Norsjo.Retail.DemoTill;
+using Norsjo.Retail.Hub.Registry;
 
-// Usage: DemoTill --out <export folder> [--days 14] [--seed 1] [--shop norsjo-livs] [--receipts-per-day 120] [--every-seconds 0]
+// Usage: DemoTill --out <export folder> [--registry registry.yaml] [--days 14] [--seed 1] [--shop norsjo-livs]
+//                 [--receipts-per-day 120] [--every-seconds 0]
 // Writes one export per past day (weekdays, paydays, summer guests, Christmas, the food-VAT step and
-// closed holidays as DemoSeasons has them), then (with --every-seconds) a small export at that pace until stopped.
+// closed holidays as DemoSeasons has them, inside the shop's opening hours from the registry), then
+// (with --every-seconds) a small export at that pace until stopped, while the shop is open.
 var options = args.Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0].TrimStart('-'), p => p[1]);
 string Option(string name, string fallback) => options.GetValueOrDefault(name, fallback);
 var folder = Option("out", "exports");
 var days = int.Parse(Option("days", "14"), CultureInfo.InvariantCulture);
 var every = int.Parse(Option("every-seconds", "0"), CultureInfo.InvariantCulture);
-var shop = DemoShop.Find(options.GetValueOrDefault("shop"), int.Parse(Option("receipts-per-day", "120"), CultureInfo.InvariantCulture));
+// The hub's own registry file, read by the hub's own reader: the till sells only when the registry says the shop is open.
+var registry = options.TryGetValue("registry", out var registryPath) ? RegistryFile.Load(registryPath) : null;
+var shop = DemoShop.Find(options.GetValueOrDefault("shop"), int.Parse(Option("receipts-per-day", "120"), CultureInfo.InvariantCulture), registry);
 var till = new DemoHistory(shop, new Random(int.Parse(Option("seed", "1"), CultureInfo.InvariantCulture)));
 Directory.CreateDirectory(folder);
 
-var today = DateOnly.FromDateTime(DateTime.Now);
+var today = DateOnly.FromDateTime(DemoHistory.LocalTime(DateTimeOffset.UtcNow));
 var written = 0;
 foreach (var (date, receipts) in till.Days(today.AddDays(-days), today.AddDays(-1)))
 {
@@ -37,8 +42,12 @@ while (every > 0 && !stop.IsCancellationRequested)
         break;
     }
 
-    var now = DateTime.Now;
-    Drop(folder, $"kassa-{now:yyyyMMdd-HHmmss}.csv", ReceiptCsv.Write(till.Now(now, every)));
+    var now = DateTimeOffset.UtcNow;
+    var sold = till.Now(now, every);
+    if (sold.Count > 0)
+    {
+        Drop(folder, $"kassa-{DemoHistory.LocalTime(now):yyyyMMdd-HHmmss}.csv", ReceiptCsv.Write(sold));
+    }
 }
 
 // Written under another name and renamed, as a careful till does, so the agent never sees half a file.

@@ -3,6 +3,7 @@ import { getJson, postJson } from './common/api';
 import { byId, h, Section, table } from './common/dom';
 import * as f from './common/format';
 import { ready, signedIn } from './common/layout';
+import { showRefusalCounts } from './refusals';
 
 // The admin's page: stores and their agents (enrollment codes, revoking), and users.
 interface AdminStore {
@@ -122,7 +123,7 @@ byId<HTMLFormElement>('user-form').addEventListener('submit', async (event) => {
 
 async function main(): Promise<void> {
   me = (await signedIn('admin')).username;
-  await Promise.all([storesSection.load(showStores), usersSection.load(showUsers)]);
+  await Promise.all([storesSection.load(showStores), usersSection.load(showUsers), showRefusalCounts()]);
   ready();
 }
 

@@ -4,6 +4,7 @@ import { chart, colours } from './common/charts';
 import { byId, figures, h, kpi, Section, table } from './common/dom';
 import * as f from './common/format';
 import { ready, signedIn } from './common/layout';
+import { showRefusals } from './refusals';
 import type { Baskets, CategoryFigure, ConsentView, DeliveryFigure, ForecastView, Freshness, HourCell, PaymentMix, Statement, StoreInfo, TrendPoint } from './common/models';
 
 // A store owner's own shop: today, the trend with its forecast, hours, baskets, payments,
@@ -307,7 +308,7 @@ async function main(): Promise<void> {
   ];
   byId('period').addEventListener('change', () => void Promise.all(periodic()));
   document.querySelectorAll<HTMLInputElement>('input[name="grain"]').forEach((input) => input.addEventListener('change', () => void sections.trend.load(() => showTrend(grain()))));
-  await Promise.all([showFreshness(), sections.consent.load(() => showConsent()), sections.today.load(showToday), sections.trend.load(() => showTrend(grain())), ...periodic()]);
+  await Promise.all([showFreshness(), sections.consent.load(() => showConsent()), sections.today.load(showToday), sections.trend.load(() => showTrend(grain())), ...periodic(), showRefusals(storeId)]);
   ready();
 }
 

@@ -48,3 +48,10 @@ export interface IndexBasis {
   target: number; minimumStores: number; estimateUncertainty: number; today: string; currentMonth: string; lastCompleteMonth: string;
   settleDays: number; nextCompleteMonth: string; nextCompleteOn: string; year: number; figuresYear: number; populationYear: number; population: number; registryYears: number[];
 }
+/** An item the hub refused at ingest: what, its date, the field (also in Swedish) and the validator's reason. */
+export interface RefusedItem { refusedAt: string; kind: string; what: string; itemDate: string | null; field: string; fieldName: string; reason: string; explanation: string }
+export interface StoreRefusals { storeId: string; total: number; items: RefusedItem[]; note: string }
+/** Per store, how many items of each kind the hub refused (admins only). */
+export interface RefusalCount { storeId: string; receipts: number; homeDeliveries: number; dailyTotals: number; batches: number; last: string | null; total: number }
+export interface NotApprovedDelivery { date: string; week: string; locality: string | null; distanceKm: number | null; reason: string; refusedAtIngest: boolean }
+export interface NotApprovedReport { storeId: string; from: string; to: string; deliveries: number; byReason: Record<string, number>; items: NotApprovedDelivery[] }

@@ -26,6 +26,7 @@ public static class DashboardApi
         builder.Services.AddSingleton<StoreAnalytics>();
         builder.Services.AddSingleton<MonthlyTurnover>();
         builder.Services.AddSingleton<SalesIndexService>();
+        builder.Services.AddSingleton<NotApprovedDeliveries>();
         builder.AddDisclosure();
         return builder;
     }
@@ -41,6 +42,7 @@ public static class DashboardApi
         api.MapLogin();
         api.MapAdminApi();
         api.MapConsentApi();
+        api.MapRefusalsApi();
 
         var store = api.MapGroup("/stores/{storeId}").WithTags("Butik");
         store.MapGet("/", (string storeId, ClaimsPrincipal user, StoreRegistry registry) => StoreInfo.Of(registry.Find(ApiRequest.Store(user, storeId, registry))!))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Norsjo.Retail.Hub.Credentials;
 using Norsjo.Retail.Hub.Operations;
 using Norsjo.Retail.Hub.Registry;
@@ -25,6 +26,10 @@ public static class HubCommandLine
         Norsjo.Retail.Hub run-jobs [--months N]           run the scheduled jobs once now, in order: subsidy statements
                                                           for the last N months (default 36) not yet produced, the
                                                           forecasts, the index outlook, the silent-agent check
+        Norsjo.Retail.Hub check-data [--food-share 0.70-0.85]
+                                                          check the stored data against the registry: receipts outside
+                                                          opening hours, items refused at ingest, food's share of sales;
+                                                          prints the figures per store, exit code 1 if any fails
         Norsjo.Retail.Hub add-user <username> --role store_owner|municipality|admin [--stores id,id]
                                                           add or change a dashboard user; the password is read from
                                                           NORSJO_PASSWORD or, if that is not set, from standard input
@@ -94,6 +99,8 @@ public static class HubCommandLine
                     var builder = WebApplication.CreateBuilder(rest);
                     Console.Write(ClusterSchema.Generate(cluster, builder.Configuration["ClickHouse:Database"] ?? new ClickHouseOptions().Database));
                     return 0;
+                case "check-data":
+                    return await CheckDataAsync(rest).ConfigureAwait(false);
                 case "check-registry":
                     var registry = CommandHost(rest).Services.GetRequiredService<StoreRegistry>();
                     Console.WriteLine($"{registry.Municipality}: {registry.Stores.Count} stores, years {string.Join(", ", registry.Years.Select(y => y.Year))}. No problems.");
@@ -135,6 +142,35 @@ public static class HubCommandLine
         {
             Console.Error.WriteLine(e.Message);
             return 1;
+        }
+        finally
+        {
+            await storage.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> CheckDataAsync(string[] args)
+    {
+        var range = Options(args).GetValueOrDefault("--food-share", "0.70-0.85").Split('-');
+        if (range.Length != 2 || !decimal.TryParse(range[0], CultureInfo.InvariantCulture, out var min) || !decimal.TryParse(range[1], CultureInfo.InvariantCulture, out var max))
+        {
+            Console.Error.WriteLine("--food-share takes a range of shares, e.g. 0.70-0.85");
+            return 2;
+        }
+
+        using var host = CommandHost(args);
+        var storage = host.Services.GetRequiredService<ClickHouseStorage>();
+        await storage.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var (passed, lines) = DataCheck.Report(await host.Services.GetRequiredService<DataCheck>().RunAsync().ConfigureAwait(false), min, max);
+            foreach (var line in lines)
+            {
+                Console.WriteLine(line);
+            }
+
+            Console.WriteLine(passed ? "Data check passed." : "Data check FAILED: see the lines marked FEL.");
+            return passed ? 0 : 1;
         }
         finally
         {
@@ -187,6 +223,7 @@ public static class HubCommandLine
         builder.Services.AddSingleton<StoreCredentials>();
         builder.AddStoreOperations();
         builder.Services.AddSingleton<Users.UserStore>();
+        builder.Services.AddSingleton<Ingest.IngestRefusals>();
         return builder.Build();
     }
 

@@ -15,6 +15,7 @@ public static class IngestExtensions
         builder.Services.AddSingleton<IngestVersions>();
         builder.Services.AddSingleton<SalesBatchWriter>();
         builder.Services.AddSingleton<UploadRateLimiter>();
+        builder.Services.AddSingleton<IngestRefusals>();
         builder.Services.Configure<EnrollmentLimitOptions>(builder.Configuration.GetSection(EnrollmentLimitOptions.Section));
         builder.Services.AddSingleton<EnrollmentAttemptLimiter>();
         builder.Services.AddSingleton<IngestMetrics>();

@@ -12,7 +12,7 @@ namespace Norsjo.Retail.Hub.Ingest;
 /// </summary>
 public sealed partial class IngestService(
     SalesBatchWriter writer, UploadRateLimiter rateLimiter, IngestMetrics metrics, IOptions<IngestOptions> options,
-    TimeProvider time, ILogger<IngestService> logger)
+    TimeProvider time, IngestRefusals refusals, ILogger<IngestService> logger)
 {
     public async Task<UploadBatchReply> UploadBatch(UploadBatchRequest request, ServerCallContext context)
     {
@@ -27,7 +27,16 @@ public sealed partial class IngestService(
 
         rateLimiter.Admit(store.Id, context);
         var today = Time.SwedishTime.Today(time);
-        new BatchValidator(store.Opened, today.AddDays(options.Value.MaxDaysAhead)).Validate(request);
+        try
+        {
+            new BatchValidator(store.Opened, today.AddDays(options.Value.MaxDaysAhead)).Validate(request);
+        }
+        catch (RpcException refused) when (refused.StatusCode == StatusCode.InvalidArgument)
+        {
+            // Kept for the owner's page and /admin (IngestRefusals), then told to the agent as before.
+            await refusals.RecordAsync(store.Id, request, refused.Status.Detail, context.CancellationToken).ConfigureAwait(false);
+            throw;
+        }
 
         var reply = new UploadBatchReply { BatchId = request.BatchId };
         var stored = await StorageGuard.RunAsync(async () =>

@@ -94,6 +94,25 @@ internal static class OperationalSchema
             )
             """,
         ]),
+        new(3, "ingest refusals: what the hub refused of a store's batches, per item, with the reason (Ingest/IngestRefusals.cs)", _ =>
+        [
+            // Append-only; one row per refused item and reason (an agent that sends it again adds nothing).
+            // No personal data: the item's keyed hash, its date, the field and the validator's reason.
+            """
+            CREATE TABLE ingest_refusals (
+                store_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                item_key TEXT NOT NULL,
+                item_date TEXT NOT NULL,
+                field TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                batch_id TEXT NOT NULL,
+                refused_unix_ms BIGINT NOT NULL,
+                PRIMARY KEY (store_id, kind, item_key, reason)
+            )
+            """,
+            "CREATE INDEX ingest_refusals_by_store ON ingest_refusals (store_id, refused_unix_ms)",
+        ]),
     ];
 }
 

@@ -109,6 +109,21 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry regis
             lines.Sum(l => l.AmountKr), lines.Count(l => l.Correction), lines);
     }
 
+    /// <summary>The deliveries judged not eligible in the statements of the months, oldest first: one query, for the not-approved list.</summary>
+    public async Task<IReadOnlyList<StatementLine>> RejectedAsync(string storeId, DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken = default)
+    {
+        var entries = await storage.Database.QueryAsync<Row>(
+            $"""
+            {LedgerRows}
+            WHERE store_id = {SqlLiteral.Text(storeId)} AND eligible = 0
+              AND statement_month >= {SqlLiteral.Date(new DateOnly(fromMonth.Year, fromMonth.Month, 1))} AND statement_month <= {SqlLiteral.Date(new DateOnly(toMonth.Year, toMonth.Month, 1))}
+            ORDER BY delivery_date, delivery_key
+            """, cancellationToken).ConfigureAwait(false);
+        return [.. entries.Select(Entry).Select(e => new StatementLine(
+            e.Delivery.DeliveryKey, e.Delivery.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), SubsidyJudge.Week(e.Delivery.Date),
+            e.Delivery.Locality, Math.Round(e.Delivery.DistanceM / 1000m, 1), false, e.Reason, 0m, e.Delivery.Date < e.StatementMonth))];
+    }
+
     public async Task<StateClaim> ClaimAsync(int year, CancellationToken cancellationToken = default)
     {
         var policy = registry.Subsidy;
@@ -139,7 +154,8 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry regis
                 CsvCell.Number(l.AmountKr, "0.00"), l.Correction ? "ja" : "nej"]));
     }
 
-    private static string ReasonKind(string reason) =>
+    /// <summary>The kind of a rejection's reason, as statements and the not-approved list count them.</summary>
+    internal static string ReasonKind(string reason) =>
         reason.StartsWith("För nära", StringComparison.Ordinal) ? "för nära"
         : reason.StartsWith("Hushållet är inte", StringComparison.Ordinal) ? "hushåll inte registrerat"
         : reason.StartsWith("Hushållet", StringComparison.Ordinal) ? "fler leveranser samma vecka"

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Norsjo.Retail.DemoTill;
 using Norsjo.Retail.Hub.Jobs;
+using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.Users;
 using Norsjo.Retail.Tests.Support;
 
@@ -44,6 +45,9 @@ public sealed class DemoHubFixture : IAsyncLifetime
 
     public long ReceiptsSent { get; private set; }
 
+    /// <summary>The demo shops with the registry's opening hours, as `./norsjo demo` runs them.</summary>
+    public IReadOnlyList<DemoShop> Shops { get; private set; } = [];
+
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     /// <summary>Where screenshots go: beside the test results, kept by CI as artefacts.</summary>
@@ -56,6 +60,7 @@ public sealed class DemoHubFixture : IAsyncLifetime
         await _clickHouse.InitializeAsync();
         var registry = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, "hub", "Norsjo.Retail.Hub", "registry.yaml"));
         Hub = await RunningHub.StartAsync(_clickHouse.Url, new HubSettings { Registry = registry, Clock = Clock });
+        Shops = DemoShop.FromRegistry(RegistryFile.Parse(registry));
 
         var users = Hub.Services.GetRequiredService<UserStore>();
         await users.SaveAsync("kommunen", Password, UserRole.Municipality, []);
@@ -88,9 +93,9 @@ public sealed class DemoHubFixture : IAsyncLifetime
         try
         {
             var now = Norsjo.Retail.Hub.Time.SwedishTime.Now(Clock).DateTime;
-            for (var i = 0; i < DemoShop.Norsjo.Count; i++)
+            for (var i = 0; i < Shops.Count; i++)
             {
-                var shop = DemoShop.Norsjo[i];
+                var shop = Shops[i];
                 var agent = await RunningAgent.StartAsync(Hub, shop.Id, await Hub.EnrollAsync(shop.Id), "--Agent:MaxReceiptsPerBatch=2000");
                 agents.Add(agent);
                 var till = new DemoHistory(shop, new Random(1000 + i));

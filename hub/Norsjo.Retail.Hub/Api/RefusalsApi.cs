@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using Norsjo.Retail.Hub.Ingest;
+using Norsjo.Retail.Hub.Registry;
+using Norsjo.Retail.Hub.SalesIndex;
+using Norsjo.Retail.Hub.Subsidy;
+
+namespace Norsjo.Retail.Hub.Api;
+
+/// <summary>
+/// What the hub refused at ingest and which home deliveries earned no subsidy, and why. A store's
+/// refusals are its owner's and the admin's (they describe its receipts); the municipality sees
+/// the not-approved deliveries, as it sees the statements, and no refusal counts: a count of refused
+/// receipts is a glimpse of the store's trade.
+/// </summary>
+public static class RefusalsApi
+{
+    public static RouteGroupBuilder MapRefusalsApi(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        api.MapGet("/stores/{storeId}/refusals", (string storeId, ClaimsPrincipal user, StoreRegistry registry, IngestRefusals refusals, CancellationToken ct) =>
+            refusals.ForStoreAsync(ApiRequest.Store(user, storeId, registry), ct))
+            .WithTags("Butik")
+            .WithSummary($"What the hub refused of the store's batches, newest first (at most {IngestRefusals.MaxListed}): item, date, field and reason");
+
+        api.MapGet("/stores/{storeId}/subsidy/not-approved", (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry,
+            NotApprovedDeliveries deliveries, SalesIndexService index, CancellationToken ct) =>
+        {
+            var id = ApiRequest.SubsidyStore(user, storeId, registry);
+            var (f, t) = ApiRequest.Months(from, to, index.CurrentMonth);
+            if (t.AddMonths(-12) >= f)
+            {
+                throw new BadApiRequestException("at most 12 months at a time (from/to as YYYY-MM).");
+            }
+
+            return deliveries.ForStoreAsync(id, f, t, ct);
+        }).WithTags("Hemsändningsbidrag")
+            .WithSummary("Home deliveries that earned no subsidy in the months (from/to as YYYY-MM, by default the last 12), and why: not approved, or refused by the hub");
+
+        api.MapGet("/admin/refusals", (StoreRegistry registry, IngestRefusals refusals, CancellationToken ct) =>
+            refusals.CountsAsync(registry.Stores.Select(s => s.Id), ct))
+            .RequireAuthorization("admin").WithTags("Admin")
+            .WithSummary("Per store, how many receipts, home deliveries, daily totals and whole batches the hub refused, and when it last did");
+        return api;
+    }
+}
