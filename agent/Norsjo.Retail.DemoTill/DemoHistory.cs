@@ -8,7 +8,7 @@ namespace Norsjo.Retail.DemoTill;
 public sealed class DemoHistory(DemoShop shop, Random random, int firstNumber = 10_000)
 {
     /// <summary>The time zone of the tills (and of the dates the hub stores).</summary>
-    public static TimeZoneInfo Sweden { get; } = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
+    public static TimeZoneInfo Sweden => Norsjo.Retail.Hub.Time.SwedishTime.Zone;
 
     /// <summary>The till's next receipt number.</summary>
     public int NextNumber { get; private set; } = firstNumber;

@@ -9,7 +9,7 @@ public static class DemoSeasons
     private static readonly double[] Weekday = [0.9, 0.85, 0.9, 1.0, 1.3, 1.25, 0.75]; // Monday first
 
     /// <summary>Food VAT: 12 %, but 6 % from 1 April 2026 to 31 December 2027.</summary>
-    public static int FoodVat(DateOnly date) => date >= new DateOnly(2026, 4, 1) && date <= new DateOnly(2027, 12, 31) ? 6 : 12;
+    public static int FoodVat(DateOnly date) => Norsjo.Retail.Hub.Time.SwedishTime.ReducedFoodVat(date) ? 6 : 12;
 
     /// <summary>How many receipts the day has against an ordinary day; 0 when the shop is closed (its registry hours, or a holiday).</summary>
     public static double Factor(DateOnly date, DemoShop shop)
