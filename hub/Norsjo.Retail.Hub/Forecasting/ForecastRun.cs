@@ -30,6 +30,8 @@ public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registr
             SELECT 'municipality' AS Series, toString(sale_date) AS Day, sum(gross_ore) AS GrossOre FROM sales_daily FINAL WHERE {range} GROUP BY Series, Day
             """, cancellationToken).ConfigureAwait(false);
         var stores = registry.Stores.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        // A store's day is known when the store reported anything that day: a category it sold nothing of is then 0, not missing.
+        var storeDays = rows.Where(r => r.Series.Count(c => c == ':') == 1).Select(r => (r.Series, r.Day)).ToHashSet();
         var series = rows
             .GroupBy(r => r.Series)
             .Select(g => (Group: g, Store: g.Key == "municipality" ? null : stores.GetValueOrDefault(g.Key.Split(':')[1])))
@@ -41,7 +43,11 @@ public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registr
                 var byDay = x.Group.ToDictionary(r => DateOnly.ParseExact(r.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), r => r.GrossOre / 100.0);
                 var start = byDay.Keys.Min();
                 var hours = x.Store?.Hours;
-                return new DailySeries(x.Group.Key, start, [.. Enumerable.Range(0, until.DayNumber - start.DayNumber + 1).Select(i => byDay.TryGetValue(start.AddDays(i), out var v) ? v : double.NaN)])
+                var store = x.Store is null ? null : "store:" + x.Store.Id;
+                double ValueOn(DateOnly day) => byDay.TryGetValue(day, out var v) ? v
+                    : store is not null && store != x.Group.Key && storeDays.Contains((store, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))) ? 0
+                    : double.NaN;
+                return new DailySeries(x.Group.Key, start, [.. Enumerable.Range(0, until.DayNumber - start.DayNumber + 1).Select(i => ValueOn(start.AddDays(i)))])
                 {
                     ClosedOn = hours is null ? static _ => false : day => ClosedAllDay(hours, day),
                 };
