@@ -6,6 +6,7 @@ import * as f from './common/format';
 import { ready, signedIn } from './common/layout';
 import { showRefusals } from './refusals';
 import type { Baskets, CategoryFigure, ConsentView, DeliveryFigure, ForecastView, Freshness, HourCell, PaymentMix, Statement, StoreInfo, TrendPoint } from './common/models';
+import { closedWord, type Grain, tooltipLines, trendRows } from './trendCalendar';
 
 // A store owner's own shop: today, the trend with its forecast, hours, baskets, payments,
 // categories, home deliveries and the subsidy earned. The hub has already checked at the page
@@ -51,12 +52,12 @@ async function showTrend(grain: string): Promise<void> {
   const from = grain === 'month' ? f.addDays(todayIso, -span).slice(0, 7) + '-01' : grain === 'week' ? f.monday(f.addDays(todayIso, -span)) : f.addDays(todayIso, -span);
   const [points, forecast] = await Promise.all([
     getJson<TrendPoint[]>(`${api}/trend?grain=${grain}&from=${from}&to=${todayIso}`),
-    grain === 'day' ? getJson<ForecastView>(`${api}/forecast`).catch(() => null) : Promise.resolve(null),
+    getJson<ForecastView>(`${api}/forecast`).catch(() => null),
   ]);
-  const ahead = (forecast?.points ?? []).filter((p) => p.date > todayIso);
+  // One calendar (trendCalendar.ts): closed days are "stängt" in history and forecast alike, and weeks and months carry the forecast too.
+  const rows = trendRows(grain as Grain, points, forecast, todayIso, from);
+  const ahead = rows.filter((r) => r.forecastKr !== null);
   const label = (p: string): string => (grain === 'month' ? f.shortMonth(p) : grain === 'week' ? `v. ${isoWeek(p)}` : p.slice(5));
-  const x = [...points.map((p) => p.period), ...ahead.map((p) => p.date)];
-  const pad = <T>(values: T[], before: number, after: number): (T | null)[] => [...Array<null>(before).fill(null), ...values, ...Array<null>(after).fill(null)];
   const container = h('div', { class: 'chart tall' });
   const grainWord = grain === 'day' ? 'dag' : grain === 'week' ? 'vecka' : 'månad';
   const total = points.reduce((s, p) => s + p.grossKr, 0);
@@ -66,62 +67,76 @@ async function showTrend(grain: string): Promise<void> {
   const totalLastYear = comparable.reduce((s, p) => s + p.lastYearGrossKr, 0);
   const grainPlural = grain === 'day' ? 'dagar' : grain === 'week' ? 'veckor' : 'månader';
   const running = points.filter((p) => !p.complete);
+  const runningPeriods = new Set(running.map((p) => p.period));
   const lastYearNote = comparable.length === points.length
     ? null
     : comparable.length === 0
       ? `Ingen jämförelse med i fjol: butikens siffror börjar ${points[0] ? f.longDate(points[0].period) : ''}, så i fjol finns inget att jämföra med.`
       : `Jämfört med i fjol bara för de ${f.number(comparable.length)} ${grainPlural} som har siffror från i fjol; före ${f.longDate(comparable[0]?.period ?? todayIso)} har butiken ingen historik ett år bakåt, och där visas ingen fjolårslinje.`;
-  const accuracy = forecast?.model
-    ? `Prognosen (${forecast.method === 'seasonal_naive' ? 'samma dag förra veckan' : 'räknad ur butikens egen historik'}) slog i genomsnitt fel med ${f.percent(forecast.model.wape, 0)} när den prövades på veckor där utfallet redan var känt. ${forecast.note}`
+  const next28 = (forecast?.points ?? []).filter((p) => p.date > todayIso).slice(0, 28);
+  const accuracy = forecast?.model && Number.isFinite(forecast.model.wape)
+    ? `Provad på tidigare veckor missade prognosen i genomsnitt ${f.percent(forecast.model.wape, 0)} av försäljningen. ${forecast.note}`
     : forecast?.note ?? '';
   const periodName = (p: TrendPoint): string => (p.complete ? p.period : `${p.period} (hittills)`);
   sections.trend.fill(
     {
-      headers: ['Period', 'Försäljning (kr)', 'Kvitton', 'I fjol (kr)', 'Prognos (kr)', 'Prognos lägst (kr)', 'Prognos högst (kr)', 'Hel period'],
-      rows: [
-        ...points.map((p) => [p.period, p.grossKr, p.receipts, p.lastYearHasData ? p.lastYearGrossKr : null, null, null, null, p.complete ? 'ja' : 'nej, hittills']),
-        ...ahead.map((p) => [p.date, null, null, null, Math.round(p.point), Math.round(p.lower), Math.round(p.upper), null]),
-      ],
+      headers: ['Period', 'Försäljning (kr)', 'Kvitton', 'I fjol (kr)', 'Prognos (kr)', 'Prognos lägst (kr)', 'Prognos högst (kr)', 'Hel period', 'Stängt'],
+      rows: rows.map((r) => [r.period, r.soldKr, r.receipts, r.lastYearKr, round(r.forecastKr), round(r.lowerKr), round(r.upperKr),
+        r.soldKr === null ? null : runningPeriods.has(r.period) ? 'nej, hittills' : 'ja', r.closed ? closedWord : null]),
     },
     h('div', { class: 'kpis' },
       kpi(`Försäljning, perioden`, f.kronor(total), 'trend-total',
         totalLastYear > 0
           ? `i fjol ${f.kronor(totalLastYear)} (${signed(comparableNow / totalLastYear - 1)}${comparable.length < points.length ? `, för de ${f.number(comparable.length)} ${grainPlural} som kan jämföras` : ''})`
           : 'ingen jämförelse med i fjol'),
-      ahead.length > 0 ? kpi('Prognos, kommande 4 veckor', f.kronor(ahead.slice(0, 28).reduce((s, p) => s + p.point, 0)), 'trend-forecast') : null,
+      next28.length > 0 ? kpi('Prognos, kommande 4 veckor', f.kronor(next28.reduce((s, p) => s + p.point, 0)), 'trend-forecast', forecast?.methodText ? `visar ${forecast.methodText}` : undefined) : null,
     ),
     container,
     running.length ? h('p', { class: 'note', 'data-testid': 'trend-running' }, `${running.map(periodName).join(', ')}: perioden pågår, så stapeln eller punkten visar försäljningen hittills och jämförs med i fjol fram till samma dag – inget tapp.`) : null,
     lastYearNote ? h('p', { class: 'note', 'data-testid': 'trend-last-year-note' }, lastYearNote) : null,
-    accuracy ? h('p', { class: 'note' }, accuracy) : null,
+    accuracy ? h('p', { class: 'note', 'data-test': 'forecast-note' }, accuracy) : null,
     figures(
       table(`Försäljning per ${grainWord}`, [{ header: 'Period' }, { header: 'Försäljning', numeric: true }, { header: 'Kvitton', numeric: true }, { header: 'I fjol', numeric: true }],
         points.map((p) => [{ shown: periodName(p), raw: p.period }, { shown: f.kronor(p.grossKr), raw: p.grossKr }, { shown: f.number(p.receipts), raw: p.receipts }, { shown: p.lastYearHasData ? f.kronor(p.lastYearGrossKr) : 'ingen historik', raw: p.lastYearHasData ? p.lastYearGrossKr : null }]), 'trend-table'),
     ),
   );
-  chart(container, `Försäljning per ${grainWord} i kronor, med samma period i fjol${ahead.length ? ' och prognos för 8 veckor med osäkerhetsband' : ''}.`, {
+  const bars = grain === 'day';
+  const band = 'rgba(181, 74, 0, 0.2)';
+  chart(container, `Försäljning per ${grainWord} i kronor, med samma period i fjol${ahead.length ? ' och prognos med 80 %-band' : ''}. Stängda dagar är markerade stängt.`, {
     color: [colours.primary, colours.muted, colours.secondary],
-    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? f.kronor(v) : '–') },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (items: { dataIndex: number }[]) => {
+        const r = rows[items[0]?.dataIndex ?? -1];
+        return r ? [`<b>${r.period}${runningPeriods.has(r.period) ? ' (hittills)' : ''}</b>`, ...tooltipLines(r)].join('<br>') : '';
+      },
+    },
     legend: { top: 0, data: ['I år', ...(running.length ? ['Hittills'] : []), 'I fjol', ...(ahead.length ? ['Prognos', 'Osäkerhet (80 %)'] : [])] },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: x, axisLabel: { formatter: label } },
+    xAxis: { type: 'category', data: rows.map((r) => r.period), axisLabel: { formatter: label } },
     yAxis: { type: 'value', axisLabel: { formatter: (v: number) => f.number(v / 1000) + ' tkr' } },
+    // Days are bars, history and forecast alike (a line through a week's rhythm is a saw-tooth); weeks and months are lines.
     series: [
       // The running period is its own series: a pale bar or a lone marked point, so the line never drops to "so far".
-      { name: 'I år', type: grain === 'day' ? 'bar' : 'line', stack: grain === 'day' ? 'now' : undefined, data: pad(points.map((p) => (p.complete ? p.grossKr : null)), 0, ahead.length), itemStyle: { color: colours.primary } },
+      { name: 'I år', type: bars ? 'bar' : 'line', stack: bars ? 'now' : undefined, barGap: '-100%', data: rows.map((r) => (runningPeriods.has(r.period) ? null : r.soldKr)), symbol: 'none', itemStyle: { color: colours.primary } },
       ...(running.length
-        ? [{ name: 'Hittills', type: grain === 'day' ? 'bar' : 'line', stack: grain === 'day' ? 'now' : undefined, data: pad(points.map((p) => (p.complete ? null : p.grossKr)), 0, ahead.length), symbol: 'emptyCircle', symbolSize: 10, lineStyle: { opacity: 0 }, itemStyle: { color: colours.secondary, opacity: 0.75 }, label: { show: true, position: 'top', formatter: 'hittills', color: '#1f2328' } }]
+        ? [{ name: 'Hittills', type: bars ? 'bar' : 'line', stack: bars ? 'now' : undefined, data: rows.map((r) => (runningPeriods.has(r.period) ? r.soldKr : null)), symbol: 'emptyCircle', symbolSize: 10, lineStyle: { opacity: 0 }, itemStyle: { color: colours.secondary, opacity: 0.75 }, label: { show: true, position: 'top', formatter: 'hittills', color: '#1f2328' } }]
         : []),
-      { name: 'I fjol', type: 'line', data: pad(points.map((p) => (p.lastYearHasData ? p.lastYearGrossKr : null)), 0, ahead.length), connectNulls: false, symbol: 'none', lineStyle: { type: 'dotted', width: 2 }, itemStyle: { color: colours.muted } },
+      { name: 'I fjol', type: 'line', data: rows.map((r) => r.lastYearKr), connectNulls: false, symbol: 'none', lineStyle: { type: 'dotted', width: 2 }, itemStyle: { color: colours.muted } },
+      { name: 'Stängt', type: 'bar', data: rows.map((r) => (r.closed ? 0 : null)), label: { show: true, position: 'insideBottom', rotate: 90, formatter: closedWord, color: colours.muted, fontSize: 10 }, itemStyle: { color: colours.muted } },
       ...(ahead.length
         ? [
-            { name: 'Prognos', type: 'line', data: pad(ahead.map((p) => Math.round(p.point)), points.length, 0), symbol: 'none', lineStyle: { type: 'dashed', width: 2 }, itemStyle: { color: colours.secondary } },
-            { name: 'lägst', type: 'line', stack: 'band', data: pad(ahead.map((p) => Math.round(p.lower)), points.length, 0), symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } },
-            { name: 'Osäkerhet (80 %)', type: 'line', stack: 'band', data: pad(ahead.map((p) => Math.round(p.upper - p.lower)), points.length, 0), symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(181, 74, 0, 0.2)' }, itemStyle: { color: 'rgba(181, 74, 0, 0.35)' }, tooltip: { valueFormatter: () => '' } },
+            { name: 'Prognos', type: bars ? 'bar' : 'line', data: rows.map((r) => round(r.forecastKr)), symbol: 'none', lineStyle: { type: 'dashed', width: 2 }, itemStyle: { color: bars ? 'rgba(181, 74, 0, 0.55)' : colours.secondary } },
+            { name: 'lägst', type: bars ? 'bar' : 'line', stack: 'band', data: rows.map((r) => round(r.lowerKr)), symbol: 'none', lineStyle: { opacity: 0 }, itemStyle: { color: 'rgba(0, 0, 0, 0)' } },
+            { name: 'Osäkerhet (80 %)', type: bars ? 'bar' : 'line', stack: 'band', data: rows.map((r) => (r.upperKr === null || r.lowerKr === null ? null : Math.round(r.upperKr - r.lowerKr))), symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: bars ? undefined : { color: band }, itemStyle: { color: band } },
           ]
         : []),
     ],
   });
+}
+
+function round(value: number | null): number | null {
+  return value === null ? null : Math.round(value);
 }
 
 function signed(change: number): string {

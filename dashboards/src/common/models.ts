@@ -3,9 +3,10 @@
 export interface StoreInfo { id: string; name: string; village: string }
 /** `complete` false: the running (or cut) day, week or month, "hittills"; `lastYearHasData` false: last year is before the store's history, no figure. */
 export interface TrendPoint { period: string; grossKr: number; receipts: number; lastYearGrossKr: number; lastYearReceipts: number; complete: boolean; lastYearHasData: boolean }
-export interface ForecastPoint { date: string; horizon: number; point: number; lower: number; upper: number }
+export interface ForecastPoint { date: string; horizon: number; point: number; lower: number; upper: number; closed?: boolean }
 export interface Accuracy { mase: number; wape: number; coverage80: number }
-export interface ForecastView { series: string; runId: string | null; method: string | null; note: string; model: Accuracy | null; baseline: Accuracy | null; points: ForecastPoint[] }
+export interface ForecastView { series: string; runId: string | null; method: string | null; note: string; model: Accuracy | null; baseline: Accuracy | null; points: ForecastPoint[];
+  methodText?: string | null; bestBaseline?: string | null; wonBy?: number | null; missingDays?: number; closedWeekdays?: number[] }
 export interface HourCell { weekday: number; hour: number; receipts: number; grossKr: number }
 export interface Baskets { receipts: number; averageKr: number; distribution: { fromKr: number; toKr: number | null; receipts: number }[] }
 export interface PaymentMix { methods: { method: string; amountKr: number; share: number }[]; cashShare: number }

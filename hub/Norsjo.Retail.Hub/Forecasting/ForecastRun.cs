@@ -29,15 +29,28 @@ public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registr
             UNION ALL
             SELECT 'municipality' AS Series, toString(sale_date) AS Day, sum(gross_ore) AS GrossOre FROM sales_daily FINAL WHERE {range} GROUP BY Series, Day
             """, cancellationToken).ConfigureAwait(false);
-        var known = registry.Stores.Select(s => "store:" + s.Id).ToHashSet(StringComparer.Ordinal);
+        var stores = registry.Stores.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        // A store's day is known when the store reported anything that day: a category it sold nothing of is then 0, not missing.
+        var storeDays = rows.Where(r => r.Series.Count(c => c == ':') == 1).Select(r => (r.Series, r.Day)).ToHashSet();
         var series = rows
             .GroupBy(r => r.Series)
-            .Where(g => g.Key == "municipality" || known.Contains(string.Join(':', g.Key.Split(':').Take(2))))
-            .Select(g =>
+            .Select(g => (Group: g, Store: g.Key == "municipality" ? null : stores.GetValueOrDefault(g.Key.Split(':')[1])))
+            .Where(x => x.Group.Key == "municipality" || x.Store is not null)
+            .Select(x =>
             {
-                var byDay = g.ToDictionary(r => DateOnly.ParseExact(r.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), r => r.GrossOre / 100.0);
+                // A day without rows is missing (not yet arrived, a silent agent), not 0 kr; a day the
+                // registry's opening hours close is 0 with certainty, neither learned from nor forecast.
+                var byDay = x.Group.ToDictionary(r => DateOnly.ParseExact(r.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), r => r.GrossOre / 100.0);
                 var start = byDay.Keys.Min();
-                return new DailySeries(g.Key, start, [.. Enumerable.Range(0, until.DayNumber - start.DayNumber + 1).Select(i => byDay.GetValueOrDefault(start.AddDays(i)))]);
+                var hours = x.Store?.Hours;
+                var store = x.Store is null ? null : "store:" + x.Store.Id;
+                double ValueOn(DateOnly day) => byDay.TryGetValue(day, out var v) ? v
+                    : store is not null && store != x.Group.Key && storeDays.Contains((store, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))) ? 0
+                    : double.NaN;
+                return new DailySeries(x.Group.Key, start, [.. Enumerable.Range(0, until.DayNumber - start.DayNumber + 1).Select(i => ValueOn(start.AddDays(i)))])
+                {
+                    ClosedOn = hours is null ? static _ => false : day => ClosedAllDay(hours, day),
+                };
             })
             .ToList();
 
@@ -54,8 +67,10 @@ public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registr
                 points.Row(runId, today, f.SeriesId, f.Method, DailyForecaster.FeatureVersion, p.Date, p.Horizon, Number(p.Point), Number(p.Lower), Number(p.Upper), version);
             }
 
-            metrics.Row(runId, today, f.SeriesId, f.Method, DailyForecaster.FeatureVersion,
-                Number(f.Model.Mase), Number(f.Model.Wape), Number(f.Model.Coverage80), Number(f.Baseline.Mase), Number(f.Baseline.Wape), Number(f.Baseline.Coverage80), version);
+            // The metrics row names what is shown and the best simple rule it was measured against
+            // ("shown vs rule"); its model_* columns hold the shown method's cross-fitted accuracy.
+            metrics.Row(runId, today, f.SeriesId, f.Method + MethodSeparator + f.BestBaseline, DailyForecaster.FeatureVersion,
+                Number(f.Shown.Mase), Number(f.Shown.Wape), Number(f.Shown.Coverage80), Number(f.Baseline.Mase), Number(f.Baseline.Wape), Number(f.Baseline.Coverage80), version);
         }
 
         await storage.Database.InsertAsync("forecast_points", ["run_id", "run_date", "series", "method", "feature_version", "target_date", "horizon", "point", "lower", "upper", "version"], points, cancellationToken).ConfigureAwait(false);
@@ -64,42 +79,96 @@ public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registr
         return runId;
     }
 
-    public sealed record ForecastView(string Series, string? RunId, string? Method, string Note, Accuracy? Model, Accuracy? Baseline, IReadOnlyList<ForecastPoint> Points);
+    private const string MethodSeparator = " vs ";
 
-    private sealed record PointRow(string RunId, string Method, string TargetDate, int Horizon, double Point, double Lower, double Upper);
+    /// <summary>
+    /// A series' latest forecast. <see cref="Model"/> is the shown method's backtest accuracy, <see cref="Baseline"/>
+    /// the best simple rule's; <see cref="WonBy"/> how much lower the shown method's MASE was (0 where the rule is shown).
+    /// A point with <see cref="ForecastPoint.Closed"/> is a day the shop is closed: 0 with certainty, no forecast.
+    /// </summary>
+    public sealed record ForecastView(string Series, string? RunId, string? Method, string Note, Accuracy? Model, Accuracy? Baseline, IReadOnlyList<ForecastPoint> Points)
+    {
+        /// <summary>What is shown, in Swedish.</summary>
+        public string? MethodText { get; init; }
 
-    private sealed record MetricRow(double ModelMase, double ModelWape, double ModelCoverage80, double BaselineMase, double BaselineWape, double BaselineCoverage80);
+        public string? BestBaseline { get; init; }
+
+        public double? WonBy { get; init; }
+
+        /// <summary>Days before the run whose sales had not arrived: the forecast starts after the last known day.</summary>
+        public int MissingDays { get; init; }
+
+        /// <summary>ISO weekdays (Monday 1 … Sunday 7) the store's opening hours keep closed: "stängt" in history and forecast alike.</summary>
+        public IReadOnlyList<int> ClosedWeekdays { get; init; } = [];
+    }
+
+    private sealed record PointRow(string RunId, string RunDate, string Method, string TargetDate, int Horizon, double Point, double Lower, double Upper);
+
+    private sealed record MetricRow(string Method, double ModelMase, double ModelWape, double ModelCoverage80, double BaselineMase, double BaselineWape, double BaselineCoverage80);
 
     /// <summary>The latest run's forecast of a series, with the backtests and, in Swedish, what is shown and why.</summary>
     public async Task<ForecastView> LatestAsync(string series, CancellationToken cancellationToken = default)
     {
         var points = await storage.Database.QueryAsync<PointRow>(
             $"""
-            SELECT run_id AS RunId, method AS Method, toString(target_date) AS TargetDate, toInt32(horizon) AS Horizon, point AS Point, lower AS Lower, upper AS Upper
+            SELECT run_id AS RunId, toString(run_date) AS RunDate, method AS Method, toString(target_date) AS TargetDate, toInt32(horizon) AS Horizon, point AS Point, lower AS Lower, upper AS Upper
             FROM forecast_points FINAL
             WHERE series = {SqlLiteral.Text(series)} AND run_date = (SELECT max(run_date) FROM forecast_points WHERE series = {SqlLiteral.Text(series)})
             ORDER BY target_date
             """, cancellationToken).ConfigureAwait(false);
         if (points.Count == 0)
         {
-            return new ForecastView(series, null, null, "Ingen prognos ännu: den görs varje natt när det finns minst 20 veckors data.", null, null, []);
+            return new ForecastView(series, null, null, "Ingen prognos ännu: den görs varje natt när det finns minst 20 veckors data.", null, null, []) { ClosedWeekdays = ClosedWeekdaysOf(series) };
         }
 
         var metrics = (await storage.Database.QueryAsync<MetricRow>(
             $"""
-            SELECT model_mase AS ModelMase, model_wape AS ModelWape, model_coverage80 AS ModelCoverage80,
+            SELECT method AS Method, model_mase AS ModelMase, model_wape AS ModelWape, model_coverage80 AS ModelCoverage80,
                    baseline_mase AS BaselineMase, baseline_wape AS BaselineWape, baseline_coverage80 AS BaselineCoverage80
             FROM forecast_metrics FINAL WHERE series = {SqlLiteral.Text(series)} AND run_id = {SqlLiteral.Text(points[0].RunId)}
             """, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
         var method = points[0].Method;
-        var note = method == DailyForecaster.BaselineName
-            ? "Prognosen visar samma veckodag förra veckan: modellen slog inte den enkla gissningen i efterhandstesterna för den här serien."
-            : "Prognosen kommer från modellen, som i efterhandstesterna slog \"samma veckodag förra veckan\". Bandet är ett 80 %-intervall.";
-        return new ForecastView(series, points[0].RunId, method, note,
-            metrics is null ? null : new Accuracy(metrics.ModelMase, metrics.ModelWape, metrics.ModelCoverage80),
-            metrics is null ? null : new Accuracy(metrics.BaselineMase, metrics.BaselineWape, metrics.BaselineCoverage80),
-            [.. points.Select(p => new ForecastPoint(DateOnly.ParseExact(p.TargetDate, "yyyy-MM-dd", CultureInfo.InvariantCulture), p.Horizon, p.Point, p.Lower, p.Upper))]);
+        var bestBaseline = metrics?.Method.Split(MethodSeparator) is [_, var rule] ? rule : DailyForecaster.BaselineName;
+        var shown = metrics is null ? null : new Accuracy(metrics.ModelMase, metrics.ModelWape, metrics.ModelCoverage80);
+        var baseline = metrics is null ? null : new Accuracy(metrics.BaselineMase, metrics.BaselineWape, metrics.BaselineCoverage80);
+        var isRule = DailyForecaster.Baselines.Contains(method);
+        var wonBy = !isRule && shown is not null && baseline is { Mase: > 0 } ? 1 - (shown.Mase / baseline.Mase) : 0;
+        var firstDay = DateOnly.ParseExact(points[0].TargetDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var runDate = DateOnly.ParseExact(points[0].RunDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var missing = Math.Max(0, runDate.DayNumber - firstDay.DayNumber);
+        var note = isRule
+            ? $"Prognosen visar {ForecastWords.Method(method)}: inget annat slog den regeln när vi provade prognoser på butikens tidigare veckor."
+            : string.Create(CultureInfo.GetCultureInfo("sv-SE"),
+                $"Prognosen visar {ForecastWords.Method(method)}. Provad på butikens tidigare veckor missade den {wonBy:P0} mindre än den bästa enkla regeln ({ForecastWords.Method(bestBaseline)}).");
+        note += " Det skuggade bandet är ett 80 %-intervall: där hamnade 8 av 10 dagar när vi provade. Stängda dagar visas som stängt.";
+        if (missing > 0)
+        {
+            note += missing == 1
+                ? " Gårdagens försäljning har inte kommit in ännu; prognosen utgår från dagen före."
+                : $" De senaste {missing} dagarnas försäljning har inte kommit in ännu; prognosen utgår från den {firstDay.AddDays(-1):d MMMM}.";
+        }
+
+        return new ForecastView(series, points[0].RunId, method, note, shown, baseline,
+            // A closed day is stored as 0 with a 0-wide band; an open day's band is never 0 wide.
+            [.. points.Select(p => new ForecastPoint(DateOnly.ParseExact(p.TargetDate, "yyyy-MM-dd", CultureInfo.InvariantCulture), p.Horizon, p.Point, p.Lower, p.Upper, Closed: p.Upper <= 0))])
+        {
+            MethodText = ForecastWords.Method(method),
+            BestBaseline = bestBaseline,
+            WonBy = wonBy,
+            MissingDays = missing,
+            ClosedWeekdays = ClosedWeekdaysOf(series),
+        };
     }
+
+    private IReadOnlyList<int> ClosedWeekdaysOf(string series) =>
+        series.Split(':') is ["store", var id] && registry.Find(id) is { } store
+            ? [.. Enum.GetValues<DayOfWeek>().Where(d => ClosedAllDay(store.Hours, d)).Select(d => d == DayOfWeek.Sunday ? 7 : (int)d).Order()]
+            : [];
+
+    private static bool ClosedAllDay(OpeningHours hours, DateOnly day) => ClosedAllDay(hours, day.DayOfWeek);
+
+    private static bool ClosedAllDay(OpeningHours hours, DayOfWeek day) =>
+        !hours.Days.TryGetValue(day, out var intervals) || intervals.Count == 0;
 
     /// <summary>Floats for TabSeparated: invariant, and NaN (no backtest) as ClickHouse writes it.</summary>
     private static string Number(double value) => double.IsNaN(value) ? "nan" : Math.Round(value, 4).ToString("R", CultureInfo.InvariantCulture);

@@ -62,3 +62,101 @@ public static class SwedishCalendar
     public static bool ReducedFoodVat(DateOnly day) =>
         day >= SalesIndex.MonthlyTurnover.ReducedFoodVatFrom && day <= SalesIndex.MonthlyTurnover.ReducedFoodVatUntil;
 }
+
+/// <summary>
+/// Each of Sweden's big shopping days as its own value, so a forecast can learn that a shop closes
+/// on juldagen but is busiest on lillejulafton (one "holiday" flag lumped them together).
+/// </summary>
+public enum SwedishDay
+{
+    None = 0,
+    Nyarsdagen,
+    Trettondagsafton,
+    Trettondagen,
+    Skartorsdagen,
+    Langfredagen,
+    Paskafton,
+    Paskdagen,
+    AnnandagPask,
+    Valborgsmassoafton,
+    ForstaMaj,
+    KristiHimmelsfard,
+    Pingstafton,
+    Pingstdagen,
+    Nationaldagen,
+    Midsommarafton,
+    Midsommardagen,
+    Allhelgonaafton,
+    AllaHelgonsDag,
+    Lillejulafton,
+    Julafton,
+    Juldagen,
+    AnnandagJul,
+    Mellandagar,
+    Nyarsafton,
+}
+
+/// <summary>Where each <see cref="SwedishDay"/> falls in a year (PublicHoliday's Swedish dates, plus the eves shops know).</summary>
+public static class SwedishDays
+{
+    private static readonly Dictionary<int, Dictionary<DateOnly, SwedishDay>> Years = [];
+    private static readonly Lock Gate = new();
+
+    public static SwedishDay Of(DateOnly day) => YearOf(day.Year).GetValueOrDefault(day);
+
+    /// <summary>The day a big day fell on in a year (the first of the mellandagar), or null for <see cref="SwedishDay.None"/>.</summary>
+    public static DateOnly? In(SwedishDay which, int year) =>
+        which == SwedishDay.None ? null : YearOf(year).Where(d => d.Value == which).Select(d => (DateOnly?)d.Key).Min();
+
+    private static Dictionary<DateOnly, SwedishDay> YearOf(int year)
+    {
+        lock (Gate)
+        {
+            if (!Years.TryGetValue(year, out var days))
+            {
+                Years[year] = days = Build(year);
+            }
+
+            return days;
+        }
+    }
+
+    private static Dictionary<DateOnly, SwedishDay> Build(int year)
+    {
+        static DateOnly D(DateTime d) => DateOnly.FromDateTime(d);
+        var easter = D(SwedenPublicHoliday.Easter(year));
+        var whitSunday = D(SwedenPublicHoliday.WhitSunday(year));
+        var allSaints = D(SwedenPublicHoliday.AllSaintsDay(year));
+        var days = new Dictionary<DateOnly, SwedishDay>();
+        for (var d = new DateOnly(year, 12, 27); d.Day <= 30; d = d.AddDays(1))
+        {
+            days[d] = SwedishDay.Mellandagar;
+        }
+
+        // Later entries win where two fall together (midsommar and nationaldagen cannot; Easter and 1 May cannot).
+        days[new DateOnly(year, 1, 1)] = SwedishDay.Nyarsdagen;
+        days[new DateOnly(year, 1, 5)] = SwedishDay.Trettondagsafton;
+        days[new DateOnly(year, 1, 6)] = SwedishDay.Trettondagen;
+        days[easter.AddDays(-3)] = SwedishDay.Skartorsdagen;
+        days[easter.AddDays(-2)] = SwedishDay.Langfredagen;
+        days[easter.AddDays(-1)] = SwedishDay.Paskafton;
+        days[easter] = SwedishDay.Paskdagen;
+        days[easter.AddDays(1)] = SwedishDay.AnnandagPask;
+        days[new DateOnly(year, 4, 30)] = SwedishDay.Valborgsmassoafton;
+        days[new DateOnly(year, 5, 1)] = SwedishDay.ForstaMaj;
+        days[D(SwedenPublicHoliday.Ascension(year))] = SwedishDay.KristiHimmelsfard;
+        days[whitSunday.AddDays(-1)] = SwedishDay.Pingstafton;
+        days[whitSunday] = SwedishDay.Pingstdagen;
+        days[new DateOnly(year, 6, 6)] = SwedishDay.Nationaldagen;
+        days[D(SwedenPublicHoliday.MidsummerEve(year))] = SwedishDay.Midsommarafton;
+        days[D(SwedenPublicHoliday.MidsummerDay(year))] = SwedishDay.Midsommardagen;
+        days[allSaints.AddDays(-1)] = SwedishDay.Allhelgonaafton;
+        days[allSaints] = SwedishDay.AllaHelgonsDag;
+        days[new DateOnly(year, 12, 23)] = SwedishDay.Lillejulafton;
+        days[new DateOnly(year, 12, 24)] = SwedishDay.Julafton;
+        days[new DateOnly(year, 12, 25)] = SwedishDay.Juldagen;
+        days[new DateOnly(year, 12, 26)] = SwedishDay.AnnandagJul;
+        days[new DateOnly(year, 12, 31)] = SwedishDay.Nyarsafton;
+        return days;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+
+namespace Norsjo.Retail.Hub.Forecasting;
+
+/// <summary>
+/// The model's features for a target day seen from an origin: the day's Swedish calendar (weekday,
+/// week, each big day as its own value, payday, summer, the food VAT regime), the horizon, and the
+/// series' own recent shape relative to its level at the origin (the last same weekdays, their mean
+/// and median, the same day and the same big day a year earlier, how the level has moved). Every
+/// value is finite: missing history falls back to the rule a shopkeeper would use, with a flag.
+/// </summary>
+public static class ForecastFeatures
+{
+    public sealed class Row
+    {
+        public float Weekday { get; set; }
+
+        public float DayOfMonth { get; set; }
+
+        public float WeekOfYear { get; set; }
+
+        public float Month { get; set; }
+
+        public float BigDay { get; set; }
+
+        public float DaysToChristmasEve { get; set; }
+
+        public float Holiday { get; set; }
+
+        public float Eve { get; set; }
+
+        public float DaysSincePayday { get; set; }
+
+        public float Summer { get; set; }
+
+        public float ReducedVat { get; set; }
+
+        public float Horizon { get; set; }
+
+        public float LastWeekSameDay { get; set; }
+
+        public float MeanOfFour { get; set; }
+
+        public float MedianOfFour { get; set; }
+
+        public float YearAgo { get; set; }
+
+        public float HasYearAgo { get; set; }
+
+        public float LastYearSameBigDay { get; set; }
+
+        public float LevelTrend { get; set; }
+
+        public float LevelYearOnYear { get; set; }
+
+        public float Label { get; set; }
+    }
+
+    /// <summary>The feature columns, in one place: every property of <see cref="Row"/> but the label.</summary>
+    public static readonly string[] Names = [.. typeof(Row).GetProperties().Select(p => p.Name).Where(n => n != nameof(Row.Label))];
+
+    /// <summary>What is known of a series at an origin, worked out once for all the horizon's days.</summary>
+    public sealed class Context(DailySeries series, DateOnly origin, double level, double trend, double yearOnYear)
+    {
+        public double Level { get; } = level;
+
+        public Row Row(int h)
+        {
+            var s = series;
+            var day = origin.AddDays(h);
+            var four = Baselines.SameWeekdays(s, origin, day, 4);
+            var lastWeek = four.Count > 0 ? four[0] / Level : 1;
+            var mean = four.Count > 0 ? four.Average() / Level : 1;
+            var median = four.Count > 0 ? Baselines.Median(four) / Level : 1;
+            var then = s.Open(day.AddDays(-364));
+            var levelThen = Baselines.Level(s, origin.AddDays(-364));
+            var hasYearAgo = !double.IsNaN(then) && levelThen > 0;
+            var yearAgo = hasYearAgo ? then / levelThen : mean;
+            var big = SwedishDays.Of(day);
+            var lastYearBig = yearAgo;
+            if (big != SwedishDay.None && SwedishDays.In(big, day.Year - 1) is { } bigThen && bigThen <= origin)
+            {
+                var v = s.Open(bigThen);
+                var l = Baselines.Level(s, bigThen.AddDays(-h));
+                lastYearBig = !double.IsNaN(v) && l > 0 ? v / l : yearAgo;
+            }
+
+            var christmasEve = new DateOnly(day.Month == 12 && day.Day > 24 ? day.Year + 1 : day.Year, 12, 24);
+            return new Row
+            {
+                Weekday = (int)day.DayOfWeek,
+                DayOfMonth = day.Day,
+                WeekOfYear = ISOWeek.GetWeekOfYear(day.ToDateTime(TimeOnly.MinValue)),
+                Month = day.Month,
+                BigDay = (int)big,
+                DaysToChristmasEve = Math.Min(60, christmasEve.DayNumber - day.DayNumber),
+                Holiday = SwedishCalendar.IsHoliday(day) ? 1 : 0,
+                Eve = SwedishCalendar.IsHolidayEve(day) ? 1 : 0,
+                DaysSincePayday = SwedishCalendar.DaysSincePayday(day),
+                Summer = SwedishCalendar.IsSummer(day) ? 1 : 0,
+                ReducedVat = SwedishCalendar.ReducedFoodVat(day) ? 1 : 0,
+                Horizon = h,
+                LastWeekSameDay = (float)lastWeek,
+                MeanOfFour = (float)mean,
+                MedianOfFour = (float)median,
+                YearAgo = (float)yearAgo,
+                HasYearAgo = hasYearAgo ? 1 : 0,
+                LastYearSameBigDay = (float)lastYearBig,
+                LevelTrend = (float)trend,
+                LevelYearOnYear = (float)yearOnYear,
+            };
+        }
+    }
+
+    /// <summary>The context at an origin; a series without a level there (all missing or 0) gets level 1, so nothing is NaN.</summary>
+    public static Context At(DailySeries s, DateOnly origin)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var level = Baselines.Level(s, origin);
+        var usable = level > 0 ? level : 1;
+        var before = Baselines.Level(s, origin.AddDays(-28));
+        var yearBefore = Baselines.Level(s, origin.AddDays(-364));
+        return new Context(s, origin, usable, level > 0 && before > 0 ? level / before : 1, level > 0 && yearBefore > 0 ? level / yearBefore : 1);
+    }
+}

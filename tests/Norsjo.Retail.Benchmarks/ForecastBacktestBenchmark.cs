@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using Norsjo.Retail.Hub.Forecasting;
+
+namespace Norsjo.Retail.Benchmarks;
+
+/// <summary>
+/// The forecaster's whole rolling-origin backtest on any daily series given as a CSV file
+/// (<c>store,date,amount</c>; a header line; dates yyyy-MM-dd; a day not in the file is missing, not 0):
+/// <c>./norsjo bench forecast --csv FILE [--horizon 56] [--origins 6] [--trainer fasttree|lightgbm|both] [--max-training-rows N]</c>.
+/// Prints, per method, MASE (median and mean over series), WAPE, the 80 % interval's coverage (mean and
+/// spread over series) and the share of series where it beats the best simple baseline of that series;
+/// then the targets of issue #17 against the shown forecast. Real series to run it on: tests/Norsjo.Retail.Benchmarks/README.md.
+/// </summary>
+public static class ForecastBacktestBenchmark
+{
+    public static Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var csv = Option(args, "--csv") ?? throw new ArgumentException("--csv FILE is needed: a file of store,date,amount lines (see tests/Norsjo.Retail.Benchmarks/README.md)");
+        var horizon = BenchArgs.Numbers(args, "--horizon", 56)[0];
+        var origins = BenchArgs.Numbers(args, "--origins", 6)[0];
+        var cap = BenchArgs.Numbers(args, "--max-training-rows", DailyForecaster.DefaultMaxTrainingRows)[0];
+        var trainers = (Option(args, "--trainer") ?? "fasttree") switch
+        {
+            "fasttree" => new[] { ForecastTrainer.FastTree },
+            "lightgbm" => [ForecastTrainer.LightGbm],
+            "both" => [ForecastTrainer.FastTree, ForecastTrainer.LightGbm],
+            var other => throw new ArgumentException($"--trainer: '{other}' is not fasttree, lightgbm or both"),
+        };
+        var series = ReadCsv(csv);
+        var days = series.Sum(s => s.Values.Count(v => !double.IsNaN(v)));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Forecast backtest on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Reproduce: ./norsjo bench forecast --csv {csv} --horizon {horizon} --origins {origins} --trainer {Option(args, "--trainer") ?? "fasttree"} --max-training-rows {cap}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{series.Count} series, {days:N0} known days, {series.Min(s => s.Start):yyyy-MM-dd} … {series.Max(s => s.End):yyyy-MM-dd}; {series.Sum(s => s.Values.Count(double.IsNaN)):N0} days missing inside the series"));
+        foreach (var trainer in trainers)
+        {
+            var forecaster = new DailyForecaster(horizonDays: horizon, backtestOrigins: origins, seed: 1, maxTrainingRows: cap, trainer: trainer);
+            var clock = Stopwatch.StartNew();
+            var forecasts = forecaster.Forecast(series).Where(f => !double.IsNaN(f.Shown.Mase)).ToList();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n{trainer}: {forecasts.Count} series with backtests, {clock.Elapsed.TotalSeconds:N0} s"));
+            Report(forecaster, forecasts);
+        }
+
+        return Task.FromResult(0);
+    }
+
+    private static void Report(DailyForecaster forecaster, List<SeriesForecast> forecasts)
+    {
+        var rows = forecaster.Candidates.Select(m => (Name: m, Of: (Func<SeriesForecast, Accuracy>)(f => f.Methods[m])))
+            .Append(("shown (chosen per series, cross-fitted)", f => f.Shown))
+            .ToList();
+        Console.WriteLine($"{"method",-44} {"MASE med",9} {"MASE mean",9} {"WAPE med",9} {"cov mean",9} {"cov p10–p90",13} {"cov 75–85",9} {"beats best",10}");
+        foreach (var (name, of) in rows)
+        {
+            var mase = forecasts.Select(f => of(f).Mase).ToList();
+            var coverage = forecasts.Select(f => of(f).Coverage80).Where(double.IsFinite).Order().ToList();
+            var beats = forecasts.Count(f => of(f).Mase < f.Baseline.Mase);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-44} {Median(mase),9:0.000} {mase.Average(),9:0.000} {Median([.. forecasts.Select(f => of(f).Wape)]),9:0.000} {coverage.DefaultIfEmpty(double.NaN).Average(),9:0.000} {Percentile(coverage, 0.1),6:0.00}–{Percentile(coverage, 0.9),-6:0.00} {Share(coverage.Count(c => c is >= 0.75 and <= 0.85), forecasts.Count),9:P0} {Share(beats, forecasts.Count),10:P0}"));
+        }
+
+        var bestRule = DailyForecaster.Baselines.OrderBy(b => Median([.. forecasts.Select(f => f.Methods[b].Mase)])).First();
+        var bestRuleMase = Median([.. forecasts.Select(f => f.Methods[bestRule].Mase)]);
+        var shownMase = Median([.. forecasts.Select(f => f.Shown.Mase)]);
+        var calibrated = Share(forecasts.Count(f => f.Shown.Coverage80 is >= 0.75 and <= 0.85), forecasts.Count);
+        var shownBy = forecasts.GroupBy(f => f.Method).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}");
+        Console.WriteLine($"shown per series: {string.Join(", ", shownBy)}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"target 1: shown median MASE {shownMase:0.000} against the best simple rule ({bestRule}) {bestRuleMase:0.000}: {1 - (shownMase / bestRuleMase):P1} lower (target ≥ 10 %) {(shownMase <= 0.9 * bestRuleMase ? "MET" : "NOT MET")}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"target 2: shown 80 % intervals cover 75–85 % on {calibrated:P0} of series (target ≥ 80 %) {(calibrated >= 0.8 ? "MET" : "NOT MET")}; shown beats its series' best simple rule on {Share(forecasts.Count(f => f.Shown.Mase < f.Baseline.Mase), forecasts.Count):P0} of series"));
+    }
+
+    /// <summary>The CSV's series: one per store, from its first to its last day, days not in the file missing.</summary>
+    public static List<DailySeries> ReadCsv(string path)
+    {
+        var byStore = new Dictionary<string, Dictionary<DateOnly, double>>(StringComparer.Ordinal);
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (lineNumber == 1 && line.StartsWith("store", StringComparison.OrdinalIgnoreCase) || line.Length == 0)
+            {
+                continue;
+            }
+
+            var parts = line.Split(',');
+            if (parts.Length != 3
+                || !DateOnly.TryParseExact(parts[1].Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+                || !double.TryParse(parts[2].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || !double.IsFinite(amount))
+            {
+                throw new FormatException($"{path} line {lineNumber}: expected store,yyyy-MM-dd,amount, got '{line}'");
+            }
+
+            var store = parts[0].Trim();
+            if (!byStore.TryGetValue(store, out var days))
+            {
+                byStore[store] = days = [];
+            }
+
+            days[day] = days.GetValueOrDefault(day) + amount;
+        }
+
+        return [.. byStore.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s =>
+        {
+            var start = s.Value.Keys.Min();
+            var count = s.Value.Keys.Max().DayNumber - start.DayNumber + 1;
+            return new DailySeries(s.Key, start, [.. Enumerable.Range(0, count).Select(i => s.Value.TryGetValue(start.AddDays(i), out var v) ? v : double.NaN)]);
+        })];
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
+    private static double Share(int count, int of) => of == 0 ? double.NaN : (double)count / of;
+
+    private static double Median(List<double> values) => Percentile([.. values.Where(double.IsFinite).Order()], 0.5);
+
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[(int)Math.Round(p * (sorted.Count - 1))];
+}
