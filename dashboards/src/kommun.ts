@@ -5,7 +5,7 @@ import { byId, figures, h, kpi, Section, table } from './common/dom';
 import * as f from './common/format';
 import { ready, signedIn } from './common/layout';
 import type { CashShareMonth, ConsentView, DeliveryMonth, Freshness, IndexBasis, IndexPeriod, IndexValue, Outlook, SilentAgent, StateClaim, Statement, StoreInfo, VillageReport } from './common/models';
-import { basisLine, yearRow, yearsTable } from './common/index-basis';
+import { basisLine, yearRow } from './common/index-basis';
 
 // The municipality's view: the index against 60, what it takes, the villages, coverage, home
 // deliveries and the subsidy ledger, the cash share and the agents. Figures made of fewer than
@@ -92,7 +92,15 @@ function showYears(years: IndexPeriod[]): void {
   const rows = years.map(yearRow);
   sections.years.fill(
     { headers: ['År', 'Total', 'Dagligvaror', 'Sällanköpsvaror', 'Täckning', 'Rikets siffror från', 'Anmärkning'], rows: rows.map((r) => [r.year, r.total, r.dagligvaror, r.sallankop, r.coverage, r.figuresYear, r.note]) },
-    yearsTable('Försäljningsindex per kalenderår', rows, 'years-table'),
+    h('div', { class: 'table-scroll' }, table('Försäljningsindex per kalenderår', [{ header: 'År' }, { header: 'Total', numeric: true }, { header: 'Dagligvaror', numeric: true }, { header: 'Sällanköp', numeric: true }, { header: 'Täckning', numeric: true }, { header: 'Anmärkning' }],
+      rows.map((r) => [
+        { shown: r.year, raw: r.year },
+        { shown: part(r.total), raw: r.total },
+        { shown: part(r.dagligvaror), raw: r.dagligvaror },
+        { shown: part(r.sallankop), raw: r.sallankop },
+        { shown: r.coverage === null ? 'visas inte' : f.percent(r.coverage, 0), raw: r.coverage },
+        { shown: r.note, raw: r.note },
+      ]), 'years-table')),
     h('p', {}, h('a', { href: '/kommun/rapport', class: 'button', 'data-testid': 'report-link' }, 'Årsrapport till nämnden (för utskrift)')),
   );
 }
