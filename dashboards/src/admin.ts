@@ -3,15 +3,10 @@ import { getJson, postJson } from './common/api';
 import { byId, h, Section, table } from './common/dom';
 import * as f from './common/format';
 import { ready, signedIn } from './common/layout';
+import type { AdminStore, IssuedCode, UserView } from './common/models';
 import { showRefusalCounts } from './refusals';
 
 // The admin's page: stores and their agents (enrollment codes, revoking), and users.
-interface AdminStore {
-  id: string; name: string; village: string; firstDay: string; reports: boolean; credential: string; credentialSince: string | null;
-  activeCredentials: number; codeValidUntil: string | null; lastUpload: string | null; lastSale: string | null; minutesSinceUpload: number | null;
-}
-interface IssuedCode { storeId: string; code: string; expiresAt: string; agentCommand: string }
-interface UserView { username: string; role: string; stores: string[]; disabled: boolean }
 
 const storesSection = new Section('stores', 'admin');
 const usersSection = new Section('users', 'admin');

@@ -275,7 +275,7 @@ async function showFreshness(): Promise<void> {
     element.textContent = fresh.minutesSinceUpload === null
       ? 'Er agent har inte rapporterat något än.'
       : `Er agent rapporterade senast ${f.ago(fresh.minutesSinceUpload)}${fresh.lastSale ? `; senaste försäljning ${fresh.lastSale.replace('T', ' ').slice(0, 16)}` : ''}.`;
-    element.classList.toggle('warn', fresh.minutesSinceUpload === null || fresh.minutesSinceUpload > 60);
+    element.classList.toggle('warn', fresh.late);
   } catch (error) {
     element.textContent = `Kunde inte se när agenten rapporterade: ${(error as Error).message}`;
   }

@@ -5,7 +5,7 @@ import { byId, figures, h, kpi, Section, table } from './common/dom';
 import * as f from './common/format';
 import { ready, signedIn } from './common/layout';
 import type { CashShareMonth, ConsentView, DeliveryMonth, Freshness, IndexBasis, IndexPeriod, IndexValue, Outlook, SilentAgent, StateClaim, Statement, StoreInfo, VillageReport } from './common/models';
-import { basisLine, yearRow } from './common/index-basis';
+import { basisLine, yearRow, yearsTable } from './common/index-basis';
 
 // The municipality's view: the index against 60, what it takes, the villages, coverage, home
 // deliveries and the subsidy ledger, the cash share and the agents. Figures made of fewer than
@@ -92,15 +92,7 @@ function showYears(years: IndexPeriod[]): void {
   const rows = years.map(yearRow);
   sections.years.fill(
     { headers: ['År', 'Total', 'Dagligvaror', 'Sällanköpsvaror', 'Täckning', 'Rikets siffror från', 'Anmärkning'], rows: rows.map((r) => [r.year, r.total, r.dagligvaror, r.sallankop, r.coverage, r.figuresYear, r.note]) },
-    h('div', { class: 'table-scroll' }, table('Försäljningsindex per kalenderår', [{ header: 'År' }, { header: 'Total', numeric: true }, { header: 'Dagligvaror', numeric: true }, { header: 'Sällanköp', numeric: true }, { header: 'Täckning', numeric: true }, { header: 'Anmärkning' }],
-      rows.map((r) => [
-        { shown: r.year, raw: r.year },
-        { shown: part(r.total), raw: r.total },
-        { shown: part(r.dagligvaror), raw: r.dagligvaror },
-        { shown: part(r.sallankop), raw: r.sallankop },
-        { shown: r.coverage === null ? 'visas inte' : f.percent(r.coverage, 0), raw: r.coverage },
-        { shown: r.note, raw: r.note },
-      ]), 'years-table')),
+    yearsTable('Försäljningsindex per kalenderår', rows, 'years-table'),
     h('p', {}, h('a', { href: '/kommun/rapport', class: 'button', 'data-testid': 'report-link' }, 'Årsrapport till nämnden (för utskrift)')),
   );
 }
@@ -203,7 +195,8 @@ function showCoverage(latest: ShownPeriod): void {
   );
 }
 
-const kindName = { group: 'butiker tillsammans', shared: 'butik med samtycke', estimate: 'uppskattad' } as const;
+// The hub's kinds (Disclosure/PublishedModels.cs), as the page names them; an unknown kind shows as it is.
+const kindName: Record<string, string> = { group: 'butiker tillsammans', shared: 'butik med samtycke', estimate: 'uppskattad' };
 
 async function showVillages(): Promise<void> {
   // Whole settled months only: the twelve months up to the last complete one, as the headline.
@@ -212,12 +205,12 @@ async function showVillages(): Promise<void> {
   const shown = report.villages.filter((v) => !v.suppressed && v.indexPoints !== null);
   const label = (v: VillageReport['villages'][number]): string => (v.storeId ? `${v.village}: ${storeName(v.storeId)}` : v.village);
   sections.villages.fill(
-    { headers: ['Ort', 'Vad', 'Butiker', 'Omsättning (kr)', 'Indexpoäng', 'Anmärkning'], rows: report.villages.map((v) => [label(v), kindName[v.kind], v.stores, v.turnoverKr, v.indexPoints, v.note ?? '']) },
+    { headers: ['Ort', 'Vad', 'Butiker', 'Omsättning (kr)', 'Indexpoäng', 'Anmärkning'], rows: report.villages.map((v) => [label(v), (kindName[v.kind] ?? v.kind), v.stores, v.turnoverKr, v.indexPoints, v.note ?? '']) },
     shown.length ? container : null,
     h('div', { class: 'table-scroll' }, table(`Serviceorterna, ${report.label}`, [{ header: 'Ort' }, { header: 'Vad' }, { header: 'Butiker', numeric: true }, { header: 'Omsättning', numeric: true }, { header: 'Indexpoäng', numeric: true }],
       report.villages.map((v) => [
         { shown: label(v), raw: label(v) },
-        { shown: kindName[v.kind], raw: v.kind },
+        { shown: (kindName[v.kind] ?? v.kind), raw: v.kind },
         { shown: f.number(v.stores), raw: v.stores },
         { shown: v.turnoverKr === null ? 'visas inte' : f.mkr(v.turnoverKr), raw: v.turnoverKr },
         { shown: v.indexPoints === null ? 'visas inte' : f.number(v.indexPoints, 1), raw: v.indexPoints },

@@ -1,17 +1,14 @@
 import './style.css';
-import { ApiError, homeOf, type Me, postJson } from './common/api';
+import { ApiError, homeOf, postJson } from './common/api';
 import { byId } from './common/dom';
 import { ready } from './common/layout';
+import type { LoginReply, Me } from './common/models';
 
 // Signs in and goes where the role starts, or back to the page that asked for a sign-in.
 const form = byId<HTMLFormElement>('login');
 const message = byId('login-message');
 const next = safeNext(new URLSearchParams(location.search).get('next'));
 
-/** The hub's answer to a sign-in: the user, and the asked-for page if the hub found it safe. */
-interface SignedIn extends Me {
-  next: string | null;
-}
 
 // Only a path on this hub, as the hub itself decides (Api/SafeNext.cs): backslashes (read as '/', so
 // "/\evil" is "//evil") and control characters (a tab in "/\t/evil" is dropped, leaving "//evil") are
@@ -36,7 +33,7 @@ form.addEventListener('submit', async (event) => {
   }
   message.textContent = '';
   try {
-    const user = await postJson<SignedIn>('/api/login', { username, password, next });
+    const user = await postJson<LoginReply>('/api/login', { username, password, next });
     location.assign((next && safeNext(user.next)) ?? homeOf(user));
   } catch (error) {
     message.textContent =

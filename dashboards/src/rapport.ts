@@ -2,7 +2,7 @@ import './style.css';
 import { ApiError, getJson } from './common/api';
 import { byId, h, table } from './common/dom';
 import * as f from './common/format';
-import { basisLine, yearRow } from './common/index-basis';
+import { basisLine, yearRow, yearsTable } from './common/index-basis';
 import { ready, signedIn } from './common/layout';
 import type { IndexBasis, IndexPeriod, Outlook, StoreInfo, VillageReport } from './common/models';
 
@@ -34,15 +34,7 @@ async function main(): Promise<void> {
 
   const rows = yearPeriods.map(yearRow);
   const yearly = section('report-years', 'Index per kalenderår',
-    h('div', { class: 'table-scroll' }, table('Försäljningsindex per kalenderår och del', [{ header: 'År' }, { header: 'Total', numeric: true }, { header: 'Dagligvaror', numeric: true }, { header: 'Sällanköpsvaror', numeric: true }, { header: 'Täckning', numeric: true }, { header: 'Anmärkning' }],
-      rows.map((r) => [
-        { shown: r.year, raw: r.year },
-        { shown: part(r.total), raw: r.total },
-        { shown: part(r.dagligvaror), raw: r.dagligvaror },
-        { shown: part(r.sallankop), raw: r.sallankop },
-        { shown: r.coverage === null ? 'visas inte' : f.percent(r.coverage, 0), raw: r.coverage },
-        { shown: r.note, raw: r.note },
-      ]), 'report-years-table')),
+    yearsTable('Försäljningsindex per kalenderår och del', rows, 'report-years-table'),
     h('p', { class: 'note' }, 'Som HUI redovisar indexet: per kalenderår. Ett år som pågår räknas upp till helår från de avslutade månaderna och är markerat ”hittills”.'));
 
   const trendRows = rolling.filter((p) => p.shown && p.index !== null);

@@ -3,7 +3,7 @@
 import { getJson } from './common/api';
 import { h, kpi, Section, table } from './common/dom';
 import * as f from './common/format';
-import type { NotApprovedReport, RefusalCount, StoreRefusals } from './common/models';
+import type { AdminStore, NotApprovedReport, RefusalCount, StoreRefusals } from './common/models';
 
 const shownRows = 50;
 const localTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' });
@@ -76,7 +76,7 @@ export async function showRefusalCounts(): Promise<void> {
   await section.load(async () => {
     const [counts, stores] = await Promise.all([
       getJson<RefusalCount[]>('/api/admin/refusals'),
-      getJson<{ id: string; name: string; reports: boolean }[]>('/api/admin/stores'),
+      getJson<AdminStore[]>('/api/admin/stores'),
     ]);
     fillCounts(section, counts, stores, null);
     // The deliveries without subsidy are one request per store: they follow, and the page does not wait for them.

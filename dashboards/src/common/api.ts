@@ -1,5 +1,6 @@
 // Calls to the hub's JSON API with the session cookie. A lapsed session sends the visitor back to
 // the sign-in page (and here again afterwards); other refusals carry the hub's Swedish reason.
+import type { Me } from './models';
 
 export class ApiError extends Error {
   constructor(
@@ -49,19 +50,12 @@ function reason(status: number): string {
 export const getJson = <T>(path: string): Promise<T> => send<T>('GET', path);
 export const postJson = <T>(path: string, body: unknown = {}): Promise<T> => send<T>('POST', path, body);
 
-export interface Me {
-  username: string;
-  role: 'store_owner' | 'municipality' | 'admin';
-  stores: string[];
-  /** Norsjö's date and hour by the hub's clock: the pages' "today". */
-  today: string;
-  hour: number;
-}
+export type { Me };
 
 export const me = (): Promise<Me> => getJson<Me>('/api/me');
 
 /** Where a role starts after signing in. */
-export function homeOf(user: Me): string {
+export function homeOf(user: Pick<Me, 'role' | 'stores'>): string {
   if (user.role === 'admin') return '/admin';
   if (user.role === 'municipality') return '/kommun';
   return user.stores.length > 0 ? '/butik/' + encodeURIComponent(user.stores[0]) : '/';

@@ -31,6 +31,27 @@ export function table(caption: string, columns: Column[], rows: { shown: Child; 
   return h('table', testId ? { 'data-testid': testId } : {}, h('caption', {}, caption), h('thead', {}, head), h('tbody', {}, ...body));
 }
 
+/**
+ * A wide table that scrolls inside itself, so it never widens the page on a phone. While it scrolls,
+ * a keyboard can reach it (tabindex, a named region: axe's scrollable-region-focusable); while it
+ * fits, it is no tab stop.
+ */
+export function scrollRegion(label: string, child: HTMLElement): HTMLDivElement {
+  const region = h('div', { class: 'table-scroll' }, child);
+  new ResizeObserver(() => {
+    if (region.scrollWidth > region.clientWidth) {
+      region.setAttribute('tabindex', '0');
+      region.setAttribute('role', 'region');
+      region.setAttribute('aria-label', label);
+    } else {
+      region.removeAttribute('tabindex');
+      region.removeAttribute('role');
+      region.removeAttribute('aria-label');
+    }
+  }).observe(region);
+  return region;
+}
+
 /** A chart's figures in a disclosure under it. */
 export function figures(tableElement: HTMLTableElement): HTMLDetailsElement {
   // Scrolls inside itself: a wide table never widens the page on a phone.

@@ -1,7 +1,7 @@
 // What an index figure rests on, said beside it in the same words on /kommun and in the yearly
 // report: which year's national figures and population it is computed with, and whether its
 // period is whole. One place, so the two pages cannot drift apart.
-import { h } from './dom';
+import { h, scrollRegion, table } from './dom';
 import * as f from './format';
 import type { IndexBasis, IndexPeriod } from './models';
 
@@ -37,4 +37,21 @@ export function yearRow(p: IndexPeriod): YearRow {
     note,
     complete: p.complete,
   };
+}
+
+/**
+ * The calendar-year table, the same on /kommun and in the yearly report (one place for its columns).
+ * Short headers ("Sällanköp"), so it fits a phone; where it still scrolls, the wrapper takes focus.
+ */
+export function yearsTable(caption: string, rows: YearRow[], testId: string): HTMLElement {
+  const part = (v: number | null): string => (v === null ? 'visas inte' : f.number(v, 1));
+  return scrollRegion(caption, table(caption, [{ header: 'År' }, { header: 'Total', numeric: true }, { header: 'Dagligvaror', numeric: true }, { header: 'Sällanköp', numeric: true }, { header: 'Täckning', numeric: true }, { header: 'Anmärkning' }],
+    rows.map((r) => [
+      { shown: r.year, raw: r.year },
+      { shown: part(r.total), raw: r.total },
+      { shown: part(r.dagligvaror), raw: r.dagligvaror },
+      { shown: part(r.sallankop), raw: r.sallankop },
+      { shown: r.coverage === null ? 'visas inte' : f.percent(r.coverage, 0), raw: r.coverage },
+      { shown: r.note, raw: r.note },
+    ]), testId));
 }

@@ -23,5 +23,9 @@ public sealed record ReturnsMonth(string Month, decimal ReturnedKr, decimal Gros
 
 public sealed record DeliveryFigure(string Locality, long Deliveries, long Households, decimal OrderValueKr, decimal AverageDistanceKm, int Stores, bool Suppressed);
 
-public sealed record Freshness(string StoreId, string? LastSale, DateTimeOffset? LastUpload, double? MinutesSinceUpload);
+public sealed record Freshness(string StoreId, string? LastSale, DateTimeOffset? LastUpload, double? MinutesSinceUpload)
+{
+    /// <summary>Nothing has arrived for longer than the silent-agent check allows (Jobs:SilentAfter), or never: the owner's page warns. Set by the API.</summary>
+    public bool Late { get; init; }
+}
 

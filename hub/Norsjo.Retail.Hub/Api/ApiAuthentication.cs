@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Norsjo.Retail.Hub.Storage;
 using Norsjo.Retail.Hub.Users;
 
@@ -50,43 +51,53 @@ public static class ApiAuthentication
 
     public static void MapLogin(this RouteGroupBuilder api)
     {
-        api.MapPost("/login", async (LoginRequest request, UserStore users, SignInThrottle throttle, HttpContext http, CancellationToken cancellationToken) =>
-        {
-            var username = request.Username ?? string.Empty;
-            var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            if (await throttle.BlockedForAsync(username, address, cancellationToken).ConfigureAwait(false) is { } wait)
-            {
-                var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
-                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Results.Problem($"För många misslyckade inloggningar. Vänta {minutes} {(minutes == 1 ? "minut" : "minuter")} och försök igen.",
-                    statusCode: StatusCodes.Status429TooManyRequests);
-            }
-
-            var user = await users.VerifyAsync(username, request.Password ?? string.Empty, cancellationToken).ConfigureAwait(false);
-            if (user is null)
-            {
-                await throttle.FailedAsync(username, address, cancellationToken).ConfigureAwait(false);
-                return Results.Problem("Fel användarnamn eller lösenord.", statusCode: StatusCodes.Status401Unauthorized);
-            }
-
-            await throttle.SucceededAsync(username, cancellationToken).ConfigureAwait(false);
-            await http.SignInAsync(SessionStore.Principal(user)).ConfigureAwait(false);
-            return Results.Ok(new LoginReply(user.Username, UserStore.RoleName(user.Role), user.Stores, SafeNext.Path(request.Next)));
-        }).AllowAnonymous().WithSummary("Sign in; sets the session cookie. 429 after too many failures for the name or the address");
-
-        api.MapPost("/logout", async (HttpContext http) =>
-        {
-            await http.SignOutAsync().ConfigureAwait(false);
-            return Results.NoContent();
-        }).WithSummary("Sign out: the session ends on the server, so the cookie no longer works anywhere");
-
-        api.MapGet("/me", (ClaimsPrincipal user, TimeProvider time) => Results.Ok(new SignedInUser(
-            user.Identity?.Name ?? string.Empty,
-            user.FindFirstValue(ClaimTypes.Role) ?? string.Empty,
-            [.. user.FindAll(StoreClaim).Select(c => c.Value)],
-            Time.SwedishTime.Today(time).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            Time.SwedishTime.Now(time).Hour))).WithSummary("Who is signed in, and Norsjö's today and hour by the hub's clock");
+        api.MapPost("/login", Login).WithName(nameof(Login)).AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithSummary("Sign in; sets the session cookie. 429 after too many failures for the name or the address");
+        // As a Delegate: a method taking only HttpContext would otherwise bind as a RequestDelegate, whose result is discarded.
+        api.MapPost("/logout", (Delegate)Logout).WithName(nameof(Logout))
+            .WithSummary("Sign out: the session ends on the server, so the cookie no longer works anywhere");
+        api.MapGet("/me", Me).WithName(nameof(Me)).WithSummary("Who is signed in, and Norsjö's today and hour by the hub's clock");
     }
+
+    public static async Task<Results<Ok<LoginReply>, ProblemHttpResult>> Login(LoginRequest request, UserStore users, SignInThrottle throttle, HttpContext http, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(http);
+        var username = request.Username ?? string.Empty;
+        var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (await throttle.BlockedForAsync(username, address, cancellationToken).ConfigureAwait(false) is { } wait)
+        {
+            var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem($"För många misslyckade inloggningar. Vänta {minutes} {(minutes == 1 ? "minut" : "minuter")} och försök igen.",
+                statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
+        var user = await users.VerifyAsync(username, request.Password ?? string.Empty, cancellationToken).ConfigureAwait(false);
+        if (user is null)
+        {
+            await throttle.FailedAsync(username, address, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Problem("Fel användarnamn eller lösenord.", statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        await throttle.SucceededAsync(username, cancellationToken).ConfigureAwait(false);
+        await http.SignInAsync(SessionStore.Principal(user)).ConfigureAwait(false);
+        return TypedResults.Ok(new LoginReply(user.Username, UserStore.RoleName(user.Role), user.Stores, SafeNext.Path(request.Next)));
+    }
+
+    public static async Task<NoContent> Logout(HttpContext http)
+    {
+        await http.SignOutAsync().ConfigureAwait(false);
+        return TypedResults.NoContent();
+    }
+
+    public static Ok<SignedInUser> Me(ClaimsPrincipal user, TimeProvider time) => TypedResults.Ok(new SignedInUser(
+        user.Identity?.Name ?? string.Empty,
+        user.FindFirstValue(ClaimTypes.Role) ?? string.Empty,
+        [.. user.FindAll(StoreClaim).Select(c => c.Value)],
+        Time.SwedishTime.Today(time).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        Time.SwedishTime.Now(time).Hour));
 
     private static Task Status(RedirectContext<CookieAuthenticationOptions> context, int status)
     {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Norsjo.Retail.Hub.Disclosure;
 using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.Users;
@@ -19,41 +20,49 @@ public static class ConsentApi
     {
         ArgumentNullException.ThrowIfNull(api);
         var store = api.MapGroup("/stores/{storeId}/consent").WithTags("Samtycke");
-        store.MapGet("/", async (string storeId, ClaimsPrincipal user, StoreRegistry registry, MunicipalFigures figures, IStoreConsents consents, CancellationToken ct) =>
-            await ViewAsync(registry.Find(ApiRequest.Store(user, storeId, registry))!, figures, consents, ct).ConfigureAwait(false))
+        store.MapGet("/", GetConsent).WithName(nameof(GetConsent))
             .WithSummary("The store's consent to share its figures with the municipality, with its history");
-        store.MapPost("/", async (string storeId, ConsentChange change, ClaimsPrincipal user, StoreRegistry registry, MunicipalFigures figures, IStoreConsents consents, PublishedTable table, TimeProvider time, CancellationToken ct) =>
-        {
-            ArgumentNullException.ThrowIfNull(change);
-            var id = ApiRequest.Store(user, storeId, registry);
-            if (!user.IsInRole(UserStore.RoleName(UserRole.StoreOwner)))
-            {
-                throw new ForbiddenApiRequestException("Bara butikens ägare kan ge eller återkalla samtycket.");
-            }
-
-            if (!registry.Find(id)!.Reports)
-            {
-                throw new BadApiRequestException($"'{id}' has no agent: the municipality sees only its registry estimate.");
-            }
-
-            await consents.RecordAsync(new ConsentEvent(id, change.Given, user.Identity?.Name ?? "okänd", time.GetUtcNow()), ct).ConfigureAwait(false);
-            await table.PublishAsync(ct).ConfigureAwait(false); // Grafana's figures follow the consent at once too
-
-            return await ViewAsync(registry.Find(id)!, figures, consents, ct).ConfigureAwait(false);
-        }).WithSummary("Give (given: true) or revoke (given: false) the consent; only the store's owner");
-
+        store.MapPost("/", ChangeConsent).WithName(nameof(ChangeConsent))
+            .WithSummary("Give (given: true) or revoke (given: false) the consent; only the store's owner");
         api.MapGroup("/municipality").RequireAuthorization("municipality").WithTags("Kommunen")
-            .MapGet("/consents", async (StoreRegistry registry, MunicipalFigures figures, IStoreConsents consents, CancellationToken ct) =>
-            {
-                var plan = await figures.PlanAsync(ct).ConfigureAwait(false);
-                var views = new List<ConsentView>();
-                foreach (var store in registry.Stores.Where(s => s.Reports))
-                {
-                    views.Add(await ViewAsync(store, figures, consents, ct, plan).ConfigureAwait(false));
-                }
+            .MapGet("/consents", GetConsents).WithName(nameof(GetConsents))
+            .WithSummary("Every store's consent to share its figures, with who gave it and when");
+    }
 
-                return views;
-            }).WithSummary("Every store's consent to share its figures, with who gave it and when");
+    public static async Task<Ok<ConsentView>> GetConsent(string storeId, ClaimsPrincipal user, StoreRegistry registry, MunicipalFigures figures, IStoreConsents consents, CancellationToken ct) =>
+        TypedResults.Ok(await ViewAsync(registry.Find(ApiRequest.Store(user, storeId, registry))!, figures, consents, ct).ConfigureAwait(false));
+
+    public static async Task<Ok<ConsentView>> ChangeConsent(
+        string storeId, ConsentChange change, ClaimsPrincipal user, StoreRegistry registry, MunicipalFigures figures, IStoreConsents consents, PublishedTable table, TimeProvider time, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var id = ApiRequest.Store(user, storeId, registry);
+        if (!user.IsInRole(UserStore.RoleName(UserRole.StoreOwner)))
+        {
+            throw new ForbiddenApiRequestException("Bara butikens ägare kan ge eller återkalla samtycket.");
+        }
+
+        if (!registry.Find(id)!.Reports)
+        {
+            throw new BadApiRequestException($"'{id}' has no agent: the municipality sees only its registry estimate.");
+        }
+
+        await consents.RecordAsync(new ConsentEvent(id, change.Given, user.Identity?.Name ?? "okänd", time.GetUtcNow()), ct).ConfigureAwait(false);
+        await table.PublishAsync(ct).ConfigureAwait(false); // Grafana's figures follow the consent at once too
+
+        return TypedResults.Ok(await ViewAsync(registry.Find(id)!, figures, consents, ct).ConfigureAwait(false));
+    }
+
+    public static async Task<Ok<List<ConsentView>>> GetConsents(StoreRegistry registry, MunicipalFigures figures, IStoreConsents consents, CancellationToken ct)
+    {
+        var plan = await figures.PlanAsync(ct).ConfigureAwait(false);
+        var views = new List<ConsentView>();
+        foreach (var store in registry.Stores.Where(s => s.Reports))
+        {
+            views.Add(await ViewAsync(store, figures, consents, ct, plan).ConfigureAwait(false));
+        }
+
+        return TypedResults.Ok(views);
     }
 
     private static async Task<ConsentView> ViewAsync(Store store, MunicipalFigures figures, IStoreConsents consents, CancellationToken ct, DisclosurePlan? known = null)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Norsjo.Retail.Hub.Disclosure;
 using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.SalesIndex;
@@ -34,10 +35,12 @@ public static class IndexBasisApi
     public static RouteGroupBuilder MapIndexBasis(this RouteGroupBuilder municipality)
     {
         ArgumentNullException.ThrowIfNull(municipality);
-        municipality.MapGet("/index/basis", (StoreRegistry registry, MunicipalFigures figures, TimeProvider time) => Of(registry, figures, time))
+        municipality.MapGet("/index/basis", GetIndexBasis).WithName(nameof(GetIndexBasis))
             .WithSummary("What the index rests on: target, minimum stores, the estimates' ± range, the national figures' and population's year, the last complete month");
         return municipality;
     }
+
+    public static Ok<IndexBasis> GetIndexBasis(StoreRegistry registry, MunicipalFigures figures, TimeProvider time) => TypedResults.Ok(Of(registry, figures, time));
 
     public static IndexBasis Of(StoreRegistry registry, MunicipalFigures figures, TimeProvider time)
     {

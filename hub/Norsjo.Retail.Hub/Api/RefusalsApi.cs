@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Norsjo.Retail.Hub.Ingest;
 using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.SalesIndex;
@@ -17,29 +18,34 @@ public static class RefusalsApi
     public static RouteGroupBuilder MapRefusalsApi(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        api.MapGet("/stores/{storeId}/refusals", (string storeId, ClaimsPrincipal user, StoreRegistry registry, IngestRefusals refusals, CancellationToken ct) =>
-            refusals.ForStoreAsync(ApiRequest.Store(user, storeId, registry), ct))
+        api.MapGet("/stores/{storeId}/refusals", GetStoreRefusals).WithName(nameof(GetStoreRefusals))
             .WithTags("Butik")
             .WithSummary($"What the hub refused of the store's batches, newest first (at most {IngestRefusals.MaxListed}): item, date, field and reason");
-
-        api.MapGet("/stores/{storeId}/subsidy/not-approved", (string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry,
-            NotApprovedDeliveries deliveries, SalesIndexService index, CancellationToken ct) =>
-        {
-            var id = ApiRequest.SubsidyStore(user, storeId, registry);
-            var (f, t) = ApiRequest.Months(from, to, index.CurrentMonth);
-            if (t.AddMonths(-12) >= f)
-            {
-                throw new BadApiRequestException("at most 12 months at a time (from/to as YYYY-MM).");
-            }
-
-            return deliveries.ForStoreAsync(id, f, t, ct);
-        }).WithTags("Hemsändningsbidrag")
+        api.MapGet("/stores/{storeId}/subsidy/not-approved", GetNotApproved).WithName(nameof(GetNotApproved))
+            .WithTags("Hemsändningsbidrag")
             .WithSummary("Home deliveries that earned no subsidy in the months (from/to as YYYY-MM, by default the last 12), and why: not approved, or refused by the hub");
-
-        api.MapGet("/admin/refusals", (StoreRegistry registry, IngestRefusals refusals, CancellationToken ct) =>
-            refusals.CountsAsync(registry.Stores.Select(s => s.Id), ct))
+        api.MapGet("/admin/refusals", GetRefusalCounts).WithName(nameof(GetRefusalCounts))
             .RequireAuthorization("admin").WithTags("Admin")
             .WithSummary("Per store, how many receipts, home deliveries, daily totals and whole batches the hub refused, and when it last did");
         return api;
     }
+
+    public static async Task<Ok<StoreRefusals>> GetStoreRefusals(string storeId, ClaimsPrincipal user, StoreRegistry registry, IngestRefusals refusals, CancellationToken ct) =>
+        TypedResults.Ok(await refusals.ForStoreAsync(ApiRequest.Store(user, storeId, registry), ct).ConfigureAwait(false));
+
+    public static async Task<Ok<NotApprovedReport>> GetNotApproved(
+        string storeId, string? from, string? to, ClaimsPrincipal user, StoreRegistry registry, NotApprovedDeliveries deliveries, SalesIndexService index, CancellationToken ct)
+    {
+        var id = ApiRequest.SubsidyStore(user, storeId, registry);
+        var (f, t) = ApiRequest.Months(from, to, index.CurrentMonth);
+        if (t.AddMonths(-12) >= f)
+        {
+            throw new BadApiRequestException("at most 12 months at a time (from/to as YYYY-MM).");
+        }
+
+        return TypedResults.Ok(await deliveries.ForStoreAsync(id, f, t, ct).ConfigureAwait(false));
+    }
+
+    public static async Task<Ok<IReadOnlyList<RefusalCount>>> GetRefusalCounts(StoreRegistry registry, IngestRefusals refusals, CancellationToken ct) =>
+        TypedResults.Ok(await refusals.CountsAsync(registry.Stores.Select(s => s.Id), ct).ConfigureAwait(false));
 }

@@ -33,6 +33,7 @@ public static class HubCommandLine
         Norsjo.Retail.Hub add-user <username> --role store_owner|municipality|admin [--stores id,id]
                                                           add or change a dashboard user; the password is read from
                                                           NORSJO_PASSWORD or, if that is not set, from standard input
+        Norsjo.Retail.Hub openapi <file>                  write the API's OpenAPI document (the build does, for the pages' types)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -101,6 +102,8 @@ public static class HubCommandLine
                     return 0;
                 case "check-data":
                     return await CheckDataAsync(rest).ConfigureAwait(false);
+                case "openapi":
+                    return await Api.ApiDocument.WriteAsync(rest).ConfigureAwait(false);
                 case "check-registry":
                     var registry = CommandHost(rest).Services.GetRequiredService<StoreRegistry>();
                     Console.WriteLine($"{registry.Municipality}: {registry.Stores.Count} stores, years {string.Join(", ", registry.Years.Select(y => y.Year))}. No problems.");

@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Norsjo.Retail.Hub.Storage;
 using Norsjo.Retail.Hub.Storage.Migrations;
@@ -19,7 +21,16 @@ public static class StatusEndpoints
     /// <summary>The API's admin policy (Api/ApiAuthentication.cs): who sees per-store detail in /status.</summary>
     private const string AdminPolicy = "admin";
 
-    private sealed record StoreStatus(string StoreId, long Receipts, string FirstSaleDate, string LastSaleDate);
+    public sealed record StoreStatus(string StoreId, long Receipts, string FirstSaleDate, string LastSaleDate);
+
+    public sealed record ClickHouseStatus(string Database, bool Local);
+
+    /// <summary>"up" or "unavailable"; admins also see the database and what has arrived per store, others only the status.</summary>
+    public sealed record HubStatus(
+        string Status,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClickHouseStatus? ClickHouse = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<StoreStatus>? Stores = null);
 
     public static WebApplicationBuilder AddStatus(this WebApplicationBuilder builder)
     {
@@ -42,46 +53,45 @@ public static class StatusEndpoints
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ReadyTag) });
         app.MapGrpcHealthChecksService();
-        app.MapGet("/status", async (HttpContext http, ClickHouseStorage storage, HealthCheckService health, IAuthorizationService authorization, CancellationToken cancellationToken) =>
-        {
-            var ready = await health.CheckHealthAsync(check => check.Tags.Contains(ReadyTag), cancellationToken).ConfigureAwait(false);
-            if (ready.Status != HealthStatus.Healthy)
-            {
-                return Unavailable();
-            }
-
-            if (!(await authorization.AuthorizeAsync(http.User, AdminPolicy).ConfigureAwait(false)).Succeeded)
-            {
-                return Results.Ok(new { status = "up" });
-            }
-
-            try
-            {
-                var stores = await storage.Database.QueryAsync<StoreStatus>(
-                    """
-                    SELECT store_id AS StoreId, count() AS Receipts,
-                           toString(min(sale_date)) AS FirstSaleDate, toString(max(sale_date)) AS LastSaleDate
-                    FROM receipts FINAL
-                    GROUP BY store_id
-                    ORDER BY store_id
-                    """, cancellationToken).ConfigureAwait(false);
-                return Results.Ok(new
-                {
-                    status = "up",
-                    clickHouse = new { database = storage.Database.Name, local = storage.IsLocalServer },
-                    stores,
-                });
-            }
-            catch (Exception e) when (StorageGuard.IsStorageFailure(e, cancellationToken))
-            {
-                return Unavailable();
-            }
-        }).AllowAnonymous();
+        app.MapGet("/status", GetStatus).WithName(nameof(GetStatus)).AllowAnonymous().Produces<HubStatus>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    private static IResult Unavailable() =>
-        Results.Json(new { status = "unavailable", detail = StorageGuard.UnavailableMessage }, statusCode: StatusCodes.Status503ServiceUnavailable);
+    public static async Task<Results<Ok<HubStatus>, JsonHttpResult<HubStatus>>> GetStatus(
+        HttpContext http, ClickHouseStorage storage, HealthCheckService health, IAuthorizationService authorization, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var ready = await health.CheckHealthAsync(check => check.Tags.Contains(ReadyTag), cancellationToken).ConfigureAwait(false);
+        if (ready.Status != HealthStatus.Healthy)
+        {
+            return Unavailable();
+        }
+
+        if (!(await authorization.AuthorizeAsync(http.User, AdminPolicy).ConfigureAwait(false)).Succeeded)
+        {
+            return TypedResults.Ok(new HubStatus("up"));
+        }
+
+        try
+        {
+            var stores = await storage.Database.QueryAsync<StoreStatus>(
+                """
+                SELECT store_id AS StoreId, count() AS Receipts,
+                       toString(min(sale_date)) AS FirstSaleDate, toString(max(sale_date)) AS LastSaleDate
+                FROM receipts FINAL
+                GROUP BY store_id
+                ORDER BY store_id
+                """, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(new HubStatus("up", ClickHouse: new ClickHouseStatus(storage.Database.Name, storage.IsLocalServer), Stores: [.. stores]));
+        }
+        catch (Exception e) when (StorageGuard.IsStorageFailure(e, cancellationToken))
+        {
+            return Unavailable();
+        }
+    }
+
+    private static JsonHttpResult<HubStatus> Unavailable() =>
+        TypedResults.Json(new HubStatus("unavailable", StorageGuard.UnavailableMessage), statusCode: StatusCodes.Status503ServiceUnavailable);
 
     private sealed class ClickHouseReadiness(ClickHouseStorage storage, ILoggerFactory loggers) : IHealthCheck
     {

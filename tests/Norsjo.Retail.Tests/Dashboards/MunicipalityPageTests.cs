@@ -1,5 +1,8 @@
 using System.Globalization;
 using Microsoft.Playwright;
+using Norsjo.Retail.Hub.Disclosure;
+using Norsjo.Retail.Hub.Operations;
+using Norsjo.Retail.Hub.Subsidy;
 using static Norsjo.Retail.Tests.Dashboards.DemoHubFixture;
 
 namespace Norsjo.Retail.Tests.Dashboards;
@@ -16,13 +19,13 @@ public sealed class MunicipalityPageTests(DemoHubFixture demo)
         Assert.EndsWith("/kommun", page.Url, StringComparison.Ordinal);
 
         var month = Today.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var running = await ApiAsync<IndexPeriodDto[]>(page, $"/api/municipality/index/rolling?from={month}&to={month}");
+        var running = await ApiAsync<PublishedIndexPeriod[]>(page, $"/api/municipality/index/rolling?from={month}&to={month}");
         Assert.False(running[^1].Shown, "this month has not ended: it is held back");
         Assert.False(running[^1].Complete, "nor is it complete");
         Assert.StartsWith("Visas inte: ", running[^1].HeldBack, StringComparison.Ordinal);
         var basis = await ApiAsync<Norsjo.Retail.Hub.Api.IndexBasis>(page, "/api/municipality/index/basis");
         var end = DateOnly.ParseExact(basis.LastCompleteMonth + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var periods = await ApiAsync<IndexPeriodDto[]>(page, $"/api/municipality/index/rolling?from={end.AddMonths(-23):yyyy-MM}&to={basis.LastCompleteMonth}");
+        var periods = await ApiAsync<PublishedIndexPeriod[]>(page, $"/api/municipality/index/rolling?from={end.AddMonths(-23):yyyy-MM}&to={basis.LastCompleteMonth}");
         var latest = periods[^1];
         Assert.True(latest.Shown && latest.Complete, latest.HeldBack);
         SwedishText.Shows(latest.Index!.Total, await TextAsync(page, "index-total"));
@@ -33,12 +36,12 @@ public sealed class MunicipalityPageTests(DemoHubFixture demo)
         SwedishText.Shows(latest.Gap.GapKrPerYear / 1_000_000m, await TextAsync(page, "gap-year"));
         SwedishText.Shows(latest.Gap.GapKrPerResidentPerMonth, await TextAsync(page, "gap-resident"));
 
-        var outlook = await ApiAsync<OutlookDto>(page, "/api/municipality/index/outlook");
+        var outlook = await ApiAsync<PublishedOutlook>(page, "/api/municipality/index/outlook");
         SwedishText.Shows(outlook.Expected, await TextAsync(page, "outlook-expected"));
         SwedishText.Shows(outlook.ProbabilityOf60, await TextAsync(page, "outlook-probability"), scale: 100);
         Assert.Equal(periods.Length, await page.GetByTestId("index-table").Locator("tbody tr").CountAsync());
 
-        var villages = await ApiAsync<VillageReportDto>(page, $"/api/municipality/villages?from={end.AddMonths(-11):yyyy-MM}&to={basis.LastCompleteMonth}");
+        var villages = await ApiAsync<PublishedVillageReport>(page, $"/api/municipality/villages?from={end.AddMonths(-11):yyyy-MM}&to={basis.LastCompleteMonth}");
         Assert.Equal(villages.SuppressionNote, await TextAsync(page, "suppression-note"));
         var rows = page.GetByTestId("villages-table").Locator("tbody tr");
         Assert.Equal(villages.Villages.Count, await rows.CountAsync());
@@ -57,9 +60,9 @@ public sealed class MunicipalityPageTests(DemoHubFixture demo)
         }
 
         var lastMonth = Today.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var statements = await ApiAsync<StatementDto[]>(page, $"/api/municipality/subsidy/{lastMonth}");
+        var statements = await ApiAsync<Statement[]>(page, $"/api/municipality/subsidy/{lastMonth}");
         SwedishText.Shows(statements.Where(s => s.Produced).Sum(s => s.AmountDueKr), await TextAsync(page, "subsidy-due"));
-        var silent = await ApiAsync<SilentAgentDto[]>(page, "/api/municipality/silent-agents");
+        var silent = await ApiAsync<SilentAgent[]>(page, "/api/municipality/silent-agents");
         SwedishText.Shows(silent.Count(s => s.Silent), await TextAsync(page, "silent-count"));
         await ScreenshotAsync(page, "kommun-dator");
 
@@ -89,18 +92,18 @@ public sealed class MunicipalityPageTests(DemoHubFixture demo)
 
             var municipality = await demo.NewPageAsync(1280, 900);
             await SignInAsync(municipality, "kommunen");
-            var consents = await ApiAsync<ConsentDto[]>(municipality, "/api/municipality/consents");
+            var consents = await ApiAsync<ConsentView[]>(municipality, "/api/municipality/consents");
             Assert.True(consents.Single(c => c.StoreId == OwnStore).Effective, "three stores with agents stay without consent");
             Assert.Contains("delar sina siffror", await municipality.GetByTestId("consents-table").Locator("tbody tr", new() { HasText = "Björks lanthandel" }).InnerTextAsync(), StringComparison.Ordinal);
             // A consent shows the shop from the first month published after it (Disclosure/PublishedMonths.cs):
             // the months already published stay as published, so nothing is learnt by comparing them.
             Assert.Contains("från den första månad som publiceras efter samtycket", await TextAsync(owner, "consent-note"), StringComparison.Ordinal);
-            var villages = await ApiAsync<VillageReportDto>(municipality, $"/api/municipality/villages?from={Today.AddMonths(-12):yyyy-MM}&to={Today.AddMonths(-1):yyyy-MM}");
+            var villages = await ApiAsync<PublishedVillageReport>(municipality, $"/api/municipality/villages?from={Today.AddMonths(-12):yyyy-MM}&to={Today.AddMonths(-1):yyyy-MM}");
             Assert.All(villages.Villages.Where(v => v.Kind == "shared"), v => Assert.True(v.Suppressed && v.IndexPoints is null, $"{v.Village}: a published month changed by a consent"));
 
             await owner.GetByTestId("consent-toggle").ClickAsync();
             await Assertions.Expect(owner.GetByTestId("consent-note")).ToContainTextAsync("Samtycke återkallat av agare-kusfors");
-            Assert.DoesNotContain((await ApiAsync<VillageReportDto>(municipality, $"/api/municipality/villages?from={Today.AddMonths(-12):yyyy-MM}&to={Today.AddMonths(-1):yyyy-MM}")).Villages, v => v.Kind == "shared");
+            Assert.DoesNotContain((await ApiAsync<PublishedVillageReport>(municipality, $"/api/municipality/villages?from={Today.AddMonths(-12):yyyy-MM}&to={Today.AddMonths(-1):yyyy-MM}")).Villages, v => v.Kind == "shared");
         }
         finally
         {
@@ -127,7 +130,7 @@ public sealed class MunicipalityPageTests(DemoHubFixture demo)
         var lines = (await File.ReadAllTextAsync(await download.PathAsync())).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         var basis = await ApiAsync<Norsjo.Retail.Hub.Api.IndexBasis>(page, "/api/municipality/index/basis");
         var end = DateOnly.ParseExact(basis.LastCompleteMonth + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var periods = await ApiAsync<IndexPeriodDto[]>(page, $"/api/municipality/index/rolling?from={end.AddMonths(-23):yyyy-MM}&to={basis.LastCompleteMonth}");
+        var periods = await ApiAsync<PublishedIndexPeriod[]>(page, $"/api/municipality/index/rolling?from={end.AddMonths(-23):yyyy-MM}&to={basis.LastCompleteMonth}");
         Assert.Equal(periods.Length + 2, lines.Length); // the header, each month, the year's outlook
         Assert.StartsWith($"{Today.Year} prognos;", lines[^1], StringComparison.Ordinal);
         var first = periods.Select((p, i) => (p, i)).First(x => x.p.Shown);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Norsjo.Retail.Hub.Analytics;
+using Norsjo.Retail.Hub.Subsidy;
 using static Norsjo.Retail.Tests.Dashboards.DemoHubFixture;
 
 namespace Norsjo.Retail.Tests.Dashboards;
@@ -21,13 +23,13 @@ public sealed partial class StoreOwnerPageTests(DemoHubFixture demo)
 
         var api = "/api/stores/" + OwnStore;
         var period = $"from={Iso(Today.AddDays(-83))}&to={Iso(Today)}";
-        var today = await ApiAsync<TrendPointDto[]>(page, $"{api}/trend?grain=day&from={Iso(Today)}&to={Iso(Today)}");
-        var trend = await ApiAsync<TrendPointDto[]>(page, $"{api}/trend?grain=day&from={Iso(Today.AddDays(-89))}&to={Iso(Today)}");
-        var payments = await ApiAsync<PaymentMixDto>(page, $"{api}/payments?{period}");
-        var baskets = await ApiAsync<BasketsDto>(page, $"{api}/baskets?{period}");
-        var deliveries = await ApiAsync<DeliveryDto[]>(page, $"{api}/deliveries?{period}");
+        var today = await ApiAsync<TrendPoint[]>(page, $"{api}/trend?grain=day&from={Iso(Today)}&to={Iso(Today)}");
+        var trend = await ApiAsync<TrendPoint[]>(page, $"{api}/trend?grain=day&from={Iso(Today.AddDays(-89))}&to={Iso(Today)}");
+        var payments = await ApiAsync<PaymentMix>(page, $"{api}/payments?{period}");
+        var baskets = await ApiAsync<Baskets>(page, $"{api}/baskets?{period}");
+        var deliveries = await ApiAsync<DeliveryFigure[]>(page, $"{api}/deliveries?{period}");
         var lastMonth = Today.AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var statement = await ApiAsync<StatementDto>(page, $"{api}/subsidy/{lastMonth}");
+        var statement = await ApiAsync<Statement>(page, $"{api}/subsidy/{lastMonth}");
 
         SwedishText.Shows(today.Sum(p => p.GrossKr), await TextAsync(page, "today-gross"));
         SwedishText.Shows(trend.Sum(p => p.GrossKr), await TextAsync(page, "trend-total"));
@@ -86,7 +88,7 @@ public sealed partial class StoreOwnerPageTests(DemoHubFixture demo)
         var page = await demo.NewPageAsync(1280, 900);
         await SignInAsync(page, "agare-kusfors");
         var api = "/api/stores/" + OwnStore;
-        var payments = await ApiAsync<PaymentMixDto>(page, $"{api}/payments?from={Iso(Today.AddDays(-83))}&to={Iso(Today)}");
+        var payments = await ApiAsync<PaymentMix>(page, $"{api}/payments?from={Iso(Today.AddDays(-83))}&to={Iso(Today)}");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#payments button.csv").ClickAsync());
         Assert.Equal($"butik-{OwnStore}-payments.csv", download.SuggestedFilename);
@@ -96,7 +98,7 @@ public sealed partial class StoreOwnerPageTests(DemoHubFixture demo)
         Assert.Equal(payments.CashShare, decimal.Parse(cash[2].Replace(',', '.'), CultureInfo.InvariantCulture), 4);
 
         var trendDownload = await page.RunAndWaitForDownloadAsync(() => page.Locator("#trend button.csv").ClickAsync());
-        var trend = await ApiAsync<TrendPointDto[]>(page, $"{api}/trend?grain=day&from={Iso(Today.AddDays(-89))}&to={Iso(Today)}");
+        var trend = await ApiAsync<TrendPoint[]>(page, $"{api}/trend?grain=day&from={Iso(Today.AddDays(-89))}&to={Iso(Today)}");
         var trendLines = (await File.ReadAllTextAsync(await trendDownload.PathAsync())).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         var sold = trendLines.Skip(1).Select(l => l.Split(';')).Where(c => c[1].Length > 0).ToList();
         Assert.Equal(trend.Select(p => p.Period), sold.Select(c => c[0]));
