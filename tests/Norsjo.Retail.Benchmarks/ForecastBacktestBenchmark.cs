@@ -6,8 +6,9 @@ namespace Norsjo.Retail.Benchmarks;
 
 /// <summary>
 /// The forecaster's whole rolling-origin backtest on any daily series given as a CSV file
-/// (<c>store,date,amount</c>; a header line; dates yyyy-MM-dd; a day not in the file is missing, not 0):
-/// <c>./norsjo bench forecast --csv FILE [--horizon 56] [--origins 6] [--trainer fasttree|lightgbm|both] [--max-training-rows N]</c>.
+/// (<c>store,date,amount</c> or as <see cref="DailySeriesCsv"/> reads it; a day not in the file is missing, not 0):
+/// <c>./norsjo bench forecast --csv FILE [--horizon 56] [--origins 6] [--trainer fasttree|lightgbm|both] [--max-training-rows N]
+/// [--max-series N] [--duplicates sum|refuse] [--store-column NAME] [--date-column NAME] [--amount-column NAME] [--date-format d/M/yyyy]</c>.
 /// Prints, per method, MASE (median and mean over series), WAPE, the 80 % interval's coverage (mean and
 /// spread over series) and the share of series where it beats the best simple baseline of that series;
 /// then the targets of issue #17 against the shown forecast. Real series to run it on: tests/Norsjo.Retail.Benchmarks/README.md.
@@ -28,10 +29,27 @@ public static class ForecastBacktestBenchmark
             "both" => [ForecastTrainer.FastTree, ForecastTrainer.LightGbm],
             var other => throw new ArgumentException($"--trainer: '{other}' is not fasttree, lightgbm or both"),
         };
-        var series = ReadCsv(csv);
+        var duplicates = (Option(args, "--duplicates") ?? "sum") switch
+        {
+            "sum" => CsvDuplicateDays.Sum,
+            "refuse" => CsvDuplicateDays.Refuse,
+            var other => throw new ArgumentException($"--duplicates: '{other}' is not sum or refuse"),
+        };
+        var read = DailySeriesCsv.Read(csv, new DailySeriesCsvOptions
+        {
+            Duplicates = duplicates,
+            StoreColumn = Option(args, "--store-column"),
+            DateColumn = Option(args, "--date-column"),
+            AmountColumn = Option(args, "--amount-column"),
+            DateFormat = Option(args, "--date-format"),
+        });
+        Console.WriteLine(read.Describe());
+        // --max-series N: the first N series by name, so a slow trainer's run is still a fair side-by-side.
+        var maxSeries = BenchArgs.Numbers(args, "--max-series", 0)[0];
+        var series = maxSeries > 0 ? [.. read.Series.Take(maxSeries)] : read.Series.ToList();
         var days = series.Sum(s => s.Values.Count(v => !double.IsNaN(v)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Forecast backtest on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Reproduce: ./norsjo bench forecast --csv {csv} --horizon {horizon} --origins {origins} --trainer {Option(args, "--trainer") ?? "fasttree"} --max-training-rows {cap}"));
+            $"Forecast backtest on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Reproduce: ./norsjo bench forecast --csv {csv} --horizon {horizon} --origins {origins} --trainer {Option(args, "--trainer") ?? "fasttree"} --max-training-rows {cap}{(maxSeries > 0 ? $" --max-series {maxSeries}" : "")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{series.Count} series, {days:N0} known days, {series.Min(s => s.Start):yyyy-MM-dd} … {series.Max(s => s.End):yyyy-MM-dd}; {series.Sum(s => s.Values.Count(double.IsNaN)):N0} days missing inside the series"));
         foreach (var trainer in trainers)
@@ -71,44 +89,6 @@ public static class ForecastBacktestBenchmark
             $"target 1: shown median MASE {shownMase:0.000} against the best simple rule ({bestRule}) {bestRuleMase:0.000}: {1 - (shownMase / bestRuleMase):P1} lower (target ≥ 10 %) {(shownMase <= 0.9 * bestRuleMase ? "MET" : "NOT MET")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"target 2: shown 80 % intervals cover 75–85 % on {calibrated:P0} of series (target ≥ 80 %) {(calibrated >= 0.8 ? "MET" : "NOT MET")}; shown beats its series' best simple rule on {Share(forecasts.Count(f => f.Shown.Mase < f.Baseline.Mase), forecasts.Count):P0} of series"));
-    }
-
-    /// <summary>The CSV's series: one per store, from its first to its last day, days not in the file missing.</summary>
-    public static List<DailySeries> ReadCsv(string path)
-    {
-        var byStore = new Dictionary<string, Dictionary<DateOnly, double>>(StringComparer.Ordinal);
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (lineNumber == 1 && line.StartsWith("store", StringComparison.OrdinalIgnoreCase) || line.Length == 0)
-            {
-                continue;
-            }
-
-            var parts = line.Split(',');
-            if (parts.Length != 3
-                || !DateOnly.TryParseExact(parts[1].Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-                || !double.TryParse(parts[2].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || !double.IsFinite(amount))
-            {
-                throw new FormatException($"{path} line {lineNumber}: expected store,yyyy-MM-dd,amount, got '{line}'");
-            }
-
-            var store = parts[0].Trim();
-            if (!byStore.TryGetValue(store, out var days))
-            {
-                byStore[store] = days = [];
-            }
-
-            days[day] = days.GetValueOrDefault(day) + amount;
-        }
-
-        return [.. byStore.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s =>
-        {
-            var start = s.Value.Keys.Min();
-            var count = s.Value.Keys.Max().DayNumber - start.DayNumber + 1;
-            return new DailySeries(s.Key, start, [.. Enumerable.Range(0, count).Select(i => s.Value.TryGetValue(start.AddDays(i), out var v) ? v : double.NaN)]);
-        })];
     }
 
     private static string? Option(string[] args, string name)

@@ -29,10 +29,13 @@ public enum ForecastTrainer
 /// MASE is scaled by the week-to-week change in the history before each origin only.
 /// </summary>
 /// <param name="maxTrainingRows">Rows a model trains on at most, sampled past it; 0: all (see <see cref="DefaultMaxTrainingRows"/>).</param>
+/// <param name="trees">Boosting rounds per model: 200 in production; tests that check behaviour, not the last per cent of accuracy, use fewer.</param>
 public sealed class DailyForecaster(
     int horizonDays = 56, int backtestOrigins = 6, int seed = 1, int maxTrainingRows = DailyForecaster.DefaultMaxTrainingRows,
-    ForecastTrainer trainer = ForecastTrainer.FastTree)
+    ForecastTrainer trainer = ForecastTrainer.FastTree, int trees = DailyForecaster.DefaultTrees)
 {
+    public const int DefaultTrees = 200;
+
     /// <summary>About 250 series' worth of three years (40 stores): below it every row is used.</summary>
     public const int DefaultMaxTrainingRows = 1_000_000;
 
@@ -396,8 +399,8 @@ public sealed class DailyForecaster(
         var data = ml.Data.LoadFromEnumerable(rows);
         var features = ml.Transforms.Concatenate("Features", ForecastFeatures.Names);
         return trainer == ForecastTrainer.LightGbm
-            ? features.Append(ml.Regression.Trainers.LightGbm(labelColumnName: nameof(ForecastFeatures.Row.Label), numberOfLeaves: 31, numberOfIterations: 200, minimumExampleCountPerLeaf: 20, learningRate: 0.1)).Fit(data)
-            : features.Append(ml.Regression.Trainers.FastTree(labelColumnName: nameof(ForecastFeatures.Row.Label), numberOfLeaves: 31, numberOfTrees: 200, minimumExampleCountPerLeaf: 20, learningRate: 0.1)).Fit(data);
+            ? features.Append(ml.Regression.Trainers.LightGbm(labelColumnName: nameof(ForecastFeatures.Row.Label), numberOfLeaves: 31, numberOfIterations: trees, minimumExampleCountPerLeaf: 20, learningRate: 0.1)).Fit(data)
+            : features.Append(ml.Regression.Trainers.FastTree(labelColumnName: nameof(ForecastFeatures.Row.Label), numberOfLeaves: 31, numberOfTrees: trees, minimumExampleCountPerLeaf: 20, learningRate: 0.1)).Fit(data);
     }
 
     private sealed class Prediction

@@ -10,7 +10,10 @@ namespace Norsjo.Retail.Hub.Forecasting;
 /// shown. Series are named "store:{id}", "store:{id}:{category}" and "municipality". Results go to
 /// ClickHouse under a run id; a run for the same day again replaces that day's rows (same keys).
 /// </summary>
-/// <remarks>Forecast:MaxTrainingRows in the configuration bounds the rows a model trains on (0: all; see <see cref="DailyForecaster"/>).</remarks>
+/// <remarks>
+/// Forecast:MaxTrainingRows in the configuration bounds the rows a model trains on (0: all; see <see cref="DailyForecaster"/>);
+/// Forecast:BacktestOrigins and Forecast:Trees (6 and 200) let tests of the job's path run a cheaper backtest.
+/// </remarks>
 public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registry, TimeProvider time, IConfiguration configuration)
 {
     private sealed record DayValue(string Series, string Day, long GrossOre);
@@ -26,16 +29,14 @@ public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registr
             SELECT concat('store:', store_id) AS Series, toString(sale_date) AS Day, sum(gross_ore) AS GrossOre FROM sales_daily FINAL WHERE {range} GROUP BY Series, Day
             UNION ALL
             SELECT concat('store:', store_id, ':', category) AS Series, toString(sale_date) AS Day, sum(gross_ore) AS GrossOre FROM sales_daily FINAL WHERE {range} GROUP BY Series, Day
-            UNION ALL
-            SELECT 'municipality' AS Series, toString(sale_date) AS Day, sum(gross_ore) AS GrossOre FROM sales_daily FINAL WHERE {range} GROUP BY Series, Day
             """, cancellationToken).ConfigureAwait(false);
         var stores = registry.Stores.ToDictionary(s => s.Id, StringComparer.Ordinal);
         // A store's day is known when the store reported anything that day: a category it sold nothing of is then 0, not missing.
         var storeDays = rows.Where(r => r.Series.Count(c => c == ':') == 1).Select(r => (r.Series, r.Day)).ToHashSet();
         var series = rows
             .GroupBy(r => r.Series)
-            .Select(g => (Group: g, Store: g.Key == "municipality" ? null : stores.GetValueOrDefault(g.Key.Split(':')[1])))
-            .Where(x => x.Group.Key == "municipality" || x.Store is not null)
+            .Select(g => (Group: g, Store: stores.GetValueOrDefault(g.Key.Split(':')[1])))
+            .Where(x => x.Store is not null)
             .Select(x =>
             {
                 // A day without rows is missing (not yet arrived, a silent agent), not 0 kr; a day the
@@ -43,9 +44,9 @@ public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registr
                 var byDay = x.Group.ToDictionary(r => DateOnly.ParseExact(r.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), r => r.GrossOre / 100.0);
                 var start = byDay.Keys.Min();
                 var hours = x.Store?.Hours;
-                var store = x.Store is null ? null : "store:" + x.Store.Id;
+                var store = "store:" + x.Store!.Id;
                 double ValueOn(DateOnly day) => byDay.TryGetValue(day, out var v) ? v
-                    : store is not null && store != x.Group.Key && storeDays.Contains((store, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))) ? 0
+                    : store != x.Group.Key && storeDays.Contains((store, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))) ? 0
                     : double.NaN;
                 return new DailySeries(x.Group.Key, start, [.. Enumerable.Range(0, until.DayNumber - start.DayNumber + 1).Select(i => ValueOn(start.AddDays(i)))])
                 {
@@ -53,9 +54,15 @@ public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registr
                 };
             })
             .ToList();
+        if (Municipality(rows.Where(r => r.Series.Count(c => c == ':') == 1).ToList(), stores, until) is { } municipality)
+        {
+            series.Add(municipality);
+        }
 
         var maxTrainingRows = configuration.GetValue("Forecast:MaxTrainingRows", DailyForecaster.DefaultMaxTrainingRows);
-        var forecasts = new DailyForecaster(maxTrainingRows: maxTrainingRows).Forecast(series);
+        var forecaster = new DailyForecaster(
+            backtestOrigins: configuration.GetValue("Forecast:BacktestOrigins", 6), maxTrainingRows: maxTrainingRows, trees: configuration.GetValue("Forecast:Trees", DailyForecaster.DefaultTrees));
+        var forecasts = forecaster.Forecast(series);
         var runId = $"{today:yyyyMMdd}-{Guid.NewGuid():N}"[..17];
         var version = time.GetUtcNow().ToUnixTimeMilliseconds();
         var points = new TabSeparatedRows();
@@ -80,6 +87,46 @@ public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registr
     }
 
     private const string MethodSeparator = " vs ";
+
+    /// <summary>
+    /// The municipality's total: the sum of every store's day, known only when every store expected that
+    /// day reported it. A store is expected on a day its hours keep open when it reported one of the four
+    /// same weekdays before: a late or silent agent makes the total's day missing instead of a fall in
+    /// sales, and a store gone for four weeks is no longer waited for.
+    /// </summary>
+    private static DailySeries? Municipality(List<DayValue> storeRows, Dictionary<string, Store> stores, DateOnly until)
+    {
+        if (storeRows.Count == 0)
+        {
+            return null;
+        }
+
+        var byStore = storeRows.GroupBy(r => r.Series[("store:".Length)..])
+            .ToDictionary(g => g.Key, g => g.ToDictionary(r => DateOnly.ParseExact(r.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), r => r.GrossOre / 100.0));
+        var start = byStore.Values.Min(d => d.Keys.Min());
+        double ValueOn(DateOnly day)
+        {
+            double sum = 0;
+            var known = false;
+            foreach (var (id, days) in byStore)
+            {
+                if (days.TryGetValue(day, out var v))
+                {
+                    sum += v;
+                    known = true;
+                }
+                else if (Enumerable.Range(1, 4).Any(k => days.ContainsKey(day.AddDays(-7 * k)))
+                    && !(stores.GetValueOrDefault(id) is { } registered && ClosedAllDay(registered.Hours, day)))
+                {
+                    return double.NaN;
+                }
+            }
+
+            return known ? sum : double.NaN;
+        }
+
+        return new DailySeries("municipality", start, [.. Enumerable.Range(0, until.DayNumber - start.DayNumber + 1).Select(i => ValueOn(start.AddDays(i)))]);
+    }
 
     /// <summary>
     /// A series' latest forecast. <see cref="Model"/> is the shown method's backtest accuracy, <see cref="Baseline"/>

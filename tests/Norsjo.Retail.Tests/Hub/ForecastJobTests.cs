@@ -20,7 +20,7 @@ public sealed class ForecastJobTests(ClickHouseServerFixture clickHouse)
     [Fact]
     public async Task The_nightly_job_runs_through_Hangfire_stores_its_forecast_and_metrics_and_the_owner_sees_them()
     {
-        await using var hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(ExtraArgs: ["--Jobs:Enabled=true"]), "butik-a", "butik-b");
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(ExtraArgs: ["--Jobs:Enabled=true", .. CheapForecast.Args]), "butik-a", "butik-b");
         var today = ApiRequest.Today(TimeProvider.System);
         var random = new Random(3);
         var days = new TabSeparatedRows();
@@ -53,5 +53,66 @@ public sealed class ForecastJobTests(ClickHouseServerFixture clickHouse)
         Assert.False(string.IsNullOrEmpty(forecast.GetProperty("note").GetString()));
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync(new Uri("/api/stores/butik-b/forecast", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync(new Uri("/api/municipality/forecast", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_late_day_and_a_silent_agent_are_missing_not_zero_sales_through_the_nightly_job_and_the_forecast_says_so()
+    {
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(ExtraArgs: ["--Jobs:Enabled=true", .. CheapForecast.Args]), "butik-a", "butik-b");
+        var today = ApiRequest.Today(TimeProvider.System);
+        var random = new Random(5);
+        double[] weekly = [0.7, 0.9, 0.95, 1.0, 1.05, 1.35, 1.2]; // Sunday … Saturday
+        var typical = new Dictionary<string, double> { ["butik-a"] = 20_000, ["butik-b"] = 60_000 };
+        // butik-a's yesterday has not arrived yet; butik-b's agent has been silent for ten days.
+        var lastDay = new Dictionary<string, DateOnly> { ["butik-a"] = today.AddDays(-2), ["butik-b"] = today.AddDays(-11) };
+        var days = new TabSeparatedRows();
+        foreach (var (store, level) in typical)
+        {
+            for (var day = today.AddDays(-400); day <= lastDay[store]; day = day.AddDays(1))
+            {
+                var gross = (long)(level * 100 * weekly[(int)day.DayOfWeek] * (0.95 + (0.1 * random.NextDouble())));
+                days.Row(store, day, "dagligvaror", 1200, gross, gross * 12 / 112, 0L, 1000L, 1L);
+            }
+        }
+
+        await hub.Database.InsertAsync("sales_daily", ["store_id", "sale_date", "category", "vat_rate_bp", "gross_ore", "vat_ore", "returned_gross_ore", "quantity_milli", "version"], days);
+        hub.Services.GetRequiredService<IRecurringJobManager>().Trigger(Norsjo.Retail.Hub.Jobs.JobsExtensions.ForecastJob);
+        await Eventually.WaitUntilAsync(
+            () => hub.Database.QueryAsync<Count>("SELECT count() AS Value FROM forecast_metrics").GetAwaiter().GetResult().Single().Value >= 5,
+            "the job stored metrics for both stores, their category and the municipality", TimeSpan.FromSeconds(120));
+
+        var forecasts = hub.Services.GetRequiredService<ForecastRun>();
+        var municipality = await forecasts.LatestAsync("municipality");
+        var a = await forecasts.LatestAsync("store:butik-a");
+        var b = await forecasts.LatestAsync("store:butik-b");
+        Assert.Equal(1, a.MissingDays);
+        Assert.Equal(10, b.MissingDays);
+        // The municipality's total lacks butik-b on its last ten days: those are missing, not a fall to butik-a's sales alone.
+        Assert.Equal(10, municipality.MissingDays);
+        Assert.Equal(today.AddDays(-10), municipality.Points[0].Date);
+        Assert.Contains("De senaste 10 dagarnas försäljning har inte kommit in ännu", municipality.Note, StringComparison.Ordinal);
+        AssertNoCollapse(a, typical["butik-a"]);
+        AssertNoCollapse(b, typical["butik-b"]);
+        AssertNoCollapse(municipality, typical.Values.Sum());
+
+        // The owner reads the same on the API (and the page shows its note).
+        await hub.Services.GetRequiredService<UserStore>().SaveAsync("agare-a", "ett-langt-losenord", UserRole.StoreOwner, ["butik-a"]);
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = hub.HttpUrl };
+        (await http.PostAsJsonAsync("/api/login", new { username = "agare-a", password = "ett-langt-losenord" })).EnsureSuccessStatusCode();
+        var api = await http.GetFromJsonAsync<JsonElement>("/api/stores/butik-a/forecast");
+        Assert.Equal(1, api.GetProperty("missingDays").GetInt32());
+        Assert.Contains("Gårdagens försäljning har inte kommit in ännu", api.GetProperty("note").GetString(), StringComparison.Ordinal);
+        Assert.Equal(today.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), api.GetProperty("points")[0].GetProperty("date").GetString());
+
+        void AssertNoCollapse(ForecastRun.ForecastView view, double level)
+        {
+            // Every weekday's forecast stays near that weekday's usual sales (the noise is ±5 %); a missing day read as 0 would pull it towards 0.
+            foreach (var weekday in view.Points.GroupBy(p => p.Date.DayOfWeek))
+            {
+                var usual = level * weekly[(int)weekday.Key];
+                Assert.InRange(weekday.Average(p => p.Point), 0.8 * usual, 1.2 * usual);
+                Assert.All(weekday, p => Assert.True(p.Upper > p.Lower, $"{view.Series} {p.Date}: band [{p.Lower}, {p.Upper}]"));
+            }
+        }
     }
 }

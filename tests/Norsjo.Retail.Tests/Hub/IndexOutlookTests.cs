@@ -34,7 +34,7 @@ public sealed class IndexOutlookTests(ClickHouseServerFixture clickHouse)
     [Fact]
     public async Task The_weekly_job_runs_through_Hangfire_after_the_forecast_and_stores_the_outlook()
     {
-        await using var hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(ExtraArgs: ["--Jobs:Enabled=true"]), "butik-a", "butik-b", "butik-c", "butik-d");
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(ExtraArgs: ["--Jobs:Enabled=true", .. CheapForecast.Args]), "butik-a", "butik-b", "butik-c", "butik-d");
         var today = ApiRequest.Today(TimeProvider.System);
         var random = new Random(9);
         var days = new TabSeparatedRows();

@@ -1,0 +1,95 @@
+using Norsjo.Retail.Hub.Forecasting;
+using Norsjo.Retail.Tests.Support;
+
+namespace Norsjo.Retail.Tests.Hub;
+
+/// <summary>
+/// The backtest's CSV reader on files as shops and public data sets write them (the previous reader took
+/// only <c>store,yyyy-MM-dd,amount</c> with commas and a decimal point, and summed duplicates silently).
+/// </summary>
+public sealed class DailySeriesCsvTests : IDisposable
+{
+    private readonly TempFolder folder = new("csv");
+
+    public void Dispose() => folder.Dispose();
+
+    private string File(string name, string text)
+    {
+        var path = Path.Combine(folder.Path, name);
+        System.IO.File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void A_Swedish_export_with_semicolons_decimal_commas_day_first_dates_unsorted_rows_and_a_gap_is_read()
+    {
+        var path = File("kassa.csv", "Butik;Datum;Belopp;Kvitton\nbutik-a;03.01.2025;1 234,50;12\nbutik-a;01.01.2025;99,5;3\nbutik-b;01.01.2025;10;1\nbutik-a;13.01.2025;7;1\n");
+
+        var read = DailySeriesCsv.Read(path);
+
+        Assert.Equal(";", read.Separator);
+        Assert.True(read.DecimalComma);
+        var a = read.Series.Single(s => s.Id == "butik-a");
+        Assert.Equal(new DateOnly(2025, 1, 1), a.Start);
+        Assert.Equal(new DateOnly(2025, 1, 13), a.End);
+        Assert.Equal(99.5, a[new DateOnly(2025, 1, 1)]);
+        Assert.Equal(1234.5, a[new DateOnly(2025, 1, 3)]);
+        // A day not in the file is missing, not 0.
+        Assert.True(double.IsNaN(a[new DateOnly(2025, 1, 2)]));
+        Assert.Equal(["butik-a", "butik-b"], read.Series.Select(s => s.Id));
+    }
+
+    [Fact]
+    public void Duplicate_days_are_summed_and_counted_or_refused_with_both_lines_named()
+    {
+        var path = File("dup.csv", "store,date,amount\na,2025-01-02,10\na,2025-01-01,5\na,2025-01-02,3\n");
+
+        var summed = DailySeriesCsv.Read(path);
+        var refused = Assert.Throws<FormatException>(() => DailySeriesCsv.Read(path, new DailySeriesCsvOptions { Duplicates = CsvDuplicateDays.Refuse }));
+
+        Assert.Equal(13, summed.Series.Single()[new DateOnly(2025, 1, 2)]);
+        Assert.Equal(1, summed.SummedDuplicates);
+        Assert.Contains("line 4", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("line 2", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dates_that_read_both_day_first_and_month_first_are_refused_unless_the_order_is_given()
+    {
+        var path = File("ambiguous.csv", "store,date,amount\na,01/02/2025,1\na,03/02/2025,2\n");
+
+        var refused = Assert.Throws<FormatException>(() => DailySeriesCsv.Read(path));
+        var dayFirst = DailySeriesCsv.Read(path, new DailySeriesCsvOptions { DateFormat = "d/M/yyyy" });
+
+        Assert.Contains("--date-format", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(new DateOnly(2025, 2, 1), dayFirst.Series.Single().Start);
+        // Month first where a day above 12 tells: 1/13 is only January 13th.
+        var us = DailySeriesCsv.Read(File("us.csv", "Store,Date,Sales\n1,\"1/2/2014\",5\n1,\"1/13/2014\",\"7\"\n"));
+        Assert.Equal("M/d/yyyy", us.DateFormat);
+        Assert.Equal(new DateOnly(2014, 1, 13), us.Series.Single().End);
+    }
+
+    [Fact]
+    public void A_file_without_a_header_or_without_a_store_column_and_quoted_amounts_with_a_currency_is_read()
+    {
+        var positional = DailySeriesCsv.Read(File("plain.csv", "s1,2024-03-01,5\ns1,2024-03-02 00:00:00,6\n"));
+        var oneSeries = DailySeriesCsv.Read(File("bageri.csv", "date,sales\n2024-03-01,\"1,20 €\"\n2024-03-02,\n2024-03-03,NA\n2024-03-04,2\n"));
+
+        Assert.Equal(6, positional.Series.Single()[new DateOnly(2024, 3, 2)]);
+        var bakery = oneSeries.Series.Single();
+        Assert.Equal("bageri", bakery.Id);
+        Assert.Equal(1.2, bakery[new DateOnly(2024, 3, 1)], 9);
+        Assert.True(double.IsNaN(bakery[new DateOnly(2024, 3, 2)]));
+        Assert.Equal(2, oneSeries.EmptyAmounts);
+    }
+
+    [Fact]
+    public void What_cannot_be_read_is_refused_with_its_line()
+    {
+        var badAmount = Assert.Throws<FormatException>(() => DailySeriesCsv.Read(File("bad.csv", "store,date,amount\na,2025-01-01,5\na,2025-01-02,lots\n")));
+        var noAmount = Assert.Throws<FormatException>(() => DailySeriesCsv.Read(File("noamount.csv", "store,date,colour\na,2025-01-01,red\n")));
+
+        Assert.Contains("line 3", badAmount.Message, StringComparison.Ordinal);
+        Assert.Contains("--amount-column", noAmount.Message, StringComparison.Ordinal);
+    }
+}
