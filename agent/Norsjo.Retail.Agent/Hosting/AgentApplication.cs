@@ -19,7 +19,7 @@ public static partial class AgentApplication
         logging?.Invoke(builder.Logging);
         // Quiet under systemd (journald) and as a Windows service alike; a no-op when run by hand.
         builder.Services.AddSystemd();
-        builder.Services.AddWindowsService(options => options.ServiceName = "Norsjo.Retail.Agent");
+        builder.Services.AddWindowsService(options => options.ServiceName = Install.ServicePlan.WindowsService);
         builder.Services.AddOptions<AgentOptions>()
             .Bind(builder.Configuration.GetSection(AgentOptions.Section))
             .PostConfigure(o =>

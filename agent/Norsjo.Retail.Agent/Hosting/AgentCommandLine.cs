@@ -18,6 +18,11 @@ public static class AgentCommandLine
                                                   audit: printed here only, never sent
         Norsjo.Retail.Agent check-sie FILE...     what the agent would do with these SIE files (days sent, held back or
                                                   refused, and which profile reads them); reads only, sends nothing
+        Norsjo.Retail.Agent install --code CODE --Agent:HubUrl=URL [--Agent:ExportFolder=DIR ...] [--dry-run]
+                                                  register the agent as a service (systemd or Windows), with its data
+                                                  folder, its own user and the enrollment; --dry-run prints the steps only
+        Norsjo.Retail.Agent uninstall [--purge] [--dry-run]
+                                                  remove the service and the program; the data folder stays unless --purge
         Settings as --Agent:Name=value (see agent/README.md), e.g. --Agent:HubUrl=https://hub:5081
         """;
 
@@ -48,6 +53,8 @@ public static class AgentCommandLine
                 return Status(rest, output);
             case "evidence":
                 return PrintEvidence(rest, output);
+            case "install" or "uninstall":
+                return await InstallAsync(command, rest, output).ConfigureAwait(false);
             case "check-sie":
                 return Sources.Sie.SieCheck.Run(Settings(rest.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToArray()).Sie,
                     rest.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList(), output);
@@ -66,8 +73,11 @@ public static class AgentCommandLine
             return 2;
         }
 
-        var code = args[codeAt + 1];
-        var settings = Settings(args.Where((_, i) => i != codeAt && i != codeAt + 1).ToArray());
+        return await EnrollAsync(args[codeAt + 1], Settings(args.Where((_, i) => i != codeAt && i != codeAt + 1).ToArray()), output).ConfigureAwait(false);
+    }
+
+    private static async Task<int> EnrollAsync(string code, AgentOptions settings, TextWriter output)
+    {
         using var channel = HubChannel.Create(settings.HubUrl, settings.HubCertificate);
         try
         {
@@ -89,6 +99,40 @@ public static class AgentCommandLine
             Console.Error.WriteLine(e.StatusCode == StatusCode.Unauthenticated
                 ? "The hub did not accept the code: it is unknown, already used or expired. Ask the municipality for a new one."
                 : $"Could not reach the hub at {settings.HubUrl}: {e.Status.Detail}");
+            return 1;
+        }
+    }
+
+    /// <summary>install / uninstall: the steps printed (--dry-run) or done one after another, stopping at the first that fails.</summary>
+    private static async Task<int> InstallAsync(string command, string[] args, TextWriter output)
+    {
+        try
+        {
+            var settings = Install.InstallSettings.Parse(args);
+            var steps = command == "install"
+                ? Install.ServicePlan.Install(settings, (data, agentSettings, o) => EnrollAsync(settings.Code!, Settings([.. agentSettings, "--Agent:DataDirectory=" + data]), o))
+                : Install.ServicePlan.Uninstall(settings);
+            if (!settings.DryRun && !OperatingSystem.IsWindows() && Environment.UserName != "root" && !args.Contains("--user"))
+            {
+                Console.Error.WriteLine($"{command} makes a user and writes to system folders: run it as root (sudo).");
+                return 1;
+            }
+
+            output.WriteLine(settings.DryRun ? $"{command} would do this ({settings.Host}):" : $"{command} ({settings.Host}):");
+            foreach (var step in steps)
+            {
+                output.WriteLine($"- {step.Describe()}");
+                if (!settings.DryRun)
+                {
+                    await step.RunAsync(output).ConfigureAwait(false);
+                }
+            }
+
+            return 0;
+        }
+        catch (Exception e) when (e is Install.InstallException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"{command} stopped: {e.Message}");
             return 1;
         }
     }

@@ -23,7 +23,13 @@ public sealed class AgentFaultTests(ClickHouseServerFixture clickHouse, ITestOut
     private sealed record Count(long Value);
 
     [Fact]
-    public async Task Killed_with_SIGKILL_again_and_again_while_taking_files_and_uploading_the_agent_loses_and_doubles_nothing()
+    public Task Killed_with_SIGKILL_again_and_again_while_taking_files_and_uploading_the_agent_loses_and_doubles_nothing() =>
+        KilledAgainAndAgainAsync(AgentBuild.Jit);
+
+    [NativeAgentFact]
+    public Task The_native_agent_killed_with_SIGKILL_again_and_again_loses_and_doubles_nothing() => KilledAgainAndAgainAsync(AgentBuild.Native);
+
+    private async Task KilledAgainAndAgainAsync(AgentBuild build)
     {
         await using var hub = await RunningHub.StartAsync(clickHouse.Url, StoreId);
         var credential = await hub.EnrollAsync(StoreId);
@@ -49,14 +55,14 @@ public sealed class AgentFaultTests(ClickHouseServerFixture clickHouse, ITestOut
             }
 
             var before = await BatchesAsync(hub.Database);
-            using var agent = AgentProcess.Start(args);
+            using var agent = AgentProcess.Start(build, args);
             var wanted = before + 1 + random.Next(3);
             await Eventually.WaitUntilAsync(() => BatchesAsync(hub.Database).GetAwaiter().GetResult() >= wanted, $"round {round}: the hub took more batches");
             agent.KillHard();
         }
 
         // Finally the agent runs undisturbed until everything is through.
-        using (var last = AgentProcess.Start(args))
+        using (var last = AgentProcess.Start(build, args))
         {
             await Eventually.WaitUntilAsync(
                 () => !Directory.EnumerateFiles(exports, "*.csv").Any() && OutboxItems(folder.Path) == 0,
@@ -328,7 +334,12 @@ public sealed class AgentFaultTests(ClickHouseServerFixture clickHouse, ITestOut
     }
 
     [Fact]
-    public async Task After_an_outage_10000_queued_receipts_reach_ClickHouse_within_seconds_of_the_hub_being_ready()
+    public Task After_an_outage_10000_queued_receipts_reach_ClickHouse_within_seconds_of_the_hub_being_ready() => AfterAnOutageAsync(AgentBuild.Jit);
+
+    [NativeAgentFact]
+    public Task The_native_agent_after_an_outage_delivers_10000_queued_receipts_within_seconds_of_the_hub_being_ready() => AfterAnOutageAsync(AgentBuild.Native);
+
+    private async Task AfterAnOutageAsync(AgentBuild build)
     {
         using var away = await HubAway.EnrolledAsync(clickHouse.Url, StoreId);
         using var folder = new TempFolder("agent-drain");
@@ -348,7 +359,7 @@ public sealed class AgentFaultTests(ClickHouseServerFixture clickHouse, ITestOut
             .OfType<string>()
             .Concat(["--Agent:RetryInitialDelay=00:05:00", "--Agent:RetryMaxDelay=00:05:00", "--Logging:LogLevel:Default=Warning"])
             .ToArray();
-        using var agent = AgentProcess.Start(args);
+        using var agent = AgentProcess.Start(build, args);
         await Eventually.WaitUntilAsync(() => !Directory.EnumerateFiles(exports, "*.csv").Any() && agent.HasSaid("Could not deliver batch"),
             "every export queued and the agent in its back-off", () => string.Join('\n', agent.Output.TakeLast(10)), TimeSpan.FromSeconds(90));
 
@@ -361,7 +372,7 @@ public sealed class AgentFaultTests(ClickHouseServerFixture clickHouse, ITestOut
             async () => $"{(await StoredAsync(hub.Database)).Receipts} of {sold.Count} after {sinceReady.Elapsed.TotalSeconds:0} s", TimeSpan.FromSeconds(90));
         sinceReady.Stop();
 
-        output.WriteLine($"{sold.Count} queued receipts reached ClickHouse {sinceReady.Elapsed.TotalSeconds:0.0} s after the hub was ready; "
+        output.WriteLine($"{build}: {sold.Count} queued receipts reached ClickHouse {sinceReady.Elapsed.TotalSeconds:0.0} s after the hub was ready; "
             + $"the first batch after {firstBatch.TotalSeconds:0.0} s ({string.Join("; ", agent.Output.Where(l => l.Contains("hub is back", StringComparison.Ordinal)))})");
         Assert.Equal(new Totals(sold.Count, sold.Sum(r => r.GrossOre)), await StoredAsync(hub.Database));
         // The shipped back-off would have kept the agent away for minutes; the probe brings it back within seconds.

@@ -28,20 +28,28 @@ public sealed class AgentProcess : IDisposable
     /// <summary>True once some line of the agent's output contains the text.</summary>
     public bool HasSaid(string text) => _output.Any(line => line.Contains(text, StringComparison.Ordinal));
 
-    public static AgentProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+    public static AgentProcess Start(params string[] args) => Start(AgentBuild.Jit, new Dictionary<string, string>(), args);
 
+    public static AgentProcess Start(AgentBuild build, params string[] args) => Start(build, new Dictionary<string, string>(), args);
+
+    public static AgentProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) => Start(AgentBuild.Jit, environment, args);
+
+    /// <param name="build">The JIT build beside the tests (run by dotnet) or the native file (NativeAgent).</param>
     /// <param name="environment">Extra environment, e.g. DOTNET_GCHeapHardLimit to run the agent under a memory limit.</param>
-    public static AgentProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static AgentProcess Start(AgentBuild build, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var dll = Path.Combine(AppContext.BaseDirectory, "Norsjo.Retail.Agent.dll");
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(build == AgentBuild.Native ? NativeAgent.Path : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(dll);
+        if (build == AgentBuild.Jit)
+        {
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Norsjo.Retail.Agent.dll"));
+        }
+
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
