@@ -99,7 +99,7 @@ public static partial class RegistryFile
         var seenYears = new HashSet<int>();
         foreach (var (node, at) in reader.Sequence(root, "years", "(top)"))
         {
-            reader.OnlyKeys(node, at, "year", "population", "national_turnover_per_resident_kr", "income_factor");
+            reader.OnlyKeys(node, at, "year", "population", "national_turnover_per_resident_kr", "income_factor", "sources");
             var year = reader.Number(node, "year", at, 2000, 2100);
             var population = reader.Number(node, "population", at, 1, 100_000_000);
             long? dagligvaror = null, sallankop = null;
@@ -117,9 +117,18 @@ public static partial class RegistryFile
                 reader.Problem(node["year"], $"{at}.year", $"{year} is listed twice");
             }
 
+            var sources = YearSources.Unknown;
+            if (node.Children.ContainsKey("sources") && reader.Mapping(node, "sources", at) is { } s)
+            {
+                var sAt = at + ".sources";
+                reader.OnlyKeys(s, sAt, "population", "national_turnover", "income_factor");
+                string Source(string key) => s.Children.ContainsKey(key) ? reader.Text(s, key, sAt) ?? string.Empty : string.Empty;
+                sources = new YearSources(Source("population"), Source("national_turnover"), Source("income_factor"));
+            }
+
             if (year is not null && population is not null && dagligvaror is not null && sallankop is not null && income is not null)
             {
-                years.Add(new MunicipalYear((int)year, (int)population, dagligvaror.Value, sallankop.Value, income.Value));
+                years.Add(new MunicipalYear((int)year, (int)population, dagligvaror.Value, sallankop.Value, income.Value) { Sources = sources });
             }
         }
 
