@@ -73,7 +73,9 @@ public static class RegistryApi
         registry.MapGet("/history/{kind}/{key}", History).WithName("RegistryHistory").WithSummary("Every change of one item (kind store, year, categories, subsidy_rule; key '-' for categories), newest first");
         registry.MapGet("/export", Export).WithName("RegistryExport").WithSummary("The whole registry as a registry file (the format Registry:File seeds from)");
         registry.MapPost("/import", Import).WithName("RegistryImport").WithSummary("Replace the whole registry by a registry file (text body), checked as the hub checks its file");
-        api.MapPut("/stores/{storeId}/hours", PutOwnHours).WithName("StorePutHours").WithTags("Butik")
+        api.MapGet("/stores/{storeId}/opening-hours", OwnHours).WithName("StoreOpeningHours").WithTags("Butik")
+            .WithSummary("The shop's opening hours per weekday, as the registry holds them today");
+        api.MapPut("/stores/{storeId}/opening-hours", PutOwnHours).WithName("StorePutOpeningHours").WithTags("Butik")
             .WithSummary("The store owner sets the shop's opening hours (forecasts and the silent-agent check use them at once)");
     }
 
@@ -233,6 +235,13 @@ public static class RegistryApi
         {
             return TypedResults.ValidationProblem(e.Problems, "Registret kunde inte läsas in.");
         }
+    }
+
+    public static Ok<StoreFacts> OwnHours(string storeId, ClaimsPrincipal user, RegistryFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        var registry = facts.Current;
+        return TypedResults.Ok(Facts(registry.Find(ApiRequest.Store(user, storeId, registry))!));
     }
 
     /// <summary>The store owner's own shop only (an admin may too); the rest of the store's entry stays as it is.</summary>

@@ -278,7 +278,7 @@ public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed s
             .Select(x => new RegistryItem(x.Row!.Kind, x.Row.ItemKey, x.Row.Yaml))];
     }
 
-    /// <summary>"line 12: stores[3].hours.mon: what" → ("hours.mon", "what") when it is about a changed item; otherwise the whole text.</summary>
+    /// <summary>"rad 12: stores[3].hours.mon: what" → ("hours.mon", "what") when it is about a changed item; otherwise the whole text.</summary>
     private static (string Field, string Message) Field(string problem, List<RegistryItem> items, List<Row> changed)
     {
         var text = LinePrefix().Replace(problem, string.Empty);
@@ -317,7 +317,7 @@ public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed s
 
     private static DateOnly Parse(string day) => DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^line \d+: ")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^rad \d+: ")]
     private static partial System.Text.RegularExpressions.Regex LinePrefix();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registry: seeded the operational store from {Path}")]
