@@ -5,6 +5,7 @@ import * as f from './common/format';
 import { ready, signedIn } from './common/layout';
 import type { AdminStore, IssuedCode, UserView } from './common/models';
 import { showRefusalCounts } from './refusals';
+import { showRegistryEditors } from './registry-editor';
 
 // The admin's page: stores and their agents (enrollment codes, revoking), and users.
 
@@ -118,7 +119,7 @@ byId<HTMLFormElement>('user-form').addEventListener('submit', async (event) => {
 
 async function main(): Promise<void> {
   me = (await signedIn('admin')).username;
-  await Promise.all([storesSection.load(showStores), usersSection.load(showUsers), showRefusalCounts()]);
+  await Promise.all([storesSection.load(showStores), usersSection.load(showUsers), showRefusalCounts(), showRegistryEditors(document.querySelector<HTMLElement>('#main .grid')!)]);
   ready();
 }
 

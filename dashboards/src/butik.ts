@@ -7,6 +7,7 @@ import { ready, signedIn } from './common/layout';
 import { showRefusals } from './refusals';
 import type { Baskets, CategoryFigure, ConsentView, DeliveryFigure, ForecastView, Freshness, HourCell, PaymentMix, Statement, StoreInfo, TrendPoint } from './common/models';
 import { closedWord, type Grain, tooltipLines, trendRows } from './trendCalendar';
+import { showOpeningHours } from './opening-hours';
 
 // A store owner's own shop: today, the trend with its forecast, hours, baskets, payments,
 // categories, home deliveries and the subsidy earned. The hub has already checked at the page
@@ -323,7 +324,8 @@ async function main(): Promise<void> {
   ];
   byId('period').addEventListener('change', () => void Promise.all(periodic()));
   document.querySelectorAll<HTMLInputElement>('input[name="grain"]').forEach((input) => input.addEventListener('change', () => void sections.trend.load(() => showTrend(grain()))));
-  await Promise.all([showFreshness(), sections.consent.load(() => showConsent()), sections.today.load(showToday), sections.trend.load(() => showTrend(grain())), ...periodic(), showRefusals(storeId)]);
+  await Promise.all([showFreshness(), sections.consent.load(() => showConsent()), sections.today.load(showToday), sections.trend.load(() => showTrend(grain())), ...periodic(), showRefusals(storeId),
+    showOpeningHours(storeId, byId('consent').parentElement!.appendChild(document.createElement('div'))).catch(() => undefined)]);
   ready();
 }
 

@@ -4,14 +4,19 @@
 import { h, scrollRegion, table } from './dom';
 import * as f from './format';
 import type { IndexBasis, IndexPeriod } from './models';
+import type { IndexBasisYears } from './registry-models';
 
 /** "Räknat med rikets siffror 2017 och befolkning 2017" — loud when the figures are older than the period. */
 export function basisLine(period: IndexPeriod, basis: IndexBasis): HTMLElement {
   const periodYear = Number(period.to.slice(0, 4));
   const old = period.figuresYear < periodYear;
+  // The hub's words for the year (with the figures' sources), when it gives them: "räknat med befolkning 31 dec 2025 (SCB), …".
+  const year = (basis as IndexBasis & Partial<IndexBasisYears>).years?.find((y) => y.year === periodYear);
   return h('p', { class: old ? 'basis' : 'note', 'data-testid': 'index-basis' },
     `Räknat med rikets siffror ${period.figuresYear} och befolkning ${period.figuresYear} (${f.number(period.population)} invånare)`,
-    old ? ` – registret har inga nyare än ${Math.max(...basis.registryYears)}, så indexet för ${periodYear} jämför med riket ${period.figuresYear}.` : '.');
+    old ? ` – registret har inga nyare än ${Math.max(...basis.registryYears)}, så indexet för ${periodYear} jämför med riket ${period.figuresYear}.` : '.',
+    old ? h('strong', { 'data-testid': 'index-provisional' }, ` Preliminärt: lånar ${period.figuresYear} års siffror.`) : null,
+    year ? h('span', { class: 'sources', 'data-testid': 'index-sources' }, ` Underlag: ${year.text}.`) : null);
 }
 
 export interface YearRow { year: string; total: number | null; dagligvaror: number | null; sallankop: number | null; coverage: number | null; figuresYear: number; note: string; complete: boolean }

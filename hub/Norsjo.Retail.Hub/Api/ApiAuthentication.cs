@@ -46,7 +46,8 @@ public static class ApiAuthentication
         });
         services.AddAuthorizationBuilder()
             .AddPolicy("municipality", policy => policy.RequireRole(UserStore.RoleName(UserRole.Municipality), UserStore.RoleName(UserRole.Admin)))
-            .AddPolicy("admin", policy => policy.RequireRole(UserStore.RoleName(UserRole.Admin)));
+            .AddPolicy("admin", policy => policy.RequireRole(UserStore.RoleName(UserRole.Admin)))
+            .AddPolicy("registry", policy => policy.RequireRole(UserStore.RoleName(UserRole.MunicipalityEditor), UserStore.RoleName(UserRole.Admin)));
     }
 
     public static void MapLogin(this RouteGroupBuilder api)

@@ -49,6 +49,7 @@ public static class DashboardApi
         api.MapAdminApi();
         api.MapConsentApi();
         api.MapRefusalsApi();
+        api.MapRegistryApi();
 
         api.MapStoreApi();
         api.MapSubsidyApi();

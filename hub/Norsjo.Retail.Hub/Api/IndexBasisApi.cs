@@ -14,6 +14,9 @@ namespace Norsjo.Retail.Hub.Api;
 /// <param name="NextCompleteMonth">The month that becomes complete next (YYYY-MM), on <paramref name="NextCompleteOn"/> (YYYY-MM-DD), once late uploads have had their days.</param>
 /// <param name="FiguresYear">The registry year whose national turnover per resident this year's index uses.</param>
 /// <param name="PopulationYear">The registry year whose population (31 December) this year's index uses.</param>
+/// <param name="Provisional">This year's index borrows another year's population and national figures (<paramref name="FiguresYear"/>): it is provisional.</param>
+/// <param name="Basis">In words, what this year's index is computed with ("räknat med befolkning 31 dec 2025 (SCB), rikets omsättning 2025 (HUI)").</param>
+/// <param name="Years">The same for every year from the registry's first to this one, for pages that show past years.</param>
 public sealed record IndexBasis(
     decimal Target,
     int MinimumStores,
@@ -28,7 +31,14 @@ public sealed record IndexBasis(
     int FiguresYear,
     int PopulationYear,
     int Population,
-    IReadOnlyList<int> RegistryYears);
+    IReadOnlyList<int> RegistryYears)
+{
+    public bool Provisional { get; init; }
+
+    public string Basis { get; init; } = string.Empty;
+
+    public IReadOnlyList<YearBasis> Years { get; init; } = [];
+}
 
 public static class IndexBasisApi
 {
@@ -54,7 +64,12 @@ public static class IndexBasisApi
             today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Month(current), Month(figures.LastSettledMonth), figures.Options.SettleDays,
             Month(figures.LastSettledMonth.AddMonths(1)),
             figures.LastSettledMonth.AddMonths(2).AddDays(figures.Options.SettleDays).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            today.Year, year.Year, year.Year, year.Population, [.. registry.Years.Select(y => y.Year).Order()]);
+            today.Year, year.Year, year.Year, year.Population, [.. registry.Years.Select(y => y.Year).Order()])
+        {
+            Provisional = YearBasis.For(registry, today.Year).Provisional,
+            Basis = YearBasis.For(registry, today.Year).Text,
+            Years = YearBasis.Through(registry, today.Year),
+        };
     }
 
     /// <summary>A period is complete when every month in it has ended and settled; the calculator alone cannot know the clock.</summary>

@@ -86,7 +86,7 @@ public static partial class DashboardPages
                 ? Page(http, files, "rapport.html")
                 : Refusal(http, HttpStatusCode.Forbidden, "Årsrapporten är till för kommunens användare."))).ExcludeFromDescription();
         app.MapGet("/admin", (HttpContext http) => SignInFirst(http)
-            ?? (http.User.IsInRole(UserStore.RoleName(UserRole.Admin))
+            ?? (http.User.IsInRole(UserStore.RoleName(UserRole.Admin)) || http.User.IsInRole(UserStore.RoleName(UserRole.MunicipalityEditor))
                 ? Page(http, files, "admin.html")
                 : Refusal(http, HttpStatusCode.Forbidden, "Administrationen är till för administratörer."))).ExcludeFromDescription();
         return app;

@@ -27,10 +27,11 @@ namespace Norsjo.Retail.Hub.Disclosure;
 ///   consent held, and not at all once it is revoked.
 /// </summary>
 public sealed class MunicipalFigures(
-    SalesIndexService index, StoreRegistry registry, IStoreConsents consents, PublishedMonths published,
+    SalesIndexService index, RegistryFacts facts, IStoreConsents consents, PublishedMonths published,
     IOptions<DisclosureOptions> options, TimeProvider time, ForecastRun forecasts, IndexOutlook outlooks)
 {
-    private readonly SalesIndexCalculator _calculator = new(registry);
+    /// <summary>The calculator with the registry as it held on the period's last day (a past period keeps its past facts).</summary>
+    private SalesIndexCalculator CalculatorFor(DateOnly toMonth) => new(facts.AsOf(toMonth.AddMonths(1).AddDays(-1)));
 
     public DisclosureOptions Options => options.Value;
 
@@ -46,7 +47,7 @@ public sealed class MunicipalFigures(
 
     /// <summary>The groups and consents as they stand now (months not yet published are made with it).</summary>
     public async Task<DisclosurePlan> PlanAsync(CancellationToken cancellationToken) =>
-        DisclosurePlan.Build(registry, await consents.LatestAsync(cancellationToken).ConfigureAwait(false), Options);
+        DisclosurePlan.Build(facts.Current, await consents.LatestAsync(cancellationToken).ConfigureAwait(false), Options);
 
     /// <summary>The months a figure is made of, each as published (or as it stands, if not published), and the consents now.</summary>
     private sealed class Months(IReadOnlyDictionary<DateOnly, PublishedMonth> months, IReadOnlyDictionary<string, ConsentEvent> consents)
@@ -64,7 +65,7 @@ public sealed class MunicipalFigures(
     private async Task<Months> ReadAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
     {
         var latest = await consents.LatestAsync(cancellationToken).ConfigureAwait(false);
-        var plan = DisclosurePlan.Build(registry, latest, Options);
+        var plan = DisclosurePlan.Build(facts.Current, latest, Options);
         return new Months(await published.GetAsync(fromMonth, toMonth, LastSettledMonth, plan, cancellationToken).ConfigureAwait(false), latest);
     }
 
@@ -75,7 +76,7 @@ public sealed class MunicipalFigures(
         var to = new DateOnly(year, 12, 1);
         to = to > LastSettledMonth && LastSettledMonth >= from ? LastSettledMonth : to;
         var months = await ReadAsync(index.Earliest(from), to, cancellationToken).ConfigureAwait(false);
-        return Publish(_calculator.Compute(months.Turnover, from, to, year.ToString(CultureInfo.InvariantCulture), annualise: true), months);
+        return Publish(CalculatorFor(to).Compute(months.Turnover, from, to, year.ToString(CultureInfo.InvariantCulture), annualise: true), months);
     }
 
     /// <summary>The rolling 12 months ending in each month from <paramref name="firstEnd"/> to <paramref name="lastEnd"/>.</summary>
@@ -83,7 +84,7 @@ public sealed class MunicipalFigures(
     {
         var months = await ReadAsync(index.Earliest(firstEnd.AddMonths(-11)), lastEnd, cancellationToken).ConfigureAwait(false);
         return SalesIndexCalculator.MonthsBetween(firstEnd, lastEnd)
-            .Select(end => Publish(_calculator.Compute(months.Turnover, end.AddMonths(-11), end, $"{end.AddMonths(-11):yyyy-MM}–{end:yyyy-MM}", annualise: false), months))
+            .Select(end => Publish(CalculatorFor(end).Compute(months.Turnover, end.AddMonths(-11), end, $"{end.AddMonths(-11):yyyy-MM}–{end:yyyy-MM}", annualise: false), months))
             .ToList();
     }
 
@@ -139,7 +140,7 @@ public sealed class MunicipalFigures(
             var kr = groups.Where(g => g.Group is not null)
                 .Sum(g => data[g.Month].Turnover.Where(t => g.Group!.StoreIds.Contains(t.StoreId)).Sum(t => t.Measured.TotalKr));
             rows.Add(verdict.Shown
-                ? new PublishedVillage(label, "group", null, stores, Math.Round(kr), _calculator.VillagePoints(kr, monthCount, toMonth), false, merged)
+                ? new PublishedVillage(label, "group", null, stores, Math.Round(kr), CalculatorFor(toMonth).VillagePoints(kr, monthCount, toMonth), false, merged)
                 : new PublishedVillage(label, "group", null, stores, null, null, true, $"Visas inte: {verdict.Reason}.{(merged is null ? string.Empty : " " + merged)}"));
         }
 
@@ -147,21 +148,21 @@ public sealed class MunicipalFigures(
         var sharedIds = period.SelectMany(m => data.PlanOf(m).Shared.Keys).Distinct().Where(data.StillShares).Order(StringComparer.Ordinal);
         foreach (var id in sharedIds)
         {
-            var store = registry.Find(id);
+            var store = facts.Current.Find(id);
             var (name, village) = (store?.Name ?? id, store?.Village ?? data.PlanOf(toMonth).GroupOf(id)?.Label ?? "Okänd ort");
             var kr = period.Sum(m => data[m].Turnover.Where(t => t.StoreId == id).Sum(t => t.Measured.TotalKr));
             var notShared = period.FirstOrDefault(m => m > LastSettledMonth || !data.PlanOf(m).Shared.ContainsKey(id));
             rows.Add(notShared == default
-                ? new PublishedVillage(village, "shared", id, 1, Math.Round(kr), _calculator.VillagePoints(kr, monthCount, toMonth), false, $"{name}: {data.PlanOf(toMonth).Shared[id].Describe()}")
+                ? new PublishedVillage(village, "shared", id, 1, Math.Round(kr), CalculatorFor(toMonth).VillagePoints(kr, monthCount, toMonth), false, $"{name}: {data.PlanOf(toMonth).Shared[id].Describe()}")
                 : new PublishedVillage(village, "shared", id, 1, null, null, true, notShared > LastSettledMonth
                     ? $"{name}: Visas inte: {Unsettled(notShared)}."
                     : $"{name}: Visas inte: {notShared:yyyy-MM} publicerades innan samtycket gällde (en publicerad månad ändras inte)."));
         }
 
-        foreach (var (id, kr) in _calculator.Estimates(data.Turnover, fromMonth, toMonth, monthCount).OrderBy(e => e.Key, StringComparer.Ordinal))
+        foreach (var (id, kr) in CalculatorFor(toMonth).Estimates(data.Turnover, fromMonth, toMonth, monthCount).OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            var store = registry.Find(id)!;
-            rows.Add(new PublishedVillage(store.Village, "estimate", id, 1, Math.Round(kr), _calculator.VillagePoints(kr, monthCount, toMonth), false,
+            var store = facts.Current.Find(id)!;
+            rows.Add(new PublishedVillage(store.Village, "estimate", id, 1, Math.Round(kr), CalculatorFor(toMonth).VillagePoints(kr, monthCount, toMonth), false,
                 $"{store.Name}: uppskattad från registrets basomsättning (ingen agent eller inga uppgifter)"));
         }
 

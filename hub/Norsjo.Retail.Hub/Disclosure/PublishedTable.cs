@@ -16,7 +16,7 @@ namespace Norsjo.Retail.Hub.Disclosure;
 /// held back since (a consent revoked) is gone at once.
 /// </summary>
 public sealed class PublishedTable(
-    MunicipalFigures figures, PublishedMonths months, ClickHouseStorage storage, StoreAnalytics analytics, SilentAgents silence, StoreRegistry registry, TimeProvider time)
+    MunicipalFigures figures, PublishedMonths months, ClickHouseStorage storage, StoreAnalytics analytics, SilentAgents silence, RegistryFacts facts, TimeProvider time)
 {
     private readonly Lock _versionLock = new();
     private long _lastVersion;
@@ -72,7 +72,7 @@ public sealed class PublishedTable(
         // Freshness: what the municipality sees per store anyway (no sales figure): last delivery, last sale day, silent or not.
         var silent = (await silence.LatestAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(s => s.StoreId, s => s.Silent, StringComparer.Ordinal);
         var fresh = new TabSeparatedRows();
-        foreach (var f in await analytics.FreshnessAsync(null, registry.Stores.Where(s => s.Reports).Select(s => s.Id), time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        foreach (var f in await analytics.FreshnessAsync(null, facts.Current.Stores.Where(s => s.Reports).Select(s => s.Id), time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
             if (f.LastUpload is { } upload)
             {

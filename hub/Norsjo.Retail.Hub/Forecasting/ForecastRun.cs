@@ -14,7 +14,7 @@ namespace Norsjo.Retail.Hub.Forecasting;
 /// Forecast:MaxTrainingRows in the configuration bounds the rows a model trains on (0: all; see <see cref="DailyForecaster"/>);
 /// Forecast:BacktestOrigins and Forecast:Trees (6 and 200) let tests of the job's path run a cheaper backtest.
 /// </remarks>
-public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registry, TimeProvider time, IConfiguration configuration)
+public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, TimeProvider time, IConfiguration configuration)
 {
     private sealed record DayValue(string Series, string Day, long GrossOre);
 
@@ -30,7 +30,7 @@ public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registr
             UNION ALL
             SELECT concat('store:', store_id, ':', category) AS Series, toString(sale_date) AS Day, sum(gross_ore) AS GrossOre FROM sales_daily FINAL WHERE {range} GROUP BY Series, Day
             """, cancellationToken).ConfigureAwait(false);
-        var stores = registry.Stores.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var stores = facts.Current.Stores.ToDictionary(s => s.Id, StringComparer.Ordinal);
         // A store's day is known when the store reported anything that day: a category it sold nothing of is then 0, not missing.
         var storeDays = rows.Where(r => r.Series.Count(c => c == ':') == 1).Select(r => (r.Series, r.Day)).ToHashSet();
         var series = rows
@@ -208,7 +208,7 @@ public sealed class ForecastRun(ClickHouseStorage storage, StoreRegistry registr
     }
 
     private IReadOnlyList<int> ClosedWeekdaysOf(string series) =>
-        series.Split(':') is ["store", var id] && registry.Find(id) is { } store
+        series.Split(':') is ["store", var id] && facts.Current.Find(id) is { } store
             ? [.. Enum.GetValues<DayOfWeek>().Where(d => ClosedAllDay(store.Hours, d)).Select(d => d == DayOfWeek.Sunday ? 7 : (int)d).Order()]
             : [];
 

@@ -16,7 +16,7 @@ public sealed record Outlook(
 /// The chance of 60 or more comes from 20,000 seeded draws: the forecast's uncertainty from its
 /// 80 % interval (days taken as moving together, the cautious choice) and the estimates' ± range.
 /// </summary>
-public sealed class IndexOutlook(ClickHouseStorage storage, StoreRegistry registry, MonthlyTurnover turnover, ForecastRun forecasts, TimeProvider time)
+public sealed class IndexOutlook(ClickHouseStorage storage, RegistryFacts facts, MonthlyTurnover turnover, ForecastRun forecasts, TimeProvider time)
 {
     private sealed record DayValue(string Day, double Kr);
 
@@ -28,7 +28,7 @@ public sealed class IndexOutlook(ClickHouseStorage storage, StoreRegistry regist
         var year = today.Year;
         var yearEnd = new DateOnly(year, 12, 31);
         var data = await turnover.ReadAsync(new DateOnly(year - 2, 1, 1), new DateOnly(year, today.Month, 1), cancellationToken).ConfigureAwait(false);
-        var calculator = new SalesIndexCalculator(registry);
+        var calculator = new SalesIndexCalculator(facts.Current);
         var soFar = calculator.Compute(data, new DateOnly(year, 1, 1), new DateOnly(year, today.Month, 1), year.ToString(CultureInfo.InvariantCulture), annualise: true);
         var reported = soFar.Reported.TotalKr;
         var estimatedYear = soFar.Estimated.TotalKr * 12m / soFar.Months;
@@ -55,9 +55,9 @@ public sealed class IndexOutlook(ClickHouseStorage storage, StoreRegistry regist
             sigma *= restPoint / forecast.Sum(p => p.Point);
         }
 
-        var figures = registry.FiguresFor(year)!;
+        var figures = facts.Current.FiguresFor(year)!;
         var nationalTotal = figures.NationalDagligvarorPerResidentKr + figures.NationalSallankopPerResidentKr;
-        var (expected, low, high, probability) = Simulate((double)reported, restPoint, sigma, (double)estimatedYear, (double)registry.EstimateUncertainty,
+        var (expected, low, high, probability) = Simulate((double)reported, restPoint, sigma, (double)estimatedYear, (double)facts.Current.EstimateUncertainty,
             total => (double)SalesIndexFormula.Index((decimal)total, figures.Population, nationalTotal, figures.IncomeFactor));
         return new Outlook(year, today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Round(expected), Round(low), Round(high), Math.Round((decimal)probability, 3),
             Math.Round(reported), Math.Round((decimal)restPoint), Math.Round(estimatedYear),

@@ -105,7 +105,7 @@ public static class HubCommandLine
                 case "openapi":
                     return await Api.ApiDocument.WriteAsync(rest).ConfigureAwait(false);
                 case "check-registry":
-                    var registry = CommandHost(rest).Services.GetRequiredService<StoreRegistry>();
+                    var registry = CommandHost(rest).Services.GetRequiredService<RegistrySeed>().Registry; // the file itself, not the store it seeded
                     Console.WriteLine($"{registry.Municipality}: {registry.Stores.Count} stores, years {string.Join(", ", registry.Years.Select(y => y.Year))}. No problems.");
                     return 0;
                 default:

@@ -15,6 +15,9 @@ internal static class OperationalSchema
     /// <summary>The step recorded once the old ClickHouse consent log has been copied (see Disclosure/StoreConsents.cs).</summary>
     public const int ConsentImportVersion = 1001;
 
+    /// <summary>The step recorded once the registry file has seeded the registry's facts (see Registry/RegistryFacts.cs).</summary>
+    public const int RegistrySeedVersion = 1004;
+
     public static readonly IReadOnlyList<Step> Steps =
     [
         new(1, "users, sessions, store credentials, enrollment codes, sign-in failures, data-protection keys", d =>
@@ -112,6 +115,24 @@ internal static class OperationalSchema
             )
             """,
             "CREATE INDEX ingest_refusals_by_store ON ingest_refusals (store_id, refused_unix_ms)",
+        ]),
+        new(4, "the registry's facts (stores, years with sources, category mapping, subsidy rules), every change a row (Registry/RegistryFacts.cs)", d =>
+        [
+            // Append-only: an item (kind + key) holds from valid_from as its latest row says; yaml is the
+            // item in the registry file's format (empty: removed), old_yaml what held before, for the history.
+            $"""
+            CREATE TABLE registry_changes (
+                id {d.AutoIncrementKey()},
+                kind TEXT NOT NULL,
+                item_key TEXT NOT NULL,
+                valid_from TEXT NOT NULL,
+                yaml TEXT NOT NULL,
+                old_yaml TEXT NOT NULL,
+                changed_by TEXT NOT NULL,
+                changed_unix_ms BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX registry_changes_by_item ON registry_changes (kind, item_key, valid_from)",
         ]),
     ];
 }

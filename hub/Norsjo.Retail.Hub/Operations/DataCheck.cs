@@ -14,7 +14,7 @@ public sealed record StoreDataCheck(string StoreId, string Name, long Receipts, 
 /// of each store's sales (the registry's food categories) inside an expected range. `check-data`
 /// prints it; `./norsjo demo` runs it at the end, and DemoSelfCheckTests on the demo's data.
 /// </summary>
-public sealed class DataCheck(ClickHouseStorage storage, StoreRegistry registry, IngestRefusals refusals)
+public sealed class DataCheck(ClickHouseStorage storage, RegistryFacts facts, IngestRefusals refusals)
 {
     private sealed record MinuteRow(string StoreId, int Weekday, int Minute, long Receipts);
 
@@ -22,7 +22,7 @@ public sealed class DataCheck(ClickHouseStorage storage, StoreRegistry registry,
 
     public async Task<IReadOnlyList<StoreDataCheck>> RunAsync(CancellationToken cancellationToken = default)
     {
-        var stores = registry.Stores.Where(s => s.Reports).ToList();
+        var stores = facts.Current.Stores.Where(s => s.Reports).ToList();
         var ids = SqlLiteral.TextList(stores.Select(s => s.Id).ToList());
         var minutes = await storage.Database.QueryAsync<MinuteRow>($"""
             SELECT store_id AS StoreId, toDayOfWeek(sale_date) AS Weekday, toInt32(minute_of_day) AS Minute, count() AS Receipts
@@ -42,7 +42,7 @@ public sealed class DataCheck(ClickHouseStorage storage, StoreRegistry registry,
                 .OrderByDescending(m => m.Receipts).ToList();
             var gross = sales.Where(s => s.StoreId == store.Id).ToList();
             var total = gross.Sum(s => s.GrossOre);
-            var food = gross.Where(s => registry.Categories.IsFood(s.Category, s.VatRateBp)).Sum(s => s.GrossOre);
+            var food = gross.Where(s => facts.Current.Categories.IsFood(s.Category, s.VatRateBp)).Sum(s => s.GrossOre);
             return new StoreDataCheck(store.Id, store.Name, mine.Sum(m => m.Receipts), outside.Sum(m => m.Receipts),
                 outside.FirstOrDefault() is { } first ? string.Create(CultureInfo.InvariantCulture, $"{(DayOfWeek)(first.Weekday % 7)} {first.Minute / 60:00}:{first.Minute % 60:00}") : null,
                 refused.GetValueOrDefault(store.Id)?.Total ?? 0,

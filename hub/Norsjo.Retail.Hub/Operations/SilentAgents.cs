@@ -10,7 +10,7 @@ public sealed record SilentAgent(string StoreId, string Name, string Village, bo
 /// has arrived from it for <c>Jobs:SilentAfter</c> (2 hours). Checked hourly by a job; the latest
 /// check per store is kept in ClickHouse for the municipality's view.
 /// </summary>
-public sealed class SilentAgents(ClickHouseStorage storage, StoreRegistry registry, TimeProvider time, IConfiguration configuration)
+public sealed class SilentAgents(ClickHouseStorage storage, RegistryFacts facts, TimeProvider time, IConfiguration configuration)
 {
     private sealed record LastUpload(string StoreId, ulong At);
 
@@ -27,7 +27,7 @@ public sealed class SilentAgents(ClickHouseStorage storage, StoreRegistry regist
             .ToDictionary(u => u.StoreId, u => DateTimeOffset.FromUnixTimeMilliseconds((long)u.At), StringComparer.Ordinal);
         var rows = new TabSeparatedRows();
         var result = new List<SilentAgent>();
-        foreach (var store in registry.Stores.Where(s => s.Reports))
+        foreach (var store in facts.Current.Stores.Where(s => s.Reports))
         {
             var last = uploads.TryGetValue(store.Id, out var at) ? at : (DateTimeOffset?)null;
             var open = store.Hours.IsOpen(local.DayOfWeek, TimeOnly.FromDateTime(local.DateTime));
@@ -46,7 +46,7 @@ public sealed class SilentAgents(ClickHouseStorage storage, StoreRegistry regist
         var checks = (await storage.Database.QueryAsync<Check>(
             "SELECT store_id AS StoreId, checked_unix_ms AS CheckedMs, silent AS Silent, last_upload_unix_ms AS LastUploadMs FROM agent_silence FINAL",
             cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.StoreId, StringComparer.Ordinal);
-        return registry.Stores.Where(s => s.Reports && checks.ContainsKey(s.Id)).Select(s =>
+        return facts.Current.Stores.Where(s => s.Reports && checks.ContainsKey(s.Id)).Select(s =>
         {
             var c = checks[s.Id];
             return new SilentAgent(s.Id, s.Name, s.Village, c.Silent == 1,

@@ -70,7 +70,17 @@ public sealed record MunicipalYear(
     int Population,
     long NationalDagligvarorPerResidentKr,
     long NationalSallankopPerResidentKr,
-    decimal IncomeFactor);
+    decimal IncomeFactor)
+{
+    /// <summary>Where each figure comes from (e.g. "SCB", "HUI"), for the line beside the index; empty when not said.</summary>
+    public YearSources Sources { get; init; } = YearSources.Unknown;
+}
+
+/// <summary>The source of a year's population, national turnover and income factor, as the municipality wrote it.</summary>
+public sealed record YearSources(string Population, string NationalTurnover, string IncomeFactor)
+{
+    public static YearSources Unknown { get; } = new(string.Empty, string.Empty, string.Empty);
+}
 
 /// <summary>Opening hours per weekday, each day a list of intervals (empty: closed).</summary>
 public sealed record OpeningHours(IReadOnlyDictionary<DayOfWeek, IReadOnlyList<(TimeOnly Open, TimeOnly Close)>> Days)

@@ -14,7 +14,7 @@ public sealed class RegistryFileException(string path, IReadOnlyList<string> pro
 
 /// <summary>
 /// Reads the registry (YAML, see registry.yaml) and checks all of it before the hub accepts a single
-/// batch. It reports every problem at once, each as "line N: where: what is wrong", so the person
+/// batch. It reports every problem at once, each as "rad N: where: what is wrong" (in Swedish), so the person
 /// who edited the file can fix it in one go.
 /// </summary>
 public static partial class RegistryFile
@@ -25,7 +25,7 @@ public static partial class RegistryFile
     {
         if (!File.Exists(path))
         {
-            throw new RegistryFileException(path, [$"the file does not exist (set Registry:File to the store registry)"]);
+            throw new RegistryFileException(path, [$"filen finns inte (ange butiksregistret i Registry:File)"]);
         }
 
         return Parse(File.ReadAllText(path), path);
@@ -41,12 +41,12 @@ public static partial class RegistryFile
         }
         catch (YamlException e)
         {
-            throw new RegistryFileException(name, [$"line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}"]);
+            throw new RegistryFileException(name, [$"rad {e.Start.Line}: {e.InnerException?.Message ?? e.Message}"]);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            throw new RegistryFileException(name, ["line 1: expected a mapping with municipality, stores and years"]);
+            throw new RegistryFileException(name, ["rad 1: väntade municipality, stores och years"]);
         }
 
         var reader = new NodeReader(problems);
@@ -65,11 +65,11 @@ public static partial class RegistryFile
             var hours = reader.Hours(node, at);
             if (id is not null && !StoreIdPattern().IsMatch(id))
             {
-                reader.Problem(node["id"], $"{at}.id", $"'{id}' must be 2–40 characters of a–z, 0–9 and '-'");
+                reader.Problem(node["id"], $"{at}.id", $"'{id}' ska vara 2–40 tecken av a–z, 0–9 och '-'");
             }
             else if (id is not null && !seen.Add(id))
             {
-                reader.Problem(node["id"], $"{at}.id", $"'{id}' is listed twice");
+                reader.Problem(node["id"], $"{at}.id", $"'{id}' finns två gånger");
             }
 
             var reports = !node.Children.ContainsKey("reports") || reader.Flag(node, "reports", at) != false;
@@ -86,7 +86,7 @@ public static partial class RegistryFile
 
             if (!reports && baseline is null)
             {
-                reader.Problem(node, at, "a store that runs no agent (reports: false) needs a baseline, or the index cannot count it");
+                reader.Problem(node, at, "en butik utan agent (reports: false) behöver en baseline, annars kan index inte räkna med den");
             }
 
             if (id is not null && storeName is not null && village is not null && opened is not null && hours is not null)
@@ -99,7 +99,7 @@ public static partial class RegistryFile
         var seenYears = new HashSet<int>();
         foreach (var (node, at) in reader.Sequence(root, "years", "(top)"))
         {
-            reader.OnlyKeys(node, at, "year", "population", "national_turnover_per_resident_kr", "income_factor");
+            reader.OnlyKeys(node, at, "year", "population", "national_turnover_per_resident_kr", "income_factor", "sources");
             var year = reader.Number(node, "year", at, 2000, 2100);
             var population = reader.Number(node, "population", at, 1, 100_000_000);
             long? dagligvaror = null, sallankop = null;
@@ -114,12 +114,21 @@ public static partial class RegistryFile
             var income = node.Children.ContainsKey("income_factor") ? reader.Decimal(node, "income_factor", at, 0.2m, 5m) : 1.0m;
             if (year is not null && !seenYears.Add((int)year))
             {
-                reader.Problem(node["year"], $"{at}.year", $"{year} is listed twice");
+                reader.Problem(node["year"], $"{at}.year", $"{year} finns två gånger");
+            }
+
+            var sources = YearSources.Unknown;
+            if (node.Children.ContainsKey("sources") && reader.Mapping(node, "sources", at) is { } s)
+            {
+                var sAt = at + ".sources";
+                reader.OnlyKeys(s, sAt, "population", "national_turnover", "income_factor");
+                string Source(string key) => s.Children.ContainsKey(key) ? reader.Text(s, key, sAt) ?? string.Empty : string.Empty;
+                sources = new YearSources(Source("population"), Source("national_turnover"), Source("income_factor"));
             }
 
             if (year is not null && population is not null && dagligvaror is not null && sallankop is not null && income is not null)
             {
-                years.Add(new MunicipalYear((int)year, (int)population, dagligvaror.Value, sallankop.Value, income.Value));
+                years.Add(new MunicipalYear((int)year, (int)population, dagligvaror.Value, sallankop.Value, income.Value) { Sources = sources });
             }
         }
 
@@ -185,7 +194,7 @@ public static partial class RegistryFile
     /// <summary>Reads typed values from YAML nodes, collecting problems with line numbers instead of stopping.</summary>
     private sealed class NodeReader(List<string> problems)
     {
-        public void Problem(YamlNode node, string at, string what) => problems.Add($"line {node.Start.Line}: {at}: {what}");
+        public void Problem(YamlNode node, string at, string what) => problems.Add($"rad {node.Start.Line}: {at}: {what}");
 
         public void OnlyKeys(YamlMappingNode node, string at, params string[] allowed)
         {
@@ -193,7 +202,7 @@ public static partial class RegistryFile
             {
                 if (key is YamlScalarNode { Value: { } k } && !allowed.Contains(k))
                 {
-                    Problem(key, at, $"unknown key '{k}' (expected {string.Join(", ", allowed)})");
+                    Problem(key, at, $"okänd nyckel '{k}' (väntade {string.Join(", ", allowed)})");
                 }
             }
         }
@@ -202,13 +211,13 @@ public static partial class RegistryFile
         {
             if (!parent.Children.TryGetValue(key, out var value))
             {
-                Problem(parent, at, $"'{key}' is missing");
+                Problem(parent, at, $"'{key}' saknas");
                 yield break;
             }
 
             if (value is not YamlSequenceNode sequence)
             {
-                Problem(value, $"{key}", "expected a list (lines starting with '- ')");
+                Problem(value, $"{key}", "väntade en lista (rader som börjar med '- ')");
                 yield break;
             }
 
@@ -220,7 +229,7 @@ public static partial class RegistryFile
                 }
                 else
                 {
-                    Problem(sequence.Children[i], $"{key}[{i}]", "expected 'key: value' lines");
+                    Problem(sequence.Children[i], $"{key}[{i}]", "väntade rader med 'nyckel: värde'");
                 }
             }
         }
@@ -229,7 +238,7 @@ public static partial class RegistryFile
         {
             if (!parent.Children.TryGetValue(key, out var value))
             {
-                Problem(parent, at, $"'{key}' is missing");
+                Problem(parent, at, $"'{key}' saknas");
                 return null;
             }
 
@@ -238,7 +247,7 @@ public static partial class RegistryFile
                 return mapping;
             }
 
-            Problem(value, $"{at}.{key}", "expected 'key: value' lines");
+            Problem(value, $"{at}.{key}", "väntade rader med 'nyckel: värde'");
             return null;
         }
 
@@ -246,7 +255,7 @@ public static partial class RegistryFile
         {
             if (!parent.Children.TryGetValue(key, out var value))
             {
-                Problem(parent, at, $"'{key}' is missing");
+                Problem(parent, at, $"'{key}' saknas");
                 return null;
             }
 
@@ -255,7 +264,7 @@ public static partial class RegistryFile
                 return text.Trim();
             }
 
-            Problem(value, $"{at}.{key}", "expected a text");
+            Problem(value, $"{at}.{key}", "väntade en text");
             return null;
         }
 
@@ -273,7 +282,7 @@ public static partial class RegistryFile
                 return value;
             }
 
-            Problem(parent[key], $"{at}.{key}", $"'{text}' must be a whole number from {min} to {max}");
+            Problem(parent[key], $"{at}.{key}", $"'{text}' ska vara ett heltal från {min} till {max}");
             return null;
         }
 
@@ -291,7 +300,7 @@ public static partial class RegistryFile
                 return value;
             }
 
-            Problem(parent[key], $"{at}.{key}", $"'{text}' must be a number from {min} to {max}");
+            Problem(parent[key], $"{at}.{key}", $"'{text}' ska vara ett tal från {min} till {max}");
             return null;
         }
 
@@ -319,7 +328,7 @@ public static partial class RegistryFile
                 {
                     if (rules.Any(r => r.ValidFrom == from))
                     {
-                        Problem(rule["valid_from"], $"{where}.valid_from", $"{from:yyyy-MM-dd} starts two rules");
+                        Problem(rule["valid_from"], $"{where}.valid_from", $"två regler börjar {from:yyyy-MM-dd}");
                     }
 
                     rules.Add(new Subsidy.SubsidyRule(from.Value, to, (long)(amount.Value * 100), (int)(distance.Value * 1000), (int)perWeek, localities)
@@ -345,7 +354,7 @@ public static partial class RegistryFile
                 case "true" or "yes" or "ja": return true;
                 case "false" or "no" or "nej": return false;
                 default:
-                    Problem(parent[key], $"{at}.{key}", $"'{text}' must be true or false");
+                    Problem(parent[key], $"{at}.{key}", $"'{text}' ska vara true eller false (ja eller nej)");
                     return null;
             }
         }
@@ -362,7 +371,7 @@ public static partial class RegistryFile
                 return sequence.Children.Select(c => ((YamlScalarNode)c).Value!.Trim().ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
             }
 
-            Problem(value, $"{at}.{key}", "expected a list of category codes, e.g. [dagligvaror, tobak]");
+            Problem(value, $"{at}.{key}", "väntade en lista med kategorikoder, t.ex. [dagligvaror, tobak]");
             return null;
         }
 
@@ -379,7 +388,7 @@ public static partial class RegistryFile
                 return date;
             }
 
-            Problem(parent[key], $"{at}.{key}", $"'{text}' must be a date, YYYY-MM-DD");
+            Problem(parent[key], $"{at}.{key}", $"'{text}' ska vara ett datum, ÅÅÅÅ-MM-DD");
             return null;
         }
 
@@ -398,7 +407,7 @@ public static partial class RegistryFile
                 var where = $"{at}.hours.{key}";
                 if (!DayNames.TryGetValue(key, out var which))
                 {
-                    Problem(keyNode, where, "unknown day; use mon…sun or mån…sön, or a range such as mon-fri");
+                    Problem(keyNode, where, "okänd dag; använd mon…sun eller mån…sön, eller ett intervall som mon-fri");
                     ok = false;
                     continue;
                 }
@@ -415,7 +424,7 @@ public static partial class RegistryFile
                             || !TryTime(m.Groups[3].Value, m.Groups[4].Value, out var close)
                             || close <= open)
                         {
-                            Problem(valueNode, where, $"'{part}' must be HH:MM-HH:MM with closing after opening, or 'closed'");
+                            Problem(valueNode, where, $"'{part}' ska vara TT:MM-TT:MM med stängning efter öppning, eller 'closed' (stängt)");
                             ok = false;
                             continue;
                         }
@@ -428,7 +437,7 @@ public static partial class RegistryFile
                 {
                     if (days.ContainsKey(day))
                     {
-                        Problem(keyNode, where, $"{day} is given twice");
+                        Problem(keyNode, where, $"{day} anges två gånger");
                         ok = false;
                     }
 

@@ -17,7 +17,7 @@ public sealed record StoreMonth(string StoreId, DateOnly Month, Turnover Measure
 /// services are left out. At constant VAT, food sold at the reduced 6 % (April 2026 – December
 /// 2027) is counted as if at the 12 % it replaced.
 /// </summary>
-public sealed class MonthlyTurnover(ClickHouseStorage storage, StoreRegistry registry)
+public sealed class MonthlyTurnover(ClickHouseStorage storage, RegistryFacts facts)
 {
     public static readonly DateOnly ReducedFoodVatFrom = Time.SwedishTime.ReducedFoodVatFrom;
     public static readonly DateOnly ReducedFoodVatUntil = Time.SwedishTime.ReducedFoodVatUntil;
@@ -28,7 +28,7 @@ public sealed class MonthlyTurnover(ClickHouseStorage storage, StoreRegistry reg
     {
         var rows = await storage.Database.QueryAsync<Row>(Sql(fromMonth, toMonth), cancellationToken).ConfigureAwait(false);
 
-        var categories = registry.Categories;
+        var categories = facts.Current.Categories;
         return rows
             .GroupBy(r => (r.StoreId, r.Month))
             .Select(g =>

@@ -26,7 +26,7 @@ public sealed record StateClaim(
 /// month's end that no statement has judged yet are judged and written with that month. Producing
 /// it again changes nothing; a delivery that arrives later goes into the next statement.
 /// </summary>
-public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry registry, TimeProvider time)
+public sealed class SubsidyLedger(ClickHouseStorage storage, RegistryFacts facts, TimeProvider time)
 {
     private sealed record Row(string StoreId, string DeliveryKey, string DeliveryDate, string HouseholdKey, string Locality, int DistanceM,
         long OrderValueOre, string StatementMonth, int Eligible, string Reason, long AmountOre, int Registered = 0);
@@ -50,7 +50,7 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry regis
             $"SELECT DISTINCT store_id AS StoreId FROM subsidy_statements WHERE statement_month = {SqlLiteral.Date(month)}", cancellationToken).ConfigureAwait(false))
             .Select(e => e.StoreId).ToHashSet(StringComparer.Ordinal);
         var produced = 0;
-        foreach (var store in registry.Stores.Select(s => s.Id).Where(id => !done.Contains(id)))
+        foreach (var store in facts.Current.Stores.Select(s => s.Id).Where(id => !done.Contains(id)))
         {
             var fresh = (await db.QueryAsync<Row>(
                 $"""
@@ -67,7 +67,7 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry regis
                 {LedgerRows}
                 WHERE store_id = {SqlLiteral.Text(store)} AND household_key IN {SqlLiteral.TextList(households)}
                 """, cancellationToken).ConfigureAwait(false)).Select(Entry).ToList();
-            var judged = SubsidyJudge.Judge(fresh, earlier, registry.Subsidy, month);
+            var judged = SubsidyJudge.Judge(fresh, earlier, facts.Current.Subsidy, month);
             var version = time.GetUtcNow().ToUnixTimeMilliseconds();
             var rows = new TabSeparatedRows();
             foreach (var e in judged)
@@ -126,7 +126,7 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, StoreRegistry regis
 
     public async Task<StateClaim> ClaimAsync(int year, CancellationToken cancellationToken = default)
     {
-        var policy = registry.Subsidy;
+        var policy = facts.Current.Subsidy;
         var rows = (await storage.Database.QueryAsync<Row>(
             $"""
             {LedgerRows}

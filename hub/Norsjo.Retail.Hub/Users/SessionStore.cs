@@ -25,6 +25,11 @@ public sealed class SessionStore(OperationalStore store, UserStore users, TimePr
         ArgumentNullException.ThrowIfNull(user);
         var claims = new List<Claim> { new(ClaimTypes.Name, user.Username), new(ClaimTypes.Role, UserStore.RoleName(user.Role)) };
         claims.AddRange(user.Stores.Select(s => new Claim(StoreClaim, s)));
+        if (user.Role == UserRole.MunicipalityEditor)
+        {
+            claims.Add(new(ClaimTypes.Role, UserStore.RoleName(UserRole.Municipality))); // sees every municipal page and figure, as the municipality does
+        }
+
         return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
     }
 

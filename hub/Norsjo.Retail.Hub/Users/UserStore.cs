@@ -12,6 +12,9 @@ public enum UserRole
     StoreOwner,
     Municipality,
     Admin,
+
+    /// <summary>Municipal staff who keep the registry's facts on /admin (stores, years, categories, subsidy rules); sees what the municipality sees.</summary>
+    MunicipalityEditor,
 }
 
 /// <summary>A person who may see dashboards: a store owner sees their stores only.</summary>
@@ -25,7 +28,7 @@ public sealed record UserAccount(string Username, UserRole Role, IReadOnlyList<s
 /// Passwords are hashed by ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>; a hash of an
 /// older kind (the hub's own PBKDF2-SHA256, or fewer iterations) is replaced at the next sign-in.
 /// </summary>
-public sealed class UserStore(OperationalStore store, StoreRegistry registry, TimeProvider time)
+public sealed class UserStore(OperationalStore store, RegistryFacts facts, TimeProvider time)
 {
     private const string LegacyPrefix = "pbkdf2-sha256$";
     private static readonly PasswordHasher<User> Hasher = new();
@@ -62,7 +65,7 @@ public sealed class UserStore(OperationalStore store, StoreRegistry registry, Ti
             throw new ArgumentException("Lösenordet måste ha minst 10 tecken.");
         }
 
-        if (stores.FirstOrDefault(s => registry.Find(s) is null) is { } unknown)
+        if (stores.FirstOrDefault(s => facts.Current.Find(s) is null) is { } unknown)
         {
             throw new ArgumentException($"Butiken '{unknown}' finns inte i butiksregistret.");
         }
@@ -187,6 +190,7 @@ public sealed class UserStore(OperationalStore store, StoreRegistry registry, Ti
     {
         UserRole.StoreOwner => "store_owner",
         UserRole.Municipality => "municipality",
+        UserRole.MunicipalityEditor => "municipality_editor",
         _ => "admin",
     };
 
@@ -195,6 +199,7 @@ public sealed class UserStore(OperationalStore store, StoreRegistry registry, Ti
         "store_owner" => UserRole.StoreOwner,
         "municipality" => UserRole.Municipality,
         "admin" => UserRole.Admin,
-        _ => throw new ArgumentException($"Okänd roll '{role}': store_owner, municipality eller admin."),
+        "municipality_editor" => UserRole.MunicipalityEditor,
+        _ => throw new ArgumentException($"Okänd roll '{role}': store_owner, municipality, municipality_editor eller admin."),
     };
 }

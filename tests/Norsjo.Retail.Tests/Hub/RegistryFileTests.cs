@@ -24,7 +24,7 @@ public sealed class RegistryFileTests
         Assert.Equal("Norsjö", registry.Municipality);
         Assert.Equal(["Bastuträsk", "Kusfors", "Norsjö", "Norsjövallen"], registry.Stores.Select(s => s.Village).Distinct().Order(StringComparer.Ordinal));
         var year = Assert.Single(registry.Years);
-        Assert.Equal(new MunicipalYear(2017, 4100, 34202, 31233, 1.0m), year);
+        Assert.Equal(new MunicipalYear(2017, 4100, 34202, 31233, 1.0m) { Sources = new YearSources("SCB", "HUI", string.Empty) }, year);
         var store = registry.Find("norsjovallen-butik")!;
         Assert.True(store.Hours.IsOpen(DayOfWeek.Wednesday, new TimeOnly(18, 45)));
         Assert.False(store.Hours.IsOpen(DayOfWeek.Wednesday, new TimeOnly(18, 15)));
@@ -71,22 +71,22 @@ public sealed class RegistryFileTests
 
         Assert.Equal(
             [
-                "line 3: stores[0].id: 'Bad Id' must be 2–40 characters of a–z, 0–9 and '-'",
-                "line 6: stores[0].opened: '2020-13-01' must be a date, YYYY-MM-DD",
-                "line 8: stores[0].hours.mon-fri: '20:00-08:00' must be HH:MM-HH:MM with closing after opening, or 'closed'",
-                "line 9: stores[0].hours.someday: unknown day; use mon…sun or mån…sön, or a range such as mon-fri",
-                "line 15: stores[1]: unknown key 'colour' (expected id, name, village, opened, hours, reports, baseline)",
-                "line 16: stores[2].id: 'twice' is listed twice",
-                "line 23: years[0].population: 'many' must be a whole number from 1 to 100000000",
-                "line 24: years[0].national_turnover_per_resident_kr: 'sallankopsvaror' is missing",
+                "rad 3: stores[0].id: 'Bad Id' ska vara 2–40 tecken av a–z, 0–9 och '-'",
+                "rad 6: stores[0].opened: '2020-13-01' ska vara ett datum, ÅÅÅÅ-MM-DD",
+                "rad 8: stores[0].hours.mon-fri: '20:00-08:00' ska vara TT:MM-TT:MM med stängning efter öppning, eller 'closed' (stängt)",
+                "rad 9: stores[0].hours.someday: okänd dag; använd mon…sun eller mån…sön, eller ett intervall som mon-fri",
+                "rad 15: stores[1]: okänd nyckel 'colour' (väntade id, name, village, opened, hours, reports, baseline)",
+                "rad 16: stores[2].id: 'twice' finns två gånger",
+                "rad 23: years[0].population: 'many' ska vara ett heltal från 1 till 100000000",
+                "rad 24: years[0].national_turnover_per_resident_kr: 'sallankopsvaror' saknas",
             ],
-            error.Problems.Order(StringComparer.Ordinal).OrderBy(p => int.Parse(p.Split(':')[0][5..], System.Globalization.CultureInfo.InvariantCulture)));
+            error.Problems.Order(StringComparer.Ordinal).OrderBy(p => int.Parse(p.Split(':')[0][4..], System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Contains("registry.yaml has 8 problem(s)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Broken_YAML_names_its_line() =>
-        Assert.StartsWith("line 3:", Assert.Throws<RegistryFileException>(() => RegistryFile.Parse("stores:\n  - id: a\n  bad: [\n")).Problems.Single(), StringComparison.Ordinal);
+        Assert.StartsWith("rad 3:", Assert.Throws<RegistryFileException>(() => RegistryFile.Parse("stores:\n  - id: a\n  bad: [\n")).Problems.Single(), StringComparison.Ordinal);
 
     [Fact]
     public void The_cluster_schema_beside_the_migrations_is_the_one_the_hub_generates()
