@@ -49,7 +49,6 @@ public static class DashboardApi
         api.MapAdminApi();
         api.MapConsentApi();
         api.MapRefusalsApi();
-
         api.MapStoreApi();
         api.MapSubsidyApi();
         api.MapMunicipalityApi();
