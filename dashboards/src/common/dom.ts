@@ -33,11 +33,16 @@ export function table(caption: string, columns: Column[], rows: { shown: Child; 
 
 /**
  * A wide table that scrolls inside itself, so it never widens the page on a phone. While it scrolls,
- * a keyboard can reach it (tabindex, a named region: axe's scrollable-region-focusable); while it
- * fits, it is no tab stop.
+ * a keyboard can reach it (tabindex, a region named by the table's caption: axe's
+ * scrollable-region-focusable); while it fits, it is no tab stop.
  */
 export function scrollRegion(label: string, child: HTMLElement): HTMLDivElement {
   const region = h('div', { class: 'table-scroll' }, child);
+  focusableWhileScrolling(region, label);
+  return region;
+}
+
+function focusableWhileScrolling(region: HTMLElement, label: string): void {
   new ResizeObserver(() => {
     if (region.scrollWidth > region.clientWidth) {
       region.setAttribute('tabindex', '0');
@@ -49,7 +54,13 @@ export function scrollRegion(label: string, child: HTMLElement): HTMLDivElement 
       region.removeAttribute('aria-label');
     }
   }).observe(region);
-  return region;
+}
+
+/** Every table box in what a section shows: focusable while it scrolls (see <c>scrollRegion</c>). */
+export function focusableTables(within: HTMLElement): void {
+  for (const region of within.querySelectorAll<HTMLElement>('.table-scroll')) {
+    focusableWhileScrolling(region, region.querySelector('caption')?.textContent ?? 'Tabell');
+  }
 }
 
 /** A chart's figures in a disclosure under it. */
@@ -87,6 +98,7 @@ export class Section {
     this.csv = csv;
     if (this.button) this.button.disabled = csv === null;
     this.body.replaceChildren(...children.filter((c): c is Node | string => Boolean(c)));
+    focusableTables(this.body);
     this.body.removeAttribute('aria-busy');
   }
 

@@ -50,7 +50,6 @@ public static class DashboardApi
         api.MapConsentApi();
         api.MapRefusalsApi();
         api.MapRegistryApi();
-
         api.MapStoreApi();
         api.MapSubsidyApi();
         api.MapMunicipalityApi();

@@ -24,8 +24,11 @@ public sealed class ContractPageTests(DemoHubFixture demo)
         var served = JsonNode.Parse(await (await page.Context.APIRequest.GetAsync("/openapi/v1.json")).TextAsync());
         var path = Path.Combine(RepositoryRoot, "dashboards", "openapi.json");
         Assert.True(File.Exists(path), "the hub's build writes dashboards/openapi.json");
-        var built = JsonNode.Parse(await File.ReadAllTextAsync(path));
-        Assert.True(JsonNode.DeepEquals(served, built), "dashboards/openapi.json differs from /openapi/v1.json: build the hub again (dotnet build)");
+        var built = JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
+        served!.AsObject().Remove("servers"); // the address it was asked at, which a build cannot know
+        var differ = served.AsObject().Where(p => !JsonNode.DeepEquals(p.Value, built[p.Key])).Select(p => p.Key).ToList();
+        Assert.True(differ.Count == 0 && served.AsObject().Count == built.Count,
+            $"dashboards/openapi.json differs from /openapi/v1.json in {string.Join(", ", differ)}: build the hub again (dotnet build)");
     }
 
     [Fact]
