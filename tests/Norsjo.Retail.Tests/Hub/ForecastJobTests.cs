@@ -17,6 +17,16 @@ public sealed class ForecastJobTests(ClickHouseServerFixture clickHouse)
 {
     private sealed record Count(long Value);
 
+    /// <summary>The days into sales_daily, then the nightly job through Hangfire, until it has stored the two stores', their category's and the municipality's metrics.</summary>
+    private static async Task RunNightlyJobAsync(RunningHub hub, TabSeparatedRows days)
+    {
+        await hub.Database.InsertAsync("sales_daily", ["store_id", "sale_date", "category", "vat_rate_bp", "gross_ore", "vat_ore", "returned_gross_ore", "quantity_milli", "version"], days);
+        hub.Services.GetRequiredService<IRecurringJobManager>().Trigger(Norsjo.Retail.Hub.Jobs.JobsExtensions.ForecastJob);
+        await Eventually.WaitUntilAsync(
+            () => hub.Database.QueryAsync<Count>("SELECT count() AS Value FROM forecast_metrics").GetAwaiter().GetResult().Single().Value >= 5,
+            "the job stored metrics for both stores, their category and the municipality", TimeSpan.FromSeconds(120));
+    }
+
     [Fact]
     public async Task The_nightly_job_runs_through_Hangfire_stores_its_forecast_and_metrics_and_the_owner_sees_them()
     {
@@ -33,13 +43,7 @@ public sealed class ForecastJobTests(ClickHouseServerFixture clickHouse)
             }
         }
 
-        await hub.Database.InsertAsync("sales_daily", ["store_id", "sale_date", "category", "vat_rate_bp", "gross_ore", "vat_ore", "returned_gross_ore", "quantity_milli", "version"], days);
-
-        hub.Services.GetRequiredService<IRecurringJobManager>().Trigger(Norsjo.Retail.Hub.Jobs.JobsExtensions.ForecastJob);
-
-        await Eventually.WaitUntilAsync(
-            () => hub.Database.QueryAsync<Count>("SELECT count() AS Value FROM forecast_metrics").GetAwaiter().GetResult().Single().Value >= 5,
-            "the job stored metrics for both stores, their category and the municipality", TimeSpan.FromSeconds(120));
+        await RunNightlyJobAsync(hub, days);
         var points = (await hub.Database.QueryAsync<Count>("SELECT count() AS Value FROM forecast_points WHERE series = 'store:butik-a'")).Single().Value;
         Assert.Equal(56, points);
 
@@ -75,11 +79,7 @@ public sealed class ForecastJobTests(ClickHouseServerFixture clickHouse)
             }
         }
 
-        await hub.Database.InsertAsync("sales_daily", ["store_id", "sale_date", "category", "vat_rate_bp", "gross_ore", "vat_ore", "returned_gross_ore", "quantity_milli", "version"], days);
-        hub.Services.GetRequiredService<IRecurringJobManager>().Trigger(Norsjo.Retail.Hub.Jobs.JobsExtensions.ForecastJob);
-        await Eventually.WaitUntilAsync(
-            () => hub.Database.QueryAsync<Count>("SELECT count() AS Value FROM forecast_metrics").GetAwaiter().GetResult().Single().Value >= 5,
-            "the job stored metrics for both stores, their category and the municipality", TimeSpan.FromSeconds(120));
+        await RunNightlyJobAsync(hub, days);
 
         var forecasts = hub.Services.GetRequiredService<ForecastRun>();
         var municipality = await forecasts.LatestAsync("municipality");
