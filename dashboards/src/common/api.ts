@@ -51,7 +51,7 @@ export const postJson = <T>(path: string, body: unknown = {}): Promise<T> => sen
 
 export interface Me {
   username: string;
-  role: 'store_owner' | 'municipality' | 'admin';
+  role: 'store_owner' | 'municipality' | 'admin' | 'municipality_editor';
   stores: string[];
   /** Norsjö's date and hour by the hub's clock: the pages' "today". */
   today: string;
@@ -62,7 +62,7 @@ export const me = (): Promise<Me> => getJson<Me>('/api/me');
 
 /** Where a role starts after signing in. */
 export function homeOf(user: Me): string {
-  if (user.role === 'admin') return '/admin';
+  if (user.role === 'admin' || user.role === 'municipality_editor') return '/admin';
   if (user.role === 'municipality') return '/kommun';
   return user.stores.length > 0 ? '/butik/' + encodeURIComponent(user.stores[0]) : '/';
 }
