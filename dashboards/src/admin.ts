@@ -14,7 +14,7 @@ const usersSection = new Section('users', 'admin');
 let me = '';
 
 const credentialNames: Record<string, string> = { enrolled: 'registrerad', active: 'registrerad', revoked: 'spärrad', never: 'aldrig registrerad', none: 'aldrig registrerad', pending: 'kod utfärdad' };
-const roleNames: Record<string, string> = { store_owner: 'butiksägare', municipality: 'kommunen', admin: 'administratör' };
+const roleNames: Record<string, string> = { store_owner: 'butiksägare', municipality: 'kommunen', admin: 'administratör', municipality_editor: 'registerredaktör' };
 /** An instant as Norsjö's wall clock, never UTC for a person to convert. */
 const when = (iso: string | null): string => (iso ? f.localTime(iso) : '–');
 

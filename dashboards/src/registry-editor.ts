@@ -83,7 +83,7 @@ class EditForm {
 }
 
 function card(id: string, title: string, ...children: (Node | string | null)[]): HTMLElement {
-  return h('section', { class: 'card wide', id, 'aria-labelledby': `${id}-h` }, h('h2', { id: `${id}-h` }, title), ...children);
+  return h('section', { class: 'card wide', id, 'aria-labelledby': `${id}-h`, style: 'min-width: 0' }, h('h2', { id: `${id}-h` }, title), ...children);
 }
 
 /** The history of one item, newest first: who, when, from which day, and what it was before. */
@@ -94,7 +94,7 @@ async function showHistory(place: HTMLElement, kind: string, key: string): Promi
     h('ol', { class: 'history', 'data-testid': `history-${kind}` },
       ...changes.map((c) => h('li', {},
         `${f.localTime(c.changedAt)} av ${c.changedBy}, gäller från ${c.validFrom === '0001-01-01' ? 'början' : c.validFrom}${c.yaml ? '' : ' (borttagen)'}`,
-        c.oldYaml ? h('details', {}, h('summary', {}, 'Tidigare värde'), h('pre', {}, c.oldYaml)) : h('span', { class: 'note' }, ' – ny'),
+        c.oldYaml ? h('details', {}, h('summary', {}, 'Tidigare värde'), h('pre', { class: 'table-scroll' }, c.oldYaml)) : h('span', { class: 'note' }, ' – ny'),
       ))),
   );
 }
@@ -127,7 +127,7 @@ function storeEditor(view: RegistryView, reload: () => Promise<void>): HTMLEleme
     });
     selectedStore = saved.id;
     await reload();
-    return `${saved.name} är sparad.`;
+    return `${e.value('name') || saved.name} är sparad${e.value('validFrom') ? ` (gäller från ${e.value('validFrom')})` : ''}.`;
   });
   const pick = (id: string): void => {
     const s = view.stores.find((x) => x.id === id);
@@ -146,6 +146,7 @@ function storeEditor(view: RegistryView, reload: () => Promise<void>): HTMLEleme
   });
   picker.value = view.stores.some((s) => s.id === selectedStore) ? selectedStore : (view.stores[0]?.id ?? '');
   pick(picker.value);
+  picker.style.maxWidth = '100%';
   return card('registry-stores', 'Butiker i registret', h('label', {}, 'Butik ', picker), form.element, history);
 }
 
@@ -182,8 +183,8 @@ function yearEditor(view: RegistryView, reload: () => Promise<void>): HTMLElemen
     return h('tr', {}, h('td', {}, String(y.year)), h('td', {}, f.number(y.population)), h('td', {}, y.basis.text), h('td', {}, edit));
   });
   return card('registry-years', 'År: befolkning och rikets omsättning',
-    h('table', { 'data-testid': 'registry-years-table' }, h('caption', {}, 'År i registret'),
-      h('thead', {}, h('tr', {}, h('th', {}, 'År'), h('th', {}, 'Folkmängd'), h('th', {}, 'Underlag'), h('th', {}, 'Åtgärd'))), h('tbody', {}, ...rows)),
+    h('div', { class: 'table-scroll' }, h('table', { 'data-testid': 'registry-years-table' }, h('caption', {}, 'År i registret'),
+      h('thead', {}, h('tr', {}, h('th', {}, 'År'), h('th', {}, 'Folkmängd'), h('th', {}, 'Underlag'), h('th', {}, 'Åtgärd'))), h('tbody', {}, ...rows))),
     form.element, history);
 }
 
@@ -232,8 +233,8 @@ function subsidyEditor(view: RegistryView, reload: () => Promise<void>): HTMLEle
   });
   return card('registry-subsidy', 'Hemsändningsbidrag: regler',
     h('p', { class: 'note' }, 'En ändring gäller från sitt datum, aldrig bakåt: en regel som redan börjat gälla ersätts av en ny från i dag eller senare.'),
-    h('table', { 'data-testid': 'registry-rules-table' }, h('caption', {}, 'Regler'),
-      h('thead', {}, h('tr', {}, ...['Från', 'Till', 'Belopp', 'Avstånd', 'Per vecka', 'Orter', ''].map((t) => h('th', {}, t)))), h('tbody', {}, ...rows)),
+    h('div', { class: 'table-scroll' }, h('table', { 'data-testid': 'registry-rules-table' }, h('caption', {}, 'Regler'),
+      h('thead', {}, h('tr', {}, ...['Från', 'Till', 'Belopp', 'Avstånd', 'Per vecka', 'Orter', ''].map((t) => h('th', {}, t)))), h('tbody', {}, ...rows))),
     form.element, history);
 }
 
@@ -246,7 +247,7 @@ function missingList(view: RegistryView): HTMLElement {
 }
 
 function importExport(reload: () => Promise<void>): HTMLElement {
-  const text = h('textarea', { id: 'registry-import-text', rows: '6', 'aria-label': 'Registerfil att importera' });
+  const text = h('textarea', { id: 'registry-import-text', rows: '6', 'aria-label': 'Registerfil att importera', style: 'width: 100%; max-width: 100%; box-sizing: border-box' });
   const message = h('p', { role: 'status', 'aria-live': 'polite', 'data-testid': 'registry-import-message' });
   const importButton = h('button', { type: 'button', class: 'action' }, 'Importera hela registret');
   importButton.addEventListener('click', async () => {
@@ -268,7 +269,7 @@ function importExport(reload: () => Promise<void>): HTMLElement {
 /** Draws the registry's sections into the admin page's grid; safe to call again after an edit. */
 export async function showRegistryEditors(grid: HTMLElement): Promise<void> {
   if (!status.isConnected) grid.append(status);
-  const holder = grid.querySelector<HTMLElement>('#registry') ?? grid.appendChild(h('div', { id: 'registry', class: 'grid wide' }));
+  const holder = grid.querySelector<HTMLElement>('#registry') ?? grid.appendChild(h('div', { id: 'registry', class: 'grid wide', style: 'min-width: 0' }));
   const reload = (): Promise<void> => showRegistryEditors(grid);
   const view = await getJson<RegistryView>('/api/admin/registry');
   holder.replaceChildren(missingList(view), storeEditor(view, reload), yearEditor(view, reload), categoryEditor(view, reload), subsidyEditor(view, reload), importExport(reload));

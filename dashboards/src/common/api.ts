@@ -56,7 +56,7 @@ export const me = (): Promise<Me> => getJson<Me>('/api/me');
 
 /** Where a role starts after signing in. */
 export function homeOf(user: Pick<Me, 'role' | 'stores'>): string {
-  if (user.role === 'admin') return '/admin';
+  if (user.role === 'admin' || user.role === 'municipality_editor') return '/admin';
   if (user.role === 'municipality') return '/kommun';
   return user.stores.length > 0 ? '/butik/' + encodeURIComponent(user.stores[0]) : '/';
 }

@@ -3,7 +3,7 @@ import { type Me, me, postJson } from './api';
 import { byId, h } from './dom';
 import { useHubClock } from './format';
 
-const roleNames: Record<Me['role'], string> = { store_owner: 'butiksägare', municipality: 'kommunen', admin: 'administratör' };
+const roleNames: Record<Me['role'], string> = { store_owner: 'butiksägare', municipality: 'kommunen', admin: 'administratör', municipality_editor: 'registerredaktör' };
 
 export async function signedIn(current: 'butik' | 'kommun' | 'admin'): Promise<Me> {
   const user = await me();
@@ -11,7 +11,7 @@ export async function signedIn(current: 'butik' | 'kommun' | 'admin'): Promise<M
   const links: [string, string, string][] = [];
   if (user.role === 'store_owner') for (const store of user.stores) links.push([`/butik/${encodeURIComponent(store)}`, user.stores.length > 1 ? `Butik ${store}` : 'Min butik', 'butik']);
   if (user.role !== 'store_owner') links.push(['/kommun', 'Kommunen', 'kommun']);
-  if (user.role === 'admin') links.push(['/admin', 'Administration', 'admin']);
+  if (user.role === 'admin' || user.role === 'municipality_editor') links.push(['/admin', 'Administration', 'admin']);
   const logout = h('button', { type: 'button', class: 'link' }, 'Logga ut');
   logout.addEventListener('click', async () => {
     await postJson('/api/logout').catch(() => undefined);

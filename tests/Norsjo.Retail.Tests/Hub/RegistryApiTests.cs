@@ -79,8 +79,12 @@ public sealed class RegistryApiTests(RegistryApiTests.Data data) : IClassFixture
 
         var put = await editor.PutAsJsonAsync("/api/admin/registry/years/2024", new
         {
-            population = "4 050", dagligvarorPerResidentKr = "41200", sallankopPerResidentKr = "36100", incomeFactor = "0,93",
-            populationSource = "SCB", nationalTurnoverSource = "HUI",
+            population = "4 050",
+            dagligvarorPerResidentKr = "41200",
+            sallankopPerResidentKr = "36100",
+            incomeFactor = "0,93",
+            populationSource = "SCB",
+            nationalTurnoverSource = "HUI",
         });
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
 

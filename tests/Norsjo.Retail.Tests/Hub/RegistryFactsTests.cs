@@ -39,7 +39,12 @@ public sealed class RegistryFactsTests : IDisposable
         registry.EstimateUncertainty,
         Stores = registry.Stores.Select(s => new
         {
-            s.Id, s.Name, s.Village, s.Opened, s.Reports, s.Baseline,
+            s.Id,
+            s.Name,
+            s.Village,
+            s.Opened,
+            s.Reports,
+            s.Baseline,
             Hours = s.Hours.Days.OrderBy(d => d.Key).Select(d => new { d.Key, Intervals = d.Value.Select(i => $"{i.Open}-{i.Close}") }),
         }),
         registry.Years,
