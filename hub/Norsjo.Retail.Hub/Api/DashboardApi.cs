@@ -43,6 +43,7 @@ public static class DashboardApi
         api.MapAdminApi();
         api.MapConsentApi();
         api.MapRefusalsApi();
+        api.MapAgentHealthApi();
 
         var store = api.MapGroup("/stores/{storeId}").WithTags("Butik");
         store.MapGet("/", (string storeId, ClaimsPrincipal user, StoreRegistry registry) => StoreInfo.Of(registry.Find(ApiRequest.Store(user, storeId, registry))!))
