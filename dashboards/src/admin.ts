@@ -4,6 +4,7 @@ import { byId, h, Section, table } from './common/dom';
 import * as f from './common/format';
 import { ready, signedIn } from './common/layout';
 import { showRefusalCounts } from './refusals';
+import { showAgentHealth } from './admin-agenthealth';
 
 // The admin's page: stores and their agents (enrollment codes, revoking), and users.
 interface AdminStore {
@@ -123,7 +124,7 @@ byId<HTMLFormElement>('user-form').addEventListener('submit', async (event) => {
 
 async function main(): Promise<void> {
   me = (await signedIn('admin')).username;
-  await Promise.all([storesSection.load(showStores), usersSection.load(showUsers), showRefusalCounts()]);
+  await Promise.all([storesSection.load(showStores), usersSection.load(showUsers), showRefusalCounts(), showAgentHealth()]);
   ready();
 }
 

@@ -63,6 +63,10 @@ public sealed class ConnectionLog : IDisposable
         }
     }
 
+    /// <summary>The last contact written: when, and whether it reached the hub; null before the first.</summary>
+    public (DateTimeOffset At, bool Reached)? LastContact =>
+        _last is { } last ? (DateTimeOffset.FromUnixTimeMilliseconds(last.AtMs), last.Reached) : null;
+
     /// <summary>Records one call to the hub: whether it reached it, and how long the round trip took (null: not measured).</summary>
     public void Contact(bool reached, TimeSpan? roundTrip = null)
     {

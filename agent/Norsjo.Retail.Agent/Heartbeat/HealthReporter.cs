@@ -21,6 +21,11 @@ public sealed partial class HealthReporter(
     IOptions<AgentOptions> options, AgentHealthMeter meter, ConnectionLog log, HealthClock clock, ILogger<HealthReporter> logger) : BackgroundService
 {
     private bool _saidOldHub;
+    private int _beats;
+    private bool _away;
+
+    /// <summary>Heartbeats done so far, counted once the wait for the next has begun (a test moving the clock waits for this).</summary>
+    public int Beats => Volatile.Read(ref _beats);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,32 +35,57 @@ public sealed partial class HealthReporter(
             return;
         }
 
-        using var channel = HubChannel.Create(settings.HubUrl, settings.HubCertificate);
-        var client = new Ingest.IngestClient(channel);
         var headers = new Metadata { { "authorization", "Bearer " + settings.Credential } };
-        var probe = new HubProbe(channel, headers, TimeSpan.FromSeconds(10));
-        while (!stoppingToken.IsCancellationRequested)
+        var channel = HubChannel.Create(settings.HubUrl, settings.HubCertificate);
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await ReportAsync(client, probe, headers, stoppingToken).ConfigureAwait(false);
-                await Task.Delay(settings.HealthInterval, clock.Time, stoppingToken).ConfigureAwait(false);
+                var reached = false;
+                try
+                {
+                    reached = await ReportAsync(new Ingest.IngestClient(channel), new HubProbe(channel, headers, TimeSpan.FromSeconds(10)), headers, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
+                {
+                    // The heartbeat must never stop the agent.
+                    LogFault(logger, e);
+                }
+
+                if (!reached)
+                {
+                    // A channel whose connection failed waits out its own back-off and fails calls meanwhile:
+                    // the next look, a minute on, gets a fresh one that tries at once.
+                    channel.Dispose();
+                    channel = HubChannel.Create(settings.HubUrl, settings.HubCertificate);
+                }
+
+                // While the hub is away, look again sooner: the outage's end is then known to that much.
+                await NextBeatAsync(reached ? settings.HealthInterval : Min(settings.HealthInterval, settings.OfflineLookInterval), stoppingToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // The heartbeat must never stop the agent.
-                LogFault(logger, e);
-                await Task.Delay(settings.HealthInterval, clock.Time, stoppingToken).ConfigureAwait(false);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+        finally
+        {
+            channel.Dispose();
         }
     }
 
-    /// <summary>One heartbeat; also what a test calls to make one now.</summary>
-    private async Task ReportAsync(Ingest.IngestClient client, HubProbe probe, Metadata headers, CancellationToken stoppingToken)
+    private async Task NextBeatAsync(TimeSpan interval, CancellationToken stoppingToken)
+    {
+        // The timer is set before the beat is counted, so a clock moved after the count always wakes it.
+        var next = Task.Delay(interval, clock.Time, stoppingToken);
+        Interlocked.Increment(ref _beats);
+        await next.ConfigureAwait(false);
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b || b <= TimeSpan.Zero ? a : b;
+
+    /// <summary>One heartbeat; false when the hub could not be reached.</summary>
+    private async Task<bool> ReportAsync(Ingest.IngestClient client, HubProbe probe, Metadata headers, CancellationToken stoppingToken)
     {
         var started = Stopwatch.GetTimestamp();
         var readiness = await probe.CheckAsync(stoppingToken).ConfigureAwait(false);
@@ -64,10 +94,17 @@ public sealed partial class HealthReporter(
         {
             log.Contact(reached: false);
             meter.Failed(StatusCode.Unavailable);
-            return;
+            if (!_away)
+            {
+                _away = true;
+                LogAway(logger);
+            }
+
+            return false;
         }
 
         log.Contact(reached: true, roundTrip);
+        _away = false;
         var settings = options.Value;
         var request = new ReportHealthRequest
         {
@@ -99,8 +136,14 @@ public sealed partial class HealthReporter(
             log.Contact(!HubProbe.IsTransportFailure(e));
             meter.Failed(e.StatusCode);
             LogNotReported(logger, e.StatusCode);
+            return !HubProbe.IsTransportFailure(e);
         }
+
+        return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Heartbeat: the hub cannot be reached; the connection log counts the time until it can")]
+    private static partial void LogAway(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection log: {Days} complete days are with the hub")]
     private static partial void LogDaysSent(ILogger logger, int days);

@@ -39,7 +39,7 @@ export interface DeliveryMonth { month: string; localities: DeliveryFigure[]; no
 export interface ConsentEvent { storeId: string; given: boolean; by: string; at: string }
 /** A store owner's consent to share the shop's figures with the municipality, as both sides see it. */
 export interface ConsentView { storeId: string; storeName: string; village: string; given: boolean; effective: boolean; by: string | null; at: string | null; note: string; history: ConsentEvent[] }
-export interface SilentAgent { storeId: string; name: string; village: string; silent: boolean; lastUpload: string | null; checked: string }
+export interface SilentAgent { storeId: string; name: string; village: string; silent: boolean; lastUpload: string | null; checked: string; state: string; stateText: string; lastHeard: string | null }
 export interface StateClaim {
   year: number; eligibleDeliveries: number; households: number; netCostKr: number; stateShare: number; halfOfNetCostKr: number;
   stateCapPerDeliveryKr: number; capTotalKr: number; claimThresholdKr: number; aboveThreshold: boolean; claimKr: number; method: string;
