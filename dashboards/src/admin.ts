@@ -6,6 +6,7 @@ import { ready, signedIn } from './common/layout';
 import type { AdminStore, IssuedCode, UserView } from './common/models';
 import { showRefusalCounts } from './refusals';
 import { showRegistryEditors } from './registry-editor';
+import { showAgentHealth } from './admin-agenthealth';
 
 // The admin's page: stores and their agents (enrollment codes, revoking), and users.
 
@@ -119,7 +120,7 @@ byId<HTMLFormElement>('user-form').addEventListener('submit', async (event) => {
 
 async function main(): Promise<void> {
   me = (await signedIn('admin')).username;
-  await Promise.all([storesSection.load(showStores), usersSection.load(showUsers), showRefusalCounts(), showRegistryEditors(document.querySelector<HTMLElement>('#main .grid')!)]);
+  await Promise.all([storesSection.load(showStores), usersSection.load(showUsers), showRefusalCounts(), showAgentHealth(), showRegistryEditors(document.querySelector<HTMLElement>('#main .grid')!)]);
   ready();
 }
 

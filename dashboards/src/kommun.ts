@@ -6,6 +6,7 @@ import * as f from './common/format';
 import { ready, signedIn } from './common/layout';
 import type { CashShareMonth, ConsentView, DeliveryMonth, Freshness, IndexBasis, IndexPeriod, IndexValue, Outlook, SilentAgent, StateClaim, Statement, StoreInfo, VillageReport } from './common/models';
 import { basisLine, yearRow, yearsTable } from './common/index-basis';
+import { showConnection } from './kommun-connection';
 
 // The municipality's view: the index against 60, what it takes, the villages, coverage, home
 // deliveries and the subsidy ledger, the cash share and the agents. Figures made of fewer than
@@ -313,7 +314,8 @@ async function showConsents(): Promise<void> {
 async function showAgents(): Promise<void> {
   const [fresh, silent] = await Promise.all([getJson<Freshness[]>('/api/municipality/freshness'), getJson<SilentAgent[]>('/api/municipality/silent-agents')]);
   const silentIds = new Set(silent.filter((s) => s.silent).map((s) => s.storeId));
-  const status = (x: Freshness): string => (silentIds.has(x.storeId) ? 'tyst' : x.minutesSinceUpload === null ? 'aldrig hörd' : 'rapporterar');
+  // The check tells an agent that is alive but cannot get its sales through ("kan inte skicka") from one not heard at all ("tyst").
+  const status = (x: Freshness): string => (silentIds.has(x.storeId) ? (silent.find((s) => s.storeId === x.storeId)?.stateText ?? 'tyst') : x.minutesSinceUpload === null ? 'aldrig hörd' : 'rapporterar');
   sections.agents.fill(
     { headers: ['Butik', 'Ort', 'Senast rapporterat', 'Minuter sedan', 'Status'], rows: fresh.map((x) => [storeName(x.storeId), stores.find((s) => s.id === x.storeId)?.village ?? '', x.lastUpload ? f.localTime(x.lastUpload) : null, x.minutesSinceUpload, status(x)]) },
     h('div', { class: 'kpis' }, kpi('Tysta agenter', f.number(silentIds.size), 'silent-count', silent[0] ? `kontrollerat ${f.localTime(silent[0].checked)}` : 'ingen kontroll ännu')),
@@ -357,7 +359,7 @@ async function main(): Promise<void> {
     }
     showTrend(periods, outlook.o, outlook.e);
   })().catch((error: unknown) => ['index', 'years', 'gap', 'index-trend', 'coverage'].forEach((id) => sections[id].fail(error)));
-  await Promise.all([index, sections.villages.load(showVillages), sections.consents.load(showConsents), sections.subsidy.load(() => showSubsidy(monthInput.value)), sections.cash.load(showCash), sections.agents.load(showAgents)]);
+  await Promise.all([index, sections.villages.load(showVillages), sections.consents.load(showConsents), sections.subsidy.load(() => showSubsidy(monthInput.value)), sections.cash.load(showCash), sections.agents.load(showAgents), showConnection()]);
   ready();
 }
 

@@ -12,7 +12,7 @@ const localTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm
 export const when = (iso: string | null): string => (iso ? localTime.format(new Date(iso)) : '–');
 
 /** A card like the page's others, added at the end of its grid. */
-function card(id: string, title: string, page: string): Section {
+export function card(id: string, title: string, page: string): Section {
   const grid = document.querySelector('.grid') ?? document.getElementById('main');
   grid?.append(
     h('section', { class: 'card wide', id, 'aria-labelledby': `${id}-h` },

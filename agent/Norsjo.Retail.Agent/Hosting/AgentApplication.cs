@@ -13,7 +13,8 @@ namespace Norsjo.Retail.Agent.Hosting;
 public static partial class AgentApplication
 {
     /// <param name="logging">Extra logging set-up (the tests keep what the agent logs).</param>
-    public static IHost Build(string[] args, Action<ILoggingBuilder>? logging = null)
+    /// <param name="services">Replacements registered last (the tests' clock for the health and connection log).</param>
+    public static IHost Build(string[] args, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? services = null)
     {
         var builder = Host.CreateApplicationBuilder(args);
         logging?.Invoke(builder.Logging);
@@ -59,7 +60,22 @@ public static partial class AgentApplication
         builder.Services.AddSingleton<ISalesSource, PosPluginSource>();
         builder.Services.AddHostedService<SourceHost>();
         builder.Services.AddHostedService<HubUploader>();
+        AddHealth(builder.Services);
+        services?.Invoke(builder.Services);
         return builder.Build();
+    }
+
+    /// <summary>The agent's own health and its connection log (issue 21; agent/README.md, "Health and connection log").</summary>
+    private static void AddHealth(IServiceCollection services)
+    {
+        services.AddSingleton(new Heartbeat.HealthClock(TimeProvider.System));
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
+            return new Heartbeat.ConnectionLog(settings.DataDirectory, settings.ConnectionGap, sp.GetRequiredService<Heartbeat.HealthClock>());
+        });
+        services.AddSingleton<Heartbeat.AgentHealthMeter>();
+        services.AddHostedService<Heartbeat.HealthReporter>();
     }
 
     private static void LogRecovery(ILogger logger, OutboxRecoveryReport recovery)

@@ -78,6 +78,15 @@ public sealed class AgentOptions
 
     /// <summary>After a full disk, intake resumes once this much is free again (bytes), so it does not start and stop at every byte.</summary>
     public long ResumeWhenFreeBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>How often the agent sends its health and connection log (Ingest.ReportHealth), even with nothing to send; 0 turns the heartbeat off.</summary>
+    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>While the hub cannot be reached, the heartbeat looks this often (at most every HealthInterval), so the connection log knows when an outage ended.</summary>
+    public TimeSpan OfflineLookInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Contacts with the hub further apart than this leave the time between them out of the connection log (the agent was off or asleep).</summary>
+    public TimeSpan ConnectionGap { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 public sealed class PosPluginOptions

@@ -15,12 +15,15 @@ namespace Norsjo.Retail.Agent.Upload;
 /// and it carries on.
 /// </summary>
 public sealed partial class HubUploader(
-    IOptions<AgentOptions> options, SqliteOutbox outbox, ILogger<HubUploader> logger) : BackgroundService
+    IOptions<AgentOptions> options, SqliteOutbox outbox, Heartbeat.AgentHealthMeter health, Heartbeat.ConnectionLog connectionLog, ILogger<HubUploader> logger) : BackgroundService
 {
     private static readonly HashSet<StatusCode> Refusals =
         [StatusCode.InvalidArgument, StatusCode.PermissionDenied, StatusCode.FailedPrecondition, StatusCode.OutOfRange];
 
     private static readonly TimeSpan FaultPause = TimeSpan.FromSeconds(2);
+
+    /// <summary>How old the health sent with a batch may be (counting the outbox for each batch would slow a long drain).</summary>
+    private static readonly TimeSpan HealthAge = TimeSpan.FromSeconds(10);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -96,14 +99,21 @@ public sealed partial class HubUploader(
                 // Only a counter: the batch goes anyway.
             }
 
+            // The agent's health rides with each batch; it is not part of what the batch id stands for.
+            pending.Request.Health = health.MeasureRecent(HealthAge);
             var reply = await client.UploadBatchAsync(
                 pending.Request, headers, DateTime.UtcNow + settings.UploadTimeout, stoppingToken).ConfigureAwait(false);
+            health.Succeeded();
+            connectionLog.Contact(reached: true);
             backoff.Reset();
             outbox.Acknowledge(pending.Request.BatchId);
             LogAcknowledged(logger, reply.BatchId, reply.ReceiptsStored, reply.AlreadyStored);
         }
         catch (RpcException e) when (Refusals.Contains(e.StatusCode))
         {
+            // The hub answered and decided: reached, and not a failed attempt.
+            health.Succeeded();
+            connectionLog.Contact(reached: true);
             // Sending it again would be refused again: keep aside what was refused — the one
             // item the hub named, or else the batch — for a person to look at, and go on.
             if (e.StatusCode == StatusCode.InvalidArgument && outbox.SetAsideItem(pending, e.Status.Detail))
@@ -120,6 +130,8 @@ public sealed partial class HubUploader(
         }
         catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
         {
+            health.Failed(e.StatusCode);
+            connectionLog.Contact(reached: !HubProbe.IsTransportFailure(e));
             var delay = backoff.NextDelay();
             // A hub that says how long to wait (rate limit) is believed, if it asks for longer.
             var hinted = long.TryParse(e.Trailers.GetValue("retry-after-ms"), System.Globalization.CultureInfo.InvariantCulture, out var hintMs)
@@ -201,7 +213,9 @@ public sealed partial class HubUploader(
             }
 
             await Task.Delay(step, stoppingToken).ConfigureAwait(false);
+            var asked = Stopwatch.GetTimestamp();
             var now = await probe.CheckAsync(stoppingToken).ConfigureAwait(false);
+            connectionLog.Contact(now != HubReadiness.Unreachable, now == HubReadiness.Unreachable ? null : Stopwatch.GetElapsedTime(asked));
             if (now == HubReadiness.Serving || (now == HubReadiness.Answers && previous == HubReadiness.Unreachable))
             {
                 LogHubBack(logger, now, Stopwatch.GetElapsedTime(started));

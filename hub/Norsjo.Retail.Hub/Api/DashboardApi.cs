@@ -50,6 +50,7 @@ public static class DashboardApi
         api.MapConsentApi();
         api.MapRefusalsApi();
         api.MapRegistryApi();
+        api.MapAgentHealthApi();
         api.MapStoreApi();
         api.MapSubsidyApi();
         api.MapMunicipalityApi();

@@ -12,7 +12,7 @@ namespace Norsjo.Retail.Hub.Ingest;
 /// </summary>
 public sealed partial class IngestService(
     SalesBatchWriter writer, UploadRateLimiter rateLimiter, IngestMetrics metrics, IOptions<IngestOptions> options,
-    TimeProvider time, IngestRefusals refusals, ILogger<IngestService> logger)
+    TimeProvider time, IngestRefusals refusals, AgentHealth.AgentHealthStore health, AgentHealth.ConnectionLogs connectionLogs, ILogger<IngestService> logger)
 {
     public async Task<UploadBatchReply> UploadBatch(UploadBatchRequest request, ServerCallContext context)
     {
@@ -26,6 +26,12 @@ public sealed partial class IngestService(
         }
 
         rateLimiter.Admit(store.Id, context);
+        if (request.Health is not null)
+        {
+            // Before the batch is judged: a batch refused, or one the hub cannot store now, still says the agent lives.
+            await health.RecordAsync(store.Id, request.AgentVersion, request.Health, AgentHealth.AgentHealthStore.Via.Batch, context.CancellationToken).ConfigureAwait(false);
+        }
+
         var today = Time.SwedishTime.Today(time);
         try
         {
@@ -66,6 +72,36 @@ public sealed partial class IngestService(
         metrics.Rows.Add(reply.DailyTotalsStored, new KeyValuePair<string, object?>("kind", "daily_total"));
         metrics.Rows.Add(reply.HomeDeliveriesStored, new KeyValuePair<string, object?>("kind", "home_delivery"));
         LogStored(logger, store.Id, request.BatchId, reply.ReceiptsStored, reply.DailyTotalsStored, reply.HomeDeliveriesStored);
+        return reply;
+    }
+
+    /// <summary>
+    /// The agent's heartbeat (health.proto): its health, and the complete days of its connection log,
+    /// kept once each. Written to the operational store only, so it works while ClickHouse is away —
+    /// which is when it matters. Not rate-limited with the batches: it comes every few minutes.
+    /// </summary>
+    public async Task<ReportHealthReply> ReportHealth(ReportHealthRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var store = StoreAuthenticationInterceptor.AuthenticatedStore(context);
+        if (!string.Equals(request.StoreId, store.Id, StringComparison.Ordinal))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                $"This credential belongs to store '{store.Id}' and cannot report for '{request.StoreId}'."));
+        }
+
+        if (request.Health is not null)
+        {
+            await health.RecordAsync(store.Id, request.AgentVersion, request.Health, AgentHealth.AgentHealthStore.Via.Heartbeat, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        var reply = new ReportHealthReply();
+        if (request.ConnectionDays.Count > 0)
+        {
+            reply.DaysStored.AddRange(await connectionLogs.RecordAsync(store.Id, request.ConnectionDays, context.CancellationToken).ConfigureAwait(false));
+        }
+
         return reply;
     }
 

@@ -23,6 +23,8 @@ public static class StrictMethods
             ArgumentNullException.ThrowIfNull(context);
             context.AddUnaryMethod(Unary<UploadBatchRequest, UploadBatchReply>(Contracts.V1.Ingest.Descriptor, "UploadBatch"), [],
                 (service, request, call) => service.UploadBatch(request, call));
+            context.AddUnaryMethod(Unary<ReportHealthRequest, ReportHealthReply>(Contracts.V1.Ingest.Descriptor, "ReportHealth"), [],
+                (service, request, call) => service.ReportHealth(request, call));
         }
     }
 

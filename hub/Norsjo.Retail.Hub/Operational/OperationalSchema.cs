@@ -134,6 +134,59 @@ internal static class OperationalSchema
             """,
             "CREATE INDEX registry_changes_by_item ON registry_changes (kind, item_key, valid_from)",
         ]),
+        new(10, "agents' own health: the latest each store's agent reported, with a batch or a heartbeat (AgentHealth/AgentHealthStore.cs)", _ =>
+        [
+            // One row per store, replaced by each report: the latest state is what the admin and the silence check need.
+            """
+            CREATE TABLE agent_health (
+                store_id TEXT PRIMARY KEY,
+                agent_version TEXT NOT NULL,
+                measured_unix_ms BIGINT NOT NULL,
+                queue_items INTEGER NOT NULL,
+                queue_capacity INTEGER NOT NULL,
+                oldest_item_age_seconds BIGINT NOT NULL,
+                last_upload_unix_ms BIGINT NOT NULL,
+                refused INTEGER NOT NULL,
+                damaged_items INTEGER NOT NULL,
+                error_files INTEGER NOT NULL,
+                error_lines INTEGER NOT NULL,
+                failed_attempts INTEGER NOT NULL,
+                last_failure_unix_ms BIGINT NOT NULL,
+                last_failure TEXT NOT NULL,
+                received_unix_ms BIGINT NOT NULL,
+                last_heartbeat_unix_ms BIGINT NOT NULL,
+                last_batch_unix_ms BIGINT NOT NULL
+            )
+            """,
+        ]),
+        new(11, "agents' connection log: one row per store and complete day, the first report of a day kept (AgentHealth/ConnectionLogs.cs)", _ =>
+        [
+            """
+            CREATE TABLE connection_days (
+                store_id TEXT NOT NULL,
+                day TEXT NOT NULL,
+                observed_minutes INTEGER NOT NULL,
+                offline_minutes INTEGER NOT NULL,
+                longest_outage_minutes INTEGER NOT NULL,
+                outages INTEGER NOT NULL,
+                round_trips INTEGER NOT NULL,
+                round_trip_median_ms INTEGER NOT NULL,
+                round_trip_p95_ms INTEGER NOT NULL,
+                received_unix_ms BIGINT NOT NULL,
+                PRIMARY KEY (store_id, day)
+            )
+            """,
+        ]),
+        new(12, "the silence check's state per store (sänder, kan inte skicka, tyst, stängt), beside ClickHouse's agent_silence (Operations/SilentAgents.cs)", _ =>
+        [
+            """
+            CREATE TABLE agent_states (
+                store_id TEXT PRIMARY KEY,
+                state TEXT NOT NULL,
+                checked_unix_ms BIGINT NOT NULL
+            )
+            """,
+        ]),
     ];
 }
 

@@ -11,7 +11,7 @@ namespace Norsjo.Retail.Hub.Operations;
 /// On a cluster the deletes go to the replicated local tables ON CLUSTER (a Distributed table holds
 /// nothing to delete), and the wait lasts until the Distributed tables show none of the store's rows.
 /// </summary>
-public sealed partial class StoreDataEraser(ClickHouseStorage storage, StoreCredentials credentials, Ingest.IngestRefusals refusals, ILogger<StoreDataEraser> logger)
+public sealed partial class StoreDataEraser(ClickHouseStorage storage, StoreCredentials credentials, Ingest.IngestRefusals refusals, AgentHealth.AgentHealthStore health, ILogger<StoreDataEraser> logger)
 {
     private static readonly TimeSpan MutationTimeout = TimeSpan.FromMinutes(10);
 
@@ -43,6 +43,7 @@ public sealed partial class StoreDataEraser(ClickHouseStorage storage, StoreCred
 
         // The operational store's rows about the store's data go too: what the hub refused of it.
         await refusals.EraseAsync(storeId, cancellationToken).ConfigureAwait(false);
+        await health.EraseAsync(storeId, cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         while (true)
         {
@@ -101,6 +102,7 @@ public static class OperationsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<StoreDataEraser>();
         builder.Services.AddSingleton<DataCheck>();
+        AgentHealth.AgentHealthExtensions.AddAgentHealth(builder);
         return builder;
     }
 }

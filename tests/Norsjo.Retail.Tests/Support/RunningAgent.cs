@@ -33,12 +33,19 @@ public sealed class RunningAgent : IAsyncDisposable
 
     public SqliteOutbox Outbox => _host.Services.GetRequiredService<SqliteOutbox>();
 
+    public IServiceProvider Services => _host.Services;
+
     public static Task<RunningAgent> StartAsync(RunningHub hub, string storeId, string credential, params string[] extraArgs) =>
         StartAsync(hub?.GrpcUrl ?? throw new ArgumentNullException(nameof(hub)), hub.CertificatePath, storeId, credential, null, extraArgs);
 
     /// <param name="folder">An agent folder to reuse (a restart); null for a new one.</param>
-    public static async Task<RunningAgent> StartAsync(
-        Uri hubGrpcUrl, string hubCertificate, string storeId, string credential, TempFolder? folder = null, params string[] extraArgs)
+    public static Task<RunningAgent> StartAsync(
+        Uri hubGrpcUrl, string hubCertificate, string storeId, string credential, TempFolder? folder = null, params string[] extraArgs) =>
+        StartWithAsync(null, hubGrpcUrl, hubCertificate, storeId, credential, folder, extraArgs);
+
+    /// <param name="services">Replacements for the agent's own (e.g. the health and connection log's clock).</param>
+    public static async Task<RunningAgent> StartWithAsync(
+        Action<IServiceCollection>? services, Uri hubGrpcUrl, string hubCertificate, string storeId, string credential, TempFolder? folder = null, params string[] extraArgs)
     {
         var ownsFolder = folder is null;
         folder ??= new TempFolder("agent");
@@ -48,7 +55,7 @@ public sealed class RunningAgent : IAsyncDisposable
             "--contentRoot=" + folder.Path,
             .. AgentArgs(folder.Path, hubGrpcUrl, hubCertificate, storeId, credential),
             .. extraArgs,
-        ], logging => logging.AddProvider(new QueueLoggerProvider(log)));
+        ], logging => logging.AddProvider(new QueueLoggerProvider(log)), services);
         await host.StartAsync();
         return new RunningAgent(host, folder, ownsFolder, log);
     }

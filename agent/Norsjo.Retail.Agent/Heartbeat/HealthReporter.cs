@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Norsjo.Retail.Agent.Hosting;
+using Norsjo.Retail.Agent.Outbox;
+using Norsjo.Retail.Agent.Upload;
+using Norsjo.Retail.Contracts.V1;
+
+namespace Norsjo.Retail.Agent.Heartbeat;
+
+/// <summary>
+/// The agent's heartbeat: every <see cref="AgentOptions.HealthInterval"/> (and at start), whether or
+/// not there is anything to send, it looks at the hub (the gRPC health check, timed: the connection
+/// log's round trip) and sends its health and the complete days of its connection log
+/// (Ingest.ReportHealth). An agent whose batches cannot get through but whose heartbeats do is so
+/// seen to be alive; one the hub hears nothing from is off or cut off. An older hub without the
+/// call answers UNIMPLEMENTED: the heartbeat goes on looking (the connection log still fills) and
+/// tries the call again each time.
+/// </summary>
+public sealed partial class HealthReporter(
+    IOptions<AgentOptions> options, AgentHealthMeter meter, ConnectionLog log, HealthClock clock, ILogger<HealthReporter> logger) : BackgroundService
+{
+    private bool _saidOldHub;
+    private int _beats;
+    private bool _away;
+
+    /// <summary>Heartbeats done so far, counted once the wait for the next has begun (a test moving the clock waits for this).</summary>
+    public int Beats => Volatile.Read(ref _beats);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (settings.HealthInterval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var headers = new Metadata { { "authorization", "Bearer " + settings.Credential } };
+        var channel = HubChannel.Create(settings.HubUrl, settings.HubCertificate);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var reached = false;
+                try
+                {
+                    reached = await ReportAsync(new Ingest.IngestClient(channel), new HubProbe(channel, headers, TimeSpan.FromSeconds(10)), headers, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
+                {
+                    // The heartbeat must never stop the agent.
+                    LogFault(logger, e);
+                }
+
+                if (!reached)
+                {
+                    // A channel whose connection failed waits out its own back-off and fails calls meanwhile:
+                    // the next look, a minute on, gets a fresh one that tries at once.
+                    channel.Dispose();
+                    channel = HubChannel.Create(settings.HubUrl, settings.HubCertificate);
+                }
+
+                // While the hub is away, look again sooner: the outage's end is then known to that much.
+                await NextBeatAsync(reached ? settings.HealthInterval : Min(settings.HealthInterval, settings.OfflineLookInterval), stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+        finally
+        {
+            channel.Dispose();
+        }
+    }
+
+    private async Task NextBeatAsync(TimeSpan interval, CancellationToken stoppingToken)
+    {
+        // The timer is set before the beat is counted, so a clock moved after the count always wakes it.
+        var next = Task.Delay(interval, clock.Time, stoppingToken);
+        Interlocked.Increment(ref _beats);
+        await next.ConfigureAwait(false);
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b || b <= TimeSpan.Zero ? a : b;
+
+    /// <summary>One heartbeat; false when the hub could not be reached.</summary>
+    private async Task<bool> ReportAsync(Ingest.IngestClient client, HubProbe probe, Metadata headers, CancellationToken stoppingToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var readiness = await probe.CheckAsync(stoppingToken).ConfigureAwait(false);
+        var roundTrip = Stopwatch.GetElapsedTime(started);
+        if (readiness == HubReadiness.Unreachable)
+        {
+            log.Contact(reached: false);
+            meter.Failed(StatusCode.Unavailable);
+            if (!_away)
+            {
+                _away = true;
+                LogAway(logger);
+            }
+
+            return false;
+        }
+
+        log.Contact(reached: true, roundTrip);
+        _away = false;
+        var settings = options.Value;
+        var request = new ReportHealthRequest
+        {
+            StoreId = settings.StoreId,
+            AgentVersion = BatchBuilder.AgentVersion,
+            Health = meter.Measure(),
+        };
+        request.ConnectionDays.AddRange(log.CompleteDays());
+        try
+        {
+            var reply = await client.ReportHealthAsync(request, headers, DateTime.UtcNow + settings.UploadTimeout, stoppingToken).ConfigureAwait(false);
+            meter.Succeeded();
+            log.Sent(reply.DaysStored);
+            if (reply.DaysStored.Count > 0)
+            {
+                LogDaysSent(logger, reply.DaysStored.Count);
+            }
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
+        {
+            if (!_saidOldHub)
+            {
+                _saidOldHub = true;
+                LogOldHub(logger);
+            }
+        }
+        catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
+        {
+            log.Contact(!HubProbe.IsTransportFailure(e));
+            meter.Failed(e.StatusCode);
+            LogNotReported(logger, e.StatusCode);
+            return !HubProbe.IsTransportFailure(e);
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Heartbeat: the hub cannot be reached; the connection log counts the time until it can")]
+    private static partial void LogAway(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection log: {Days} complete days are with the hub")]
+    private static partial void LogDaysSent(ILogger logger, int days);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The hub does not take health reports (an older hub); the agent works as before and keeps its connection log")]
+    private static partial void LogOldHub(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Health report not delivered ({Status}); again at the next heartbeat")]
+    private static partial void LogNotReported(ILogger logger, StatusCode status);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Heartbeat fault; going on at the next one")]
+    private static partial void LogFault(ILogger logger, Exception exception);
+}
