@@ -71,7 +71,7 @@ public static class RegistryApi
         registry.MapPut("/categories", PutCategories).WithName("RegistryPutCategories").WithSummary("Set which category codes are dagligvaror, excluded and food (from validFrom)");
         registry.MapPut("/subsidy/rules/{validFrom}", PutRule).WithName("RegistryPutSubsidyRule").WithSummary("Add or change a subsidy rule that starts today or later");
         registry.MapGet("/history/{kind}/{key}", History).WithName("RegistryHistory").WithSummary("Every change of one item (kind store, year, categories, subsidy_rule; key '-' for categories), newest first");
-        registry.MapGet("/export", Export).WithName("RegistryExport").WithSummary("The whole registry as a registry file (the format Registry:File seeds from)");
+        registry.MapGet("/export", Export).WithName("RegistryExport").Produces<string>(contentType: "application/yaml").WithSummary("The whole registry as a registry file (the format Registry:File seeds from)");
         registry.MapPost("/import", Import).WithName("RegistryImport").WithSummary("Replace the whole registry by a registry file (text body), checked as the hub checks its file");
         api.MapGet("/stores/{storeId}/opening-hours", OwnHours).WithName("StoreOpeningHours").WithTags("Butik")
             .WithSummary("The shop's opening hours per weekday, as the registry holds them today");
