@@ -128,7 +128,7 @@ public sealed partial class ServicePageTests(ServicePageFixture fixture)
     }
 
     [Fact]
-    public async Task The_municipality_sees_a_village_s_lost_service_with_its_date_on_kommun()
+    public async Task The_municipality_sees_a_village_s_lost_service_with_its_date_and_stale_entries_first_on_kommun()
     {
         await fixture.AtAsync(new DateTimeOffset(2027, 1, 20, 10, 0, 0, TimeSpan.FromHours(1)), async () =>
         {
@@ -139,6 +139,14 @@ public sealed partial class ServicePageTests(ServicePageFixture fixture)
 
         var page = await fixture.OpenAsync("kommunen", "/kommun");
         await Assertions.Expect(page.GetByTestId("service-watch-Norsjö")).ToContainTextAsync("2027-01-20: Servicepunkt/mötesplats försvann (Norsjö bibliotek (exempel))");
+
+        // Four months on, the entries nobody confirmed are stale, and the municipality's list starts with them.
+        await fixture.AtAsync(FirstOfDecember.AddMonths(4), async () =>
+        {
+            var later = await fixture.OpenAsync("kommunen", "/kommun");
+            await Assertions.Expect(later.GetByTestId("service-list-table").Locator("tbody tr").First).ToContainTextAsync("inaktuell");
+            await ScreenshotAsync(later, "kommun-kommunoversikt");
+        });
     }
 
     [GeneratedRegex(@"/Type\s*/Page(?!s)")]
