@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 // One page per role, built into dist/ for the hub to serve (Dashboards:Root). The hub answers
-// /butik/{store}, /kommun, /kommun/rapport and /admin itself, checking the session before it hands out the page.
+// /butik/{store}, /kommun, /kommun/rapport and /admin itself, checking the session before it hands out the page;
+// /service (the public kommunöversikt) it hands to anyone.
 export default defineConfig({
   build: {
     outDir: 'dist',
@@ -15,6 +16,7 @@ export default defineConfig({
         kommun: resolve(import.meta.dirname, 'kommun.html'),
         admin: resolve(import.meta.dirname, 'admin.html'),
         rapport: resolve(import.meta.dirname, 'rapport.html'),
+        service: resolve(import.meta.dirname, 'service.html'),
       },
     },
   },

@@ -7,6 +7,7 @@ import type { AdminStore, IssuedCode, UserView } from './common/models';
 import { showRefusalCounts } from './refusals';
 import { showRegistryEditors } from './registry-editor';
 import { showAgentHealth } from './admin-agenthealth';
+import './admin-service';
 
 // The admin's page: stores and their agents (enrollment codes, revoking), and users.
 

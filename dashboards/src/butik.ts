@@ -8,6 +8,7 @@ import { showRefusals } from './refusals';
 import type { Baskets, CategoryFigure, ConsentView, DeliveryFigure, ForecastView, Freshness, HourCell, PaymentMix, Statement, StoreInfo, TrendPoint } from './common/models';
 import { closedWord, type Grain, tooltipLines, trendRows } from './trendCalendar';
 import { showOpeningHours } from './opening-hours';
+import './butik-service';
 
 // A store owner's own shop: today, the trend with its forecast, hours, baskets, payments,
 // categories, home deliveries and the subsidy earned. The hub has already checked at the page

@@ -7,6 +7,7 @@ import { ready, signedIn } from './common/layout';
 import type { CashShareMonth, ConsentView, DeliveryMonth, Freshness, IndexBasis, IndexPeriod, IndexValue, Outlook, SilentAgent, StateClaim, Statement, StoreInfo, VillageReport } from './common/models';
 import { basisLine, yearRow, yearsTable } from './common/index-basis';
 import { showConnection } from './kommun-connection';
+import './kommun-service';
 
 // The municipality's view: the index against 60, what it takes, the villages, coverage, home
 // deliveries and the subsidy ledger, the cash share and the agents. Figures made of fewer than

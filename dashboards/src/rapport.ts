@@ -4,6 +4,7 @@ import { byId, focusableTables, h, table } from './common/dom';
 import * as f from './common/format';
 import { basisLine, yearRow, yearsTable } from './common/index-basis';
 import { ready, signedIn } from './common/layout';
+import './rapport-service';
 import type { IndexBasis, IndexPeriod, Outlook, StoreInfo, VillageReport } from './common/models';
 
 // The yearly report for the municipal committee, to print: the index per calendar year and per

@@ -54,6 +54,7 @@ public static class DashboardApi
         api.MapStoreApi();
         api.MapSubsidyApi();
         api.MapMunicipalityApi();
+        ServicePoints.ServicePointApi.MapServicePointApi(api);
         return app;
     }
 

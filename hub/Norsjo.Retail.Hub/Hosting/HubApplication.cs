@@ -6,6 +6,7 @@ using Norsjo.Retail.Hub.Operational;
 using Norsjo.Retail.Hub.Operations;
 using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.Security;
+using Norsjo.Retail.Hub.ServicePoints;
 using Norsjo.Retail.Hub.Storage;
 
 namespace Norsjo.Retail.Hub.Hosting;
@@ -31,6 +32,7 @@ public static class HubApplication
         builder.AddDashboardApi();
         builder.AddDashboardPages();
         builder.AddJobs();
+        builder.AddServicePoints();
         replace?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -41,6 +43,7 @@ public static class HubApplication
         app.MapStatus();
         app.MapDashboardApi();
         app.MapDashboardPages();
+        app.MapServicePages();
         app.MapJobs();
         return app;
     }

@@ -18,6 +18,9 @@ internal static class OperationalSchema
     /// <summary>The step recorded once the registry file has seeded the registry's facts (see Registry/RegistryFacts.cs).</summary>
     public const int RegistrySeedVersion = 1004;
 
+    /// <summary>The step recorded once the service points' seed file has filled the kommunöversikt (see ServicePoints/ServicePointStore.cs).</summary>
+    public const int ServicePointSeedVersion = 1020;
+
     public static readonly IReadOnlyList<Step> Steps =
     [
         new(1, "users, sessions, store credentials, enrollment codes, sign-in failures, data-protection keys", d =>
@@ -184,6 +187,36 @@ internal static class OperationalSchema
                 store_id TEXT PRIMARY KEY,
                 state TEXT NOT NULL,
                 checked_unix_ms BIGINT NOT NULL
+            )
+            """,
+        ]),
+        new(20, "the kommunöversikt's service points, every change a row: an edit, a confirmation or a removal (ServicePoints/ServicePointStore.cs)", d =>
+        [
+            // Append-only: a point holds what its latest edit says (entry: JSON; empty on removal); the
+            // latest edit or confirmation says when it was last confirmed and by whom. Service watch
+            // (what a village gained or lost, and when) is read from these rows.
+            $"""
+            CREATE TABLE service_point_changes (
+                id {d.AutoIncrementKey()},
+                point_id TEXT NOT NULL,
+                action TEXT NOT NULL,
+                entry TEXT NOT NULL,
+                changed_by TEXT NOT NULL,
+                changed_unix_ms BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX service_point_changes_by_point ON service_point_changes (point_id, id)",
+        ]),
+        new(21, "distances between villages as the municipality gives them, road km, one row per pair (ServicePoints/ServicePointStore.cs)", _ =>
+        [
+            """
+            CREATE TABLE village_distances (
+                village_a TEXT NOT NULL,
+                village_b TEXT NOT NULL,
+                distance_m INTEGER NOT NULL,
+                changed_by TEXT NOT NULL,
+                changed_unix_ms BIGINT NOT NULL,
+                PRIMARY KEY (village_a, village_b)
             )
             """,
         ]),

@@ -159,6 +159,29 @@ public static partial class RegistryFile
         };
     }
 
+    /// <summary>
+    /// Opening hours typed per weekday key (mon…sun, mån…sön, ranges like mon-fri), checked by the
+    /// same rules as a store's hours in the file; each problem keyed by its field ("hours.mon").
+    /// Used where something other than a store has opening hours (ServicePoints/), so hours mean one thing.
+    /// </summary>
+    public static OpeningHours? ParseHours(IEnumerable<(string Day, string Text)> days, out IReadOnlyDictionary<string, string[]> problems)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        var found = new List<string>();
+        var stream = new YamlStream();
+        stream.Load(new StringReader("place:\n" + RegistryYaml.HoursBlock(days)));
+        var place = (YamlMappingNode)((YamlMappingNode)stream.Documents[0].RootNode)["place"];
+        var hours = new NodeReader(found).Hours(place, "place");
+        problems = found
+            .Select(p => HoursProblemPattern().Match(p))
+            .GroupBy(m => m.Success ? m.Groups[1].Value : "hours", m => m.Success ? m.Groups[2].Value : "väntade öppettider per veckodag")
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        return problems.Count == 0 ? hours : null;
+    }
+
+    [GeneratedRegex(@"^rad \d+: place\.(hours(?:\.[^:]+)?): (.*)$")]
+    private static partial Regex HoursProblemPattern();
+
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,39}$")]
     private static partial Regex StoreIdPattern();
 
