@@ -17,9 +17,10 @@ function change(value: number | null | undefined, unit: 'share' | 'points'): str
 }
 
 function services(m: CashHandlingMonth): string {
-  const shown = m.services.filter((s) => s.transactions !== null && s.transactions !== undefined && s.transactions > 0);
-  if (m.services.some((s) => s.transactions === null)) return held(m);
-  return shown.length ? shown.map((s) => `${s.name}: ${f.number(s.transactions ?? 0)}`).join(', ') : 'inga';
+  const parts = m.services
+    .filter((s) => s.transactions === null || s.transactions === undefined || s.transactions > 0)
+    .map((s) => (s.transactions === null || s.transactions === undefined ? `${s.name}: visas inte (${(s.heldBack ?? '').replace(/^\d{4}-\d{2}: /, '')})` : `${s.name}: ${f.number(s.transactions)}`));
+  return parts.length ? parts.join(', ') : 'inga';
 }
 
 export async function showCashHandling(): Promise<void> {
@@ -28,7 +29,7 @@ export async function showCashHandling(): Promise<void> {
     const report = await getJson<CashHandlingReport>('/api/municipality/cash-handling');
     // The latest month that shows anything, per village: the question is asked of now.
     const months = [...new Set(report.months.map((m) => m.month))].sort();
-    const latest = [...months].reverse().find((month) => report.months.some((m) => m.month === month && (m.withdrawals !== null || m.cashShare !== null))) ?? months[months.length - 1];
+    const latest = [...months].reverse().find((month) => report.months.some((m) => m.month === month && m.stores > 0 && (m.withdrawals !== null || m.cashShare !== null))) ?? months[months.length - 1];
     const rows = report.months.filter((m) => m.month === latest);
     section.fill(
       {

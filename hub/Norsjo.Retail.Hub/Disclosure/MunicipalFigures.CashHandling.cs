@@ -80,10 +80,15 @@ public sealed partial class MunicipalFigures
             return verdict.Shown ? (value(), null) : (null, $"{Month:yyyy-MM}: {verdict.Reason}");
         }
 
-        public (long? Value, string? HeldBack) Count(string kind) =>
+        /// <summary>No store of the group sent any service volumes that month (older agents, or tills without service rows): unknown, not none.</summary>
+        private (T? Value, string? HeldBack)? Unreported<T>()
+            where T : struct =>
+            Month <= Figures.LastSettledMonth && StoresWithServices == 0 ? (null, $"{Month:yyyy-MM}: inga butiker har rapporterat tjänster") : null;
+
+        public (long? Value, string? HeldBack) Count(string kind) => Unreported<long>() ??
             Cell(Of(kind).GroupBy(s => s.StoreId).Select(g => (decimal)g.Sum(s => s.Transactions)), () => Of(kind).Sum(s => s.Transactions));
 
-        public (decimal? Value, string? HeldBack) WithdrawnKr =>
+        public (decimal? Value, string? HeldBack) WithdrawnKr => Unreported<decimal>() ??
             Cell(Of(ServiceKindNames.Name(ServiceKind.Kontantuttag)!).GroupBy(s => s.StoreId).Select(g => (decimal)g.Sum(s => s.AmountOre)),
                 () => Of(ServiceKindNames.Name(ServiceKind.Kontantuttag)!).Sum(s => s.AmountOre) / 100m);
 
