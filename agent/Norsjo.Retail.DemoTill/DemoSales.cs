@@ -91,8 +91,7 @@ public static class DemoSales
                 random.Next(3) == 0 ? "LOJ-" + random.Next(100000, 999999).ToString(CultureInfo.InvariantCulture) : null,
                 items,
                 [new DemoPayment(method, total, method == "card" ? "************" + random.Next(1000, 9999).ToString(CultureInfo.InvariantCulture) : null)],
-                delivery,
-                DemoServices.On(firstNumber + i, shop)));
+                delivery));
         }
 
         return result;

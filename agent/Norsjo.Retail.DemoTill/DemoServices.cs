@@ -6,9 +6,16 @@ namespace Norsjo.Retail.DemoTill;
 /// the larger shops (100–1,000 kr, in hundreds), parcels handed out everywhere, pharmacy pick-ups
 /// where the shop is an apoteksombud, now and then a bill paid. Drawn from the receipt's number
 /// alone, so the sales of a seed stay what they were and a receipt always gets the same services.
+/// Added by the demo till's program only: the tests' receipts (DemoSales) stay sales alone.
 /// </summary>
 public static class DemoServices
 {
+    public static IReadOnlyList<DemoReceipt> Add(IReadOnlyList<DemoReceipt> receipts, DemoShop shop)
+    {
+        ArgumentNullException.ThrowIfNull(receipts);
+        return [.. receipts.Select(r => r with { Services = On(int.TryParse(r.ReceiptNumber, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : r.ReceiptNumber.Length, shop) })];
+    }
+
     public static IReadOnlyList<DemoService>? On(int receiptNumber, DemoShop shop)
     {
         ArgumentNullException.ThrowIfNull(shop);
