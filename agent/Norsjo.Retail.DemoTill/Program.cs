@@ -23,7 +23,7 @@ var today = DateOnly.FromDateTime(DemoHistory.LocalTime(DateTimeOffset.UtcNow));
 var written = 0;
 foreach (var (date, receipts) in till.Days(today.AddDays(-days), today.AddDays(-1)))
 {
-    Drop(folder, $"kassa-{date:yyyyMMdd}.csv", ReceiptCsv.Write(receipts));
+    Drop(folder, $"kassa-{date:yyyyMMdd}.csv", ReceiptCsv.Write(DemoServices.Add(receipts, shop)));
     written++;
 }
 
@@ -46,7 +46,7 @@ while (every > 0 && !stop.IsCancellationRequested)
     var sold = till.Now(now, every);
     if (sold.Count > 0)
     {
-        Drop(folder, $"kassa-{DemoHistory.LocalTime(now):yyyyMMdd-HHmmss}.csv", ReceiptCsv.Write(sold));
+        Drop(folder, $"kassa-{DemoHistory.LocalTime(now):yyyyMMdd-HHmmss}.csv", ReceiptCsv.Write(DemoServices.Add(sold, shop)));
     }
 }
 

@@ -6,7 +6,7 @@ namespace Norsjo.Retail.DemoTill;
 /// <summary>Writes receipts in the agent's export format (agent/README.md), as a Swedish till would: semicolons, decimal comma.</summary>
 public static class ReceiptCsv
 {
-    public const string Header = "receipt_no;time;channel;row_type;category;vat_percent;amount;quantity;payment_method;cashier;customer_id;card_number;household;locality;distance_km";
+    public const string Header = "receipt_no;time;channel;row_type;category;vat_percent;amount;quantity;payment_method;cashier;customer_id;card_number;household;locality;distance_km;service";
 
     private static readonly CultureInfo Swedish = CultureInfo.GetCultureInfo("sv-SE");
 
@@ -27,6 +27,12 @@ public static class ReceiptCsv
             {
                 csv.Append(CultureInfo.InvariantCulture,
                     $"{r.ReceiptNumber};{time};{r.Channel};payment;;;{Kronor(payment.AmountOre)};;{payment.Method};{r.Cashier};{r.LoyaltyId};{payment.MaskedCard}\n");
+            }
+
+            foreach (var service in r.Services ?? [])
+            {
+                csv.Append(CultureInfo.InvariantCulture,
+                    $"{r.ReceiptNumber};{time};{r.Channel};service;;;{(service.AmountOre == 0 ? string.Empty : Kronor(service.AmountOre))};;;{r.Cashier};{r.LoyaltyId};;;;;{service.Kind}\n");
             }
 
             if (r.Delivery is { } d)

@@ -8,6 +8,7 @@ import type { CashShareMonth, ConsentView, DeliveryMonth, Freshness, IndexBasis,
 import { basisLine, yearRow, yearsTable } from './common/index-basis';
 import { showConnection } from './kommun-connection';
 import './kommun-service';
+import { showCashHandling } from './kommun-cash-handling';
 
 // The municipality's view: the index against 60, what it takes, the villages, coverage, home
 // deliveries and the subsidy ledger, the cash share and the agents. Figures made of fewer than
@@ -360,7 +361,7 @@ async function main(): Promise<void> {
     }
     showTrend(periods, outlook.o, outlook.e);
   })().catch((error: unknown) => ['index', 'years', 'gap', 'index-trend', 'coverage'].forEach((id) => sections[id].fail(error)));
-  await Promise.all([index, sections.villages.load(showVillages), sections.consents.load(showConsents), sections.subsidy.load(() => showSubsidy(monthInput.value)), sections.cash.load(showCash), sections.agents.load(showAgents), showConnection()]);
+  await Promise.all([index, sections.villages.load(showVillages), sections.consents.load(showConsents), sections.subsidy.load(() => showSubsidy(monthInput.value)), sections.cash.load(showCash), sections.agents.load(showAgents), showConnection(), showCashHandling()]);
   ready();
 }
 

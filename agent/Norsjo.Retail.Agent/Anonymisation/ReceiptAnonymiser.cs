@@ -79,6 +79,26 @@ public sealed class ReceiptAnonymiser(byte[] storeSecret)
         };
     }
 
+    /// <summary>
+    /// The receipt's service transactions as the agent counts them (issue 19): each its day, kind and
+    /// a keyed hash of the receipt number and its place among the receipt's transactions of that kind.
+    /// </summary>
+    public IReadOnlyList<Outbox.ServiceEvent> AnonymiseServices(PosReceipt pos)
+    {
+        ArgumentNullException.ThrowIfNull(pos);
+        var day = DateOnly.FromDateTime(pos.LocalTime);
+        return [.. pos.Services.GroupBy(s => s.Kind).SelectMany(g => g.Select((s, i) => ServiceKey(pos.ReceiptNumber, day, s, i)))];
+    }
+
+    /// <summary>One service transaction of the till's <paramref name="transaction"/> (receipt) number on a day, the <paramref name="ordinal"/>th of its kind there.</summary>
+    public Outbox.ServiceEvent ServiceKey(string transaction, DateOnly day, ServiceTransaction service, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var date = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return new Outbox.ServiceEvent(day, service.Kind,
+            KeyedHash("service", date, transaction, ServiceKinds.Name(service.Kind), ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture)), service.AmountOre);
+    }
+
     /// <summary>"Storgatan 1 ", "STORGATAN  1" and "storgatan 1" are one household.</summary>
     public static string NormaliseHousehold(string household) =>
         string.Join(' ', (household ?? string.Empty).ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));

@@ -10,6 +10,10 @@ public sealed record OutboxItems(
 {
     public static OutboxItems Of(IReadOnlyList<Receipt> receipts) => new(receipts, [], []);
 
+    /// <summary>Service transactions to count (issue 19): the outbox adds each day's count per kind as items of its own.</summary>
+    public IReadOnlyList<ServiceEvent> ServiceEvents { get; init; } = [];
+
+    /// <summary>The items stored as they are (service events become day counts in the outbox).</summary>
     public int Count => Receipts.Count + DailyTotals.Count + HomeDeliveries.Count;
 }
 
@@ -41,4 +45,5 @@ public enum OutboxItemKind
     Receipt = 1,
     DailyTotal = 2,
     HomeDelivery = 3,
+    ServiceVolume = 4,
 }

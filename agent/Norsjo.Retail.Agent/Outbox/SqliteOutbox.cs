@@ -95,12 +95,13 @@ public sealed partial class SqliteOutbox : IDisposable
         using (var count = Command(connection, "SELECT count(*) FROM items"))
         {
             count.Transaction = transaction;
-            if (Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture) + items.Count > Capacity)
+            if (Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture) + items.Count + VolumesFor(items.ServiceEvents) > Capacity)
             {
                 return false;
             }
         }
 
+        List<ServiceVolume> volumes;
         using (var insert = Command(connection, "INSERT INTO items (kind, payload, checksum, created_utc, source_key) VALUES ($kind, $payload, $checksum, $at, $source)"))
         {
             insert.Transaction = transaction;
@@ -133,7 +134,15 @@ public sealed partial class SqliteOutbox : IDisposable
             {
                 Add(OutboxItemKind.HomeDelivery, delivery);
             }
+
+            volumes = TallyServices(connection, transaction, items.ServiceEvents);
+            foreach (var volume in volumes)
+            {
+                Add(OutboxItemKind.ServiceVolume, volume);
+            }
         }
+
+        var stored = items.Count + volumes.Count;
 
         // The last item's seq, read before the source's own row is inserted.
         long last;
@@ -156,16 +165,16 @@ public sealed partial class SqliteOutbox : IDisposable
         lock (_writing)
         {
             transaction.Commit();
-            if (items.Count > 0)
+            if (stored > 0)
             {
                 // Items of one transaction have consecutive seqs (AUTOINCREMENT, one writer at a time).
                 var pos = itemSource.StartsWith(PosSourcePrefix, StringComparison.Ordinal) && items.Receipts.Count == 1
                     ? PosSale(items.Receipts[0]) : ((DateOnly, long)?)null;
-                _ledger.RecordIn(new LedgerEntry(last - items.Count + 1, last, itemSource, pos?.Item1, pos?.Item2 ?? 0));
+                _ledger.RecordIn(new LedgerEntry(last - stored + 1, last, itemSource, pos?.Item1, pos?.Item2 ?? 0));
             }
         }
 
-        if (items.Count > 0)
+        if (stored > 0)
         {
             _enqueued.Release();
         }
@@ -239,7 +248,7 @@ public sealed partial class SqliteOutbox : IDisposable
                     _ledger.RecordOut([.. damaged.Select(d => d.Seq)]);
                 }
 
-                var empty = request.Receipts.Count + request.DailyTotals.Count + request.HomeDeliveries.Count == 0;
+                var empty = request.Receipts.Count + request.DailyTotals.Count + request.HomeDeliveries.Count + request.ServiceVolumes.Count == 0;
                 if (empty)
                 {
                     // Nothing of it was sound: drop the empty batch and form the next one.
@@ -365,7 +374,7 @@ public sealed partial class SqliteOutbox : IDisposable
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(refusal);
-        var match = System.Text.RegularExpressions.Regex.Match(refusal, @"^(receipts|daily_totals|home_deliveries)\[(\d+)\]");
+        var match = System.Text.RegularExpressions.Regex.Match(refusal, @"^(receipts|daily_totals|home_deliveries|service_volumes)\[(\d+)\]");
         if (!match.Success)
         {
             return false;
@@ -375,6 +384,7 @@ public sealed partial class SqliteOutbox : IDisposable
         {
             "receipts" => OutboxItemKind.Receipt,
             "daily_totals" => OutboxItemKind.DailyTotal,
+            "service_volumes" => OutboxItemKind.ServiceVolume,
             _ => OutboxItemKind.HomeDelivery,
         };
         using var connection = Open();
@@ -537,7 +547,7 @@ public sealed partial class SqliteOutbox : IDisposable
                 reason TEXT NOT NULL,
                 requested_utc TEXT NOT NULL
             );
-            """;
+            """ + ServiceEventsTable;
         command.ExecuteNonQuery();
         // Added later: the source of each item (ledger, and sending a damaged item again from its file).
         command.CommandText = "SELECT count(*) FROM pragma_table_info('items') WHERE name = 'source_key'";
@@ -557,6 +567,7 @@ public sealed partial class SqliteOutbox : IDisposable
                 case OutboxItemKind.Receipt: request.Receipts.Add(Receipt.Parser.ParseFrom(payload)); return true;
                 case OutboxItemKind.DailyTotal: request.DailyTotals.Add(DailyTotal.Parser.ParseFrom(payload)); return true;
                 case OutboxItemKind.HomeDelivery: request.HomeDeliveries.Add(HomeDelivery.Parser.ParseFrom(payload)); return true;
+                case OutboxItemKind.ServiceVolume: request.ServiceVolumes.Add(ServiceVolume.Parser.ParseFrom(payload)); return true;
                 default: return false;
             }
         }

@@ -14,6 +14,9 @@ public sealed record PosReceipt(
     PosDelivery? Delivery = null)
 {
     public long GoodsOre => Lines.Sum(l => l.GrossOre);
+
+    /// <summary>Service transactions on the receipt (issue 19): counted per day and kind, never sent as such.</summary>
+    public IReadOnlyList<ServiceTransaction> Services { get; init; } = [];
 }
 
 /// <summary>One sold or returned item. Amount in öre including VAT; negative when returned.</summary>

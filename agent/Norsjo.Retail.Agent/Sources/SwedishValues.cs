@@ -83,13 +83,20 @@ public static class SwedishValues
     /// <summary>
     /// The receipt rules every source applies: at least one item, one time, payments (if any) adding
     /// up to the goods, and a delivery only on a home-delivery receipt. Null when the receipt holds.
+    /// A receipt of service transactions alone (a parcel handed out) has no items; its payments, if
+    /// any, must then add up to nothing: a service is counted, never paid for as goods.
     /// </summary>
     public static string? CheckReceipt(PosReceipt receipt)
     {
         ArgumentNullException.ThrowIfNull(receipt);
-        if (receipt.Lines.Count == 0)
+        if (receipt.Lines.Count == 0 && receipt.Services.Count == 0)
         {
             return "Kvittot har inga varurader.";
+        }
+
+        if (receipt.Lines.Count == 0 && receipt.Delivery is not null)
+        {
+            return "En hemleverans måste ha varor.";
         }
 
         var paid = receipt.Payments.Sum(p => p.AmountOre);

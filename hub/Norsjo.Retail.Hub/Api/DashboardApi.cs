@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Norsjo.Retail.Hub.Analytics;
+using Norsjo.Retail.Hub.CashHandling;
 using Norsjo.Retail.Hub.Disclosure;
 using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.SalesIndex;
@@ -31,6 +32,7 @@ public static class DashboardApi
         builder.Services.AddSingleton<SalesIndexService>();
         builder.Services.AddSingleton<NotApprovedDeliveries>();
         builder.AddDisclosure();
+        builder.AddCashHandling();
         return builder;
     }
 
@@ -55,6 +57,7 @@ public static class DashboardApi
         api.MapSubsidyApi();
         api.MapMunicipalityApi();
         ServicePoints.ServicePointApi.MapServicePointApi(api);
+        api.MapCashHandlingApi();
         return app;
     }
 

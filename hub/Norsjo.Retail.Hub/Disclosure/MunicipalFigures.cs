@@ -26,7 +26,7 @@ namespace Norsjo.Retail.Hub.Disclosure;
 ///   judged with its own groups; a consenting store is shown in the months published while its
 ///   consent held, and not at all once it is revoked.
 /// </summary>
-public sealed class MunicipalFigures(
+public sealed partial class MunicipalFigures(
     SalesIndexService index, RegistryFacts facts, IStoreConsents consents, PublishedMonths published,
     IOptions<DisclosureOptions> options, TimeProvider time, ForecastRun forecasts, IndexOutlook outlooks)
 {

@@ -23,6 +23,7 @@ public sealed class BatchValidator(DateOnly earliest, DateOnly latest)
         Count(batch.Receipts.Count, "receipts", MaxReceiptsPerBatch);
         Count(batch.DailyTotals.Count, "daily_totals", MaxDailyTotalsPerBatch);
         Count(batch.HomeDeliveries.Count, "home_deliveries", MaxHomeDeliveriesPerBatch);
+        Count(batch.ServiceVolumes.Count, "service_volumes", MaxServiceVolumesPerBatch);
         for (var r = 0; r < batch.Receipts.Count; r++)
         {
             ValidateReceipt(batch.Receipts[r], $"receipts[{r}]");
@@ -43,6 +44,28 @@ public sealed class BatchValidator(DateOnly earliest, DateOnly latest)
             InRange(delivery.Date, $"{at}.date");
             Require(delivery.DistanceM is >= 0 and <= MaxDistanceM, $"{at}.distance_m", $"must be 0–{MaxDistanceM} m");
             Amount(delivery.OrderValueOre, $"{at}.order_value_ore", 0, MaxReceiptOre);
+        }
+
+        for (var v = 0; v < batch.ServiceVolumes.Count; v++)
+        {
+            ValidateServiceVolume(batch.ServiceVolumes[v], $"service_volumes[{v}]");
+        }
+    }
+
+    /// <summary>A day's count of one service kind (issue 19): a known kind, a count of 0 or more, an amount only for kontantuttag.</summary>
+    private void ValidateServiceVolume(ServiceVolume volume, string at)
+    {
+        InRange(volume.Date, $"{at}.date");
+        Require(ServiceKindNames.Name(volume.Kind) is not null, $"{at}.kind", "unknown service kind");
+        Require(volume.Count is >= 0 and <= MaxCountPerDay, $"{at}.count", $"must be 0–{MaxCountPerDay}");
+        if (volume.Kind == ServiceKind.Kontantuttag)
+        {
+            Amount(volume.AmountOre, $"{at}.amount_ore", 0, MaxServiceDayOre);
+            Require(volume.Count > 0 || volume.AmountOre == 0, $"{at}.amount_ore", "cash paid out on a day without withdrawals");
+        }
+        else
+        {
+            Require(volume.AmountOre == 0, $"{at}.amount_ore", "only kontantuttag has an amount; other services are counted");
         }
     }
 

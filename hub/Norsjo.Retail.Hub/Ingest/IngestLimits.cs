@@ -36,6 +36,12 @@ public static class IngestLimits
 
     public const int MaxHomeDeliveriesPerBatch = 10_000;
 
+    /// <summary>Day counts of service transactions (issue 19): a year of every kind is about 1,800.</summary>
+    public const int MaxServiceVolumesPerBatch = 10_000;
+
+    /// <summary>One day's cash withdrawals at one till: 10,000,000 kr in öre.</summary>
+    public const long MaxServiceDayOre = 1_000_000_000;
+
     public const int MaxLinesPerReceipt = 1_000;
 
     public const int MaxPaymentsPerReceipt = 50;

@@ -33,6 +33,7 @@ public sealed partial class IngestRefusals(OperationalStore store, TimeProvider 
     public const string Receipt = "receipt";
     public const string HomeDelivery = "home_delivery";
     public const string DailyTotal = "daily_total";
+    public const string ServiceVolume = "service_volume";
     public const string Batch = "batch";
 
     /// <summary>Records the refusal of a batch; a failure to record is logged, never put before the refusal itself.</summary>
@@ -135,6 +136,9 @@ public sealed partial class IngestRefusals(OperationalStore store, TimeProvider 
                 case "home_deliveries" when index < batch.HomeDeliveries.Count:
                     var delivery = batch.HomeDeliveries[index];
                     return (HomeDelivery, Clean(delivery.DeliveryKey, IngestLimits.MaxKeyLength), DateOf(delivery.Date), field, reason);
+                case "service_volumes" when index < batch.ServiceVolumes.Count:
+                    var volume = batch.ServiceVolumes[index];
+                    return (ServiceVolume, $"{DateOf(volume.Date)}/{ServiceKindNames.Name(volume.Kind) ?? ((int)volume.Kind).ToString(CultureInfo.InvariantCulture)}", DateOf(volume.Date), field, reason);
                 case "daily_totals" when index < batch.DailyTotals.Count:
                     var total = batch.DailyTotals[index];
                     return (DailyTotal, $"{DateOf(total.Date)}/{total.Source}", DateOf(total.Date), field, reason);
@@ -146,7 +150,7 @@ public sealed partial class IngestRefusals(OperationalStore store, TimeProvider 
 
     private static RefusedItem View(Row r)
     {
-        var what = r.Kind switch { Receipt => "Kvitto", HomeDelivery => "Hemsändning", DailyTotal => "Dagssumma", _ => "Hela sändningen" };
+        var what = r.Kind switch { Receipt => "Kvitto", HomeDelivery => "Hemsändning", DailyTotal => "Dagssumma", ServiceVolume => "Tjänster per dag", _ => "Hela sändningen" };
         var name = FieldName(r.Field);
         return new RefusedItem(DateTimeOffset.FromUnixTimeMilliseconds(r.RefusedMs), r.Kind, what, r.ItemDate.Length == 0 ? null : r.ItemDate,
             r.Field, name, r.Reason, $"{what}: {name} godtogs inte");
@@ -159,6 +163,11 @@ public sealed partial class IngestRefusals(OperationalStore store, TimeProvider 
         var last = field[(field.LastIndexOf('.') + 1)..];
         var bracket = last.IndexOf('[', StringComparison.Ordinal);
         last = bracket >= 0 ? last[..bracket] : last;
+        if (field.StartsWith("service_volumes[", StringComparison.Ordinal) && last == "amount_ore")
+        {
+            return "uttagens belopp";
+        }
+
         return last switch
         {
             "order_value_ore" => "ordervärdet",
@@ -185,7 +194,9 @@ public sealed partial class IngestRefusals(OperationalStore store, TimeProvider 
             "source" => "källan",
             "batch_id" => "sändningens id",
             "agent_version" => "agentens version",
-            "receipts" or "daily_totals" or "home_deliveries" => "antalet poster",
+            "kind" => "tjänsten",
+            "count" => "antalet",
+            "receipts" or "daily_totals" or "home_deliveries" or "service_volumes" => "antalet poster",
             _ => last,
         };
     }
@@ -216,7 +227,7 @@ public sealed partial class IngestRefusals(OperationalStore store, TimeProvider 
         return clean.Length <= max ? clean : clean[..max];
     }
 
-    [GeneratedRegex(@"^(receipts|home_deliveries|daily_totals)\[(\d+)\]")]
+    [GeneratedRegex(@"^(receipts|home_deliveries|daily_totals|service_volumes)\[(\d+)\]")]
     private static partial Regex ItemPattern();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the refusal of {Field} from {StoreId}; the agent was told the reason all the same")]

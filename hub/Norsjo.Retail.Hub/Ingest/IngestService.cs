@@ -67,10 +67,12 @@ public sealed partial class IngestService(
         reply.ReceiptsStored = request.Receipts.Count;
         reply.DailyTotalsStored = request.DailyTotals.Count;
         reply.HomeDeliveriesStored = request.HomeDeliveries.Count;
+        reply.ServiceVolumesStored = request.ServiceVolumes.Count;
         metrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "stored"));
         metrics.Rows.Add(reply.ReceiptsStored, new KeyValuePair<string, object?>("kind", "receipt"));
         metrics.Rows.Add(reply.DailyTotalsStored, new KeyValuePair<string, object?>("kind", "daily_total"));
         metrics.Rows.Add(reply.HomeDeliveriesStored, new KeyValuePair<string, object?>("kind", "home_delivery"));
+        metrics.Rows.Add(reply.ServiceVolumesStored, new KeyValuePair<string, object?>("kind", "service_volume"));
         LogStored(logger, store.Id, request.BatchId, reply.ReceiptsStored, reply.DailyTotalsStored, reply.HomeDeliveriesStored);
         return reply;
     }

@@ -101,6 +101,15 @@ public sealed partial class SalesBatchWriter(ClickHouseStorage storage, TimeProv
         await db.InsertAsync("daily_counts", ["store_id", "business_date", "source", "receipt_count", "return_count", "returns_gross_ore", "version"], dailyCounts, cancellationToken).ConfigureAwait(false);
         await db.InsertAsync("home_deliveries", ["store_id", "delivery_date", "delivery_key", "household_key", "locality", "distance_m", "order_value_ore", "household_registered", "version"], deliveries, cancellationToken).ConfigureAwait(false);
 
+        // Service volumes (issue 19): the last copy of a day and kind in the batch is the day's count; a later batch replaces it.
+        var services = new TabSeparatedRows();
+        foreach (var volume in batch.ServiceVolumes.GroupBy(v => (Date: BatchValidator.ToDate(v.Date, "service_volume.date"), v.Kind)).Select(g => g.Last()))
+        {
+            services.Row(storeId, BatchValidator.ToDate(volume.Date, "service_volume.date"), ServiceKindNames.Name(volume.Kind)!, volume.Count, volume.AmountOre, version);
+        }
+
+        await db.InsertAsync("service_volumes", ["store_id", "service_date", "kind", "transactions", "amount_ore", "version"], services, cancellationToken).ConfigureAwait(false);
+
         // The day aggregates the index and the dashboards read, recomputed for the days this batch touched.
         var days = batch.Receipts.Select(r => BatchValidator.ToDate(r.Date, "receipt.date")).Distinct().ToList();
         if (days.Count > 0)

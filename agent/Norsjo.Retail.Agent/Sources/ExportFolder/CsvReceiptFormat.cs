@@ -83,7 +83,10 @@ public sealed class CsvReceiptFormat(DeliveryDistances distances) : ILineFormat
                 key, parsed[0].Time, parsed[0].Channel,
                 parsed.Where(r => r.Line is not null).Select(r => r.Line!).ToList(),
                 parsed.Where(r => r.Payment is not null).Select(r => r.Payment!).ToList(),
-                deliveries.FirstOrDefault());
+                deliveries.FirstOrDefault())
+            {
+                Services = [.. parsed.Where(r => r.Service is not null).Select(r => r.Service!)],
+            };
             var problem = parsed.Select(r => r.Time).Distinct().Count() > 1 ? "Kvittots rader har olika tider."
                 : deliveries.Count > 1 ? "Kvittot har mer än en leveransrad."
                 : SwedishValues.CheckReceipt(assembled);
@@ -93,7 +96,7 @@ public sealed class CsvReceiptFormat(DeliveryDistances distances) : ILineFormat
         }
     }
 
-    private sealed record Row(DateTime Time, SaleChannel Channel, PosLine? Line = null, PosPayment? Payment = null, PosDelivery? Delivery = null);
+    private sealed record Row(DateTime Time, SaleChannel Channel, PosLine? Line = null, PosPayment? Payment = null, PosDelivery? Delivery = null, ServiceTransaction? Service = null);
 
     private Row ParseRow(Func<string, string> field)
     {
@@ -124,8 +127,11 @@ public sealed class CsvReceiptFormat(DeliveryDistances distances) : ILineFormat
                 return new Row(time, channel, Payment: new PosPayment(SwedishValues.ParseMethod(field("payment_method")), SwedishValues.ParseOre(field("amount"), "amount")));
             case "delivery":
                 return new Row(time, channel, Delivery: distances.Resolve(field("household"), field("locality"), field("distance_km"), field("registered")));
+            case "service":
+                // A service transaction (issue 19): the kind in the column "service", the amount only for kontantuttag.
+                return new Row(time, channel, Service: ServiceKinds.Read(field("service"), field("amount"), "service", "amount"));
             default:
-                throw new FormatException($"row_type \"{field("row_type")}\" är okänd (item, return, payment eller delivery).");
+                throw new FormatException($"row_type \"{field("row_type")}\" är okänd (item, return, payment, delivery eller service).");
         }
     }
 }

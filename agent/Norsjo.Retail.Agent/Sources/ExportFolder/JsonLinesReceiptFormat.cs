@@ -100,7 +100,11 @@ public sealed class JsonLinesReceiptFormat(DeliveryDistances distances) : ILineF
             delivery = distances.Resolve(Text(d, "household", required: true), Text(d, "locality"), Text(d, "distance_km"), registered);
         }
 
-        return new PosReceipt(number, time, channel, lines, payments, delivery);
+        // Service transactions (issue 19): {"kind": "kontantuttag", "amount": "500,00"}, the amount only for kontantuttag.
+        var services = Array(root, "services")
+            .Select(s => ServiceKinds.Read(Text(s, "kind", required: true), Text(s, "amount"), "services.kind", "services.amount"))
+            .ToList();
+        return new PosReceipt(number, time, channel, lines, payments, delivery) { Services = services };
     }
 
     private static List<JsonElement> Array(JsonElement parent, string name) =>

@@ -106,6 +106,7 @@ public sealed partial class LineFileIntake(SqliteOutbox outbox, ReceiptAnonymise
             var id = known?.Id ?? 0;
             var receipts = 0;
             var deliveries = 0;
+            var serviceTransactions = 0;
             var errors = new List<LineError>();
             FileCheckpoint? checkpoint = known;
             var full = false;
@@ -113,8 +114,16 @@ public sealed partial class LineFileIntake(SqliteOutbox outbox, ReceiptAnonymise
             {
                 var anonymised = new List<Contracts.V1.Receipt>(chunk.Receipts.Count);
                 var homeDeliveries = new List<Contracts.V1.HomeDelivery>();
+                var services = new List<ServiceEvent>();
                 foreach (var receipt in chunk.Receipts)
                 {
+                    services.AddRange(anonymiser.AnonymiseServices(receipt));
+                    if (receipt.Lines.Count == 0)
+                    {
+                        // Service transactions alone (a parcel handed out): counted, no sale to send.
+                        continue;
+                    }
+
                     anonymised.Add(anonymiser.Anonymise(receipt));
                     if (anonymiser.AnonymiseDelivery(receipt) is { } delivery)
                     {
@@ -125,7 +134,7 @@ public sealed partial class LineFileIntake(SqliteOutbox outbox, ReceiptAnonymise
                 }
 
                 var next = Checkpoint(stream, id, identity, path, name, chunk.After, length, modified, headerText, taken);
-                if (outbox.TryEnqueue(new OutboxItems(anonymised, [], homeDeliveries), next, null) is not { } saved)
+                if (outbox.TryEnqueue(new OutboxItems(anonymised, [], homeDeliveries) { ServiceEvents = services }, next, null) is not { } saved)
                 {
                     full = true;
                     return false;
@@ -135,6 +144,7 @@ public sealed partial class LineFileIntake(SqliteOutbox outbox, ReceiptAnonymise
                 checkpoint = next with { Id = saved };
                 receipts += anonymised.Count;
                 deliveries += homeDeliveries.Count;
+                serviceTransactions += services.Count;
                 if (errors.Count < LineFileReader.MaxErrorsKept)
                 {
                     errors.AddRange(chunk.Errors.Take(LineFileReader.MaxErrorsKept - errors.Count));
@@ -149,7 +159,7 @@ public sealed partial class LineFileIntake(SqliteOutbox outbox, ReceiptAnonymise
             }
 
             var fresh = resume == dataStart && (known is null || startedOver);
-            if (finished && fresh && !taken && !tentative && receipts == 0 && errors.Count == 0 && after.Offset == length)
+            if (finished && fresh && !taken && !tentative && receipts == 0 && serviceTransactions == 0 && errors.Count == 0 && after.Offset == length)
             {
                 return new IntakeOutcome(Intake.Unreadable, checkpoint, 0, 0, [], LineFileReader.NothingInIt(format, hadHeader: format.HasHeader), headerText, startedOver);
             }

@@ -442,8 +442,16 @@ public sealed partial class WatchedFolder(
 
         var receipts = new List<Contracts.V1.Receipt>();
         var deliveries = new List<Contracts.V1.HomeDelivery>();
+        var services = new List<ServiceEvent>();
         foreach (var receipt in result.Receipts)
         {
+            services.AddRange(anonymiser.AnonymiseServices(receipt));
+            if (receipt.Lines.Count == 0)
+            {
+                // Service transactions alone (a parcel handed out): counted, no sale to send.
+                continue;
+            }
+
             receipts.Add(anonymiser.Anonymise(receipt));
             if (anonymiser.AnonymiseDelivery(receipt) is { } delivery)
             {
@@ -453,7 +461,7 @@ public sealed partial class WatchedFolder(
             }
         }
 
-        if (!outbox.TryEnqueue(new OutboxItems(receipts, result.DailyTotals, deliveries), sourceKey, name))
+        if (!outbox.TryEnqueue(new OutboxItems(receipts, result.DailyTotals, deliveries) { ServiceEvents = services }, sourceKey, name))
         {
             LogOutboxFull(logger, name, outbox.Capacity);
             return Taken.OutboxFull;

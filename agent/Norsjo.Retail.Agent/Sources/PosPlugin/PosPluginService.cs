@@ -38,6 +38,45 @@ public sealed class PosPluginService(SqliteOutbox outbox, ReceiptAnonymiser anon
         return Task.FromResult(new PosSaleAck { ReceiptNumber = request.ReceiptNumber, Stored = true });
     }
 
+    /// <summary>
+    /// One service transaction (issue 19): only its day, kind and a keyed hash of its id are kept,
+    /// and the same id, kind and day again counts once; the day's count per kind is what is sent.
+    /// </summary>
+    public override Task<PosServiceAck> RecordService(PosService request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Outbox.ServiceEvent service;
+        try
+        {
+            if (request.TransactionId.Trim().Length == 0)
+            {
+                throw new FormatException("transaction_id saknas.");
+            }
+
+            var day = DateOnly.FromDateTime(SwedishValues.ParseTime(request.LocalTime, "local_time"));
+            service = anonymiser.ServiceKey(request.TransactionId.Trim(), day, ServiceKinds.Check(request.Kind, request.AmountOre, "kind"), 0);
+        }
+        catch (FormatException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+
+        try
+        {
+            // Marked like a sale (pos:…), so the outbox's care and ledger treat it as the plug-in's.
+            if (!outbox.TryEnqueue(new OutboxItems([], [], []) { ServiceEvents = [service] }, SqliteOutbox.PosSourcePrefix + service.Key, "POS plug-in"))
+            {
+                throw new RpcException(new Status(StatusCode.ResourceExhausted, "The agent's outbox is full; keep the transaction and call again later."));
+            }
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, "The agent's disk is full; keep the transaction and call again later."));
+        }
+
+        return Task.FromResult(new PosServiceAck { TransactionId = request.TransactionId, Stored = true });
+    }
+
     private PosReceipt ToReceipt(PosSale sale)
     {
         try

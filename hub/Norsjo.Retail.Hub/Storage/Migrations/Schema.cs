@@ -346,5 +346,24 @@ public static class Schema
             ORDER BY (version, figure, key, month)
             """,
         ]),
+        new(13, "service volumes (issue 19): each store's count per day and service kind from its till, kontantuttag with the cash paid out; a day sent again replaces",
+        [
+            $"""
+            CREATE TABLE IF NOT EXISTS service_volumes (
+                store_id String,
+                service_date Date,
+                kind {ServiceKindEnum},
+                transactions UInt32,
+                amount_ore Int64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            PARTITION BY toYear(service_date)
+            ORDER BY (store_id, service_date, kind)
+            """,
+        ]),
     ];
+
+    /// <summary>The contract's service kinds by their one spelling (Contracts.V1.ServiceKindNames), numbered as on the wire.</summary>
+    private static string ServiceKindEnum =>
+        "Enum8(" + string.Join(", ", Contracts.V1.ServiceKindNames.All.Select(k => $"'{k.Name}' = {(int)k.Kind}")) + ")";
 }

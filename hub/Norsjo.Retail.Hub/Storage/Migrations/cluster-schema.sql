@@ -356,6 +356,21 @@ ORDER BY (version, figure, key, month);
 CREATE TABLE IF NOT EXISTS norsjo_retail.municipal_figures ON CLUSTER norsjo AS norsjo_retail.municipal_figures_local
 ENGINE = Distributed(norsjo, norsjo_retail, municipal_figures_local, 0);
 
+-- step 13: service volumes (issue 19): each store's count per day and service kind from its till, kontantuttag with the cash paid out; a day sent again replaces
+CREATE TABLE IF NOT EXISTS norsjo_retail.service_volumes_local ON CLUSTER norsjo (
+    store_id String,
+    service_date Date,
+    kind Enum8('kontantuttag' = 1, 'paket_utlamnat' = 2, 'betala_rakning' = 3, 'apoteksombud' = 4, 'ovrigt' = 5),
+    transactions UInt32,
+    amount_ore Int64,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/service_volumes_local', '{replica}', version)
+PARTITION BY toYear(service_date)
+ORDER BY (store_id, service_date, kind);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.service_volumes ON CLUSTER norsjo AS norsjo_retail.service_volumes_local
+ENGINE = Distributed(norsjo, norsjo_retail, service_volumes_local, sipHash64(store_id));
+
 -- published figures (Grafana reads only this database): norsjo_retail_published, every table whole on every node
 CREATE DATABASE IF NOT EXISTS norsjo_retail_published ON CLUSTER norsjo;
 
