@@ -95,6 +95,7 @@ public sealed partial class HealthReporter(
         var started = Stopwatch.GetTimestamp();
         var readiness = await probe.CheckAsync(stoppingToken).ConfigureAwait(false);
         var roundTrip = Stopwatch.GetElapsedTime(started);
+        LogLooked(logger, readiness, roundTrip);
         if (readiness == HubReadiness.Unreachable)
         {
             log.Contact(reached: false);
@@ -152,6 +153,9 @@ public sealed partial class HealthReporter(
 
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Heartbeat: the hub looked at ({Readiness}) in {Took}")]
+    private static partial void LogLooked(ILogger logger, HubReadiness readiness, TimeSpan took);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Heartbeat: the hub cannot be reached; the connection log counts the time until it can")]
     private static partial void LogAway(ILogger logger);
