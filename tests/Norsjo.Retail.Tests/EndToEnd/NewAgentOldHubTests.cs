@@ -105,7 +105,9 @@ public sealed class NewAgentOldHubTests
             var tls = new TempFolder("old-hub-tls");
             var certificate = DevelopmentCertificate.LoadOrCreate(tls.Path);
             var port = FreePort.Next();
-            var builder = WebApplication.CreateSlimBuilder();
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = tls.Path });
+            // Only what is set here: the test's folder holds the hub's appsettings.json, whose endpoints are not this server's.
+            builder.Configuration.Sources.Clear();
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
             {
