@@ -23,6 +23,11 @@ public static class AgentBenchmark
     {
         ArgumentNullException.ThrowIfNull(options);
         var burstOnly = options is ["burst"];
+        if (options is ["startup"])
+        {
+            return await StartupTraceAsync();
+        }
+
         Console.WriteLine($"Agent benchmark on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {Command}{(burstOnly ? " burst" : string.Empty)}");
         var builds = AgentBuild.Available();
         Console.WriteLine($"Builds: {string.Join("; ", builds.Select(b => $"{b.Name} ({b.Describe()})"))}");
@@ -246,6 +251,73 @@ public static class AgentBenchmark
     }
 
     /// <summary>
+    /// Where the start-up goes (`./norsjo bench agent startup`): one start of each build as in
+    /// agent.startup, with the agent's own log at Debug, each line stamped by the agent itself (UTC,
+    /// microseconds) and printed as the time since the process was started, then the moment the
+    /// outbox was seen empty.
+    /// </summary>
+    private static async Task<int> StartupTraceAsync()
+    {
+        await using var hub = await BenchHub.StartAsync(StoreId);
+        var credential = await hub.EnrollAsync(StoreId);
+        foreach (var build in AgentBuild.Available())
+        {
+            // A first start warms the hub and the page cache: the traced one is a start like the median's.
+            foreach (var run in Enumerable.Range(0, 2))
+            {
+                var folder = Directory.CreateTempSubdirectory("norsjo-bench-trace").FullName;
+                var data = Path.Combine(folder, "data");
+                using (var outbox = new SqliteOutbox(data))
+                {
+                    outbox.TryEnqueue(OutboxItems.Of(MakeReceipts(20 * (run + 1)).Skip(20 * run).ToList()), $"bench:trace:{run}", "trace");
+                }
+
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+                var started = DateTime.UtcNow;
+                var clock = Stopwatch.StartNew();
+                using var agent = StartAgent(build, folder, hub.GrpcUrl, hub.CertificatePath, credential, lines.Enqueue,
+                    "--Logging:LogLevel:Default=Debug", "--Logging:Console:FormatterName=systemd",
+                    "--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.ffffff ", "--Logging:Console:FormatterOptions:UseUtcTimestamp=true");
+                while (ItemsLeft(data) > 0)
+                {
+                    await Task.Delay(5);
+                    if (clock.Elapsed > TimeSpan.FromMinutes(1))
+                    {
+                        throw new TimeoutException("no upload within a minute of start");
+                    }
+                }
+
+                var empty = clock.Elapsed.TotalMilliseconds;
+                agent.Kill(entireProcessTree: true);
+                await agent.WaitForExitAsync();
+                if (run == 1)
+                {
+                    Console.WriteLine($"agent.startup trace, {build.Name} (ms since the process was started; the agent's own time stamps):");
+                    foreach (var line in lines)
+                    {
+                        // "<7>HH:mm:ss.ffffff Category[id] message"
+                        var text = line.Length > 3 && line[0] == '<' ? line[3..] : line;
+                        if (text.Length > 16 && TimeOnly.TryParseExact(text[..15], "HH:mm:ss.ffffff", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+                        {
+                            var ms = (at - TimeOnly.FromDateTime(started)).TotalMilliseconds;
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {ms,8:N1}  {Shorten(text[16..])}"));
+                        }
+                    }
+
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {empty,8:N1}  (the bench sees the outbox empty: the hub stored the batch and the agent took the reply)"));
+                }
+
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
+        return 0;
+    }
+
+    private static string Shorten(string text) => text.Length > 150 ? text[..150] + "…" : text;
+
+    /// <summary>
     /// 50,000 receipts arrive at once in 5 export files: resident memory of the one agent process
     /// idle, at its peak while they are taken and sent, and 30 s after. False when the peak is over 2x idle.
     /// </summary>
@@ -336,7 +408,10 @@ public static class AgentBenchmark
     private static Process StartAgent(AgentBuild build, string folder, BenchHub hub, string credential) =>
         StartAgent(build, folder, hub.GrpcUrl, hub.CertificatePath, credential);
 
-    private static Process StartAgent(AgentBuild build, string folder, Uri hubUrl, string hubCertificate, string credential, params string[] extra)
+    private static Process StartAgent(AgentBuild build, string folder, Uri hubUrl, string hubCertificate, string credential, params string[] extra) =>
+        StartAgent(build, folder, hubUrl, hubCertificate, credential, null, extra);
+
+    private static Process StartAgent(AgentBuild build, string folder, Uri hubUrl, string hubCertificate, string credential, Action<string>? output, params string[] extra)
     {
         var start = build.StartInfo();
         start.RedirectStandardOutput = true;
@@ -352,7 +427,13 @@ public static class AgentBenchmark
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                output?.Invoke(e.Data);
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

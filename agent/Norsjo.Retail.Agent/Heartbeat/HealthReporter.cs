@@ -14,13 +14,18 @@ namespace Norsjo.Retail.Agent.Heartbeat;
 /// log's round trip) and sends its health and the complete days of its connection log
 /// (Ingest.ReportHealth). An agent whose batches cannot get through but whose heartbeats do is so
 /// seen to be alive; one the hub hears nothing from is off or cut off. An older hub without the
-/// call answers UNIMPLEMENTED: the heartbeat goes on looking (the connection log still fills) and
-/// tries the call again each time.
+/// call answers UNIMPLEMENTED: the heartbeat goes on looking (the connection log still fills, its
+/// days wait in the agent) and asks again only after <see cref="OldHubPause"/>, by when the hub may
+/// have been upgraded. Sales are the uploader's and never wait for any of this.
 /// </summary>
 public sealed partial class HealthReporter(
     IOptions<AgentOptions> options, AgentHealthMeter meter, ConnectionLog log, HealthClock clock, ILogger<HealthReporter> logger) : BackgroundService
 {
+    /// <summary>After an UNIMPLEMENTED answer (an older hub), how long the heartbeat leaves the call alone.</summary>
+    public static readonly TimeSpan OldHubPause = TimeSpan.FromHours(1);
+
     private bool _saidOldHub;
+    private DateTimeOffset _oldHubUntil = DateTimeOffset.MinValue;
     private int _beats;
     private bool _away;
 
@@ -90,6 +95,7 @@ public sealed partial class HealthReporter(
         var started = Stopwatch.GetTimestamp();
         var readiness = await probe.CheckAsync(stoppingToken).ConfigureAwait(false);
         var roundTrip = Stopwatch.GetElapsedTime(started);
+        LogLooked(logger, readiness, roundTrip);
         if (readiness == HubReadiness.Unreachable)
         {
             log.Contact(reached: false);
@@ -105,6 +111,11 @@ public sealed partial class HealthReporter(
 
         log.Contact(reached: true, roundTrip);
         _away = false;
+        if (clock.Time.GetUtcNow() < _oldHubUntil)
+        {
+            return true;
+        }
+
         var settings = options.Value;
         var request = new ReportHealthRequest
         {
@@ -125,10 +136,11 @@ public sealed partial class HealthReporter(
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
         {
+            _oldHubUntil = clock.Time.GetUtcNow() + OldHubPause;
             if (!_saidOldHub)
             {
                 _saidOldHub = true;
-                LogOldHub(logger);
+                LogOldHub(logger, OldHubPause);
             }
         }
         catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
@@ -142,14 +154,17 @@ public sealed partial class HealthReporter(
         return true;
     }
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Heartbeat: the hub looked at ({Readiness}) in {Took}")]
+    private static partial void LogLooked(ILogger logger, HubReadiness readiness, TimeSpan took);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Heartbeat: the hub cannot be reached; the connection log counts the time until it can")]
     private static partial void LogAway(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection log: {Days} complete days are with the hub")]
     private static partial void LogDaysSent(ILogger logger, int days);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The hub does not take health reports (an older hub); the agent works as before and keeps its connection log")]
-    private static partial void LogOldHub(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "The hub does not take health reports (an older hub); the agent works as before, keeps its connection log and asks again in {Pause}")]
+    private static partial void LogOldHub(ILogger logger, TimeSpan pause);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Health report not delivered ({Status}); again at the next heartbeat")]
     private static partial void LogNotReported(ILogger logger, StatusCode status);

@@ -16,7 +16,7 @@ public static partial class AgentApplication
     /// <param name="services">Replacements registered last (the tests' clock for the health and connection log).</param>
     public static IHost Build(string[] args, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? services = null)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        var builder = Host.CreateApplicationBuilder(HostArgs(args));
         logging?.Invoke(builder.Logging);
         // Quiet under systemd (journald) and as a Windows service alike; a no-op when run by hand.
         builder.Services.AddSystemd();
@@ -42,7 +42,10 @@ public static partial class AgentApplication
         {
             var settings = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<SqliteOutbox>();
+            var opening = System.Diagnostics.Stopwatch.GetTimestamp();
             var outbox = new SqliteOutbox(settings.DataDirectory, settings.OutboxCapacity, logger);
+            var openedIn = System.Diagnostics.Stopwatch.GetElapsedTime(opening);
+            LogOutboxOpened(logger, openedIn);
             AgentCondition.Prepare(settings.DataDirectory);
             if (outbox.Recovery is { } recovery)
             {
@@ -64,6 +67,15 @@ public static partial class AgentApplication
         services?.Invoke(builder.Services);
         return builder.Build();
     }
+
+    /// <summary>
+    /// The command line with the host's settings the agent always runs with: its settings are read once
+    /// at start (a changed appsettings.json takes effect at the next start). Reloading on change would
+    /// watch the content root — the working directory — and every folder under it, one inotify watch
+    /// and a managed object per folder, crawled at start: a service runs in its small data folder, but
+    /// an agent started by hand in /tmp or a home folder crawled it all before its first upload.
+    /// </summary>
+    internal static string[] HostArgs(string[] args) => ["--hostBuilder:reloadConfigOnChange=false", .. args];
 
     /// <summary>The agent's own health and its connection log (issue 21; agent/README.md, "Health and connection log").</summary>
     private static void AddHealth(IServiceCollection services)
@@ -89,6 +101,9 @@ public static partial class AgentApplication
             SqliteOutbox.LogLostPosSales(logger, date, day.Sales, kronor, recovery.LostReport ?? string.Empty);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Outbox opened and checked (quick_check, ledger) in {Took}")]
+    private static partial void LogOutboxOpened(ILogger logger, TimeSpan took);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The outbox was damaged ({Problem}). Kept as {Copy}; {Saved} items saved, {Lost} lost; {Files} files that held lost items are sent again from behandlade/ (the hub counts each sale once)")]
     private static partial void LogRecovered(ILogger logger, string problem, string copy, int saved, string lost, int files);

@@ -82,11 +82,15 @@ public sealed partial class HubUploader(
     private async Task<bool> SendNextAsync(Ingest.IngestClient client, HubProbe probe, RetryBackoff backoff, Metadata headers, CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        var formed = Stopwatch.GetTimestamp();
         var pending = outbox.NextBatch(settings.StoreId, settings.MaxReceiptsPerBatch, settings.MaxBatchBytes);
         if (pending is null)
         {
             return false;
         }
+
+        var (batchId, receipts, formedIn) = (pending.Request.BatchId, pending.Request.Receipts.Count, Stopwatch.GetElapsedTime(formed));
+        LogFormed(logger, batchId, receipts, formedIn);
 
         try
         {
@@ -101,8 +105,13 @@ public sealed partial class HubUploader(
 
             // The agent's health rides with each batch; it is not part of what the batch id stands for.
             pending.Request.Health = health.MeasureRecent(HealthAge);
+            var called = Stopwatch.GetTimestamp();
+            var preparedIn = Stopwatch.GetElapsedTime(formed, called);
+            LogPrepared(logger, batchId, preparedIn);
             var reply = await client.UploadBatchAsync(
                 pending.Request, headers, DateTime.UtcNow + settings.UploadTimeout, stoppingToken).ConfigureAwait(false);
+            var answeredIn = Stopwatch.GetElapsedTime(called);
+            LogAnswered(logger, batchId, answeredIn);
             health.Succeeded();
             connectionLog.Contact(reached: true);
             backoff.Reset();
@@ -225,6 +234,16 @@ public sealed partial class HubUploader(
             previous = now;
         }
     }
+
+    // Debug: where the time of a batch goes (`./norsjo bench agent startup` shows them for the first batch).
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {BatchId} of {Receipts} receipts formed from the outbox in {Took}")]
+    private static partial void LogFormed(ILogger logger, string batchId, int receipts, TimeSpan took);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {BatchId} ready to go {Took} after the outbox was asked (attempt recorded, health measured)")]
+    private static partial void LogPrepared(ILogger logger, string batchId, TimeSpan took);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {BatchId}: the hub answered in {Took} (with the connection's opening, if there was none)")]
+    private static partial void LogAnswered(ILogger logger, string batchId, TimeSpan took);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The outbox is nearly full: {Items} of {Capacity} items wait for the hub. When it is full, new sales wait at their source")]
     private static partial void LogNearlyFull(ILogger logger, int items, int capacity);

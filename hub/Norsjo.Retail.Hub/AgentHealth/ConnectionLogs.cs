@@ -43,9 +43,10 @@ public sealed record VillageConnectionMonth(
 /// apply); but a village's figure made of one or two shops is those shops' own record — when their
 /// till computer was on, how their line behaved. So the count rule applies as to every municipal
 /// figure (<see cref="DisclosureOptions.MinimumStores"/>), with the same way out: a village-month
-/// with fewer shops is shown when every one of them has consented to share its figures (latest
-/// consent). No total over the villages is published, so no held village can be worked out by
-/// subtraction (no secondary suppression is needed).
+/// with fewer shops is shown when every one of them consented to share its figures for the whole of
+/// that month, as its consent history (append-only) says, and still does (<see cref="SharedThroughout"/>).
+/// No total over the villages is published, so no held village can be worked out by subtraction
+/// (no secondary suppression is needed).
 /// </para>
 /// </summary>
 public sealed partial class ConnectionLogs(
@@ -147,8 +148,25 @@ public sealed partial class ConnectionLogs(
                 round_trip_median_ms AS Median, round_trip_p95_ms AS P95, round_trips AS RoundTrips
             FROM connection_days WHERE day >= @from AND day < @to
             """, new { from = Iso(new DateOnly(from.Year, from.Month, 1)), to = Iso(new DateOnly(to.Year, to.Month, 1).AddMonths(1)) }).ConfigureAwait(false)).ToList();
-        var consented = (await consents.LatestAsync(cancellationToken).ConfigureAwait(false))
-            .Where(c => c.Value.Given).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        var histories = new Dictionary<string, IReadOnlyList<ConsentEvent>>(StringComparer.Ordinal);
+        async Task<bool> AllSharedAsync(IEnumerable<string> shops, DateOnly month)
+        {
+            foreach (var shop in shops)
+            {
+                if (!histories.TryGetValue(shop, out var history))
+                {
+                    histories[shop] = history = await consents.HistoryAsync(shop, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!SharedThroughout(history, month))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         var minimum = disclosure.Value.MinimumStores;
         var result = new List<VillageConnectionMonth>();
         var registry = facts.Current;
@@ -166,10 +184,10 @@ public sealed partial class ConnectionLogs(
                     continue;
                 }
 
-                if (shops.Count < minimum && !shops.All(consented.Contains))
+                if (shops.Count < minimum && !await AllSharedAsync(shops, month).ConfigureAwait(false))
                 {
                     result.Add(new VillageConnectionMonth(village, key, shops.Count, days.Count, false,
-                        $"färre än {minimum} butiker mäter, och inte alla har samtyckt till att visas", null, null, null, null, null));
+                        $"färre än {minimum} butiker mäter, och inte alla hade samtyckt till att visas under hela månaden", null, null, null, null, null));
                     continue;
                 }
 
@@ -186,6 +204,26 @@ public sealed partial class ConnectionLogs(
 
         return result;
     }
+
+    /// <summary>
+    /// Did the shop's owner consent for the whole of the month (Swedish time) — the entry in force when
+    /// it began was a consent, and none during it a revocation — and does the consent still hold? The
+    /// days of a month before a consent were recorded without it; a revoked consent hides the shop's
+    /// record at once, in every month, as with every municipal figure (Disclosure/MunicipalFigures.cs).
+    /// </summary>
+    /// <param name="history">The shop's consent entries, in any order.</param>
+    internal static bool SharedThroughout(IReadOnlyList<ConsentEvent> history, DateOnly month)
+    {
+        var start = StartOf(new DateOnly(month.Year, month.Month, 1));
+        var end = StartOf(new DateOnly(month.Year, month.Month, 1).AddMonths(1));
+        var ordered = history.OrderBy(c => c.At).ToList();
+        return ordered.LastOrDefault(c => c.At <= start) is { Given: true }
+            && ordered.All(c => c.Given || c.At <= start || c.At >= end)
+            && ordered.LastOrDefault() is { Given: true };
+    }
+
+    private static DateTimeOffset StartOf(DateOnly day) =>
+        new(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), Time.SwedishTime.Zone), TimeSpan.Zero);
 
     private static int Middle(IEnumerable<int> values)
     {

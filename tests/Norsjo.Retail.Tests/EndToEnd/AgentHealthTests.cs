@@ -203,7 +203,8 @@ public sealed class AgentHealthTests(ClickHouseServerFixture clickHouse)
         Assert.Contains("färre än 3", held.GetProperty("heldBack").GetString(), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, held.GetProperty("offlineMinutesPerDay").ValueKind);
 
-        await hub.Services.GetRequiredService<IStoreConsents>().RecordAsync(new ConsentEvent("butik-a", true, "ägaren", DateTimeOffset.UtcNow), CancellationToken.None);
+        // Consent counts for the months it held throughout (Hub/ConnectionConsentTests): here one given before November.
+        await hub.Services.GetRequiredService<IStoreConsents>().RecordAsync(new ConsentEvent("butik-a", true, "ägaren", Swedish(2026, 10, 31, 12, 0)), CancellationToken.None);
         var shown = await BastutraskAsync();
         Assert.True(shown.GetProperty("shown").GetBoolean());
         Assert.Equal(offline, shown.GetProperty("offlineMinutesPerDay").GetDouble());
