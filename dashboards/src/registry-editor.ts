@@ -94,7 +94,7 @@ async function showHistory(place: HTMLElement, kind: string, key: string): Promi
     h('ol', { class: 'history', 'data-testid': `history-${kind}` },
       ...changes.map((c) => h('li', {},
         `${f.localTime(c.changedAt)} av ${c.changedBy}, gäller från ${c.validFrom === '0001-01-01' ? 'början' : c.validFrom}${c.yaml ? '' : ' (borttagen)'}`,
-        h('ul', { class: 'fields' }, ...(c.lines ?? []).map((line) => h('li', {}, line))),
+        h('div', { class: 'fields' }, ...(c.lines ?? []).map((line) => h('div', {}, line))),
         c.oldYaml ? h('details', {}, h('summary', {}, 'Tidigare värde'), h('pre', { class: 'table-scroll' }, c.oldYaml)) : h('span', { class: 'note' }, ' – ny'),
       ))),
   );
