@@ -8,6 +8,7 @@ import { showRefusalCounts } from './refusals';
 import { showRegistryEditors } from './registry-editor';
 import { showAgentHealth } from './admin-agenthealth';
 import './admin-service';
+import { mayUse } from './admin-access';
 
 // The admin's page: stores and their agents (enrollment codes, revoking), and users.
 
@@ -120,8 +121,15 @@ byId<HTMLFormElement>('user-form').addEventListener('submit', async (event) => {
 });
 
 async function main(): Promise<void> {
-  me = (await signedIn('admin')).username;
-  await Promise.all([storesSection.load(showStores), usersSection.load(showUsers), showRefusalCounts(), showAgentHealth(), showRegistryEditors(document.querySelector<HTMLElement>('#main .grid')!)]);
+  const user = await signedIn('admin');
+  me = user.username;
+  // Only what the hub lets this user use: a registry editor gets the registry's editors, not boxes the hub refuses.
+  const admin = mayUse(user, 'admin', 'stores', 'users', 'new-user');
+  const registry = mayUse(user, 'registry');
+  await Promise.all([
+    ...(admin ? [storesSection.load(showStores), usersSection.load(showUsers), showRefusalCounts(), showAgentHealth()] : []),
+    registry ? showRegistryEditors(document.querySelector<HTMLElement>('#main .grid')!) : null,
+  ]);
   ready();
 }
 

@@ -94,6 +94,7 @@ async function showHistory(place: HTMLElement, kind: string, key: string): Promi
     h('ol', { class: 'history', 'data-testid': `history-${kind}` },
       ...changes.map((c) => h('li', {},
         `${f.localTime(c.changedAt)} av ${c.changedBy}, gäller från ${c.validFrom === '0001-01-01' ? 'början' : c.validFrom}${c.yaml ? '' : ' (borttagen)'}`,
+        h('div', { class: 'fields' }, ...(c.lines ?? []).map((line) => h('div', {}, line))),
         c.oldYaml ? h('details', {}, h('summary', {}, 'Tidigare värde'), h('pre', { class: 'table-scroll' }, c.oldYaml)) : h('span', { class: 'note' }, ' – ny'),
       ))),
   );
@@ -242,8 +243,7 @@ function missingList(view: RegistryView): HTMLElement {
   return card('registry-missing', 'Saknas i registret',
     view.missing.length === 0
       ? h('p', { class: 'note', 'data-testid': 'registry-missing-list' }, 'Inget saknas: varje år har befolkning och rikets omsättning med källa.')
-      : h('ul', { 'data-testid': 'registry-missing-list' }, ...view.missing.map((m) => h('li', {},
-        `${m.year}: ${m.what} saknas`, m.borrowedFrom && m.borrowedFrom !== m.year ? ` – index för ${m.year} är preliminärt och räknas med ${m.borrowedFrom} års siffror.` : '.'))));
+      : h('ul', { 'data-testid': 'registry-missing-list' }, ...view.missing.map((m) => h('li', {}, m.text ?? m.what))));
 }
 
 function importExport(reload: () => Promise<void>): HTMLElement {

@@ -11,7 +11,7 @@ export async function signedIn(current: 'butik' | 'kommun' | 'admin'): Promise<M
   const links: [string, string, string][] = [];
   if (user.role === 'store_owner') for (const store of user.stores) links.push([`/butik/${encodeURIComponent(store)}`, user.stores.length > 1 ? `Butik ${store}` : 'Min butik', 'butik']);
   if (user.role !== 'store_owner') links.push(['/kommun', 'Kommunen', 'kommun']);
-  if (user.role === 'admin' || user.role === 'municipality_editor') links.push(['/admin', 'Administration', 'admin']);
+  if (user.policies.includes('admin') || user.policies.includes('registry')) links.push(['/admin', 'Administration', 'admin']);
   const logout = h('button', { type: 'button', class: 'link' }, 'Logga ut');
   logout.addEventListener('click', async () => {
     await postJson('/api/logout').catch(() => undefined);

@@ -1,26 +1,28 @@
-// Page-side types of the registry endpoints (Api/RegistryApi.cs, Registry/YearBasis.cs), kept apart
-// from models.ts so the generated types can replace them in one go.
+// Page-side types of the registry endpoints (Api/RegistryApi.cs, Registry/YearBasis.cs,
+// Registry/RegistryFieldDiff.cs): aliases of the types generated from the hub's OpenAPI document
+// (api-types.ts, as models.ts does), so a record changed in C# changes them. Kept apart from
+// models.ts so the registry's pages merge on their own.
+import type { components } from './api-types';
+
+type Schemas = components['schemas'];
 
 /** What a year's index is computed with, in words; provisional when it borrows another year's figures. */
-export interface YearBasis { year: number; figuresYear: number; provisional: boolean; text: string }
-export interface MissingFact { year: number; what: string; borrowedFrom: number }
-export interface BaselineFacts { year: number; dagligvarorKr: number; sallankopKr: number }
-export interface StoreFacts { id: string; name: string; village: string; opened: string; reports: boolean; baseline: BaselineFacts | null; hours: Record<string, string> }
-export interface YearFacts {
-  year: number; population: number; dagligvarorPerResidentKr: number; sallankopPerResidentKr: number; incomeFactor: number;
-  populationSource: string; nationalTurnoverSource: string; incomeFactorSource: string; basis: YearBasis;
-}
-export interface CategoryFacts { dagligvaror: string[]; excluded: string[]; food: string[] }
-export interface SubsidyRuleFacts {
-  validFrom: string; validTo: string | null; amountKr: number; minDistanceKm: number; maxPerHouseholdPerWeek: number; localities: string[]; registeredHouseholdsOnly: boolean;
-}
-export interface RegistryView {
-  municipality: string; estimateUncertainty: number; stores: StoreFacts[]; years: YearFacts[]; categories: CategoryFacts; subsidyRules: SubsidyRuleFacts[]; missing: MissingFact[];
-}
-export interface RegistryChange { kind: string; key: string; validFrom: string; yaml: string; oldYaml: string; changedBy: string; changedAt: string }
+export type YearBasis = Schemas['YearBasis'];
+/** A fact the registry lacks; `text` is the sentence /admin and `check-registry` both show. */
+export type MissingFact = Schemas['MissingFact'];
+export type BaselineFacts = Schemas['BaselineFacts'];
+export type StoreFacts = Schemas['StoreFacts'];
+export type YearFacts = Schemas['YearFacts'];
+export type CategoryFacts = Schemas['CategoryFacts'];
+export type SubsidyRuleFacts = Schemas['SubsidyRuleFacts'];
+export type RegistryView = Schemas['RegistryView'];
+/** One change of one item; `fields` say which field went from what to what, `lines` say it in words with who and when. */
+export type RegistryChange = Schemas['RegistryChange'];
+export type RegistryFieldChange = Schemas['RegistryFieldChange'];
+export type RegistryImported = Schemas['RegistryImported'];
 
-/** The index basis's additions (IndexBasisApi.cs): this year's provisional flag and words, and every year's. */
-export interface IndexBasisYears { provisional: boolean; basis: string; years: YearBasis[] }
+/** The index basis's registry part (IndexBasisApi.cs): this year's provisional flag and words, and every year's. */
+export type IndexBasisYears = Pick<Schemas['IndexBasis'], 'provisional' | 'basis' | 'years'>;
 
 export const weekdays: [string, string][] = [['mon', 'Måndag'], ['tue', 'Tisdag'], ['wed', 'Onsdag'], ['thu', 'Torsdag'], ['fri', 'Fredag'], ['sat', 'Lördag'], ['sun', 'Söndag']];
 

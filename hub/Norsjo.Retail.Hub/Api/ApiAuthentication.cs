@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Norsjo.Retail.Hub.Storage;
 using Norsjo.Retail.Hub.Users;
@@ -22,7 +23,11 @@ public static class ApiAuthentication
     public sealed record LoginRequest(string Username, string Password, string? Next = null);
 
     /// <param name="Today">Norsjö's date by the hub's clock (YYYY-MM-DD), and <paramref name="Hour"/> its hour: the pages' "today", so a page and the API never disagree on what day it is.</param>
-    public sealed record SignedInUser(string Username, string Role, IReadOnlyList<string> Stores, string Today, int Hour);
+    /// <param name="Policies">The hub's authorization policies the user satisfies (municipality, admin, registry): what the pages show, asked of the hub rather than a second role list.</param>
+    public sealed record SignedInUser(string Username, string Role, IReadOnlyList<string> Stores, string Today, int Hour, IReadOnlyList<string> Policies);
+
+    /// <summary>The named policies of <see cref="AddCookieSessions"/>, as /api/me reports them.</summary>
+    public static readonly IReadOnlyList<string> Policies = ["municipality", "admin", "registry"];
 
     /// <param name="Next">Where to go now: the asked-for page if it is safe, otherwise null (the role's start page).</param>
     public sealed record LoginReply(string Username, string Role, IReadOnlyList<string> Stores, string? Next);
@@ -93,12 +98,26 @@ public static class ApiAuthentication
         return TypedResults.NoContent();
     }
 
-    public static Ok<SignedInUser> Me(ClaimsPrincipal user, TimeProvider time) => TypedResults.Ok(new SignedInUser(
-        user.Identity?.Name ?? string.Empty,
-        user.FindFirstValue(ClaimTypes.Role) ?? string.Empty,
-        [.. user.FindAll(StoreClaim).Select(c => c.Value)],
-        Time.SwedishTime.Today(time).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-        Time.SwedishTime.Now(time).Hour));
+    public static async Task<Ok<SignedInUser>> Me(ClaimsPrincipal user, TimeProvider time, IAuthorizationService authorization)
+    {
+        ArgumentNullException.ThrowIfNull(authorization);
+        var policies = new List<string>();
+        foreach (var policy in Policies)
+        {
+            if ((await authorization.AuthorizeAsync(user, policy).ConfigureAwait(false)).Succeeded)
+            {
+                policies.Add(policy);
+            }
+        }
+
+        return TypedResults.Ok(new SignedInUser(
+            user.Identity?.Name ?? string.Empty,
+            user.FindFirstValue(ClaimTypes.Role) ?? string.Empty,
+            [.. user.FindAll(StoreClaim).Select(c => c.Value)],
+            Time.SwedishTime.Today(time).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            Time.SwedishTime.Now(time).Hour,
+            policies));
+    }
 
     private static Task Status(RedirectContext<CookieAuthenticationOptions> context, int status)
     {

@@ -22,7 +22,11 @@ public static class HubCommandLine
         Norsjo.Retail.Hub delete-store-data <store-id> --yes
                                                           delete everything held about the store (end of contract, GDPR)
         Norsjo.Retail.Hub cluster-schema [--cluster NAME] print the schema as replicated + distributed tables
-        Norsjo.Retail.Hub check-registry                  read the store registry and report problems
+        Norsjo.Retail.Hub check-registry [FILE]           check the registry the hub uses (the operational store) and
+                                                          FILE if given: problems, and what is missing, as /admin lists it
+        Norsjo.Retail.Hub registry-export FILE            write the whole registry as a registry file (as /admin exports)
+        Norsjo.Retail.Hub registry-import FILE            replace the whole registry by FILE, from today, checked as /admin's
+                                                          import; recorded as the OS user (kommandoraden); exit 1 if refused
         Norsjo.Retail.Hub run-jobs [--months N]           run the scheduled jobs once now, in order: subsidy statements
                                                           for the last N months (default 36) not yet produced, the
                                                           forecasts, the index outlook, the silent-agent check
@@ -105,9 +109,11 @@ public static class HubCommandLine
                 case "openapi":
                     return await Api.ApiDocument.WriteAsync(rest).ConfigureAwait(false);
                 case "check-registry":
-                    var registry = CommandHost(rest).Services.GetRequiredService<RegistrySeed>().Registry; // the file itself, not the store it seeded
-                    Console.WriteLine($"{registry.Municipality}: {registry.Stores.Count} stores, years {string.Join(", ", registry.Years.Select(y => y.Year))}. No problems.");
-                    return 0;
+                    return RegistryCommands.Check(rest, CommandHost);
+                case "registry-export":
+                    return await RegistryCommands.ExportAsync(rest, CommandHost).ConfigureAwait(false);
+                case "registry-import":
+                    return await RegistryCommands.ImportAsync(rest, CommandHost).ConfigureAwait(false);
                 default:
                     Console.Error.WriteLine(Usage);
                     return 2;

@@ -12,7 +12,14 @@ public sealed class RegistryChangeRefusedException(IReadOnlyDictionary<string, s
 }
 
 /// <summary>One change of one registry item, as the history shows it.</summary>
-public sealed record RegistryChange(string Kind, string Key, DateOnly ValidFrom, string Yaml, string OldYaml, string ChangedBy, DateTimeOffset ChangedAt);
+public sealed record RegistryChange(string Kind, string Key, DateOnly ValidFrom, string Yaml, string OldYaml, string ChangedBy, DateTimeOffset ChangedAt)
+{
+    /// <summary>The fields the change touched, old → new (worked out from the two stored texts).</summary>
+    public IReadOnlyList<RegistryFieldChange> Fields => RegistryFieldDiff.Between(Kind, OldYaml, Yaml);
+
+    /// <summary>The change in words, a line per field: "Öppettider: mån–fre 09–18 → mån–fre 09–19, av kommunen, 2 dec 2026 10:14".</summary>
+    public IReadOnlyList<string> Lines => RegistryFieldDiff.Lines(this);
+}
 
 /// <summary>
 /// The registry's facts in the operational store, with their history: every change is a row (who,
@@ -105,6 +112,17 @@ public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed s
 
         var removed = today.Where(i => !keys.Contains((i.Kind, i.Key))).Select(i => i with { Yaml = string.Empty });
         return ApplyAsync([.. wanted, .. removed], null, changedBy, cancellationToken);
+    }
+
+    /// <summary>Whether the store holds the registry yet (false before a deployment's first start: the file will seed it).</summary>
+    public bool Seeded
+    {
+        get
+        {
+            using var connection = store.Open();
+            return connection.ExecuteScalar<long>("SELECT count(*) FROM operational_migrations WHERE version = @Version",
+                new { Version = OperationalSchema.RegistrySeedVersion }) > 0;
+        }
     }
 
     /// <summary>Fills the store from the registry file once, on a deployment's first start (two hubs starting together seed once).</summary>

@@ -36,6 +36,11 @@ public sealed record YearBasis(int Year, int FiguresYear, bool Provisional, stri
 /// <summary>A fact the registry lacks: the year, what is missing, and the year the index borrows from meanwhile (0: none).</summary>
 public sealed record MissingFact(int Year, string What, int BorrowedFrom)
 {
+    /// <summary>The sentence /admin lists and check-registry prints.</summary>
+    public string Text => BorrowedFrom != 0 && BorrowedFrom != Year
+        ? $"{Year}: {What} saknas – index för {Year} är preliminärt och räknas med {BorrowedFrom} års siffror."
+        : $"{Year}: {What} saknas.";
+
     /// <summary>What /admin lists: years up to <paramref name="currentYear"/> without figures, and figures without a source.</summary>
     public static IReadOnlyList<MissingFact> In(StoreRegistry registry, int currentYear)
     {

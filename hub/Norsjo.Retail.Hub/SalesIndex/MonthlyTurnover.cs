@@ -28,12 +28,13 @@ public sealed class MonthlyTurnover(ClickHouseStorage storage, RegistryFacts fac
     {
         var rows = await storage.Database.QueryAsync<Row>(Sql(fromMonth, toMonth), cancellationToken).ConfigureAwait(false);
 
-        var categories = facts.Current.Categories;
+        // Each month by the category mapping that held at its end: a mapping changed since leaves a past month as it was.
         return rows
             .GroupBy(r => (r.StoreId, r.Month))
             .Select(g =>
             {
                 var month = DateOnly.ParseExact(g.Key.Month, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                var categories = facts.AsOf(month.AddMonths(1).AddDays(-1)).Categories;
                 var reduced = Time.SwedishTime.ReducedFoodVat(month);
                 var measured = Turnover.Zero;
                 var constant = Turnover.Zero;

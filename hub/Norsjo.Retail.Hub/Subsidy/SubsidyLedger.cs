@@ -49,8 +49,11 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, RegistryFacts facts
         var done = (await db.QueryAsync<Existing>(
             $"SELECT DISTINCT store_id AS StoreId FROM subsidy_statements WHERE statement_month = {SqlLiteral.Date(month)}", cancellationToken).ConfigureAwait(false))
             .Select(e => e.StoreId).ToHashSet(StringComparer.Ordinal);
+        // The registry as it held on the month's last day: a store removed since still gets the
+        // statement of a month it traded in, and a change made since leaves a past month as it was.
+        var registry = facts.AsOf(end);
         var produced = 0;
-        foreach (var store in facts.Current.Stores.Select(s => s.Id).Where(id => !done.Contains(id)))
+        foreach (var store in registry.Stores.Select(s => s.Id).Where(id => !done.Contains(id)))
         {
             var fresh = (await db.QueryAsync<Row>(
                 $"""
@@ -67,7 +70,7 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, RegistryFacts facts
                 {LedgerRows}
                 WHERE store_id = {SqlLiteral.Text(store)} AND household_key IN {SqlLiteral.TextList(households)}
                 """, cancellationToken).ConfigureAwait(false)).Select(Entry).ToList();
-            var judged = SubsidyJudge.Judge(fresh, earlier, facts.Current.Subsidy, month);
+            var judged = SubsidyJudge.Judge(fresh, earlier, registry.Subsidy, month);
             var version = time.GetUtcNow().ToUnixTimeMilliseconds();
             var rows = new TabSeparatedRows();
             foreach (var e in judged)
@@ -124,9 +127,10 @@ public sealed class SubsidyLedger(ClickHouseStorage storage, RegistryFacts facts
             e.Delivery.Locality, Math.Round(e.Delivery.DistanceM / 1000m, 1), false, e.Reason, 0m, e.Delivery.Date < e.StatementMonth))];
     }
 
+    /// <summary>The year's claim, with the state share, cap and threshold that held on the year's last day (a past year keeps its terms).</summary>
     public async Task<StateClaim> ClaimAsync(int year, CancellationToken cancellationToken = default)
     {
-        var policy = facts.Current.Subsidy;
+        var policy = facts.AsOf(new DateOnly(year, 12, 31)).Subsidy;
         var rows = (await storage.Database.QueryAsync<Row>(
             $"""
             {LedgerRows}

@@ -53,6 +53,29 @@ public sealed class RegistryPageTests(DemoHubFixture demo)
     }
 
     [Fact]
+    public async Task The_registry_editor_sees_on_admin_only_the_sections_their_role_may_use()
+    {
+        await demo.Hub.Services.GetRequiredService<UserStore>().SaveAsync("redaktor", Password, UserRole.MunicipalityEditor, []);
+        var page = await demo.OpenAsync("redaktor", "/admin");
+        await Assertions.Expect(page.GetByTestId("registry-missing-list")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#registry-stores")).ToBeVisibleAsync();
+        // The sections only an admin may read are not there at all, so no box says the hub refused.
+        foreach (var adminOnly in new[] { "#stores", "#users", "#new-user", "#refusals", "#agent-health" })
+        {
+            await Assertions.Expect(page.Locator(adminOnly)).ToHaveCountAsync(0);
+        }
+
+        await Assertions.Expect(page.Locator("[role=alert], .error").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex(@"\S") })).ToHaveCountAsync(0);
+
+        // The admin still has them all.
+        var admin = await demo.OpenAsync("admin", "/admin");
+        await Assertions.Expect(admin.GetByTestId("stores-table")).ToBeVisibleAsync();
+        await Assertions.Expect(admin.Locator("#users")).ToBeVisibleAsync();
+        await Assertions.Expect(admin.Locator("#registry-stores")).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "admin-registerredaktor");
+    }
+
+    [Fact]
     public async Task The_store_editor_refuses_per_field_never_backwards_and_keeps_the_history()
     {
         var page = await demo.OpenAsync("admin", "/admin");

@@ -58,4 +58,25 @@ public sealed class MonthlyTurnoverTests(ClickHouseServerFixture clickHouse)
             ],
             months);
     }
+
+    [Fact]
+    public async Task A_past_month_counts_by_the_category_mapping_that_held_then()
+    {
+        // Today is 10 June 2026; from today flowers are sällanköp, no longer dagligvaror.
+        var clock = new FixedClock(new DateTimeOffset(2026, 6, 10, 10, 0, 0, TimeSpan.FromHours(2)));
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings { Clock = clock }, "aa");
+        var batch = new UploadBatchRequest { BatchId = "a1", StoreId = "aa" };
+        batch.DailyTotals.Add(Day(new DateOnly(2026, 3, 3), DailySource.ZReport, 12_500, category: "blommor"));
+        batch.DailyTotals.Add(Day(new DateOnly(2026, 6, 2), DailySource.ZReport, 12_500, category: "blommor"));
+        using var channel = hub.Channel();
+        await new Contracts.V1.Ingest.IngestClient(channel).UploadBatchAsync(batch, RunningHub.Credential(await hub.EnrollAsync("aa")));
+        var facts = hub.Services.GetRequiredService<Norsjo.Retail.Hub.Registry.RegistryFacts>();
+        Assert.True(await facts.ChangeAsync(new Norsjo.Retail.Hub.Registry.RegistryItem(Norsjo.Retail.Hub.Registry.RegistryYaml.Categories, string.Empty,
+            "categories:\n  dagligvaror: [\"dagligvaror\", \"tobak\"]\n  excluded: [\"drivmedel\"]\n  food: [\"dagligvaror\"]\n"), null, "kommunen"));
+
+        var months = await hub.Services.GetRequiredService<MonthlyTurnover>().ReadAsync(new DateOnly(2026, 3, 1), new DateOnly(2026, 6, 1), CancellationToken.None);
+
+        Assert.Equal(new Turnover(125m, 0), months.Single(m => m.Month == new DateOnly(2026, 3, 1)).Measured);
+        Assert.Equal(new Turnover(0, 125m), months.Single(m => m.Month == new DateOnly(2026, 6, 1)).Measured);
+    }
 }

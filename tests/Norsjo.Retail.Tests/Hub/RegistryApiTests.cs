@@ -139,6 +139,29 @@ public sealed class RegistryApiTests(RegistryApiTests.Data data) : IClassFixture
     }
 
     [Fact]
+    public async Task The_history_says_per_field_what_changed_old_to_new_who_and_when()
+    {
+        using var editor = await SignedInAsync("redaktor");
+        var put = await editor.PutAsJsonAsync("/api/admin/registry/stores/norsjo-livs", new
+        {
+            name = "Norsjö Livs",
+            hours = new Dictionary<string, string> { ["mon-fri"] = "08:00-21:00", ["sat"] = "09:00-18:00", ["sun"] = "11:00-18:00" },
+        });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var history = await editor.GetFromJsonAsync<JsonElement>("/api/admin/registry/history/store/norsjo-livs");
+        Assert.Equal(
+            [("Namn", "Norsjö Livs (exempel)", "Norsjö Livs"), ("Öppettider", "mån–fre 08–20, lör 09–18, sön 11–18", "mån–fre 08–21, lör 09–18, sön 11–18")],
+            history[0].GetProperty("fields").EnumerateArray().Select(f => (f.GetProperty("field").GetString(), f.GetProperty("old").GetString(), f.GetProperty("new").GetString())));
+        Assert.Equal(
+            ["Namn: Norsjö Livs (exempel) → Norsjö Livs, av redaktor, 4 maj 2026 10:00",
+             "Öppettider: mån–fre 08–20, lör 09–18, sön 11–18 → mån–fre 08–21, lör 09–18, sön 11–18, av redaktor, 4 maj 2026 10:00"],
+            history[0].GetProperty("lines").EnumerateArray().Select(l => l.GetString()));
+        // The row the file seeded is the store's first: every field new.
+        Assert.Contains("Ort: – → Norsjö, av registerfilen", history[1].GetProperty("lines").EnumerateArray().Select(l => l.GetString()).First(l => l!.StartsWith("Ort:", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Export_and_import_the_whole_registry_in_the_file_format()
     {
         using var admin = await SignedInAsync("admin");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Norsjo.Retail.Contracts.V1;
+using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.Storage;
 using Norsjo.Retail.Hub.Subsidy;
 using Norsjo.Retail.Hub.Users;
@@ -103,6 +104,42 @@ public sealed class SubsidyTests(ClickHouseServerFixture clickHouse)
 
         var claim2025 = await ledger.ClaimAsync(2025);
         Assert.Equal((150m, false, 0m), (claim2025.NetCostKr, claim2025.AboveThreshold, claim2025.ClaimKr));
+    }
+
+    [Fact]
+    public async Task A_past_month_and_a_past_year_keep_the_facts_that_held_then_after_a_store_left_and_the_terms_changed()
+    {
+        // Today is 4 May 2026; the deliveries are from November 2025 to March 2026.
+        var clock = new FixedClock(new DateTimeOffset(2026, 5, 4, 10, 0, 0, TimeSpan.FromHours(2)));
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings { RegistryExtra = Rules, Clock = clock }, "butik-a", "butik-b");
+        await SendAsync(hub, "butik-b", await hub.EnrollAsync("butik-b"), "d-1",
+            Delivery("d1", new DateOnly(2025, 11, 3), "h1", 3_000),
+            Delivery("d2", new DateOnly(2025, 12, 1), "h1", 3_000),
+            Delivery("d3", new DateOnly(2026, 3, 2), "h1", 3_000));
+        var facts = hub.Services.GetRequiredService<RegistryFacts>();
+        var ledger = hub.Services.GetRequiredService<SubsidyLedger>();
+        Assert.Equal(2, await ledger.ProduceAsync(new DateOnly(2025, 11, 1)));
+        Assert.Equal(2, await ledger.ProduceAsync(new DateOnly(2025, 12, 1)));
+
+        // From today: butik-b has left the registry, the state pays a smaller share with a lower cap, and a new rule pays 200 kr.
+        Assert.True(await facts.ChangeAsync(new RegistryItem(RegistryYaml.Store, "butik-b", string.Empty), null, "kommunen"));
+        Assert.True(await facts.ChangeAsync(new RegistryItem(RegistryYaml.SubsidySettings, string.Empty,
+            "  state_share: 0.3\n  state_cap_per_delivery_kr: 50\n  claim_threshold_kr: 200\n"), null, "kommunen"));
+        Assert.True(await facts.ChangeAsync(new RegistryItem(RegistryYaml.SubsidyRule, "2026-05-04",
+            "    - valid_from: 2026-05-04\n      amount_kr: 200\n      min_distance_km: 2\n      max_per_household_per_week: 1\n"), null, "kommunen"));
+        Assert.Null(facts.Current.Find("butik-b"));
+
+        // March's statement, produced now, still has butik-b, judged by March's rule ...
+        Assert.Equal(2, await ledger.ProduceAsync(new DateOnly(2026, 3, 1)));
+        var march = await ledger.StatementAsync("butik-b", new DateOnly(2026, 3, 1));
+        Assert.Equal((true, 1, 150m), (march.Produced, march.Eligible, march.AmountDueKr));
+        // ... and May's, the month it left in, has not.
+        Assert.Equal(1, await ledger.ProduceAsync(new DateOnly(2026, 5, 1)));
+
+        // 2025's claim with 2025's terms: net 300 kr, half 150, cap 2 × 100 = 200 → 150 (the new terms would give 0.3 × 300 = 90).
+        var claim2025 = await ledger.ClaimAsync(2025);
+        Assert.Equal((300m, 0.5m, 200m, 150m), (claim2025.NetCostKr, claim2025.StateShare, claim2025.CapTotalKr, claim2025.ClaimKr));
+        Assert.Equal(0.3m, (await ledger.ClaimAsync(2026)).StateShare);
     }
 
     [Fact]
