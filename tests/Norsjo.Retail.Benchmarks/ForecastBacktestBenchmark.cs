@@ -8,7 +8,7 @@ namespace Norsjo.Retail.Benchmarks;
 /// The forecaster's whole rolling-origin backtest on any daily series given as a CSV file
 /// (<c>store,date,amount</c> or as <see cref="DailySeriesCsv"/> reads it; a day not in the file is missing, not 0):
 /// <c>./norsjo bench forecast --csv FILE [--horizon 56] [--origins 6] [--trainer fasttree|lightgbm|both] [--max-training-rows N]
-/// [--max-series N] [--duplicates sum|refuse] [--store-column NAME] [--date-column NAME] [--amount-column NAME] [--date-format d/M/yyyy] [--open-column NAME | --closed-column NAME]</c>
+/// [--max-series N] [--duplicates sum|refuse] [--store-column NAME] [--date-column NAME] [--amount-column NAME] [--date-format d/M/yyyy] [--open-column NAME | --closed-column NAME] [--bands calibrated|nominal]</c>
 /// (a column saying the shop was open, 1/0, or closed: a closed day is 0 with certainty, neither taught nor scored).
 /// Prints, per method, MASE (median and mean over series), WAPE, the 80 % interval's coverage (mean and
 /// spread over series) and the share of series where it beats the best simple baseline of that series;
@@ -52,12 +52,19 @@ public static class ForecastBacktestBenchmark
         var series = maxSeries > 0 ? [.. read.Series.Take(maxSeries)] : read.Series.ToList();
         var days = series.Sum(s => s.Values.Count(v => !double.IsNaN(v)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Forecast backtest on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Reproduce: ./norsjo bench forecast --csv {csv} --horizon {horizon} --origins {origins} --trainer {Option(args, "--trainer") ?? "fasttree"} --max-training-rows {cap}{(maxSeries > 0 ? $" --max-series {maxSeries}" : "")}{Given(args, "--open-column")}{Given(args, "--closed-column")}"));
+            $"Forecast backtest on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Reproduce: ./norsjo bench forecast --csv {csv} --horizon {horizon} --origins {origins} --trainer {Option(args, "--trainer") ?? "fasttree"} --max-training-rows {cap}{(maxSeries > 0 ? $" --max-series {maxSeries}" : "")}{Given(args, "--open-column")}{Given(args, "--closed-column")}{Given(args, "--bands")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{series.Count} series, {days:N0} known days, {series.Min(s => s.Start):yyyy-MM-dd} … {series.Max(s => s.End):yyyy-MM-dd}; {series.Sum(s => s.Values.Count(double.IsNaN)):N0} days missing inside the series"));
         foreach (var trainer in trainers)
         {
-            var forecaster = new DailyForecaster(horizonDays: horizon, backtestOrigins: origins, seed: 1, maxTrainingRows: cap, trainer: trainer);
+            // --bands nominal: every band at 80 % as it is, for the side-by-side of the per-series calibration.
+            var calibrate = (Option(args, "--bands") ?? "calibrated") switch
+            {
+                "calibrated" => true,
+                "nominal" => false,
+                var other => throw new ArgumentException($"--bands: '{other}' is not calibrated or nominal"),
+            };
+            var forecaster = new DailyForecaster(horizonDays: horizon, backtestOrigins: origins, seed: 1, maxTrainingRows: cap, trainer: trainer, calibrateBands: calibrate);
             var clock = Stopwatch.StartNew();
             var forecasts = forecaster.Forecast(series).Where(f => !double.IsNaN(f.Shown.Mase)).ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n{trainer}: {forecasts.Count} series with backtests, {clock.Elapsed.TotalSeconds:N0} s"));

@@ -77,10 +77,11 @@ internal static class Backtest
     }
 
     /// <summary>The band of <paramref name="method"/> at <paramref name="at"/>, from what was known then, calibrated as the class says.</summary>
-    public static BandShape BandAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeNumbers)
+    /// <param name="calibrate">False: at 80 % as it is (the benchmark's side-by-side of the calibration).</param>
+    public static BandShape BandAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeNumbers, bool calibrate = true)
     {
         var residuals = Residuals(runs, method, at);
-        return residuals.Count == 0 ? new BandShape(-0.5, 0.5, wholeNumbers) : Shape(residuals, LevelAt(runs, method, at), wholeNumbers);
+        return residuals.Count == 0 ? new BandShape(-0.5, 0.5, wholeNumbers) : Shape(residuals, calibrate ? LevelAt(runs, method, at) : Target, wholeNumbers);
     }
 
     /// <summary>The nominal level whose bands, each drawn from what was known before an earlier origin, covered that origin's days up to <paramref name="at"/> closest to 80 %.</summary>
@@ -188,7 +189,7 @@ internal static class Backtest
     /// MASE, WAPE and coverage of the scored runs, each with the method <paramref name="methodAt"/> names
     /// for it and that method's band at its origin (from what was known then).
     /// </summary>
-    public static Accuracy Score(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt)
+    public static Accuracy Score(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true)
     {
         double scaled = 0, absolute = 0, actualSum = 0;
         int points = 0, inside = 0, covered = 0;
@@ -196,7 +197,7 @@ internal static class Backtest
         {
             var method = methodAt(run);
             var forecast = run.Forecasts[method];
-            BandShape? band = runs.Any(r => r.Origin < run.Origin) ? BandAt(runs, method, run.Origin, run.WholeNumbers) : null;
+            BandShape? band = runs.Any(r => r.Origin < run.Origin) ? BandAt(runs, method, run.Origin, run.WholeNumbers, calibrate) : null;
             for (var i = 0; i < forecast.Length; i++)
             {
                 var a = run.Actual[i];

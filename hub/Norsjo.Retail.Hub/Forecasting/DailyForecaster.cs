@@ -33,9 +33,10 @@ public enum ForecastTrainer
 /// </summary>
 /// <param name="maxTrainingRows">Rows a model trains on at most, sampled past it; 0: all (see <see cref="DefaultMaxTrainingRows"/>).</param>
 /// <param name="trees">Boosting rounds per model: 200 in production; tests that check behaviour, not the last per cent of accuracy, use fewer.</param>
+/// <param name="calibrateBands">False: every band at 80 % as it is, uncalibrated (the benchmark's side-by-side; production calibrates).</param>
 public sealed class DailyForecaster(
     int horizonDays = 56, int backtestOrigins = 6, int seed = 1, int maxTrainingRows = DailyForecaster.DefaultMaxTrainingRows,
-    ForecastTrainer trainer = ForecastTrainer.FastTree, int trees = DailyForecaster.DefaultTrees)
+    ForecastTrainer trainer = ForecastTrainer.FastTree, int trees = DailyForecaster.DefaultTrees, bool calibrateBands = true)
 {
     public const int DefaultTrees = 200;
 
@@ -128,18 +129,18 @@ public sealed class DailyForecaster(
     /// </summary>
     private SeriesForecast Shown(DailySeries s, List<BacktestRun> runs, double[] modelFinal)
     {
-        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m), StringComparer.Ordinal);
+        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, calibrateBands), StringComparer.Ordinal);
         var bestBaseline = Baselines.Select(m => (Method: m, accuracy[m].Mase)).OrderBy(x => double.IsNaN(x.Mase) ? double.MaxValue : x.Mase).First().Method;
         var origin = s.LastKnown!.Value;
         var best = Backtest.BestAt(Candidates, runs, origin);
         var days = Enumerable.Range(1, horizonDays).Select(h => origin.AddDays(h)).ToArray();
         var point = CandidateForecasts(s, origin, days, modelFinal)[best];
-        var band = Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin));
+        var band = Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), calibrateBands);
         var level = ScaleLevel(s, origin);
         var points = days.Select((d, i) => Point(s, origin, d, i + 1, point[i], level, band)).ToList();
         return new SeriesForecast(s.Id, best, accuracy[Model], accuracy[bestBaseline], points)
         {
-            Shown = Backtest.Score(runs, run => Backtest.BestAt(Candidates, runs, run.Origin)),
+            Shown = Backtest.Score(runs, run => Backtest.BestAt(Candidates, runs, run.Origin), calibrateBands),
             BestBaseline = bestBaseline,
             Methods = accuracy,
             MissingDays = s.MissingDays,
