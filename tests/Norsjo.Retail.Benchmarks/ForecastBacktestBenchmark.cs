@@ -8,7 +8,8 @@ namespace Norsjo.Retail.Benchmarks;
 /// The forecaster's whole rolling-origin backtest on any daily series given as a CSV file
 /// (<c>store,date,amount</c> or as <see cref="DailySeriesCsv"/> reads it; a day not in the file is missing, not 0):
 /// <c>./norsjo bench forecast --csv FILE [--horizon 56] [--origins 6] [--trainer fasttree|lightgbm|both] [--max-training-rows N]
-/// [--max-series N] [--duplicates sum|refuse] [--store-column NAME] [--date-column NAME] [--amount-column NAME] [--date-format d/M/yyyy]</c>.
+/// [--max-series N] [--duplicates sum|refuse] [--store-column NAME] [--date-column NAME] [--amount-column NAME] [--date-format d/M/yyyy] [--open-column NAME | --closed-column NAME] [--bands calibrated|nominal]</c>
+/// (a column saying the shop was open, 1/0, or closed: a closed day is 0 with certainty, neither taught nor scored).
 /// Prints, per method, MASE (median and mean over series), WAPE, the 80 % interval's coverage (mean and
 /// spread over series) and the share of series where it beats the best simple baseline of that series;
 /// then the targets of issue #17 against the shown forecast. Real series to run it on: tests/Norsjo.Retail.Benchmarks/README.md.
@@ -42,6 +43,8 @@ public static class ForecastBacktestBenchmark
             DateColumn = Option(args, "--date-column"),
             AmountColumn = Option(args, "--amount-column"),
             DateFormat = Option(args, "--date-format"),
+            OpenColumn = Option(args, "--open-column"),
+            ClosedColumn = Option(args, "--closed-column"),
         });
         Console.WriteLine(read.Describe());
         // --max-series N: the first N series by name, so a slow trainer's run is still a fair side-by-side.
@@ -49,12 +52,19 @@ public static class ForecastBacktestBenchmark
         var series = maxSeries > 0 ? [.. read.Series.Take(maxSeries)] : read.Series.ToList();
         var days = series.Sum(s => s.Values.Count(v => !double.IsNaN(v)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Forecast backtest on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Reproduce: ./norsjo bench forecast --csv {csv} --horizon {horizon} --origins {origins} --trainer {Option(args, "--trainer") ?? "fasttree"} --max-training-rows {cap}{(maxSeries > 0 ? $" --max-series {maxSeries}" : "")}"));
+            $"Forecast backtest on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Reproduce: ./norsjo bench forecast --csv {csv} --horizon {horizon} --origins {origins} --trainer {Option(args, "--trainer") ?? "fasttree"} --max-training-rows {cap}{(maxSeries > 0 ? $" --max-series {maxSeries}" : "")}{Given(args, "--open-column")}{Given(args, "--closed-column")}{Given(args, "--bands")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{series.Count} series, {days:N0} known days, {series.Min(s => s.Start):yyyy-MM-dd} … {series.Max(s => s.End):yyyy-MM-dd}; {series.Sum(s => s.Values.Count(double.IsNaN)):N0} days missing inside the series"));
         foreach (var trainer in trainers)
         {
-            var forecaster = new DailyForecaster(horizonDays: horizon, backtestOrigins: origins, seed: 1, maxTrainingRows: cap, trainer: trainer);
+            // --bands nominal: every band at 80 % as it is, for the side-by-side of the per-series calibration.
+            var calibrate = (Option(args, "--bands") ?? "calibrated") switch
+            {
+                "calibrated" => true,
+                "nominal" => false,
+                var other => throw new ArgumentException($"--bands: '{other}' is not calibrated or nominal"),
+            };
+            var forecaster = new DailyForecaster(horizonDays: horizon, backtestOrigins: origins, seed: 1, maxTrainingRows: cap, trainer: trainer, calibrateBands: calibrate);
             var clock = Stopwatch.StartNew();
             var forecasts = forecaster.Forecast(series).Where(f => !double.IsNaN(f.Shown.Mase)).ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n{trainer}: {forecasts.Count} series with backtests, {clock.Elapsed.TotalSeconds:N0} s"));
@@ -67,7 +77,7 @@ public static class ForecastBacktestBenchmark
     private static void Report(DailyForecaster forecaster, List<SeriesForecast> forecasts)
     {
         var rows = forecaster.Candidates.Select(m => (Name: m, Of: (Func<SeriesForecast, Accuracy>)(f => f.Methods[m])))
-            .Append(("shown (chosen per series, cross-fitted)", f => f.Shown))
+            .Append(("shown (chosen at each origin from before it)", f => f.Shown))
             .ToList();
         Console.WriteLine($"{"method",-44} {"MASE med",9} {"MASE mean",9} {"WAPE med",9} {"cov mean",9} {"cov p10–p90",13} {"cov 75–85",9} {"beats best",10}");
         foreach (var (name, of) in rows)
@@ -96,6 +106,8 @@ public static class ForecastBacktestBenchmark
         var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
+
+    private static string Given(string[] args, string name) => Option(args, name) is { } v ? $" {name} {v}" : "";
 
     private static double Share(int count, int of) => of == 0 ? double.NaN : (double)count / of;
 

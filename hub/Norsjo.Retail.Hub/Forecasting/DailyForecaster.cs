@@ -14,25 +14,29 @@ public enum ForecastTrainer
 /// of <see cref="Forecasting.Baselines"/>, one global gradient-boosted model across all series (stores
 /// share what a Swedish calendar does to sales; each keeps its own level), and the model averaged with
 /// the mean and with the median of the last four same weekdays. Rolling-origin backtests score every
-/// candidate on the same origins; a series shows the candidate with the lowest MASE, and the accuracy
-/// reported for what is shown is cross-fitted: each origin is scored with the candidate the other
-/// origins chose, so picking the best of several is not counted as skill.
+/// candidate on the same origins; a series shows the candidate with the lowest MASE. Every choice is
+/// made from what was known at the time it is made (<see cref="Backtest"/>): at each scored origin the
+/// candidate and its band are chosen from the earlier origins' days up to it (two older, unscored
+/// origins give the first scored one a history), so the accuracy reported for what is shown counts
+/// neither the choosing as skill nor any later test window.
 ///
 /// Calendar: each Swedish big day is its own feature (<see cref="SwedishDay"/>); a day the registry's
 /// opening hours close is 0 with certainty; a big day a shop has been closed on every time it came
 /// round before is forecast closed. Missing days are missing: they teach nothing and score nothing,
 /// and a series whose last days are missing is forecast from its last known day and says how many.
 ///
-/// Intervals: conformal, per series: the 10th and 90th percentiles of the series' own backtest
-/// errors, relative to the forecast (at least a quarter of the level, so a 0 forecast on an open day
-/// still gets a band). Their coverage is measured with each origin's interval fitted on the others.
+/// Intervals: conformal, per series, on the series' own backtest errors relative to the forecast (at
+/// least a quarter of the level, so a 0 forecast on an open day still gets a band), at the nominal
+/// level whose bands covered the series' earlier origins closest to 80 %; a series of whole numbers
+/// gets whole-number edges, and is calibrated on that discrete coverage.
 /// MASE is scaled by the week-to-week change in the history before each origin only.
 /// </summary>
 /// <param name="maxTrainingRows">Rows a model trains on at most, sampled past it; 0: all (see <see cref="DefaultMaxTrainingRows"/>).</param>
 /// <param name="trees">Boosting rounds per model: 200 in production; tests that check behaviour, not the last per cent of accuracy, use fewer.</param>
+/// <param name="calibrateBands">False: every band at 80 % as it is, uncalibrated (the benchmark's side-by-side; production calibrates).</param>
 public sealed class DailyForecaster(
     int horizonDays = 56, int backtestOrigins = 6, int seed = 1, int maxTrainingRows = DailyForecaster.DefaultMaxTrainingRows,
-    ForecastTrainer trainer = ForecastTrainer.FastTree, int trees = DailyForecaster.DefaultTrees)
+    ForecastTrainer trainer = ForecastTrainer.FastTree, int trees = DailyForecaster.DefaultTrees, bool calibrateBands = true)
 {
     public const int DefaultTrees = 200;
 
@@ -42,13 +46,10 @@ public sealed class DailyForecaster(
     public const string ModelName = "fasttree-global";
     public const string LightGbmName = "lightgbm-global";
     public const string BaselineName = Forecasting.Baselines.SeasonalNaive;
-    public const string FeatureVersion = "calendar-v2";
+    public const string FeatureVersion = "calendar-v3";
     private const int LevelDays = 28;
     private const int OriginStep = 14;
     private const int OriginSpacing = 28;
-
-    /// <summary>The band of a forecast is relative to it, but never to less than this share of the level.</summary>
-    private const double BandFloor = 0.25;
 
     public static IReadOnlyList<string> Baselines => Forecasting.Baselines.All;
 
@@ -58,14 +59,17 @@ public sealed class DailyForecaster(
     /// <summary>Every candidate a series can show: the baselines, the model, and the model averaged with each four-weekday rule.</summary>
     public IReadOnlyList<string> Candidates => [.. Baselines, Model, Model + "+" + Forecasting.Baselines.MeanOfFour, Model + "+" + Forecasting.Baselines.MedianOfFour];
 
-    /// <summary>One series' backtest at one origin: what happened, and what every candidate said.</summary>
-    private sealed record Run(DateOnly Origin, double[] Actual, double Scale, double Level, bool[] Closed, Dictionary<string, double[]> Forecasts);
+    /// <summary>
+    /// Origins older than the scored ones, never scored: at the first scored origin they are the history
+    /// its method and band are chosen from (two, four weeks apart, sharing one model trained before both).
+    /// </summary>
+    private const int InnerOrigins = 2;
 
     public IReadOnlyList<SeriesForecast> Forecast(IReadOnlyList<DailySeries> series)
     {
         ArgumentNullException.ThrowIfNull(series);
         var usable = series.Where(s => s.LastKnown is { } known && known.DayNumber - s.Start.DayNumber + 1 >= LevelDays + (2 * horizonDays)).ToList();
-        var runs = new Dictionary<DailySeries, List<Run>>(ReferenceEqualityComparer.Instance);
+        var runs = new Dictionary<DailySeries, List<BacktestRun>>(ReferenceEqualityComparer.Instance);
         foreach (var s in usable)
         {
             runs[s] = [];
@@ -74,15 +78,17 @@ public sealed class DailyForecaster(
         if (usable.Count > 0)
         {
             var last = usable.Max(s => s.LastKnown!.Value);
-            foreach (var origin in Enumerable.Range(0, backtestOrigins).Select(k => last.AddDays(-horizonDays - (k * OriginSpacing))))
+            var origins = Enumerable.Range(0, backtestOrigins + InnerOrigins)
+                .Select(k => (Origin: last.AddDays(-horizonDays - (k * OriginSpacing)), Scored: k < backtestOrigins))
+                .Select(o => (o.Origin, o.Scored, Tested: usable.Where(s => o.Origin.AddDays(-LevelDays) >= s.Start && o.Origin < s.LastKnown && !double.IsNaN(Forecasting.Baselines.Level(s, o.Origin))).ToList()))
+                .Where(o => o.Tested.Count > 0)
+                .ToList();
+            // The inner origins share one model, trained before the oldest of them: no later day reaches it.
+            var inner = origins.Where(o => !o.Scored).Select(o => o.Origin).DefaultIfEmpty().Min();
+            ITransformer? innerModel = null;
+            foreach (var (origin, scored, tested) in origins)
             {
-                var tested = usable.Where(s => origin.AddDays(-LevelDays) >= s.Start && origin < s.LastKnown && !double.IsNaN(Forecasting.Baselines.Level(s, origin))).ToList();
-                if (tested.Count == 0)
-                {
-                    continue;
-                }
-
-                var model = Train(usable, origin);
+                var model = scored ? Train(usable, origin) : innerModel ??= Train(usable, inner);
                 var predicted = Predict(model, tested, _ => origin);
                 for (var i = 0; i < tested.Count; i++)
                 {
@@ -94,44 +100,47 @@ public sealed class DailyForecaster(
                         continue;
                     }
 
-                    runs[s].Add(new Run(origin, actual, NaiveScale(s, origin), ScaleLevel(s, origin), [.. days.Select(d => ClosedBefore(s, origin, d))],
-                        CandidateForecasts(s, origin, days, predicted[i])));
+                    runs[s].Add(new BacktestRun(origin, actual, NaiveScale(s, origin), ScaleLevel(s, origin), [.. days.Select(d => ClosedBefore(s, origin, d))],
+                        Backtest.WholeNumbers(s, origin), scored, CandidateForecasts(s, origin, days, predicted[i])));
                 }
             }
         }
 
         var finalModel = usable.Count > 0 ? Train(usable, usable.Max(s => s.LastKnown!.Value)) : null;
         var finalPredicted = finalModel is null ? [] : Predict(finalModel, usable, s => s.LastKnown!.Value);
-        var pooled = PooledResiduals(runs.Values.SelectMany(r => r).ToList());
+        var pooled = PooledResiduals([.. runs.Values.SelectMany(r => r)]);
         var result = new List<SeriesForecast>();
         foreach (var s in series)
         {
             var index = usable.IndexOf(s);
             var seriesRuns = index >= 0 ? runs[s] : [];
-            result.Add(seriesRuns.Count == 0
-                ? WithoutBacktest(s, pooled)
-                : Shown(s, seriesRuns, finalPredicted[index]));
+            result.Add(seriesRuns.Any(r => r.Scored)
+                ? Shown(s, seriesRuns, finalPredicted[index])
+                : WithoutBacktest(s, pooled));
         }
 
         return result;
     }
 
-    /// <summary>What is shown for a series with backtests: the best candidate by MASE, and the accuracies behind it.</summary>
-    private SeriesForecast Shown(DailySeries s, List<Run> runs, double[] modelFinal)
+    /// <summary>
+    /// What is shown for a series with backtests: the candidate with the lowest MASE on everything known
+    /// at its last day, with its band; and the accuracies behind it, each origin's choice and band made
+    /// from what was known at that origin (choosing is not counted as skill, and no test window steers it).
+    /// </summary>
+    private SeriesForecast Shown(DailySeries s, List<BacktestRun> runs, double[] modelFinal)
     {
-        var accuracy = Candidates.ToDictionary(m => m, m => Score(runs, _ => m), StringComparer.Ordinal);
-        var best = BestOf(Candidates, runs);
-        var bestBaseline = BestOf(Baselines, runs);
+        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, calibrateBands), StringComparer.Ordinal);
+        var bestBaseline = Baselines.Select(m => (Method: m, accuracy[m].Mase)).OrderBy(x => double.IsNaN(x.Mase) ? double.MaxValue : x.Mase).First().Method;
         var origin = s.LastKnown!.Value;
+        var best = Backtest.BestAt(Candidates, runs, origin);
         var days = Enumerable.Range(1, horizonDays).Select(h => origin.AddDays(h)).ToArray();
         var point = CandidateForecasts(s, origin, days, modelFinal)[best];
-        var (low, high) = Quantiles(runs.SelectMany(r => Residuals(r, best)).ToList());
+        var band = Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), calibrateBands);
         var level = ScaleLevel(s, origin);
-        var points = days.Select((d, i) => Point(s, origin, d, i + 1, point[i], level, low, high)).ToList();
+        var points = days.Select((d, i) => Point(s, origin, d, i + 1, point[i], level, band)).ToList();
         return new SeriesForecast(s.Id, best, accuracy[Model], accuracy[bestBaseline], points)
         {
-            // Each origin scored with the candidate the other origins chose: choosing is not skill.
-            Shown = Score(runs, held => BestOf(Candidates, [.. runs.Where(r => r != held)])),
+            Shown = Backtest.Score(runs, run => Backtest.BestAt(Candidates, runs, run.Origin), calibrateBands),
             BestBaseline = bestBaseline,
             Methods = accuracy,
             MissingDays = s.MissingDays,
@@ -139,7 +148,7 @@ public sealed class DailyForecaster(
     }
 
     /// <summary>Too short a history for backtests: the mean of the last four same weekdays, with a band from all series' errors.</summary>
-    private SeriesForecast WithoutBacktest(DailySeries s, (double Low, double High) pooled)
+    private SeriesForecast WithoutBacktest(DailySeries s, BandShape pooled)
     {
         if (s.LastKnown is not { } origin)
         {
@@ -147,12 +156,13 @@ public sealed class DailyForecaster(
         }
 
         var level = ScaleLevel(s, origin);
+        var band = pooled with { WholeNumbers = Backtest.WholeNumbers(s, origin) };
         var points = Enumerable.Range(1, horizonDays)
             .Select(h =>
             {
                 var day = origin.AddDays(h);
                 var f = Forecasting.Baselines.Forecast(Forecasting.Baselines.MeanOfFour, s, origin, day);
-                return Point(s, origin, day, h, double.IsNaN(f) ? level : f, level, pooled.Low, pooled.High);
+                return Point(s, origin, day, h, double.IsNaN(f) ? level : f, level, band);
             })
             .ToList();
         return new SeriesForecast(s.Id, Forecasting.Baselines.MeanOfFour, Accuracy.None, Accuracy.None, points)
@@ -162,7 +172,7 @@ public sealed class DailyForecaster(
         };
     }
 
-    private static ForecastPoint Point(DailySeries s, DateOnly origin, DateOnly day, int horizon, double forecast, double level, double low, double high)
+    private static ForecastPoint Point(DailySeries s, DateOnly origin, DateOnly day, int horizon, double forecast, double level, BandShape band)
     {
         if (s.ClosedOn(day) || ClosedBefore(s, origin, day))
         {
@@ -170,9 +180,8 @@ public sealed class DailyForecaster(
         }
 
         var p = Math.Max(0, forecast);
-        var unit = Math.Max(p, BandFloor * level);
-        var lower = Math.Max(0, p + (low * unit));
-        return new ForecastPoint(day, horizon, p, Math.Min(lower, p), Math.Max(p + (high * unit), p + (0.01 * unit)));
+        var (lower, upper) = Backtest.Bounds(p, level, false, band);
+        return new ForecastPoint(day, horizon, p, lower, upper);
     }
 
     /// <summary>Every candidate's forecast for the days after <paramref name="origin"/>, closed days 0.</summary>
@@ -237,87 +246,11 @@ public sealed class DailyForecaster(
         return seen > 0;
     }
 
-    private static string BestOf(IEnumerable<string> methods, IReadOnlyList<Run> runs) =>
-        methods.Select(m => (Method: m, Score(runs, _ => m).Mase)).OrderBy(x => double.IsNaN(x.Mase) ? double.MaxValue : x.Mase).First().Method;
-
-    /// <summary>MASE, WAPE and the cross-fitted coverage of the method <paramref name="methodAt"/> names for each run.</summary>
-    private static Accuracy Score(IReadOnlyList<Run> runs, Func<Run, string> methodAt)
+    /// <summary>The band of a series without backtests: all series' errors of the mean of four weekdays, at 80 %.</summary>
+    private static BandShape PooledResiduals(List<BacktestRun> runs)
     {
-        double scaled = 0, absolute = 0, actualSum = 0;
-        int points = 0, inside = 0, covered = 0;
-        foreach (var run in runs)
-        {
-            var method = methodAt(run);
-            var forecast = run.Forecasts[method];
-            var others = runs.Where(r => r != run).ToList();
-            (double Low, double High)? band = others.Count > 0 ? Quantiles([.. others.SelectMany(r => Residuals(r, method))]) : null;
-            for (var i = 0; i < forecast.Length; i++)
-            {
-                var a = run.Actual[i];
-                if (double.IsNaN(a))
-                {
-                    continue;
-                }
-
-                var e = Math.Abs(a - forecast[i]);
-                scaled += e / run.Scale;
-                absolute += e;
-                actualSum += Math.Abs(a);
-                points++;
-                if (band is { } b)
-                {
-                    var (low, high) = Band(forecast[i], run.Level, run.Closed[i], b.Low, b.High);
-                    inside += a >= low && a <= high ? 1 : 0;
-                    covered++;
-                }
-            }
-        }
-
-        return points == 0
-            ? Accuracy.None
-            : new Accuracy(scaled / points, actualSum == 0 ? double.NaN : absolute / actualSum, covered == 0 ? double.NaN : (double)inside / covered);
-    }
-
-    private static (double Low, double High) Band(double forecast, double level, bool closed, double low, double high)
-    {
-        if (closed)
-        {
-            return (0, 0);
-        }
-
-        var unit = Math.Max(forecast, BandFloor * level);
-        return (Math.Max(0, forecast + (low * unit)), forecast + (high * unit));
-    }
-
-    /// <summary>A run's errors relative to its forecast (at least a quarter of the level): what the band is made of.</summary>
-    private static IEnumerable<double> Residuals(Run run, string method)
-    {
-        var forecast = run.Forecasts[method];
-        for (var i = 0; i < forecast.Length; i++)
-        {
-            if (!double.IsNaN(run.Actual[i]) && !run.Closed[i])
-            {
-                yield return (run.Actual[i] - forecast[i]) / Math.Max(forecast[i], BandFloor * run.Level);
-            }
-        }
-    }
-
-    private static (double Low, double High) PooledResiduals(List<Run> runs) =>
-        runs.Count == 0 ? (-0.5, 0.5) : Quantiles([.. runs.SelectMany(r => Residuals(r, Forecasting.Baselines.MeanOfFour))]);
-
-    /// <summary>The 10th and 90th percentiles, with the finite-sample step of split conformal prediction.</summary>
-    private static (double Low, double High) Quantiles(List<double> residuals)
-    {
-        if (residuals.Count == 0)
-        {
-            return (-0.5, 0.5);
-        }
-
-        residuals.Sort();
-        var n = residuals.Count;
-        var low = (int)Math.Floor(0.1 * (n + 1)) - 1;
-        var high = (int)Math.Ceiling(0.9 * (n + 1)) - 1;
-        return (residuals[Math.Clamp(low, 0, n - 1)], residuals[Math.Clamp(high, 0, n - 1)]);
+        var residuals = runs.Count == 0 ? [] : Backtest.Residuals(runs, Forecasting.Baselines.MeanOfFour, DateOnly.MaxValue);
+        return residuals.Count == 0 ? new BandShape(-0.5, 0.5, false) : Backtest.Shape(residuals, Backtest.Target, false);
     }
 
     /// <summary>The level used to scale bands: the last 28 days' mean, else the last year's, else 1 (never 0 or NaN).</summary>

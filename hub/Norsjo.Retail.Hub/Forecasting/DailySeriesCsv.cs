@@ -26,13 +26,22 @@ public sealed record DailySeriesCsvOptions
 
     /// <summary>A .NET date format such as <c>d/M/yyyy</c>, where the dates alone cannot tell (every day ≤ 12).</summary>
     public string? DateFormat { get; init; }
+
+    /// <summary>A column that says whether the shop was open that day (Rossmann's <c>Open</c>: 1 open, 0 closed).</summary>
+    public string? OpenColumn { get; init; }
+
+    /// <summary>A column that says whether the shop was closed that day (1 closed, 0 open).</summary>
+    public string? ClosedColumn { get; init; }
 }
 
 /// <summary>The series read, and what the reader decided, so a figure can be reproduced and checked.</summary>
 public sealed record DailySeriesCsvResult(IReadOnlyList<DailySeries> Series, string Separator, string DateFormat, bool DecimalComma, int Lines, int SummedDuplicates, int EmptyAmounts)
 {
+    /// <summary>Store-days the file's open or closed column says were closed: 0 with certainty.</summary>
+    public int ClosedDays { get; init; }
+
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"read {Lines:N0} lines: separator '{(Separator == "\t" ? "\\t" : Separator)}', dates {DateFormat}, decimal {(DecimalComma ? "comma" : "point")}, {SummedDuplicates:N0} duplicate store-days summed, {EmptyAmounts:N0} empty amounts read as missing");
+        $"read {Lines:N0} lines: separator '{(Separator == "\t" ? "\\t" : Separator)}', dates {DateFormat}, decimal {(DecimalComma ? "comma" : "point")}, {SummedDuplicates:N0} duplicate store-days summed, {EmptyAmounts:N0} empty amounts read as missing, {ClosedDays:N0} store-days closed by the file");
 }
 
 /// <summary>
@@ -41,7 +50,9 @@ public sealed record DailySeriesCsvResult(IReadOnlyList<DailySeries> Series, str
 /// columns ignored; no store column: one series), a comma, semicolon or tab between fields, a decimal
 /// point or comma, dates as ISO or day/month/year in the one order every line agrees on, rows in any
 /// order. A day not in the file, or with an empty amount, is missing — never 0. Two lines for one
-/// store and day are summed (or refused, <see cref="CsvDuplicateDays.Refuse"/>). Anything else is
+/// store and day are summed (or refused, <see cref="CsvDuplicateDays.Refuse"/>). A column named as the
+/// open (or closed) column marks closed days: closed is 0 with certainty, neither a feature nor a score
+/// (<see cref="DailySeries.ClosedOn"/>), and a closed day with sales is refused. Anything else is
 /// refused with its line number.
 /// </summary>
 public static class DailySeriesCsv
@@ -67,8 +78,9 @@ public static class DailySeriesCsv
         }
 
         var (store, date, amount, header) = Columns(path, records[0].Fields, options);
+        var (openness, closedWhenSet) = OpennessColumn(path, records[0].Fields, options);
         var rows = records.Skip(header ? 1 : 0).Where(r => !r.Fields.All(string.IsNullOrWhiteSpace)).ToList();
-        if (rows.FirstOrDefault(r => r.Fields.Length <= Math.Max(store ?? 0, Math.Max(date, amount))) is { } shortRow)
+        if (rows.FirstOrDefault(r => r.Fields.Length <= Math.Max(Math.Max(store ?? 0, openness ?? 0), Math.Max(date, amount))) is { } shortRow)
         {
             throw new FormatException($"{path} line {shortRow.Line}: {shortRow.Fields.Length} fields, too few for the columns: '{string.Join(separator, shortRow.Fields)}'");
         }
@@ -77,6 +89,7 @@ public static class DailySeriesCsv
         // A decimal comma: some amount has a comma and no point (with comma-separated fields, such an amount is quoted).
         var decimalComma = rows.Any(r => r.Fields[amount].Contains(',', StringComparison.Ordinal) && !r.Fields[amount].Contains('.', StringComparison.Ordinal));
         var byStore = new Dictionary<string, Dictionary<DateOnly, (double Value, int Line)>>(StringComparer.Ordinal);
+        var closed = new Dictionary<string, HashSet<DateOnly>>(StringComparer.Ordinal);
         int summed = 0, empty = 0;
         var fallbackName = Path.GetFileNameWithoutExtension(path);
         foreach (var r in rows)
@@ -87,6 +100,23 @@ public static class DailySeriesCsv
             }
 
             var raw = r.Fields[amount].Trim();
+            if (openness is { } o && Flag(path, r, o) == closedWhenSet)
+            {
+                if (!Missing.Contains(raw.ToLowerInvariant()) && !(TryAmount(raw, decimalComma, out var sold) && sold == 0))
+                {
+                    throw new FormatException($"{path} line {r.Line}: the shop is closed that day by column '{records[0].Fields[o]}', yet sold '{raw}'");
+                }
+
+                var shop = store is { } st ? r.Fields[st].Trim() : fallbackName;
+                if (!closed.TryGetValue(shop, out var shut))
+                {
+                    closed[shop] = shut = [];
+                }
+
+                shut.Add(day);
+                raw = "0";
+            }
+
             if (Missing.Contains(raw.ToLowerInvariant()))
             {
                 empty++;
@@ -124,9 +154,10 @@ public static class DailySeriesCsv
         {
             var start = s.Value.Keys.Min();
             var count = s.Value.Keys.Max().DayNumber - start.DayNumber + 1;
-            return new DailySeries(s.Key, start, [.. Enumerable.Range(0, count).Select(i => s.Value.TryGetValue(start.AddDays(i), out var v) ? v.Value : double.NaN)]);
+            var values = new DailySeries(s.Key, start, [.. Enumerable.Range(0, count).Select(i => s.Value.TryGetValue(start.AddDays(i), out var v) ? v.Value : double.NaN)]);
+            return closed.TryGetValue(s.Key, out var shut) ? values with { ClosedOn = shut.Contains } : values;
         }).ToList();
-        return new DailySeriesCsvResult(series, separator, format, decimalComma, records.Count, summed, empty);
+        return new DailySeriesCsvResult(series, separator, format, decimalComma, records.Count, summed, empty) { ClosedDays = closed.Values.Sum(c => c.Count) };
     }
 
     /// <summary>The separator of the first line: a semicolon or tab where there is one (then a comma is a decimal comma), else a comma.</summary>
@@ -191,6 +222,40 @@ public static class DailySeriesCsv
         var amount = Find(options.AmountColumn, AmountNames, "amount");
         var store = Find(options.StoreColumn, StoreNames, "store");
         return (store >= 0 ? store : null, date, amount, true);
+    }
+
+    private static readonly string[] Yes = ["1", "true", "yes", "y", "ja", "j"];
+    private static readonly string[] No = ["0", "false", "no", "n", "nej"];
+
+    /// <summary>The open or closed column, if one is named, and the value of it that means closed.</summary>
+    private static (int? Column, bool ClosedWhen) OpennessColumn(string path, string[] first, DailySeriesCsvOptions options)
+    {
+        if (options.OpenColumn is not null && options.ClosedColumn is not null)
+        {
+            throw new FormatException($"{path}: name an open column or a closed column, not both");
+        }
+
+        var name = options.OpenColumn ?? options.ClosedColumn;
+        if (name is null)
+        {
+            return (null, false);
+        }
+
+        var at = Array.FindIndex(first, f => string.Equals(f.Trim().Trim('\uFEFF'), name, StringComparison.OrdinalIgnoreCase));
+        return at >= 0 ? (at, options.ClosedColumn is not null)
+            : throw new FormatException($"{path}: no column '{name}' in the header '{string.Join(", ", first)}'");
+    }
+
+    /// <summary>A yes/no field (1/0, true/false, yes/no, ja/nej); anything else is refused with its line.</summary>
+    private static bool Flag(string path, Record r, int column)
+    {
+        var v = r.Fields[column].Trim().ToLowerInvariant();
+        if (Yes.Contains(v))
+        {
+            return true;
+        }
+
+        return No.Contains(v) ? false : throw new FormatException($"{path} line {r.Line}: '{r.Fields[column]}' is neither yes (1) nor no (0)");
     }
 
     /// <summary>The date without a time of day ("2014-01-02 00:00:00", "2014-01-02T00:00").</summary>

@@ -6,8 +6,10 @@ namespace Norsjo.Retail.Hub.Forecasting;
 /// The model's features for a target day seen from an origin: the day's Swedish calendar (weekday,
 /// week, each big day as its own value, payday, summer, the food VAT regime), the horizon, and the
 /// series' own recent shape relative to its level at the origin (the last same weekdays, their mean
-/// and median, the same day and the same big day a year earlier, how the level has moved). Every
-/// value is finite: missing history falls back to the rule a shopkeeper would use, with a flag.
+/// and median, the mean of the last 8 and 12 (steadier for noisy small series), the same day and
+/// the same big day a year earlier, how the level has moved, the median of the last 28 days (a level
+/// one odd day cannot move) and last week against the same week a year ago). Every value is finite:
+/// missing history or a zero level falls back to the rule a shopkeeper would use (or 1), with a flag.
 /// </summary>
 public static class ForecastFeatures
 {
@@ -53,6 +55,14 @@ public static class ForecastFeatures
 
         public float LevelYearOnYear { get; set; }
 
+        public float MeanOfEight { get; set; }
+
+        public float MeanOfTwelve { get; set; }
+
+        public float RobustLevel { get; set; }
+
+        public float WeekOnYearAgo { get; set; }
+
         public float Label { get; set; }
     }
 
@@ -60,7 +70,7 @@ public static class ForecastFeatures
     public static readonly string[] Names = [.. typeof(Row).GetProperties().Select(p => p.Name).Where(n => n != nameof(Row.Label))];
 
     /// <summary>What is known of a series at an origin, worked out once for all the horizon's days.</summary>
-    public sealed class Context(DailySeries series, DateOnly origin, double level, double trend, double yearOnYear)
+    public sealed class Context(DailySeries series, DateOnly origin, double level, double trend, double yearOnYear, double robustLevel, double weekOnYearAgo)
     {
         public double Level { get; } = level;
 
@@ -72,6 +82,8 @@ public static class ForecastFeatures
             var lastWeek = four.Count > 0 ? four[0] / Level : 1;
             var mean = four.Count > 0 ? four.Average() / Level : 1;
             var median = four.Count > 0 ? Baselines.Median(four) / Level : 1;
+            var twelve = Baselines.SameWeekdays(s, origin, day, 12);
+            var eight = twelve.Count > 4 ? twelve.Take(8).Average() / Level : mean;
             var then = s.Open(day.AddDays(-364));
             var levelThen = Baselines.Level(s, origin.AddDays(-364));
             var hasYearAgo = !double.IsNaN(then) && levelThen > 0;
@@ -108,6 +120,10 @@ public static class ForecastFeatures
                 LastYearSameBigDay = (float)lastYearBig,
                 LevelTrend = (float)trend,
                 LevelYearOnYear = (float)yearOnYear,
+                MeanOfEight = (float)eight,
+                MeanOfTwelve = (float)(twelve.Count > 8 ? twelve.Average() / Level : eight),
+                RobustLevel = (float)robustLevel,
+                WeekOnYearAgo = (float)weekOnYearAgo,
             };
         }
     }
@@ -120,6 +136,18 @@ public static class ForecastFeatures
         var usable = level > 0 ? level : 1;
         var before = Baselines.Level(s, origin.AddDays(-28));
         var yearBefore = Baselines.Level(s, origin.AddDays(-364));
-        return new Context(s, origin, usable, level > 0 && before > 0 ? level / before : 1, level > 0 && yearBefore > 0 ? level / yearBefore : 1);
+        var median = Median(s, origin, 28);
+        var lastWeek = Mean(s, origin, 7);
+        var weekYearAgo = Mean(s, origin.AddDays(-364), 7);
+        return new Context(s, origin, usable, level > 0 && before > 0 ? level / before : 1, level > 0 && yearBefore > 0 ? level / yearBefore : 1,
+            level > 0 && !double.IsNaN(median) ? median / level : 1, lastWeek > 0 && weekYearAgo > 0 ? lastWeek / weekYearAgo : 1);
     }
+
+    private static List<double> Known(DailySeries s, DateOnly origin, int days) =>
+        [.. Enumerable.Range(0, days).Select(i => s.Open(origin.AddDays(-i))).Where(v => !double.IsNaN(v))];
+
+    /// <summary>The median of the known open days of the <paramref name="days"/> up to the origin; NaN with none.</summary>
+    private static double Median(DailySeries s, DateOnly origin, int days) => Known(s, origin, days) is { Count: > 0 } known ? Baselines.Median(known) : double.NaN;
+
+    private static double Mean(DailySeries s, DateOnly origin, int days) => Known(s, origin, days) is { Count: > 0 } known ? known.Average() : double.NaN;
 }

@@ -92,4 +92,47 @@ public sealed class DailySeriesCsvTests : IDisposable
         Assert.Contains("line 3", badAmount.Message, StringComparison.Ordinal);
         Assert.Contains("--amount-column", noAmount.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_Rossmann_file_with_an_Open_column_reads_closed_days_as_closed_not_as_sales()
+    {
+        // Rossmann's train.csv: Store,DayOfWeek,Date,Sales,Customers,Open,...; a Sunday and a holiday closed with Sales 0.
+        var path = File("rossmann.csv", """
+            Store,DayOfWeek,Date,Sales,Customers,Open,Promo,StateHoliday,SchoolHoliday
+            1,1,2015-01-05,5000,500,1,0,0,0
+            1,7,2015-01-04,0,0,0,0,0,0
+            1,6,2015-01-03,4000,400,1,0,0,0
+            1,2,2015-01-06,0,0,0,0,a,0
+            2,1,2015-01-05,0,0,1,0,0,0
+            """);
+
+        var read = DailySeriesCsv.Read(path, new DailySeriesCsvOptions { OpenColumn = "Open" });
+
+        var one = read.Series.Single(s => s.Id == "1");
+        var sunday = new DateOnly(2015, 1, 4);
+        Assert.True(one.ClosedOn(sunday));
+        Assert.True(one.ClosedOn(new DateOnly(2015, 1, 6)));
+        Assert.Equal(0, one[sunday]);
+        // Closed: neither a feature nor a score; an open day with 0 sales stays a sale of 0.
+        Assert.True(double.IsNaN(one.Open(sunday)));
+        Assert.Equal(5000, one.Open(new DateOnly(2015, 1, 5)));
+        Assert.Equal(0, read.Series.Single(s => s.Id == "2").Open(new DateOnly(2015, 1, 5)));
+        Assert.Equal(2, read.ClosedDays);
+        Assert.Contains("2 store-days closed", read.Describe(), StringComparison.Ordinal);
+
+        // Without the option the same file is all sales: a closed Sunday reads as 0 sold.
+        Assert.False(DailySeriesCsv.Read(path).Series.Single(s => s.Id == "1").ClosedOn(sunday));
+    }
+
+    [Fact]
+    public void A_closed_day_with_sales_or_an_unreadable_open_flag_is_refused_with_its_line()
+    {
+        var sold = Assert.Throws<FormatException>(() => DailySeriesCsv.Read(File("sold.csv", "store,date,sales,closed\na,2025-01-01,5,0\na,2025-01-02,7,1\n"), new DailySeriesCsvOptions { ClosedColumn = "closed" }));
+        var flag = Assert.Throws<FormatException>(() => DailySeriesCsv.Read(File("flag.csv", "store,date,sales,open\na,2025-01-01,5,maybe\n"), new DailySeriesCsvOptions { OpenColumn = "open" }));
+        var missing = Assert.Throws<FormatException>(() => DailySeriesCsv.Read(File("none.csv", "store,date,sales\na,2025-01-01,5\n"), new DailySeriesCsvOptions { OpenColumn = "Open" }));
+
+        Assert.Contains("line 3", sold.Message, StringComparison.Ordinal);
+        Assert.Contains("line 2", flag.Message, StringComparison.Ordinal);
+        Assert.Contains("'Open'", missing.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,0 +1,250 @@
+namespace Norsjo.Retail.Hub.Forecasting;
+
+/// <summary>
+/// One series' backtest at one origin: what happened on the days after it, and what every candidate
+/// said. <see cref="Scored"/> runs are the ones reported; the older ones only give the first scored
+/// origins some history to choose and calibrate from.
+/// </summary>
+/// <param name="WholeNumbers">Every known value before the origin is a whole number (counts): the band's edges are whole numbers too.</param>
+internal sealed record BacktestRun(DateOnly Origin, double[] Actual, double Scale, double Level, bool[] Closed, bool WholeNumbers, bool Scored, Dictionary<string, double[]> Forecasts)
+{
+    public DateOnly Day(int i) => Origin.AddDays(i + 1);
+}
+
+/// <summary>A band's shape: the quantiles of relative errors it spans, and whether its edges are whole numbers.</summary>
+internal readonly record struct BandShape(double Low, double High, bool WholeNumbers);
+
+/// <summary>
+/// What is chosen at a point in time reads only what was known then. At a time T (a backtest origin,
+/// or the last known day for the forecast shown), the method is the candidate with the lowest MASE
+/// over the earlier origins' days up to T, and its 80 % band is conformal on those same errors, at
+/// the nominal level whose band covered closest to 80 % when each earlier origin was, in its turn,
+/// given a band from what was known before it (so a series of small counts, whose bands cover in
+/// whole steps, is calibrated on its own discrete coverage). Nothing after T is read: the test
+/// windows of later origins cannot steer a choice or an interval.
+/// </summary>
+internal static class Backtest
+{
+    /// <summary>The band of a forecast is relative to it, but never to less than this share of the level.</summary>
+    public const double BandFloor = 0.25;
+
+    public const double Target = 0.8;
+
+    /// <summary>The nominal levels a band may be drawn at, nearest to 80 % first (so a tie keeps the nominal one).</summary>
+    private static readonly double[] Levels = [.. Enumerable.Range(10, 10).Select(k => k * 0.05).OrderBy(c => Math.Abs(c - Target))];
+
+    /// <summary>Fewer calibration days than this: the band is drawn at 80 % as it is.</summary>
+    private const int MinCalibrationDays = 56;
+
+    /// <summary>Fewer errors than this at an earlier origin: that origin takes no part in the calibration.</summary>
+    private const int MinResiduals = 28;
+
+    /// <summary>The candidate with the lowest MASE on what was known at <paramref name="at"/>; the mean of four weekdays where nothing was.</summary>
+    public static string BestAt(IEnumerable<string> methods, IReadOnlyList<BacktestRun> runs, DateOnly at)
+    {
+        var best = (Method: Baselines.MeanOfFour, Mase: double.MaxValue);
+        foreach (var m in methods)
+        {
+            var mase = MaseAt(runs, m, at);
+            if (mase < best.Mase)
+            {
+                best = (m, mase);
+            }
+        }
+
+        return best.Method;
+    }
+
+    /// <summary>MASE of <paramref name="method"/> over the days up to <paramref name="at"/> of the runs before it; NaN where there are none.</summary>
+    public static double MaseAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at)
+    {
+        double scaled = 0;
+        var n = 0;
+        foreach (var run in runs.Where(r => r.Origin < at))
+        {
+            var f = run.Forecasts[method];
+            for (var i = 0; i < f.Length && run.Day(i) <= at; i++)
+            {
+                if (!double.IsNaN(run.Actual[i]))
+                {
+                    scaled += Math.Abs(run.Actual[i] - f[i]) / run.Scale;
+                    n++;
+                }
+            }
+        }
+
+        return n == 0 ? double.NaN : scaled / n;
+    }
+
+    /// <summary>The band of <paramref name="method"/> at <paramref name="at"/>, from what was known then, calibrated as the class says.</summary>
+    /// <param name="calibrate">False: at 80 % as it is (the benchmark's side-by-side of the calibration).</param>
+    public static BandShape BandAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeNumbers, bool calibrate = true)
+    {
+        var residuals = Residuals(runs, method, at);
+        return residuals.Count == 0 ? new BandShape(-0.5, 0.5, wholeNumbers) : Shape(residuals, calibrate ? LevelAt(runs, method, at) : Target, wholeNumbers);
+    }
+
+    /// <summary>The nominal level whose bands, each drawn from what was known before an earlier origin, covered that origin's days up to <paramref name="at"/> closest to 80 %.</summary>
+    public static double LevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at)
+    {
+        var inside = new int[Levels.Length];
+        var days = 0;
+        foreach (var run in runs.Where(r => r.Origin < at))
+        {
+            var before = Residuals(runs, method, run.Origin);
+            if (before.Count < MinResiduals)
+            {
+                continue;
+            }
+
+            var f = run.Forecasts[method];
+            for (var i = 0; i < f.Length && run.Day(i) <= at; i++)
+            {
+                if (double.IsNaN(run.Actual[i]) || run.Closed[i])
+                {
+                    continue;
+                }
+
+                days++;
+                for (var k = 0; k < Levels.Length; k++)
+                {
+                    var (lower, upper) = Bounds(f[i], run.Level, false, Shape(before, Levels[k], run.WholeNumbers));
+                    inside[k] += run.Actual[i] >= lower && run.Actual[i] <= upper ? 1 : 0;
+                }
+            }
+        }
+
+        if (days < MinCalibrationDays)
+        {
+            return Target;
+        }
+
+        var best = 0;
+        for (var k = 1; k < Levels.Length; k++)
+        {
+            if (Math.Abs(((double)inside[k] / days) - Target) < Math.Abs(((double)inside[best] / days) - Target))
+            {
+                best = k;
+            }
+        }
+
+        return Levels[best];
+    }
+
+    /// <summary>
+    /// A forecast's band. Whole-number series get whole-number edges: the lower rounded up and the upper
+    /// down (for whole-number sales the same days fall inside), widened to the whole numbers either side
+    /// of the forecast, so a band always holds its forecast and a 0 forecast on an open day is [0, 1] at least.
+    /// </summary>
+    public static (double Lower, double Upper) Bounds(double forecast, double level, bool closed, BandShape band)
+    {
+        if (closed)
+        {
+            return (0, 0);
+        }
+
+        var unit = Math.Max(forecast, BandFloor * level);
+        var lower = Math.Min(forecast, Math.Max(0, forecast + (band.Low * unit)));
+        var upper = Math.Max(forecast + (band.High * unit), forecast + (0.01 * unit));
+        return band.WholeNumbers
+            ? (Math.Min(Math.Ceiling(lower - 1e-9), Math.Floor(forecast)), Math.Max(Math.Floor(upper + 1e-9), Math.Ceiling(forecast + (0.01 * unit))))
+            : (lower, upper);
+    }
+
+    /// <summary>Errors relative to the forecast (at least a quarter of the level) on the days up to <paramref name="at"/> of the runs before it, sorted.</summary>
+    public static List<double> Residuals(IReadOnlyList<BacktestRun> runs, string method, DateOnly at)
+    {
+        var residuals = new List<double>();
+        foreach (var run in runs.Where(r => r.Origin < at))
+        {
+            var f = run.Forecasts[method];
+            for (var i = 0; i < f.Length && run.Day(i) <= at; i++)
+            {
+                if (!double.IsNaN(run.Actual[i]) && !run.Closed[i])
+                {
+                    residuals.Add((run.Actual[i] - f[i]) / Math.Max(f[i], BandFloor * run.Level));
+                }
+            }
+        }
+
+        residuals.Sort();
+        return residuals;
+    }
+
+    /// <summary>The band spanning the central <paramref name="level"/> of sorted errors, with the finite-sample step of split conformal prediction.</summary>
+    public static BandShape Shape(List<double> sorted, double level, bool wholeNumbers)
+    {
+        if (sorted.Count == 0)
+        {
+            return new BandShape(-0.5, 0.5, wholeNumbers);
+        }
+
+        var n = sorted.Count;
+        var low = (int)Math.Floor((1 - level) / 2 * (n + 1)) - 1;
+        var high = (int)Math.Ceiling((1 + level) / 2 * (n + 1)) - 1;
+        return new BandShape(sorted[Math.Clamp(low, 0, n - 1)], sorted[Math.Clamp(high, 0, n - 1)], wholeNumbers);
+    }
+
+    /// <summary>
+    /// MASE, WAPE and coverage of the scored runs, each with the method <paramref name="methodAt"/> names
+    /// for it and that method's band at its origin (from what was known then).
+    /// </summary>
+    public static Accuracy Score(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true)
+    {
+        double scaled = 0, absolute = 0, actualSum = 0;
+        int points = 0, inside = 0, covered = 0;
+        foreach (var run in runs.Where(r => r.Scored))
+        {
+            var method = methodAt(run);
+            var forecast = run.Forecasts[method];
+            BandShape? band = runs.Any(r => r.Origin < run.Origin) ? BandAt(runs, method, run.Origin, run.WholeNumbers, calibrate) : null;
+            for (var i = 0; i < forecast.Length; i++)
+            {
+                var a = run.Actual[i];
+                if (double.IsNaN(a))
+                {
+                    continue;
+                }
+
+                var e = Math.Abs(a - forecast[i]);
+                scaled += e / run.Scale;
+                absolute += e;
+                actualSum += Math.Abs(a);
+                points++;
+                if (band is { } b)
+                {
+                    var (lower, upper) = Bounds(forecast[i], run.Level, run.Closed[i], b);
+                    inside += a >= lower && a <= upper ? 1 : 0;
+                    covered++;
+                }
+            }
+        }
+
+        return points == 0
+            ? Accuracy.None
+            : new Accuracy(scaled / points, actualSum == 0 ? double.NaN : absolute / actualSum, covered == 0 ? double.NaN : (double)inside / covered);
+    }
+
+    /// <summary>Whether every known open day before <paramref name="origin"/> is a whole number (at least four weeks of them).</summary>
+    public static bool WholeNumbers(DailySeries s, DateOnly origin)
+    {
+        var known = 0;
+        for (var day = s.Start; day <= origin; day = day.AddDays(1))
+        {
+            var v = s.Open(day);
+            if (double.IsNaN(v))
+            {
+                continue;
+            }
+
+            if (Math.Abs(v - Math.Round(v)) > 1e-9)
+            {
+                return false;
+            }
+
+            known++;
+        }
+
+        return known >= 28;
+    }
+}

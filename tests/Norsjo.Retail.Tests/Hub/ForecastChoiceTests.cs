@@ -1,0 +1,80 @@
+using Norsjo.Retail.Hub.Forecasting;
+
+namespace Norsjo.Retail.Tests.Hub;
+
+/// <summary>
+/// What the shown forecast and its band are chosen from: only what was known when choosing (never a
+/// later test window), and, for series of small whole numbers, bands with whole-number edges
+/// calibrated on their own discrete coverage.
+/// </summary>
+public sealed class ForecastChoiceTests
+{
+    private static readonly DateOnly Start = new(2023, 1, 2);
+
+    /// <summary>A pharmacy's drug group: a few packs a day (Poisson around a weekly rhythm), seeded.</summary>
+    private static DailySeries Counts(string id, int days, int seed, double mean)
+    {
+        var random = new Random(seed);
+        double[] weekly = [0.3, 1.0, 1.1, 1.0, 1.2, 1.3, 0.8]; // Sunday … Saturday
+        return new DailySeries(id, Start, [.. Enumerable.Range(0, days).Select(i => (double)Poisson(random, mean * weekly[(int)Start.AddDays(i).DayOfWeek]))]);
+    }
+
+    private static int Poisson(Random random, double mean)
+    {
+        // Knuth's method: fine for the small means of a few packs a day.
+        var limit = Math.Exp(-mean);
+        var k = 0;
+        for (var p = random.NextDouble(); p > limit; p *= random.NextDouble())
+        {
+            k++;
+        }
+
+        return k;
+    }
+
+    [Fact]
+    public void Whole_number_series_get_whole_number_bands_that_hold_the_forecast_and_cover_about_80_percent()
+    {
+        var series = new[] { Counts("N05C", 700, 21, 1.5), Counts("R06", 700, 22, 4) };
+
+        var forecasts = new DailyForecaster(horizonDays: 28, backtestOrigins: 6, seed: 5, trees: 50).Forecast(series);
+
+        Assert.All(forecasts.SelectMany(f => f.Points).Where(p => !p.Closed), p =>
+        {
+            Assert.True(p.Lower == Math.Floor(p.Lower) && p.Upper == Math.Floor(p.Upper), $"{p.Date}: [{p.Lower}, {p.Upper}] is not a band of whole numbers");
+            Assert.InRange(p.Point, p.Lower, p.Upper);
+            Assert.True(p.Upper > p.Lower, $"{p.Date}: a zero-width band [{p.Lower}, {p.Upper}]");
+        });
+        Assert.All(forecasts, f => Assert.InRange(f.Shown.Coverage80, 0.7, 0.9));
+    }
+
+    /// <summary>The time a choice is made at: a backtest origin.</summary>
+    private static readonly DateOnly At = new(2024, 3, 1);
+
+    private static BacktestRun Run(DateOnly origin, Func<DateOnly, double> actual, Func<DateOnly, double> good, Func<DateOnly, double> bad) =>
+        new(origin, [.. Days(origin).Select(actual)], Scale: 1, Level: 100, Closed: new bool[14], WholeNumbers: false, Scored: true,
+            Forecasts: new(StringComparer.Ordinal) { ["good-before"] = [.. Days(origin).Select(good)], ["good-after"] = [.. Days(origin).Select(bad)] });
+
+    private static IEnumerable<DateOnly> Days(DateOnly origin) => Enumerable.Range(1, 14).Select(origin.AddDays);
+
+    [Fact]
+    public void A_choice_at_an_origin_never_reads_a_day_after_it()
+    {
+        // Up to At "good-before" is right and "good-after" 30 off; after At it is the other way round.
+        double Actual(DateOnly d) => 100 + (d.DayNumber % 7);
+        double GoodBefore(DateOnly d) => d <= At ? Actual(d) : Actual(d) + 30;
+        double GoodAfter(DateOnly d) => d <= At ? Actual(d) + 30 : Actual(d);
+        var runs = new[] { Run(At.AddDays(-56), Actual, GoodBefore, GoodAfter), Run(At.AddDays(-28), Actual, GoodBefore, GoodAfter), Run(At.AddDays(-7), Actual, GoodBefore, GoodAfter), Run(At, Actual, GoodBefore, GoodAfter), Run(At.AddDays(14), Actual, GoodBefore, GoodAfter), Run(At.AddDays(28), Actual, GoodBefore, GoodAfter) };
+        // The same runs with every day after At changed wildly.
+        double Later(DateOnly d) => d <= At ? Actual(d) : 10 * Actual(d);
+        var changed = runs.Select(r => r with { Actual = [.. Days(r.Origin).Select(Later)] }).ToArray();
+
+        string[] candidates = ["good-after", "good-before"];
+        Assert.Equal("good-before", Backtest.BestAt(candidates, runs, At));
+        Assert.Equal("good-before", Backtest.BestAt(candidates, changed, At));
+        Assert.Equal(Backtest.BandAt(runs, "good-before", At, false), Backtest.BandAt(changed, "good-before", At, false));
+        Assert.Equal(Backtest.LevelAt(runs, "good-before", At), Backtest.LevelAt(changed, "good-before", At));
+        // Seen from the end, the later days count.
+        Assert.Equal("good-after", Backtest.BestAt(candidates, runs, At.AddDays(60)));
+    }
+}
