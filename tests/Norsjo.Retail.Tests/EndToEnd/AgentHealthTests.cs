@@ -23,7 +23,7 @@ namespace Norsjo.Retail.Tests.EndToEnd;
 /// what arrives with the batches and the heartbeat, how the silence check tells "cannot upload"
 /// from "off", and a day offline counted, sent once and shown to the municipality under the rule.
 /// </summary>
-[Collection(AgentsClickHouseGroup.Name)]
+[Collection(ClickHouseGroup.Name)]
 public sealed class AgentHealthTests(ClickHouseServerFixture clickHouse)
 {
     private const string Password = "ett-langt-losenord";

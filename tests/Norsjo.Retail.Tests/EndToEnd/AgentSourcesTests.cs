@@ -11,7 +11,7 @@ using Norsjo.Retail.Tests.Support;
 namespace Norsjo.Retail.Tests.EndToEnd;
 
 /// <summary>The SIE folder, the POS plug-in and the agent's commands, end to end on a real hub.</summary>
-[Collection(AgentsClickHouseGroup.Name)]
+[Collection(ClickHouseGroup.Name)]
 public sealed class AgentSourcesTests(ClickHouseServerFixture clickHouse)
 {
     private const string StoreId = "butik-norsjovallen";

@@ -13,7 +13,7 @@ namespace Norsjo.Retail.Tests.EndToEnd;
 /// Sales full of personal data go in through every source; none of it may be found in the outbox
 /// file, in the batches the agent uploads, in the agent's log, or in what the hub stored.
 /// </summary>
-[Collection(AgentsClickHouseGroup.Name)]
+[Collection(ClickHouseGroup.Name)]
 public sealed class AnonymisationTests(ClickHouseServerFixture clickHouse)
 {
     private const string StoreId = "butik-kusfors";

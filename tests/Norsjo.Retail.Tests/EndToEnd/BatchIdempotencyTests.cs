@@ -5,7 +5,7 @@ using static Norsjo.Retail.Tests.Support.SampleBatches;
 namespace Norsjo.Retail.Tests.EndToEnd;
 
 /// <summary>Uploads straight to the hub over gRPC and TLS, as an agent whose reply got lost would.</summary>
-[Collection(AgentsClickHouseGroup.Name)]
+[Collection(ClickHouseGroup.Name)]
 public sealed class BatchIdempotencyTests(ClickHouseServerFixture clickHouse)
 {
     private const string StoreId = "butik-kusfors";

@@ -8,7 +8,7 @@ namespace Norsjo.Retail.Tests.EndToEnd;
 /// A sale's whole journey on real parts: a till export in the agent's folder, the agent's outbox,
 /// gRPC to the hub on loopback, and the hub's rows in a real ClickHouse, read back with SQL.
 /// </summary>
-[Collection(AgentsClickHouseGroup.Name)]
+[Collection(ClickHouseGroup.Name)]
 public sealed class ExportToClickHouseTests(ClickHouseServerFixture clickHouse)
 {
     private const string StoreId = "butik-bastutrask";

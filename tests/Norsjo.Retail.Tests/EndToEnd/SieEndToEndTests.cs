@@ -7,7 +7,7 @@ using Norsjo.Retail.Tests.Support;
 namespace Norsjo.Retail.Tests.EndToEnd;
 
 /// <summary>Issue #16 end to end: the real agent reading SIE files into the real hub.</summary>
-[Collection(AgentsClickHouseGroup.Name)]
+[Collection(ClickHouseGroup.Name)]
 public sealed class SieEndToEndTests(ClickHouseServerFixture clickHouse)
 {
     private const string StoreId = "butik-kusfors";

@@ -11,7 +11,7 @@ namespace Norsjo.Retail.Tests.EndToEnd;
 /// rewritten. The real agent process reads them while it is killed with SIGKILL now and then; the
 /// hub ends up with exactly the till's sales, none lost and none twice.
 /// </summary>
-[Collection(AgentsClickHouseGroup.Name)]
+[Collection(ClickHouseGroup.Name)]
 public sealed class TillFileIntakeTests(ClickHouseServerFixture clickHouse)
 {
     private const string StoreId = "butik-bastutrask";

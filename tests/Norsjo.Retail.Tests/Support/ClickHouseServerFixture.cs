@@ -43,19 +43,8 @@ public sealed class ClickHouseServerFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The hub's tests on one shared clickhouse-server, one at a time.</summary>
 [CollectionDefinition(Name)]
 public sealed class ClickHouseGroup : ICollectionFixture<ClickHouseServerFixture>
 {
     public const string Name = "ClickHouse";
-}
-
-/// <summary>
-/// The agent-to-ClickHouse tests (EndToEnd, the service install) on a clickhouse-server of their own,
-/// so they run beside the hub's tests rather than after them (AssemblyInfo.cs).
-/// </summary>
-[CollectionDefinition(Name)]
-public sealed class AgentsClickHouseGroup : ICollectionFixture<ClickHouseServerFixture>
-{
-    public const string Name = "ClickHouse agents";
 }

@@ -12,7 +12,7 @@ namespace Norsjo.Retail.Tests.Agent.Install;
 /// user, a private data folder and the enrollment, and goes away again leaving the data unless --purge.
 /// Where systemd does not run (CI containers), the unit is checked with `systemd-analyze verify`.
 /// </summary>
-[Collection(AgentsClickHouseGroup.Name)]
+[Collection(ClickHouseGroup.Name)]
 public sealed class ServiceInstallTests(ClickHouseServerFixture clickHouse)
 {
     private const string StoreId = "butik-installerad";
