@@ -51,9 +51,6 @@ public static class RegistryFieldDiff
         ["sources.income_factor"] = "Källa för inkomstfaktorn",
     };
 
-    private static readonly (string Key, string Name)[] Days =
-        [("mon", "mån"), ("tue", "tis"), ("wed", "ons"), ("thu", "tors"), ("fri", "fre"), ("sat", "lör"), ("sun", "sön")];
-
     private static readonly string[] Months = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
 
     /// <summary>The fields that differ, in the item's order; every field of a new item, every field of a removed one.</summary>
@@ -90,7 +87,7 @@ public static class RegistryFieldDiff
     public static string HoursText(IReadOnlyDictionary<string, string> days)
     {
         ArgumentNullException.ThrowIfNull(days);
-        var shown = Days.Where(d => days.ContainsKey(d.Key)).Select(d => (d.Name, Text: Interval(days[d.Key]))).ToList();
+        var shown = WeekDays.All.Where(d => days.ContainsKey(d.Key)).Select(d => (Name: d.Swedish, Text: Interval(days[d.Key]))).ToList();
         var groups = new List<(string First, string Last, string Text)>();
         foreach (var (name, text) in shown)
         {
@@ -104,7 +101,7 @@ public static class RegistryFieldDiff
             }
         }
 
-        var others = days.Keys.Where(k => !Days.Any(d => d.Key == k)).Select(k => $"{k} {Interval(days[k])}");
+        var others = days.Keys.Where(k => !WeekDays.All.Any(d => d.Key == k)).Select(k => $"{k} {Interval(days[k])}");
         return string.Join(", ", groups.Select(g => (g.First == g.Last ? g.First : $"{g.First}–{g.Last}") + " " + g.Text).Concat(others));
     }
 

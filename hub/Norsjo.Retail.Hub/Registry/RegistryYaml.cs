@@ -22,8 +22,6 @@ public static class RegistryYaml
     public const string Store = "store";
     public const string Year = "year";
 
-    private static readonly string[] DayKeys = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    private static readonly DayOfWeek[] Week = [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday, DayOfWeek.Saturday, DayOfWeek.Sunday];
 
     /// <summary>The whole registry as a file.</summary>
     public static string Write(StoreRegistry registry) => Compose(Items(registry));
@@ -153,11 +151,11 @@ public static class RegistryYaml
     {
         ArgumentNullException.ThrowIfNull(hours);
         var days = new List<(string, string)>();
-        for (var i = 0; i < 7; i++)
+        foreach (var (day, key, _) in WeekDays.All)
         {
-            if (hours.Days.TryGetValue(Week[i], out var intervals))
+            if (hours.Days.TryGetValue(day, out var intervals))
             {
-                days.Add((DayKeys[i], intervals.Count == 0 ? "closed" : string.Join(", ", intervals.Select(t => $"{Time(t.Open)}-{Time(t.Close)}"))));
+                days.Add((key, intervals.Count == 0 ? "closed" : string.Join(", ", intervals.Select(t => $"{Time(t.Open)}-{Time(t.Close)}"))));
             }
         }
 

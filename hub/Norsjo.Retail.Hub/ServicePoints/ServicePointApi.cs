@@ -114,11 +114,13 @@ public static class ServicePointApi
     {
         var open = await OpenAsync(points, facts, signals, ct).ConfigureAwait(false);
         var csv = CsvExport.Write(
-            ["id", "name", "kind", "village", "latitude", "longitude", "services", "home_delivery_villages", "payments", "other_services", "opening_hours", "last_confirmed", "possibly_closed"],
+            // One column per weekday: a day with two intervals ("08:00-12:00, 13:00-18:00") then reads as one cell.
+            ["id", "name", "kind", "village", "latitude", "longitude", "services", "home_delivery_villages", "payments", "other_services",
+             .. WeekDays.All.Select(d => "hours_" + d.Key), "last_confirmed", "possibly_closed"],
             open.Select(p => (IReadOnlyList<CsvCell>)[
                 p.Id, p.Name, p.Kind, p.Village, CsvCell.Number((decimal)p.Latitude, "0.######"), CsvCell.Number((decimal)p.Longitude, "0.######"),
                 string.Join(", ", p.Services), string.Join(", ", p.HomeDeliveryVillages), string.Join(", ", p.Payments), p.OtherServices,
-                string.Join(", ", p.OpeningHours.Select(h => $"{h.Key} {h.Value}")), p.LastConfirmed, p.PossiblyClosed ? "true" : "false"]));
+                .. WeekDays.All.Select(d => (CsvCell)p.OpeningHours.GetValueOrDefault(d.Key, "closed")), p.LastConfirmed, p.PossiblyClosed ? "true" : "false"]));
         return TypedResults.Text(csv, "text/csv; charset=utf-8", Encoding.UTF8);
     }
 

@@ -75,12 +75,7 @@ public sealed class DemoHubFixture : IAsyncLifetime
         await Hub.Services.GetRequiredService<JobsCatchUp>().RunAsync(months: 36, progress: _ => { });
 
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        Browser = await Chromium.LaunchAsync(_playwright);
     }
 
     public static DateOnly Today => Norsjo.Retail.Hub.Time.SwedishTime.Today(Clock);

@@ -29,7 +29,7 @@ public sealed class KontanthanteringPageTests(KontanthanteringPageTests.Data dat
             Hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings { Registry = ServiceVolumeTests.Registry(), Clock = new FixedClock(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero)) });
             await ServiceVolumeTests.SeedAsync(Hub);
             _playwright = await Playwright.CreateAsync();
-            Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+            Browser = await Chromium.LaunchAsync(_playwright);
         }
 
         public async Task DisposeAsync()

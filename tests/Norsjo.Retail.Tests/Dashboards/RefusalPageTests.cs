@@ -24,12 +24,7 @@ public sealed class RefusalPageTests(ClickHouseServerFixture clickHouse)
         await users.SaveAsync("kommunen", Password, UserRole.Municipality, []);
         await users.SaveAsync("admin", Password, UserRole.Admin, []);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
 
         async Task<IPage> As(string? user)
         {

@@ -42,12 +42,7 @@ public sealed class ServicePageFixture : IAsyncLifetime
         await users.SaveAsync("agare-kusfors", DemoHubFixture.Password, UserRole.StoreOwner, [DemoHubFixture.OwnStore]);
 
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        Browser = await Chromium.LaunchAsync(_playwright);
     }
 
     /// <summary>A tab of its own, anonymous, at a phone's width unless told otherwise.</summary>

@@ -96,12 +96,7 @@ public sealed class IngestRefusalsTests(ClickHouseServerFixture clickHouse)
 
         // On the pages, in Swedish.
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await OpenAsync(browser, hub, "agare-a", "/butik/butik-a");
         await Assertions.Expect(page.GetByTestId("refusals-table")).ToContainTextAsync("Kvitto: momsen godtogs inte");
         await Assertions.Expect(page.GetByTestId("refusals-table")).ToContainTextAsync("2026-11-20");

@@ -133,6 +133,9 @@ public sealed class ServicePointApiTests(ServicePointApiTests.Data data, ClickHo
         Assert.Equal(64.7886, double.Parse((string)row["latitude"], NumberStyles.Float, CultureInfo.GetCultureInfo("sv-SE")), 4);
         Assert.Contains("drivmedel", ((string)row["services"]).Split(", "));
         Assert.Equal("kontant, kort, swish, faktura", row["payments"]);
+        // Opening hours one weekday a column, the registry's hours (mon-fri 09:00-19:00, sat 10:00-15:00, sun closed).
+        Assert.Equal(["09:00-19:00", "09:00-19:00", "09:00-19:00", "09:00-19:00", "09:00-19:00", "10:00-15:00", "closed"],
+            new[] { "mon", "tue", "wed", "thu", "fri", "sat", "sun" }.Select(d => (string)row["hours_" + d]));
 
         var json = await http.GetStringAsync(new Uri("/api/open/service-points.json", UriKind.Relative));
         Assert.Equal(features.Count, JsonDocument.Parse(json).RootElement.GetArrayLength());

@@ -19,12 +19,7 @@ public sealed class LoginPageTests(ClickHouseServerFixture clickHouse)
         await using var hub = await RunningHub.StartAsync(clickHouse.Url, "butik-a");
         await hub.Services.GetRequiredService<UserStore>().SaveAsync("kommunen", Password, UserRole.Municipality, []);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var origin = hub.HttpUrl.GetLeftPart(UriPartial.Authority);
 
         foreach (var (next, lands) in new[]
