@@ -44,18 +44,12 @@ public sealed class KontanthanteringPageTests(KontanthanteringPageTests.Data dat
         }
     }
 
-    [Fact]
-    public async Task The_card_asks_whether_cash_is_still_usable_and_shows_each_village_as_the_API_publishes_it()
+    /// <summary>The table's rows are October 2026's as the API publishes them: each village's withdrawals against the year before, and its cash share.</summary>
+    private static async Task<ILocator> ShowsOctoberAsync(IPage page, string api, string testId)
     {
-        var context = await data.Browser.NewContextAsync(new() { BaseURL = data.Hub.HttpUrl.ToString(), ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "sv-SE", TimezoneId = "Europe/Stockholm" });
-        var page = await context.NewPageAsync();
-        await SignInAsync(page, "kommunen", DisclosureTests.Data.Password);
-        Assert.EndsWith("/kommun", page.Url, StringComparison.Ordinal);
-
-        Assert.Equal("Går det fortfarande att använda kontanter i byn?", await TextAsync(page, "cash-handling-question"));
-        var report = await ApiAsync<CashHandlingReport>(page, "/api/municipality/cash-handling");
+        var report = await ApiAsync<CashHandlingReport>(page, api);
         var october = report.Months.Where(m => m.Month == "2026-10").ToList();
-        var rows = page.GetByTestId("cash-handling-table").Locator("tbody tr");
+        var rows = page.GetByTestId(testId).Locator("tbody tr");
         Assert.Equal(october.Count, await rows.CountAsync());
         for (var i = 0; i < october.Count; i++)
         {
@@ -66,6 +60,20 @@ public sealed class KontanthanteringPageTests(KontanthanteringPageTests.Data dat
             Assert.Contains("mot året innan", cells[1], StringComparison.Ordinal);
             SwedishText.Shows(m.CashShare!.Value, cells[2].Split(" %")[0], scale: 100);
         }
+
+        return rows;
+    }
+
+    [Fact]
+    public async Task The_card_asks_whether_cash_is_still_usable_and_shows_each_village_as_the_API_publishes_it()
+    {
+        var context = await data.Browser.NewContextAsync(new() { BaseURL = data.Hub.HttpUrl.ToString(), ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "sv-SE", TimezoneId = "Europe/Stockholm" });
+        var page = await context.NewPageAsync();
+        await SignInAsync(page, "kommunen", DisclosureTests.Data.Password);
+        Assert.EndsWith("/kommun", page.Url, StringComparison.Ordinal);
+
+        Assert.Equal("Går det fortfarande att använda kontanter i byn?", await TextAsync(page, "cash-handling-question"));
+        var rows = await ShowsOctoberAsync(page, "/api/municipality/cash-handling", "cash-handling-table");
 
         // Kusfors's one shop: only inside the merged row, and what it alone does is held back, saying why.
         var merged = await rows.Filter(new() { HasText = "Kusfors" }).Locator("th, td").AllInnerTextsAsync();
@@ -118,17 +126,7 @@ public sealed class KontanthanteringPageTests(KontanthanteringPageTests.Data dat
         await Assertions.Expect(page.GetByTestId("report-service-Kusfors")).ToContainTextAsync("2026-11-20: Laddstolpe tillkom (Laddstolpe Kusfors)");
 
         // Kontanthantering: the year's latest settled month per village, each figure as published or held back with why.
-        var report = await ApiAsync<CashHandlingReport>(page, "/api/municipality/cash-handling?from=2026-01&to=2026-11");
-        var october = report.Months.Where(m => m.Month == "2026-10").ToList();
-        var rows = page.GetByTestId("report-cash-handling-table").Locator("tbody tr");
-        Assert.Equal(october.Count, await rows.CountAsync());
-        for (var i = 0; i < october.Count; i++)
-        {
-            var cells = await rows.Nth(i).Locator("th, td").AllInnerTextsAsync();
-            Assert.StartsWith(october[i].Village, cells[0], StringComparison.Ordinal);
-            SwedishText.Shows(october[i].Withdrawals!.Value, cells[1].Split(' ')[0]);
-            SwedishText.Shows(october[i].CashShare!.Value, cells[2].Split(" %")[0], scale: 100);
-        }
+        var rows = await ShowsOctoberAsync(page, "/api/municipality/cash-handling?from=2026-01&to=2026-11", "report-cash-handling-table");
 
         Assert.Contains("färre än 3 butiker bidrar", await rows.Filter(new() { HasText = "Kusfors" }).InnerTextAsync(), StringComparison.Ordinal);
 
