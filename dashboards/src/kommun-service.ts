@@ -3,6 +3,7 @@
 // the hub from the change history. Imported by kommun.ts; it draws its own cards.
 import { getJson } from './common/api';
 import { h, scrollRegion, table } from './common/dom';
+import { watchTimelines } from './common/service-watch';
 import type { AdminServicePoints, ServiceWatchView } from './common/service-types';
 
 async function showServicePointList(): Promise<void> {
@@ -38,10 +39,7 @@ async function showServiceWatch(): Promise<void> {
         h('a', { href: '/service' }, 'Den offentliga sidan'), ' visar vad som finns nu.'),
       watch.villages.length === 0
         ? h('p', { 'data-testid': 'service-watch-empty' }, 'Ingen by har vunnit eller förlorat någon tjänst sedan översikten började.')
-        : h('div', { class: 'timelines' }, ...watch.villages.map((v) => h('section', { 'aria-label': v.village, 'data-testid': `service-watch-${v.village}` },
-          h('h3', {}, v.village),
-          h('ol', { class: 'history' }, ...v.events.map((e) => h('li', { class: e.change === 'lost' ? 'warn' : '' },
-            `${e.date}: ${e.serviceName} ${e.change === 'lost' ? 'försvann' : 'tillkom'} (${e.place})`)))))),
+        : watchTimelines(watch, 'service-watch'),
     );
   } catch (error) {
     body.replaceChildren(h('p', { class: 'error', role: 'alert' }, `Kunde inte hämta servicebevakningen: ${(error as Error).message}`));

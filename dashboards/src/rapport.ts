@@ -1,6 +1,6 @@
 import './style.css';
 import { ApiError, getJson } from './common/api';
-import { byId, focusableTables, h, table } from './common/dom';
+import { byId, h, reportPart, table } from './common/dom';
 import * as f from './common/format';
 import { basisLine, yearRow, yearsTable } from './common/index-basis';
 import { ready, signedIn } from './common/layout';
@@ -12,11 +12,7 @@ import type { IndexBasis, IndexPeriod, Outlook, StoreInfo, VillageReport } from 
 // figure comes from the same API as /kommun (whole, settled months; the disclosure rule applied).
 const part = (v: number | null | undefined, decimals = 1): string => (v === null || v === undefined ? 'visas inte' : f.number(v, decimals));
 
-function section(id: string, title: string, ...children: (Node | string | null)[]): HTMLElement {
-  const part = h('section', { class: 'report-part', id, 'aria-labelledby': `${id}-h` }, h('h2', { id: `${id}-h` }, title), ...children);
-  focusableTables(part);
-  return part;
-}
+const section = reportPart;
 
 async function main(): Promise<void> {
   await signedIn('kommun');

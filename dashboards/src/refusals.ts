@@ -96,17 +96,18 @@ function fillCounts(section: Section, counts: RefusalCount[], stores: { id: stri
   const without = (id: string): string => (notApproved === null ? 'hämtar …' : notApproved.has(id) ? f.number(notApproved.get(id)?.deliveries ?? 0) : '–');
   section.fill(
     {
-      headers: ['Butik', 'Kvitton', 'Hemsändningar', 'Dagssummor', 'Hela sändningar', 'Senast avvisat', 'Hemsändningar utan bidrag (12 mån)', 'Skäl'],
-      rows: counts.map((c) => [c.storeId, c.receipts, c.homeDeliveries, c.dailyTotals, c.batches, when(c.last), notApproved?.get(c.storeId)?.deliveries ?? null, reasons(c.storeId)]),
+      headers: ['Butik', 'Kvitton', 'Hemsändningar', 'Dagssummor', 'Tjänster per dag', 'Hela sändningar', 'Senast avvisat', 'Hemsändningar utan bidrag (12 mån)', 'Skäl'],
+      rows: counts.map((c) => [c.storeId, c.receipts, c.homeDeliveries, c.dailyTotals, c.serviceVolumes, c.batches, when(c.last), notApproved?.get(c.storeId)?.deliveries ?? null, reasons(c.storeId)]),
     },
     h('p', { class: 'note' }, 'Det hubben avvisat räknas inte i någon siffra. Butikens ägare ser varje avvisad post och skälet på sin sida; agenten lägger posten åt sidan i mappen fel/.'),
     h('div', { class: 'table-scroll' }, table('Avvisade poster och hemsändningar utan bidrag per butik',
-      [{ header: 'Butik' }, { header: 'Kvitton', numeric: true }, { header: 'Hemsändningar', numeric: true }, { header: 'Dagssummor', numeric: true }, { header: 'Hela sändningar', numeric: true }, { header: 'Senast avvisat' }, { header: 'Utan bidrag, 12 mån', numeric: true }, { header: 'Skäl' }],
+      [{ header: 'Butik' }, { header: 'Kvitton', numeric: true }, { header: 'Hemsändningar', numeric: true }, { header: 'Dagssummor', numeric: true }, { header: 'Tjänster per dag', numeric: true }, { header: 'Hela sändningar', numeric: true }, { header: 'Senast avvisat' }, { header: 'Utan bidrag, 12 mån', numeric: true }, { header: 'Skäl' }],
       counts.map((c) => [
         { shown: h('span', {}, name(c.storeId), h('br'), h('small', {}, c.storeId)), raw: c.storeId },
         { shown: f.number(c.receipts), raw: c.receipts },
         { shown: f.number(c.homeDeliveries), raw: c.homeDeliveries },
         { shown: f.number(c.dailyTotals), raw: c.dailyTotals },
+        { shown: f.number(c.serviceVolumes), raw: c.serviceVolumes },
         { shown: f.number(c.batches), raw: c.batches },
         { shown: when(c.last), raw: c.last },
         { shown: without(c.storeId), raw: notApproved?.get(c.storeId)?.deliveries ?? null },

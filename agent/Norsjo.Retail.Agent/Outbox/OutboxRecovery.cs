@@ -11,7 +11,8 @@ namespace Norsjo.Retail.Agent.Outbox;
 /// by row in rowid steps around bad pages, then page by page straight from the bytes
 /// (<see cref="PageSalvage"/>) — into a new file made aside and renamed into place only when
 /// complete, so a power cut during the rebuild loses nothing more. The damaged file is kept. What
-/// was lost is counted from the ledger, not guessed: files that held lost items are asked to be
+/// was lost is counted from the ledger, not guessed (the service transactions already counted are
+/// kept too, so each is still counted once): files that held lost items are asked to be
 /// sent again (<c>resend_sources</c>, durable in the new outbox, so the re-import happens even if
 /// the agent stops first), POS plug-in sales are named in a Swedish report, and the recovery is
 /// written to the journal beside the outbox.
@@ -85,9 +86,22 @@ internal static class OutboxRecovery
                 sources += mark.ExecuteNonQuery();
             }
 
+            using var remember = fresh.CreateCommand();
+            remember.Transaction = transaction;
+            remember.CommandText = "INSERT OR IGNORE INTO service_events (day, kind, event_key, amount_ore) VALUES ($day, $kind, $key, $amount)";
+            void Remember(string day, long kind, string key, long amount)
+            {
+                remember.Parameters.Clear();
+                remember.Parameters.AddWithValue("$day", day);
+                remember.Parameters.AddWithValue("$kind", kind);
+                remember.Parameters.AddWithValue("$key", key);
+                remember.Parameters.AddWithValue("$amount", amount);
+                remember.ExecuteNonQuery();
+            }
+
             if (File.Exists(path) && new FileInfo(path).Length > 0)
             {
-                ThroughSqlite(path, Keep, Mark);
+                ThroughSqlite(path, Keep, Mark, Remember);
                 var (pageItems, pageSources) = PageSalvage.Read(path);
                 foreach (var item in pageItems)
                 {
@@ -173,7 +187,7 @@ internal static class OutboxRecovery
     }
 
     /// <summary>Reads what SQLite can still read of the damaged file, in rowid steps around pages that fail.</summary>
-    private static void ThroughSqlite(string path, Action<SalvagedItem> keep, Action<string, string, string> mark)
+    private static void ThroughSqlite(string path, Action<SalvagedItem> keep, Action<string, string, string> mark, Action<string, long, string, long> remember)
     {
         try
         {
@@ -196,6 +210,7 @@ internal static class OutboxRecovery
                     hasSource && !row.IsDBNull(5) ? row.GetString(5) : null)));
             Salvage(damaged, "imported_sources", "source_key, source_name, imported_utc", row =>
                 mark(row.GetString(1), row.GetString(2), row.GetString(3)));
+            SalvageServiceEvents(damaged, remember);
         }
         catch (SqliteException)
         {
@@ -249,6 +264,58 @@ internal static class OutboxRecovery
                 failures++;
             }
         }
+    }
+
+    /// <summary>
+    /// The service transactions already counted (<see cref="SqliteOutbox.ServiceEventsTable"/>), so a
+    /// file read again after the rebuild adds nothing twice and a day's count is not sent smaller
+    /// than the hub has it. The table has no rowid: read in key order, past a page that fails a day
+    /// at a time. What cannot be read is counted again from the files sent again.
+    /// </summary>
+    private static void SalvageServiceEvents(SqliteConnection source, Action<string, long, string, long> remember)
+    {
+        var (day, kind, key) = (string.Empty, long.MinValue, string.Empty);
+        var failures = 0;
+        while (failures < 64)
+        {
+            try
+            {
+                using var command = source.CreateCommand();
+                command.CommandText = """
+                    SELECT day, kind, event_key, amount_ore FROM service_events
+                    WHERE (day, kind, event_key) > ($day, $kind, $key) ORDER BY day, kind, event_key LIMIT 512
+                    """;
+                command.Parameters.AddWithValue("$day", day);
+                command.Parameters.AddWithValue("$kind", kind);
+                command.Parameters.AddWithValue("$key", key);
+                using var reader = command.ExecuteReader();
+                var read = 0;
+                while (reader.Read())
+                {
+                    (day, kind, key) = (reader.GetString(0), reader.GetInt64(1), reader.GetString(2));
+                    read++;
+                    remember(day, kind, key, reader.GetInt64(3));
+                }
+
+                if (read == 0)
+                {
+                    return;
+                }
+
+                failures = 0;
+            }
+            catch (Exception e) when (e is SqliteException or InvalidCastException or FormatException)
+            {
+                // Past the failing page: the next day (the table's first key column is the day).
+                failures++;
+                (day, kind, key) = (NextDay(day), long.MinValue, string.Empty);
+            }
+        }
+
+        static string NextDay(string day) =>
+            DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+                ? d.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                : day + "\uffff"; // no day read yet: past whatever key came first
     }
 
     private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)

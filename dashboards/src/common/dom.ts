@@ -63,6 +63,13 @@ export function focusableTables(within: HTMLElement): void {
   }
 }
 
+/** A part of the yearly report: a heading that names it, its tables focusable while they scroll. */
+export function reportPart(id: string, title: string, ...children: (Node | string | null)[]): HTMLElement {
+  const part = h('section', { class: 'report-part', id, 'aria-labelledby': `${id}-h` }, h('h2', { id: `${id}-h` }, title), ...children);
+  focusableTables(part);
+  return part;
+}
+
 /** A chart's figures in a disclosure under it. */
 export function figures(tableElement: HTMLTableElement): HTMLDetailsElement {
   // Scrolls inside itself: a wide table never widens the page on a phone.

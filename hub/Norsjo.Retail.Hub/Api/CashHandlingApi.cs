@@ -18,10 +18,9 @@ public static class CashHandlingApi
     }
 
     public static async Task<Ok<CashHandlingReport>> GetCashHandling(
-        string? from, string? to, SalesIndexService index, MunicipalFigures figures, ServiceVolumes volumes, CancellationToken ct)
+        string? from, string? to, SalesIndexService index, MunicipalFigures figures, CancellationToken ct)
     {
         var (f, t) = ApiRequest.Months(from, to, index.CurrentMonth);
-        var services = await volumes.MonthsAsync(f.AddMonths(-12), t, ct).ConfigureAwait(false);
-        return TypedResults.Ok(await figures.CashHandlingAsync(f, t, services, ct).ConfigureAwait(false));
+        return TypedResults.Ok(await figures.CashHandlingAsync(f, t, ct).ConfigureAwait(false));
     }
 }

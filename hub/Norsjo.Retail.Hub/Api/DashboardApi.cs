@@ -32,7 +32,6 @@ public static class DashboardApi
         builder.Services.AddSingleton<SalesIndexService>();
         builder.Services.AddSingleton<NotApprovedDeliveries>();
         builder.AddDisclosure();
-        builder.AddCashHandling();
         return builder;
     }
 

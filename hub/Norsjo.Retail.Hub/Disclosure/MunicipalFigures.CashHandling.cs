@@ -11,17 +11,16 @@ namespace Norsjo.Retail.Hub.Disclosure;
 /// whole settled month: the cash withdrawals, the other service counts and the cash share of
 /// payments, each a cell of its own under <see cref="DisclosureRule"/> on the protected stores'
 /// parts; a store whose owner shares its figures is shown on its own, as in the village view.
-/// The cash share is made from the month's published inputs (<see cref="PublishedMonths"/>), like
-/// the municipality's cash share; the service counts are read as they stand.
+/// Every figure is made from the month's published inputs (<see cref="PublishedMonths"/>), like
+/// the municipality's cash share: a settled month's service counts are frozen with it, so a late
+/// upload cannot be had as the new count minus the old.
 /// </summary>
 public sealed partial class MunicipalFigures
 {
     private static readonly string[] CountedKinds = [.. ServiceKindNames.All.Where(k => k.Kind != ServiceKind.Kontantuttag).Select(k => k.Name)];
 
-    /// <param name="services">The stores' service volumes from a year before <paramref name="fromMonth"/> to <paramref name="toMonth"/> (<see cref="ServiceVolumes"/>).</param>
-    public async Task<CashHandlingReport> CashHandlingAsync(DateOnly fromMonth, DateOnly toMonth, IReadOnlyList<StoreServiceMonth> services, CancellationToken cancellationToken)
+    public async Task<CashHandlingReport> CashHandlingAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(services);
         var data = await ReadAsync(fromMonth.AddMonths(-12), toMonth, cancellationToken).ConfigureAwait(false);
         var rows = new List<CashHandlingMonth>();
         foreach (var month in SalesIndexCalculator.MonthsBetween(fromMonth, toMonth))
@@ -32,8 +31,8 @@ public sealed partial class MunicipalFigures
             {
                 var then = before.Groups.FirstOrDefault(g => g.Label == group.Label);
                 rows.Add(Handling(group.Label, group.Villages, "group", null, month,
-                    new HandlingCells(this, data[month], month, group.StoreIds, services, Protected: true),
-                    then is null ? null : new HandlingCells(this, data[month.AddMonths(-12)], month.AddMonths(-12), then.StoreIds, services, Protected: true)));
+                    new HandlingCells(this, data[month], month, group.StoreIds, Protected: true),
+                    then is null ? null : new HandlingCells(this, data[month.AddMonths(-12)], month.AddMonths(-12), then.StoreIds, Protected: true)));
             }
 
             foreach (var id in plan.Shared.Keys.Where(data.StillShares).Order(StringComparer.Ordinal))
@@ -41,8 +40,8 @@ public sealed partial class MunicipalFigures
                 var store = facts.Current.Find(id);
                 var sharedBefore = before.Shared.ContainsKey(id);
                 rows.Add(Handling(store?.Village ?? GroupLabel(id), [store?.Village ?? GroupLabel(id)], "shared", id, month,
-                    new HandlingCells(this, data[month], month, [id], services, Protected: false),
-                    sharedBefore ? new HandlingCells(this, data[month.AddMonths(-12)], month.AddMonths(-12), [id], services, Protected: false) : null));
+                    new HandlingCells(this, data[month], month, [id], Protected: false),
+                    sharedBefore ? new HandlingCells(this, data[month.AddMonths(-12)], month.AddMonths(-12), [id], Protected: false) : null));
             }
 
             string GroupLabel(string id) => plan.GroupOf(id)?.Label ?? "Okänd ort";
@@ -56,14 +55,16 @@ public sealed partial class MunicipalFigures
     }
 
     /// <summary>The cells of one group (or one consenting store) in one month: each store's parts of each measure.</summary>
-    private sealed record HandlingCells(MunicipalFigures Figures, PublishedMonth Data, DateOnly Month, IReadOnlyList<string> StoreIds, IReadOnlyList<StoreServiceMonth> Services, bool Protected)
+    private sealed record HandlingCells(MunicipalFigures Figures, PublishedMonth Data, DateOnly Month, IReadOnlyList<string> StoreIds, bool Protected)
     {
+        private IEnumerable<StoreServiceMonth> Services => Data.ServiceVolumes;
+
         private IEnumerable<StoreServiceMonth> Of(string kind) =>
-            Services.Where(s => s.Month == Month && s.Kind == kind && StoreIds.Contains(s.StoreId));
+            Services.Where(s => s.Kind == kind && StoreIds.Contains(s.StoreId));
 
         private IReadOnlyList<StoreCash> Cash => [.. Data.Cash.Where(c => StoreIds.Contains(c.StoreId))];
 
-        public int StoresWithServices => Services.Where(s => s.Month == Month && StoreIds.Contains(s.StoreId)).Select(s => s.StoreId).Distinct().Count();
+        public int StoresWithServices => Services.Where(s => StoreIds.Contains(s.StoreId)).Select(s => s.StoreId).Distinct().Count();
 
         public int StoresWithPayments => Cash.Count;
 

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Dapper;
 using Microsoft.Extensions.Options;
+using Norsjo.Retail.Hub.CashHandling;
 using Norsjo.Retail.Hub.Operational;
 using Norsjo.Retail.Hub.SalesIndex;
 using Norsjo.Retail.Hub.Storage;
@@ -17,7 +19,7 @@ public sealed record StoreDelivery(string StoreId, string Locality, long Deliver
 
 /// <summary>
 /// One month as the municipality's figures are made from it: each store's inputs (turnover, cash,
-/// receipts per hour, deliveries per locality) and the groups and consents in force, as they were
+/// receipts per hour, deliveries per locality, service volumes per kind) and the groups and consents in force, as they were
 /// when the month was published (<see cref="Version"/> 1) or last revised. Version 0 is a month not
 /// published (still running, or nothing to publish yet), read as it stands.
 /// </summary>
@@ -29,8 +31,13 @@ public sealed record PublishedMonth(
     IReadOnlyList<StoreMonth> Turnover,
     IReadOnlyList<StoreCash> Cash,
     IReadOnlyList<StoreHour> Hours,
-    IReadOnlyList<StoreDelivery> Deliveries)
+    IReadOnlyList<StoreDelivery> Deliveries,
+    IReadOnlyList<StoreServiceMonth>? Services = null)
 {
+    /// <summary>The stores' service volumes (issue 19); none in a month published before they were frozen with it.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<StoreServiceMonth> ServiceVolumes => Services ?? [];
+
     /// <summary>Whether any cell passes the rule: a month where none does publishes nothing.</summary>
     public bool ShowsAnything(DisclosureOptions options) =>
         Cells().GroupBy(c => c.Cell).Any(cell => cell.Any(c => c.Value != 0) && DisclosureRule.Check(cell.Select(c => c.Value), options).Shown);
@@ -41,7 +48,8 @@ public sealed record PublishedMonth(
 
     /// <summary>
     /// Every cell that could be published from this month, with each protected store's part: per
-    /// group its turnover (total and both categories) and receipts per hour; over all protected
+    /// group its turnover (total and both categories), receipts per hour and each service kind's
+    /// count and amount (the kontanthantering section); over all protected
     /// stores the cash and all payments, and per locality the deliveries, households, order value
     /// and distance. What a revision is checked on.
     /// </summary>
@@ -58,6 +66,12 @@ public sealed record PublishedMonth(
         foreach (var h in Hours.Where(h => own.ContainsKey(h.StoreId)))
         {
             yield return ($"hours:{own[h.StoreId]}:{h.Hour}", h.StoreId, h.Receipts);
+        }
+
+        foreach (var v in ServiceVolumes.Where(v => own.ContainsKey(v.StoreId)))
+        {
+            yield return ($"services:{own[v.StoreId]}:{v.Kind}:count", v.StoreId, v.Transactions);
+            yield return ($"services:{own[v.StoreId]}:{v.Kind}:amount", v.StoreId, v.AmountOre);
         }
 
         foreach (var c in Cash.Where(c => own.ContainsKey(c.StoreId)))
@@ -80,7 +94,7 @@ public sealed record PublishedMonth(
 /// Published months are frozen. The first time a settled month is asked for (by the API, the
 /// pages or the Grafana publication) its inputs and its groups are written, once, to the
 /// operational store (published_months), and every later figure of that month is made from that
-/// copy: a late upload, a store that moves village, joins or leaves the registry, or a consent
+/// copy (the service volumes of the kontanthantering section too): a late upload, a store that moves village, joins or leaves the registry, or a consent
 /// given since, changes nothing already published, so old and new publications cannot be
 /// subtracted from each other. A month is revised (<see cref="ReviseAsync"/>, with every
 /// publication run) only if the revision passes the rule by itself: in each cell that could have
@@ -163,7 +177,8 @@ public sealed partial class PublishedMonths(
             var stores = old.Groups.SelectMany(g => g.StoreIds).Concat(old.Shared.Select(s => s.StoreId)).ToHashSet(StringComparer.Ordinal);
             var candidate = new PublishedMonth(month, old.Version + 1, old.Groups, old.Shared,
                 [.. now.Turnover.Where(t => stores.Contains(t.StoreId))], [.. now.Cash.Where(c => stores.Contains(c.StoreId))],
-                [.. now.Hours.Where(h => stores.Contains(h.StoreId))], [.. now.Deliveries.Where(d => stores.Contains(d.StoreId))]);
+                [.. now.Hours.Where(h => stores.Contains(h.StoreId))], [.. now.Deliveries.Where(d => stores.Contains(d.StoreId))],
+                [.. now.ServiceVolumes.Where(v => stores.Contains(v.StoreId))]);
             if (Serialize(candidate with { Version = old.Version }) == Serialize(old))
             {
                 continue;
@@ -211,7 +226,7 @@ public sealed partial class PublishedMonths(
     }
 
     private static PublishedMonth Nothing(DateOnly month, DisclosurePlan plan) =>
-        new(month, 0, plan.Groups, [.. plan.Shared.Values], [], [], [], []);
+        new(month, 0, plan.Groups, [.. plan.Shared.Values], [], [], [], [], []);
 
     private static string Serialize(PublishedMonth month) => JsonSerializer.Serialize(month, Json);
 
@@ -276,7 +291,7 @@ public sealed partial class PublishedMonths(
     /// <summary>
     /// What a month's publication reads from ClickHouse, per store and month: the turnover
     /// (<see cref="MonthlyTurnover.Sql"/>), cash and all payments, receipts per hour, deliveries per
-    /// locality. Every municipal figure is made from these rows (also run as they are by the benchmark).
+    /// locality, service volumes per kind (<see cref="CashHandling.ServiceVolumes.Sql"/>). Every municipal figure is made from these rows (also run as they are by the benchmark).
     /// </summary>
     public static IReadOnlyList<string> LiveSql(DateOnly from, DateOnly to)
     {
@@ -300,6 +315,7 @@ public sealed partial class PublishedMonths(
             FROM home_deliveries FINAL WHERE delivery_date BETWEEN {first} AND {last}
             GROUP BY StoreId, Month, Locality
             """,
+            CashHandling.ServiceVolumes.Sql(from, to),
         ];
     }
 
@@ -315,6 +331,7 @@ public sealed partial class PublishedMonths(
         var cash = await storage.Database.QueryAsync<CashRow>(sql[1], cancellationToken).ConfigureAwait(false);
         var hours = await storage.Database.QueryAsync<HourRow>(sql[2], cancellationToken).ConfigureAwait(false);
         var deliveries = await storage.Database.QueryAsync<DeliveryRow>(sql[3], cancellationToken).ConfigureAwait(false);
+        var services = await ServiceVolumes.ReadAsync(storage, sql[4], cancellationToken).ConfigureAwait(false);
         static DateOnly M(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var result = new Dictionary<DateOnly, PublishedMonth>();
         foreach (var month in SalesIndexCalculator.MonthsBetween(from, to))
@@ -324,7 +341,8 @@ public sealed partial class PublishedMonths(
                 [.. cash.Where(c => M(c.Month) == month && Kept(c.StoreId)).OrderBy(c => c.StoreId, StringComparer.Ordinal).Select(c => new StoreCash(c.StoreId, c.CashOre, c.TotalOre))],
                 [.. hours.Where(h => M(h.Month) == month && Kept(h.StoreId)).OrderBy(h => h.StoreId, StringComparer.Ordinal).ThenBy(h => h.Hour).Select(h => new StoreHour(h.StoreId, h.Hour, h.Receipts))],
                 [.. deliveries.Where(d => M(d.Month) == month && Kept(d.StoreId)).OrderBy(d => d.StoreId, StringComparer.Ordinal).ThenBy(d => d.Locality, StringComparer.Ordinal)
-                    .Select(d => new StoreDelivery(d.StoreId, d.Locality, d.Deliveries, d.Households, d.OrderOre, d.DistanceM))]);
+                    .Select(d => new StoreDelivery(d.StoreId, d.Locality, d.Deliveries, d.Households, d.OrderOre, d.DistanceM))],
+                [.. services.Where(v => v.Month == month && Kept(v.StoreId))]);
         }
 
         return result;

@@ -14,9 +14,10 @@ public sealed record RefusedItem(
 public sealed record StoreRefusals(string StoreId, int Total, IReadOnlyList<RefusedItem> Items, string Note);
 
 /// <summary>How many items of each kind the hub refused from a store, and when it last did: no content.</summary>
-public sealed record RefusalCount(string StoreId, int Receipts, int HomeDeliveries, int DailyTotals, int Batches, DateTimeOffset? Last)
+/// <param name="ServiceVolumes">Days of service counts (issue 19), one per day and kind.</param>
+public sealed record RefusalCount(string StoreId, int Receipts, int HomeDeliveries, int DailyTotals, int ServiceVolumes, int Batches, DateTimeOffset? Last)
 {
-    public int Total => Receipts + HomeDeliveries + DailyTotals + Batches;
+    public int Total => Receipts + HomeDeliveries + DailyTotals + ServiceVolumes + Batches;
 }
 
 /// <summary>
@@ -107,7 +108,7 @@ public sealed partial class IngestRefusals(OperationalStore store, TimeProvider 
             var of = rows.Where(r => r.StoreId == id).ToList();
             int Count(string kind) => (int)of.Where(r => r.Kind == kind).Sum(r => r.Items);
             var last = of.Count == 0 ? (long?)null : of.Max(r => r.LastMs);
-            return new RefusalCount(id, Count(Receipt), Count(HomeDelivery), Count(DailyTotal), Count(Batch),
+            return new RefusalCount(id, Count(Receipt), Count(HomeDelivery), Count(DailyTotal), Count(ServiceVolume), Count(Batch),
                 last is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
         })];
     }

@@ -31,6 +31,7 @@ public static partial class ServicePointRules
     /// <summary>
     /// Sweden in WGS84, as a box around its land and its islands (Smygehuk 55.34 N, Treriksröset
     /// 69.06 N; Koster 10.96 E, Haparanda 24.17 E): a point outside it is a typo or swapped axes.
+    /// A point inside it is then checked against <see cref="SwedenOutline"/>.
     /// </summary>
     public static readonly (double South, double North, double West, double East) Sweden = (55.0, 69.1, 10.5, 24.2);
 
@@ -132,6 +133,12 @@ public static partial class ServicePointRules
             if (!lonInside)
             {
                 Add(problems, "longitude", $"Longitud {Text(longitude!.Value)} ligger inte i Sverige (WGS84, {Text(Sweden.West)}–{Text(Sweden.East)} grader öst).");
+            }
+
+            // Inside the box, yet in Denmark, Norway, Finland, Åland or the sea: the outline says so.
+            if (latInside && lonInside && latitude is { } la && longitude is { } lo && !SwedenOutline.Contains(la, lo))
+            {
+                Add(problems, "latitude", $"Punkten {Text(la)} N, {Text(lo)} Ö ligger inte i Sverige: kontrollera koordinaterna (WGS84, decimala grader).");
             }
         }
 

@@ -185,6 +185,53 @@ public sealed class SqliteOutboxTests
         Assert.All(keys, k => Assert.Matches("^f\\d+-\\d+$", k));
     }
 
+    [Fact]
+    public void A_rebuilt_outbox_keeps_the_service_transactions_it_counted_so_a_file_read_again_does_not_shrink_the_day()
+    {
+        using var folder = new TempFolder("outbox");
+        var path = Path.Combine(folder.Path, SqliteOutbox.FileName);
+        var day = new DateOnly(2026, 10, 5);
+        ServiceEvent Withdrawal(int n) => new(day, ServiceKind.Kontantuttag, $"uttag-{n}", 20_000);
+        static List<(int Count, long AmountOre)> Drain(SqliteOutbox outbox)
+        {
+            var volumes = new List<(int, long)>();
+            while (outbox.NextBatch("store", 500, 1 << 20) is { } batch)
+            {
+                volumes.AddRange(batch.Request.ServiceVolumes.Select(v => (v.Count, v.AmountOre)));
+                outbox.Acknowledge(batch.Request.BatchId);
+            }
+
+            return volumes;
+        }
+
+        using (var outbox = new SqliteOutbox(folder.Path))
+        {
+            Assert.True(outbox.TryEnqueue(new OutboxItems([], [], []) { ServiceEvents = [Withdrawal(1), Withdrawal(2)] }, "file:1", "kassa-1.csv"));
+            Assert.True(outbox.TryEnqueue(new OutboxItems([], [], []) { ServiceEvents = [Withdrawal(3)] }, "file:2", "kassa-2.csv"));
+            Assert.Equal([(2, 40_000L), (3, 60_000L)], Drain(outbox)); // the hub has the day's 3
+            for (var file = 0; file < 20; file++)
+            {
+                outbox.TryEnqueue(Items($"f{file}", 50), $"file:r{file}", $"{file}.csv");
+            }
+        }
+
+        Settle(path);
+        var bytes = File.ReadAllBytes(path);
+        var pageSize = (bytes[16] << 8) | bytes[17];
+        new Random(7).NextBytes(bytes.AsSpan(bytes.Length / pageSize / 2 * pageSize, pageSize));
+        File.WriteAllBytes(path, bytes);
+
+        using var recovered = new SqliteOutbox(folder.Path);
+        Assert.IsType<OutboxRecoveryReport>(recovered.Recovery);
+        Assert.Empty(Drain(recovered));
+
+        // kassa-2.csv read again (sent again after the rebuild, or copied in twice), then a new withdrawal:
+        // the day is still 3, then 4 — never the 1 of the file read again, which would replace the hub's 3.
+        Assert.True(recovered.TryEnqueue(new OutboxItems([], [], []) { ServiceEvents = [Withdrawal(3)] }, "file:2", "kassa-2.csv"));
+        Assert.True(recovered.TryEnqueue(new OutboxItems([], [], []) { ServiceEvents = [Withdrawal(4)] }, "file:3", "kassa-3.csv"));
+        Assert.Equal([(4, 80_000L)], Drain(recovered));
+    }
+
     /// <summary>One POS plug-in sale as the outbox stores it: its receipt, dated, with one line of the given gross.</summary>
     private static OutboxItems PosSale(int n, DateOnly day, long grossOre) => OutboxItems.Of(
     [

@@ -176,6 +176,31 @@ public sealed class ServiceVolumeTests(ClickHouseServerFixture clickHouse)
         Assert.All(running.Months, m => Assert.Contains("inte avslutad", m.HeldBack, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_late_upload_does_not_change_a_published_count_and_a_revision_of_one_shop_alone_is_refused()
+    {
+        await using var hub = await StartHubAsync(clickHouse.Url);
+        var sent = await SeedAsync(hub);
+        using var municipality = await DisclosureTests.Data.SignedInAsync(hub, "kommunen");
+        async Task<CashHandlingMonth> NorsjoAsync() =>
+            (await municipality.GetFromJsonAsync<CashHandlingReport>("/api/municipality/cash-handling?from=2026-10&to=2026-10"))!.Months.Single(m => m.Village == "Norsjö");
+        var published = await NorsjoAsync();
+        Assert.Equal(sent.Withdrawals("Norsjö", 2026), published.Withdrawals);
+
+        // norsjo-b's till was offline: a day of October arrives after the month was published, far more than it had.
+        using var channel = hub.Channel();
+        var late = new UploadBatchRequest { BatchId = "norsjo-b-late", StoreId = "norsjo-b", ServiceVolumes = { Volume(October.AddDays(10), ServiceKind.Kontantuttag, 40, 40 * 500_00), Volume(October.AddDays(10), ServiceKind.PaketUtlamnat, 9) } };
+        await new Ingest.IngestClient(channel).UploadBatchAsync(late, RunningHub.Credential(await hub.EnrollAsync("norsjo-b")));
+        Assert.Equal(40, (await VolumesAsync(hub, "norsjo-b", October.AddDays(10))).Single(v => v.Kind == "kontantuttag").Transactions);
+
+        // The new figure minus the published one would be norsjo-b's own: the month stays as published, and a revision made of one shop's change is refused.
+        Assert.Equal(0, await hub.Services.GetRequiredService<Norsjo.Retail.Hub.Disclosure.PublishedMonths>().ReviseAsync(new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 1), CancellationToken.None));
+        var again = await NorsjoAsync();
+        Assert.Equal(published.Withdrawals, again.Withdrawals);
+        Assert.Equal(published.WithdrawnKr, again.WithdrawnKr);
+        Assert.Equal(published.Services.Single(s => s.Kind == "paket_utlamnat").Transactions, again.Services.Single(s => s.Kind == "paket_utlamnat").Transactions);
+    }
+
     /// <summary>What the seed sent, per group as the municipality sees it.</summary>
     public sealed class Sent
     {

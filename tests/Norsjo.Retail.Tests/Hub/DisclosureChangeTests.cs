@@ -51,8 +51,8 @@ public sealed class DisclosureChangeTests(ClickHouseServerFixture clickHouse, IT
         var attacker = new DisclosureAttacker(municipality, sold);
         await attacker.GatherAsync(FirstMonth, LastMonth, [DeliveryMonth]);
 
-        // norsjo-b's till was offline at the turn of the month: a September sale and a November
-        // delivery arrive after both months were published.
+        // norsjo-b's till was offline at the turn of the month: a September sale, a November
+        // delivery and a day's withdrawals and parcels arrive after the months were published.
         using var channel = hub.Channel();
         var late = new UploadBatchRequest { BatchId = "norsjo-b-late", StoreId = "norsjo-b" };
         late.Receipts.Add(DisclosureTests.Data.Receipt("norsjo-b-late-1", new DateOnly(2025, 9, 17), "dagligvaror", 600, 432_150, cash: true));
@@ -66,11 +66,16 @@ public sealed class DisclosureChangeTests(ClickHouseServerFixture clickHouse, IT
             DistanceM = 7_000,
             OrderValueOre = 61_700,
         });
+        var quiet = new DateOnly(2025, 10, 14);
+        late.ServiceVolumes.Add(DisclosureTests.Data.Volume(quiet, ServiceKind.Kontantuttag, 9, 9 * 500_00));
+        late.ServiceVolumes.Add(DisclosureTests.Data.Volume(quiet, ServiceKind.PaketUtlamnat, 5));
         await new Ingest.IngestClient(channel).UploadBatchAsync(late, RunningHub.Credential(await hub.EnrollAsync("norsjo-b")));
         sold.Sale("norsjo-b", new DateOnly(2025, 9, 17), 4321.50m, 0);
         sold.Add("norsjo-b", "payments", new DateOnly(2025, 9, 17), 4321.50m);
         sold.Add("norsjo-b", "cash", new DateOnly(2025, 9, 17), 4321.50m);
         sold.Delivery("norsjo-b", new DateOnly(2025, 11, 28), "Kusfors", 617m);
+        sold.Service("norsjo-b", quiet, "kontantuttag", 9, 9 * 500m);
+        sold.Service("norsjo-b", quiet, "paket_utlamnat", 5);
         await attacker.GatherAsync(FirstMonth, LastMonth, [DeliveryMonth]);
 
         Assert.Empty(Leaks(attacker, DisclosureTests.Data.Reporting));

@@ -90,9 +90,14 @@ public sealed class IngestRefusalsTests(ClickHouseServerFixture clickHouse)
         Assert.Equal(HttpStatusCode.Forbidden, (await municipality.GetAsync("/api/admin/refusals")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await owner.GetAsync("/api/stores/butik-b/refusals")).StatusCode);
 
+        // butik-b's till sent a day's parcels with an amount (only kontantuttag has one): refused, and counted for the admin too.
+        var parcels = new UploadBatchRequest { BatchId = "s-1", StoreId = "butik-b" };
+        parcels.ServiceVolumes.Add(new ServiceVolume { Date = new LocalDate { Year = 2026, Month = 11, Day = 20 }, Kind = ServiceKind.PaketUtlamnat, Count = 3, AmountOre = 1_000 });
+        Assert.StartsWith("service_volumes[0].amount_ore: ", (await RefusedAsync(client, parcels, await hub.EnrollAsync("butik-b"))).Status.Detail, StringComparison.Ordinal);
+
         using var admin = await SignedInAsync(hub.HttpUrl, "admin");
         var counts = await GetAsync<RefusalCount[]>(admin, "/api/admin/refusals");
-        Assert.Equal([("butik-a", 1, 1), ("butik-b", 0, 0)], counts.Select(c => (c.StoreId, c.Receipts, c.Total)));
+        Assert.Equal([("butik-a", 1, 0, 1), ("butik-b", 0, 1, 1)], counts.Select(c => (c.StoreId, c.Receipts, c.ServiceVolumes, c.Total)));
 
         // On the pages, in Swedish.
         using var playwright = await Playwright.CreateAsync();
@@ -106,6 +111,9 @@ public sealed class IngestRefusalsTests(ClickHouseServerFixture clickHouse)
         var adminPage = await OpenAsync(browser, hub, "admin", "/admin");
         var row = adminPage.GetByTestId("refusal-counts-table").Locator("tr", new() { HasText = "butik-a" });
         await Assertions.Expect(row.Locator("td").First).ToHaveTextAsync("1");
+        var serviceColumn = await adminPage.GetByTestId("refusal-counts-table").Locator("th").AllInnerTextsAsync();
+        var other = adminPage.GetByTestId("refusal-counts-table").Locator("tr", new() { HasText = "butik-b" });
+        await Assertions.Expect(other.Locator("td").Nth(serviceColumn.ToList().IndexOf("Tjänster per dag") - 1)).ToHaveTextAsync("1");
         await adminPage.ScreenshotAsync(new() { Path = Screenshot("admin-avvisat"), FullPage = true });
 
         // The data check (`check-data`, which `./norsjo demo` runs at its end) fails on it and says so.

@@ -201,6 +201,12 @@ public sealed class ServicePointApiTests(ServicePointApiTests.Data data, ClickHo
         Assert.Equal(HttpStatusCode.BadRequest, swapped.StatusCode);
         Assert.StartsWith("Latitud och longitud verkar omkastade", (await swapped.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("latitude")[0].GetString(), StringComparison.Ordinal);
 
+        // Inside the box around Sweden, but Copenhagen: the outline refuses it, swapped axes or not.
+        var danish = await editor.PutAsJsonAsync("/api/admin/service-points/ny-plats", Edit(["paketbox"], ["kort"], latitude: "55,676", longitude: "12,568", name: "Paketbox", village: "Norsjö", hours: new() { ["mon-sun"] = "00:00-24:00" }));
+        Assert.Equal(HttpStatusCode.BadRequest, danish.StatusCode);
+        Assert.Equal("Punkten 55,676 N, 12,568 Ö ligger inte i Sverige: kontrollera koordinaterna (WGS84, decimala grader).",
+            (await danish.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("latitude")[0].GetString());
+
         using var http = Anonymous();
         Assert.DoesNotContain("ny-plats", await http.GetStringAsync(new Uri("/api/open/service-points.json", UriKind.Relative)), StringComparison.Ordinal);
     }

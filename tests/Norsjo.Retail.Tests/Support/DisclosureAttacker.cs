@@ -8,7 +8,8 @@ namespace Norsjo.Retail.Tests.Support;
 /// What was sold, per store and day, as the tests sent it through the hub: the truth an attacker's
 /// derived figures are compared with. Measures: "turnover:total|dagligvaror|sallankop",
 /// "deliveries:{locality}" and "orders:{locality}" (order value, kr; locality "*" is every
-/// locality), "cash" and "payments" (kr).
+/// locality), "cash" and "payments" (kr), "services:{kind}" (transactions of a service kind, e.g.
+/// "services:kontantuttag") and "services:kontantuttag:kr" (cash paid out, kr).
 /// </summary>
 public sealed class KnownFigures
 {
@@ -58,6 +59,16 @@ public sealed class KnownFigures
         {
             Add(store, "deliveries:" + place, day, 1);
             Add(store, "orders:" + place, day, orderKr);
+        }
+    }
+
+    /// <summary>A day's count of one service kind as the agent sends it (the whole day; a later copy replaces it), and for kontantuttag the kronor paid out.</summary>
+    public void Service(string store, DateOnly day, string kind, long transactions, decimal kr = 0)
+    {
+        Add(store, "services:" + kind, day, transactions - Sum(store, "services:" + kind, day, day));
+        if (kr != 0 || Sum(store, $"services:{kind}:kr", day, day) != 0)
+        {
+            Add(store, $"services:{kind}:kr", day, kr - Sum(store, $"services:{kind}:kr", day, day));
         }
     }
 
@@ -149,7 +160,10 @@ public sealed class DisclosureAttacker(HttpClient municipality, KnownFigures tru
             await VillagesAsync($"/api/municipality/villages?from={end.AddMonths(-11):yyyy-MM}&to={end:yyyy-MM}");
             await CashAsync($"/api/municipality/cash-share?from={end:yyyy-MM}&to={end:yyyy-MM}");
             await CashAsync($"/api/municipality/cash-share?from={end:yyyy-MM-dd}&to={end.AddMonths(1).AddDays(-1):yyyy-MM-dd}");
+            await CashHandlingAsync($"/api/municipality/cash-handling?from={end:yyyy-MM}&to={end:yyyy-MM}");
         }
+
+        await CashHandlingAsync($"/api/municipality/cash-handling?from={firstMonth:yyyy-MM}&to={lastMonth:yyyy-MM}");
 
         await IndexPeriodsAsync($"/api/municipality/index/rolling?from={firstMonth:yyyy-MM}&to={lastMonth:yyyy-MM}");
         await VillagesAsync($"/api/municipality/villages?from={firstMonth:yyyy-MM}&to={lastMonth:yyyy-MM}");
@@ -244,7 +258,8 @@ public sealed class DisclosureAttacker(HttpClient municipality, KnownFigures tru
             {
                 foreach (var b in list)
                 {
-                    if ((a.From, a.To, a.Round) == (b.From, b.To, b.Round) || (a.Round != b.Round && a.Value == b.Value && (a.From, a.To) == (b.From, b.To)))
+                    if ((a.From, a.To, a.Round) == (b.From, b.To, b.Round) || (a.Round != b.Round && a.Value == b.Value && (a.From, a.To) == (b.From, b.To))
+                        || (ChanceOnly(measure.Key) && (a.To < b.From || b.To < a.From)))
                     {
                         continue;
                     }
@@ -290,6 +305,14 @@ public sealed class DisclosureAttacker(HttpClient municipality, KnownFigures tru
             .Select(g => $"{g.Count()} × {g.Key}, e.g. {g.First()}");
     }
 
+    /// <summary>
+    /// Service counts of periods that do not overlap: no store's part of one is in the other, and
+    /// none is the same from month to month (no estimates), so nothing cancels in a − b; small
+    /// whole numbers equal some store's change between the months by chance alone, not by
+    /// subtraction. (Turnover keeps them: registry estimates are the same every month.)
+    /// </summary>
+    private static bool ChanceOnly(string measure) => measure.StartsWith("services:", StringComparison.Ordinal);
+
     private static string Tag(Observation o) => o.Round == 0 ? string.Empty : $"[round {o.Round + 1}] ";
 
     private KnownFigures Truth(int round) => _rounds.Count == 0 ? truth : _rounds[round];
@@ -297,7 +320,8 @@ public sealed class DisclosureAttacker(HttpClient municipality, KnownFigures tru
     private int Round => Math.Max(0, _rounds.Count - 1);
 
     /// <summary>The measure without its category or locality: the numbers that may be subtracted from one another for one period.</summary>
-    private static string Base(string measure) => measure.StartsWith("turnover:", StringComparison.Ordinal) ? measure : measure.Split(':')[0];
+    private static string Base(string measure) =>
+        measure.StartsWith("turnover:", StringComparison.Ordinal) || measure.StartsWith("services:", StringComparison.Ordinal) ? measure : measure.Split(':')[0];
 
     private async Task<JsonElement?> GetAsync(string path)
     {
@@ -412,6 +436,47 @@ public sealed class DisclosureAttacker(HttpClient municipality, KnownFigures tru
             if (Number(month, "cashShare") is { } share)
             {
                 _cashShares.Add((path, month.GetProperty("month").GetString()!, share));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Kontanthantering: per group (or consenting store) and month the withdrawals (count, kronor),
+    /// each service kind's count, the same month a year before, and the cash share.
+    /// </summary>
+    private async Task CashHandlingAsync(string path)
+    {
+        if (await GetAsync(path) is not { } root)
+        {
+            return;
+        }
+
+        foreach (var row in root.GetProperty("months").EnumerateArray())
+        {
+            var month = DateOnly.ParseExact(row.GetProperty("month").GetString()! + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var shared = row.GetProperty("kind").GetString() == "shared";
+            var source = $"{path} {row.GetProperty("village").GetString()}{(shared ? " " + row.GetProperty("storeId").GetString() : string.Empty)} {month:yyyy-MM}";
+            void Add(string measure, DateOnly m, decimal? value, string what)
+            {
+                if (value is { } v)
+                {
+                    _observations.Add(new Observation(measure, m, m.AddMonths(1).AddDays(-1), v, $"{source} {what}", shared, Round));
+                }
+            }
+
+            Add("services:kontantuttag", month, Number(row, "withdrawals"), "withdrawals");
+            Add("services:kontantuttag:kr", month, Number(row, "withdrawnKr"), "withdrawn kr");
+            Add("services:kontantuttag", month.AddMonths(-12), Number(row, "withdrawalsYearBefore"), "withdrawals a year before");
+            foreach (var service in row.GetProperty("services").EnumerateArray())
+            {
+                var kind = service.GetProperty("kind").GetString()!;
+                Add("services:" + kind, month, Number(service, "transactions"), kind);
+                Add("services:" + kind, month.AddMonths(-12), Number(service, "yearBefore"), kind + " a year before");
+            }
+
+            if (!shared && Number(row, "cashShare") is { } share)
+            {
+                _cashShares.Add((source, month.ToString("yyyy-MM", CultureInfo.InvariantCulture), share));
             }
         }
     }
