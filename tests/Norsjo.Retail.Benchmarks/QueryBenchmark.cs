@@ -144,8 +144,8 @@ public static class QueryBenchmark
             new("villages, 12 m", true, "/api/municipality/villages?from=2025-12&to=2026-11", [TurnoverMonths.Sql(new DateOnly(2024, 12, 1), new DateOnly(2026, 11, 1), own)], [MonthlyTurnover.Sql(new DateOnly(2024, 12, 1), new DateOnly(2026, 11, 1))]),
             // The municipal figures are made from each month's published rows (Disclosure/PublishedMonths.cs): the SQL is what
             // publishing the months reads; once published, a month is read from the operational store.
-            new("cash share, 1 y", true, $"/api/municipality/cash-share?from={year.From:yyyy-MM}&to={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.From), Month(year.To))]),
-            new("deliveries, all stores, 1 month", true, $"/api/municipality/deliveries?month={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.To), Month(year.To))]),
+            new("cash share, 1 y", true, $"/api/municipality/cash-share?from={year.From:yyyy-MM}&to={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.From), Month(year.To), own)], [.. PublishedMonths.LiveSql(Month(year.From), Month(year.To))]),
+            new("deliveries, all stores, 1 month", true, $"/api/municipality/deliveries?month={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.To), Month(year.To), own)], [.. PublishedMonths.LiveSql(Month(year.To), Month(year.To))]),
             new("freshness, all stores", true, "/api/municipality/freshness", [StoreAnalytics.FreshnessSql(null)]),
         ];
     }
@@ -185,10 +185,8 @@ public static class QueryBenchmark
 
             for (var i = 0; i < points.Count; i++)
             {
-                var client = cases[i].Sql.Select(q => ClientTimes(points[i].Hub, q, api[i].Count)).ToList();
-                // An endpoint that runs several statements is compared with their sum, run after run.
-                var sql = Enumerable.Range(0, api[i].Count).Select(r => client.Sum(c => c[r])).ToList();
-                var today = cases[i].Today is { } before ? Percentile(ClientTimes(points[i].Hub, before.Single(), api[i].Count), 95) : double.NaN;
+                var sql = Summed(points[i].Hub, cases[i].Sql, api[i].Count);
+                var today = cases[i].Today is { } before ? Percentile(Summed(points[i].Hub, before, api[i].Count), 95) : double.NaN;
                 points[i].Results[name] = (Percentile(api[i], 50), Percentile(api[i], 95), Percentile(sql, 50), Percentile(sql, 95), today, api[i].Count);
             }
 
@@ -255,6 +253,13 @@ public static class QueryBenchmark
         }
 
         return clock.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>An endpoint that runs several statements is compared with their sum, run after run.</summary>
+    private static List<double> Summed(BenchHub hub, string[] statements, int runs)
+    {
+        var client = statements.Select(q => ClientTimes(hub, q, runs)).ToList();
+        return [.. Enumerable.Range(0, runs).Select(r => client.Sum(c => c[r]))];
     }
 
     /// <summary>The statement run <paramref name="runs"/> times (after one warm-up) in one clickhouse-client session; its own timings.</summary>

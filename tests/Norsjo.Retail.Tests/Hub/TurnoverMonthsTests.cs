@@ -17,7 +17,7 @@ public sealed class TurnoverMonthsTests(ClickHouseServerFixture clickHouse)
     private static readonly DateOnly From = new(2026, 2, 1);
     private static readonly DateOnly To = new(2026, 5, 1);
 
-    private sealed record Row(string StoreId, string Month, string Category, int VatRateBp, long GrossOre, long NetOre, int Days);
+    internal sealed record Row(string StoreId, string Month, string Category, int VatRateBp, long GrossOre, long NetOre, int Days);
 
     private static DailyTotal Day(DateOnly date, DailySource source, long grossOre, string category, int vatBp = 1200) => new()
     {
@@ -101,7 +101,8 @@ public sealed class TurnoverMonthsTests(ClickHouseServerFixture clickHouse)
         Assert.Empty(await hub.Services.GetRequiredService<MonthlyTurnover>().ReadAsync(From, To, CancellationToken.None));
     }
 
-    private static async Task<List<Row>> RowsAsync(RunningHub hub, string sql) =>
+    /// <summary>The rows a month query gives, in one order (also compared by the cluster test).</summary>
+    internal static async Task<List<Row>> RowsAsync(RunningHub hub, string sql) =>
         [.. (await hub.Database.QueryAsync<Row>(sql)).OrderBy(r => r.StoreId, StringComparer.Ordinal).ThenBy(r => r.Month, StringComparer.Ordinal)
             .ThenBy(r => r.Category, StringComparer.Ordinal).ThenBy(r => r.VatRateBp)];
 }
