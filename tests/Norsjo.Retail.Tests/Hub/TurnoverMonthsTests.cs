@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Norsjo.Retail.Contracts.V1;
 using Norsjo.Retail.Hub.SalesIndex;
+using Norsjo.Retail.Hub.Storage;
 using Norsjo.Retail.Tests.Support;
 using static Norsjo.Retail.Tests.Support.SampleBatches;
 
@@ -74,8 +75,8 @@ public sealed class TurnoverMonthsTests(ClickHouseServerFixture clickHouse)
         foreach (var batch in batches)
         {
             await client.UploadBatchAsync(batch, RunningHub.Credential(credentials[batch.StoreId]));
-            var today = await RowsAsync(hub, MonthlyTurnover.Sql(From, To));
-            var stored = await RowsAsync(hub, TurnoverMonths.Sql(From, To, ["aa", "bb", "cc"]));
+            var today = await RowsAsync(hub.Database, MonthlyTurnover.Sql(From, To));
+            var stored = await RowsAsync(hub.Database, TurnoverMonths.Sql(From, To, ["aa", "bb", "cc"]));
             Assert.Equal(today, stored);
         }
 
@@ -85,7 +86,7 @@ public sealed class TurnoverMonthsTests(ClickHouseServerFixture clickHouse)
         Assert.Equal(new StoreMonth("aa", new DateOnly(2026, 4, 1), new Turnover(106m, 0), new Turnover(112m, 0)) { Days = 1 }, Of("aa", new DateOnly(2026, 4, 1)));
         Assert.Equal(new StoreMonth("bb", new DateOnly(2026, 3, 1), new Turnover(53m, 210m), new Turnover(53m, 210m)) { Days = 1 }, Of("bb", new DateOnly(2026, 3, 1)));
         Assert.Equal(new Turnover(70m, 0), Of("cc", new DateOnly(2026, 2, 1)).Measured);
-        Assert.DoesNotContain(await RowsAsync(hub, TurnoverMonths.Sql(From, To, ["bb"])), r => r.Category == "tobak");
+        Assert.DoesNotContain(await RowsAsync(hub.Database, TurnoverMonths.Sql(From, To, ["bb"])), r => r.Category == "tobak");
     }
 
     [Fact]
@@ -97,12 +98,12 @@ public sealed class TurnoverMonthsTests(ClickHouseServerFixture clickHouse)
             "VALUES ('annan-kommun', '2026-03-03', 'dagligvaror', 1200, 11200, 1200, 0, 1000, 1)");
         await hub.Database.ExecuteAsync(TurnoverMonths.ForStoreDays("annan-kommun", [new DateOnly(2026, 3, 3)], 2));
 
-        Assert.Single(await RowsAsync(hub, TurnoverMonths.Sql(From, To, ["annan-kommun"])));
+        Assert.Single(await RowsAsync(hub.Database, TurnoverMonths.Sql(From, To, ["annan-kommun"])));
         Assert.Empty(await hub.Services.GetRequiredService<MonthlyTurnover>().ReadAsync(From, To, CancellationToken.None));
     }
 
     /// <summary>The rows a month query gives, in one order (also compared by the cluster test).</summary>
-    internal static async Task<List<Row>> RowsAsync(RunningHub hub, string sql) =>
-        [.. (await hub.Database.QueryAsync<Row>(sql)).OrderBy(r => r.StoreId, StringComparer.Ordinal).ThenBy(r => r.Month, StringComparer.Ordinal)
+    internal static async Task<List<Row>> RowsAsync(ClickHouseDatabase database, string sql) =>
+        [.. (await database.QueryAsync<Row>(sql)).OrderBy(r => r.StoreId, StringComparer.Ordinal).ThenBy(r => r.Month, StringComparer.Ordinal)
             .ThenBy(r => r.Category, StringComparer.Ordinal).ThenBy(r => r.VatRateBp)];
 }
