@@ -1,4 +1,5 @@
 using System.Globalization;
+using Norsjo.Retail.Hub.SalesIndex;
 using Norsjo.Retail.Hub.Storage;
 
 namespace Norsjo.Retail.Benchmarks;
@@ -46,21 +47,33 @@ public static class BenchData
         }
 
         // Merged, as a running hub's tables are most of the time. On 18.16 OPTIMIZE … FINAL without a
-        // partition merges only one, so each year is merged on its own.
+        // partition merges only one, so each year is merged on its own. The months the index reads
+        // are then made from the merged days as ingest makes them (TurnoverMonths), a chunk of stores at a time.
         long rows = 0;
         foreach (var table in new[] { "sales_daily", "receipts_hourly", "payments_daily", "home_deliveries", "ingest_batches" })
         {
-            var partitions = await database.QueryAsync<PartitionRow>(
-                $"SELECT DISTINCT partition AS Partition FROM system.parts WHERE database = {SqlLiteral.Text(database.Name)} AND table = {SqlLiteral.Text(table)} AND active").ConfigureAwait(false);
-            foreach (var p in partitions)
-            {
-                await database.ExecuteAsync($"OPTIMIZE TABLE {table} PARTITION {p.Partition} FINAL").ConfigureAwait(false);
-            }
-
-            rows += (long)(await database.QueryAsync<CountRow>($"SELECT count() AS Rows FROM {table}").ConfigureAwait(false))[0].Rows;
+            rows += await MergeAsync(database, table).ConfigureAwait(false);
         }
 
-        return rows;
+        for (var first = 1; first <= stores; first += StoresPerStatement)
+        {
+            var (low, high) = (SqlLiteral.Text(StoreId(first)), SqlLiteral.Text(StoreId(Math.Min(stores, first + StoresPerStatement - 1))));
+            await database.ExecuteAsync(TurnoverMonths.Recompute(_ => $"store_id BETWEEN {low} AND {high}", "toUInt64(1)")).ConfigureAwait(false);
+        }
+
+        return rows + await MergeAsync(database, TurnoverMonths.Table).ConfigureAwait(false);
+    }
+
+    private static async Task<long> MergeAsync(ClickHouseDatabase database, string table)
+    {
+        var partitions = await database.QueryAsync<PartitionRow>(
+            $"SELECT DISTINCT partition AS Partition FROM system.parts WHERE database = {SqlLiteral.Text(database.Name)} AND table = {SqlLiteral.Text(table)} AND active").ConfigureAwait(false);
+        foreach (var p in partitions)
+        {
+            await database.ExecuteAsync($"OPTIMIZE TABLE {table} PARTITION {p.Partition} FINAL").ConfigureAwait(false);
+        }
+
+        return (long)(await database.QueryAsync<CountRow>($"SELECT count() AS Rows FROM {table}").ConfigureAwait(false))[0].Rows;
     }
 
     private sealed record PartitionRow(string Partition);

@@ -29,10 +29,14 @@ public static class QueryBenchmark
     /// <summary>Time spent on one call at one grid point past which it stops at <see cref="MinimumRuns"/>.</summary>
     private const double BudgetMs = 10_000;
 
-    private sealed record Case(string Name, bool Municipality, string Url, string[] Sql);
+    /// <param name="Today">For the municipality's index calls: today's path (the months computed from every store's days at query time), timed by clickhouse-client beside the new one.</param>
+    private sealed record Case(string Name, bool Municipality, string Url, string[] Sql, string[]? Today = null);
 
     private sealed class Point(int stores, int years, BenchHub hub, HttpClient http) : IAsyncDisposable
     {
+        /// <summary>The municipality's own stores (its registry); the hub holds <see cref="Stores"/> in all.</summary>
+        public IReadOnlyList<string> Own { get; init; } = [];
+
         public int Stores => stores;
 
         public int Years => years;
@@ -43,7 +47,7 @@ public static class QueryBenchmark
 
         public string Label => $"{stores} stores × {years} y";
 
-        public Dictionary<string, (double A50, double A95, double S50, double S95, int Runs)> Results { get; } = [];
+        public Dictionary<string, (double A50, double A95, double S50, double S95, double T95, int Runs)> Results { get; } = [];
 
         public async ValueTask DisposeAsync()
         {
@@ -57,7 +61,11 @@ public static class QueryBenchmark
         var storeCounts = BenchArgs.Numbers(args, "--stores", 30, 300, 3000);
         var yearCounts = BenchArgs.Numbers(args, "--years", 1, 3, 10);
         var runs = BenchArgs.Numbers(args, "--runs", 20)[0];
-        var command = BenchArgs.Command("queries", ("--stores", storeCounts), ("--years", yearCounts), ("--runs", [runs]));
+        // Issue 20: the hub serves this many municipalities; the one measured registers its share of the largest
+        // grid point's stores (5,000 / 290 → 18), the same stores at every point, while the hub's other stores grow.
+        // 1 (the default): one municipality registers every store on the hub, as before.
+        var municipalities = BenchArgs.Numbers(args, "--municipalities", 1)[0];
+        var command = BenchArgs.Command("queries", ("--stores", storeCounts), ("--years", yearCounts), ("--runs", [runs]), ("--municipalities", [municipalities]));
         Console.WriteLine($"Query benchmark on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {command}");
         var folder = Directory.CreateTempSubdirectory("norsjo-bench-queries").FullName;
         var points = new List<Point>();
@@ -70,7 +78,7 @@ public static class QueryBenchmark
                 {
                     foreach (var years in yearCounts)
                     {
-                        points.Add(await StartPointAsync(clickHouse, stores, years));
+                        points.Add(await StartPointAsync(clickHouse, stores, years, municipalities == 1 ? stores : Math.Min(stores, (int)Math.Ceiling(storeCounts.Max() / (double)municipalities))));
                     }
                 }
 
@@ -93,9 +101,10 @@ public static class QueryBenchmark
         return 0;
     }
 
-    private static async Task<Point> StartPointAsync(LocalClickHouseServer clickHouse, int stores, int years)
+    private static async Task<Point> StartPointAsync(LocalClickHouseServer clickHouse, int stores, int years, int own)
     {
-        var hub = await BenchHub.StartAsync(BenchData.Stores(stores), clickHouse, $"bench_{stores}_stores_{years}_years");
+        var registry = BenchData.Stores(own);
+        var hub = await BenchHub.StartAsync(registry, clickHouse, $"bench_{stores}_stores_{years}_years");
         var start = End.AddYears(-years).AddDays(1);
         var clock = Stopwatch.StartNew();
         var rows = await BenchData.FillAsync(hub.Database, stores, start, End);
@@ -104,11 +113,11 @@ public static class QueryBenchmark
         await hub.Services.GetRequiredService<UserStore>().SaveAsync("bench-admin", "bench-password-123", UserRole.Admin, []);
         var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = hub.HttpUrl, Timeout = TimeSpan.FromMinutes(2) };
         (await http.PostAsJsonAsync("/api/login", new { username = "bench-admin", password = "bench-password-123" })).EnsureSuccessStatusCode();
-        return new Point(stores, years, hub, http);
+        return new Point(stores, years, hub, http) { Own = [.. registry.Select(s => s.Id)] };
     }
 
     /// <summary>The dashboard's calls for one grid point; the store is one of the first 30, so the same store everywhere.</summary>
-    private static Case[] Cases(int years)
+    private static Case[] Cases(int years, IReadOnlyList<string> own)
     {
         var store = BenchData.StoreId(7);
         var end = End;
@@ -130,13 +139,13 @@ public static class QueryBenchmark
             new("store returns, 1 y", false, $"/api/stores/{store}/returns?{Range(year.From, year.To)}", [StoreAnalytics.ReturnsSql(store, year.From, year.To)]),
             new("store deliveries, 1 y", false, $"/api/stores/{store}/deliveries?{Range(year.From, year.To)}", [StoreAnalytics.DeliveriesSql(store, year.From, year.To)]),
             new("store freshness", false, $"/api/stores/{store}/freshness", [StoreAnalytics.FreshnessSql(store)]),
-            new("index, calendar year 2026", true, "/api/municipality/index/years/2026", [MonthlyTurnover.Sql(new DateOnly(2025, 1, 1), new DateOnly(2026, 11, 1))]),
-            new("index, rolling 12 m × 12 ends", true, "/api/municipality/index/rolling?from=2025-12&to=2026-11", [MonthlyTurnover.Sql(new DateOnly(2024, 1, 1), new DateOnly(2026, 11, 1))]),
-            new("villages, 12 m", true, "/api/municipality/villages?from=2025-12&to=2026-11", [MonthlyTurnover.Sql(new DateOnly(2024, 12, 1), new DateOnly(2026, 11, 1))]),
+            new("index, calendar year 2026", true, "/api/municipality/index/years/2026", [TurnoverMonths.Sql(new DateOnly(2025, 1, 1), new DateOnly(2026, 11, 1), own)], [MonthlyTurnover.Sql(new DateOnly(2025, 1, 1), new DateOnly(2026, 11, 1))]),
+            new("index, rolling 12 m × 12 ends", true, "/api/municipality/index/rolling?from=2025-12&to=2026-11", [TurnoverMonths.Sql(new DateOnly(2024, 1, 1), new DateOnly(2026, 11, 1), own)], [MonthlyTurnover.Sql(new DateOnly(2024, 1, 1), new DateOnly(2026, 11, 1))]),
+            new("villages, 12 m", true, "/api/municipality/villages?from=2025-12&to=2026-11", [TurnoverMonths.Sql(new DateOnly(2024, 12, 1), new DateOnly(2026, 11, 1), own)], [MonthlyTurnover.Sql(new DateOnly(2024, 12, 1), new DateOnly(2026, 11, 1))]),
             // The municipal figures are made from each month's published rows (Disclosure/PublishedMonths.cs): the SQL is what
             // publishing the months reads; once published, a month is read from the operational store.
-            new("cash share, 1 y", true, $"/api/municipality/cash-share?from={year.From:yyyy-MM}&to={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.From), Month(year.To))]),
-            new("deliveries, all stores, 1 month", true, $"/api/municipality/deliveries?month={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.To), Month(year.To))]),
+            new("cash share, 1 y", true, $"/api/municipality/cash-share?from={year.From:yyyy-MM}&to={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.From), Month(year.To), own)], [.. PublishedMonths.LiveSql(Month(year.From), Month(year.To))]),
+            new("deliveries, all stores, 1 month", true, $"/api/municipality/deliveries?month={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.To), Month(year.To), own)], [.. PublishedMonths.LiveSql(Month(year.To), Month(year.To))]),
             new("freshness, all stores", true, "/api/municipality/freshness", [StoreAnalytics.FreshnessSql(null)]),
         ];
     }
@@ -145,9 +154,9 @@ public static class QueryBenchmark
     private static async Task MeasureAsync(List<Point> points, int runs)
     {
         var clock = Stopwatch.StartNew();
-        foreach (var name in Cases(1).Select(c => c.Name))
+        foreach (var name in Cases(1, []).Select(c => c.Name))
         {
-            var cases = points.Select(p => Cases(p.Years).Single(c => c.Name == name)).ToList();
+            var cases = points.Select(p => Cases(p.Years, p.Own).Single(c => c.Name == name)).ToList();
             var api = points.Select(_ => new List<double>()).ToList();
             var spent = new double[points.Count];
             var warm = new double[points.Count];
@@ -176,10 +185,9 @@ public static class QueryBenchmark
 
             for (var i = 0; i < points.Count; i++)
             {
-                var client = cases[i].Sql.Select(q => ClientTimes(points[i].Hub, q, api[i].Count)).ToList();
-                // An endpoint that runs several statements is compared with their sum, run after run.
-                var sql = Enumerable.Range(0, api[i].Count).Select(r => client.Sum(c => c[r])).ToList();
-                points[i].Results[name] = (Percentile(api[i], 50), Percentile(api[i], 95), Percentile(sql, 50), Percentile(sql, 95), api[i].Count);
+                var sql = Summed(points[i].Hub, cases[i].Sql, api[i].Count);
+                var today = cases[i].Today is { } before ? Percentile(Summed(points[i].Hub, before, api[i].Count), 95) : double.NaN;
+                points[i].Results[name] = (Percentile(api[i], 50), Percentile(api[i], 95), Percentile(sql, 50), Percentile(sql, 95), today, api[i].Count);
             }
 
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  measured {name} ({clock.Elapsed.TotalSeconds:N0} s)"));
@@ -188,16 +196,16 @@ public static class QueryBenchmark
 
     private static void Report(List<Point> points, string command)
     {
-        var names = Cases(1).Select(c => (c.Name, c.Municipality)).ToList();
+        var names = Cases(1, []).Select(c => (c.Name, c.Municipality)).ToList();
         foreach (var point in points)
         {
             Console.WriteLine();
             Console.WriteLine($"{point.Label}   (ms; ratio = API p50 / SQL p50, SQL by clickhouse-client --time)   {command}");
-            Console.WriteLine($"{"query",-32} {"API p50",9} {"API p95",9} {"SQL p50",9} {"SQL p95",9} {"ratio",6} {"runs",5}");
+            Console.WriteLine($"{"query",-32} {"API p50",9} {"API p95",9} {"SQL p50",9} {"SQL p95",9} {"ratio",6} {"runs",5} {"today SQL p95",14}");
             foreach (var (name, _) in names)
             {
-                var (a50, a95, s50, s95, n) = point.Results[name];
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-32} {a50,9:N1} {a95,9:N1} {s50,9:N1} {s95,9:N1} {a50 / Math.Max(s50, 0.1),6:N1} {n,5}"));
+                var (a50, a95, s50, s95, t95, n) = point.Results[name];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-32} {a50,9:N1} {a95,9:N1} {s50,9:N1} {s95,9:N1} {a50 / Math.Max(s50, 0.1),6:N1} {n,5} {t95,14:N1}"));
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"slowest API p95: {point.Results.Values.Max(r => r.A95):N1} ms  target < 100 ms"));
@@ -221,7 +229,17 @@ public static class QueryBenchmark
             Console.WriteLine($"{(municipality ? "M " : "S ") + name,-32} " + string.Join(' ', p95) + "  " + string.Join(' ', ratios));
         }
 
-        Console.WriteLine("S = one store's dashboard (should stay flat as stores grow), M = municipality-wide (reads every store).");
+        Console.WriteLine("S = one store's dashboard (should stay flat as stores grow), M = municipality-wide (reads the municipality's stores).");
+
+        // Today's path beside the new one: the index calls' SQL as it ran before the months were kept at ingest.
+        Console.WriteLine();
+        Console.WriteLine($"today's path (months computed from every store's days, SQL p95 by clickhouse-client) on every grid point   {command}");
+        foreach (var (name, _) in names.Where(n => !double.IsNaN(points[0].Results[n.Name].T95)))
+        {
+            Console.WriteLine($"{"T " + name,-32} " + string.Join(' ', points.Select(p => FormattableString.Invariant($"{p.Results[name].T95,10:N1}"))));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"The municipality measured registers {points[0].Own.Count} of the hub's stores at the first grid point, {points[^1].Own.Count} at the last."));
     }
 
     private static async Task<double> TimeApiAsync(HttpClient http, string url)
@@ -235,6 +253,13 @@ public static class QueryBenchmark
         }
 
         return clock.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>An endpoint that runs several statements is compared with their sum, run after run.</summary>
+    private static List<double> Summed(BenchHub hub, string[] statements, int runs)
+    {
+        var client = statements.Select(q => ClientTimes(hub, q, runs)).ToList();
+        return [.. Enumerable.Range(0, runs).Select(r => client.Sum(c => c[r]))];
     }
 
     /// <summary>The statement run <paramref name="runs"/> times (after one warm-up) in one clickhouse-client session; its own timings.</summary>

@@ -18,7 +18,8 @@ public static class ServiceVolumes
     private sealed record Row(string StoreId, string Month, string Kind, long Transactions, long AmountOre);
 
     /// <summary>Per store, month and kind from the month of <paramref name="fromMonth"/> to that of <paramref name="toMonth"/>.</summary>
-    public static string Sql(DateOnly fromMonth, DateOnly toMonth)
+    /// <param name="andStores">A further condition on <c>store_id</c> (" AND store_id IN …"), as the other inputs of a month are read.</param>
+    public static string Sql(DateOnly fromMonth, DateOnly toMonth, string andStores = "")
     {
         var from = SqlLiteral.Date(new DateOnly(fromMonth.Year, fromMonth.Month, 1));
         var to = SqlLiteral.Date(new DateOnly(toMonth.Year, toMonth.Month, 1).AddMonths(1).AddDays(-1));
@@ -26,7 +27,7 @@ public static class ServiceVolumes
             SELECT store_id AS StoreId, toString(toStartOfMonth(service_date)) AS Month, toString(kind) AS Kind,
                    sum(transactions) AS Transactions, sum(amount_ore) AS AmountOre
             FROM service_volumes FINAL
-            WHERE service_date >= {from} AND service_date <= {to}
+            WHERE service_date >= {from} AND service_date <= {to}{andStores}
             GROUP BY store_id, Month, Kind
             ORDER BY store_id, Month, Kind
             """;

@@ -292,30 +292,34 @@ public sealed partial class PublishedMonths(
     /// What a month's publication reads from ClickHouse, per store and month: the turnover
     /// (<see cref="MonthlyTurnover.Sql"/>), cash and all payments, receipts per hour, deliveries per
     /// locality, service volumes per kind (<see cref="CashHandling.ServiceVolumes.Sql"/>). Every municipal figure is made from these rows (also run as they are by the benchmark).
+    /// With <paramref name="stores"/> (the plan's), only those stores' rows are read and the turnover
+    /// comes from the months kept at ingest (<see cref="TurnoverMonths"/>), so the cost follows the
+    /// municipality's stores, not the hub's (issue 20); without, every store's rows, as a revision needs.
     /// </summary>
-    public static IReadOnlyList<string> LiveSql(DateOnly from, DateOnly to)
+    public static IReadOnlyList<string> LiveSql(DateOnly from, DateOnly to, IReadOnlyCollection<string>? stores = null)
     {
         var (first, last) = (SqlLiteral.Date(from), SqlLiteral.Date(to.AddMonths(1).AddDays(-1)));
+        var only = stores is null ? string.Empty : $" AND store_id IN {(stores.Count == 0 ? "('')" : SqlLiteral.TextList(stores.Order(StringComparer.Ordinal)))}";
         return
         [
-            MonthlyTurnover.Sql(from, to),
+            stores is null ? MonthlyTurnover.Sql(from, to) : TurnoverMonths.Sql(from, to, stores),
             $"""
             SELECT store_id AS StoreId, toString(toStartOfMonth(sale_date)) AS Month, sum(if(method = 'cash', amount_ore, 0)) AS CashOre, sum(amount_ore) AS TotalOre
-            FROM payments_daily FINAL WHERE sale_date BETWEEN {first} AND {last}
+            FROM payments_daily FINAL WHERE sale_date BETWEEN {first} AND {last}{only}
             GROUP BY StoreId, Month
             """,
             $"""
             SELECT store_id AS StoreId, toString(toStartOfMonth(sale_date)) AS Month, toInt32(hour) AS Hour, sum(receipts) AS Receipts
-            FROM receipts_hourly FINAL WHERE sale_date BETWEEN {first} AND {last}
+            FROM receipts_hourly FINAL WHERE sale_date BETWEEN {first} AND {last}{only}
             GROUP BY StoreId, Month, Hour
             """,
             $"""
             SELECT store_id AS StoreId, toString(toStartOfMonth(delivery_date)) AS Month, locality AS Locality, count() AS Deliveries,
                    uniqExact(household_key) AS Households, sum(order_value_ore) AS OrderOre, sum(distance_m) AS DistanceM
-            FROM home_deliveries FINAL WHERE delivery_date BETWEEN {first} AND {last}
+            FROM home_deliveries FINAL WHERE delivery_date BETWEEN {first} AND {last}{only}
             GROUP BY StoreId, Month, Locality
             """,
-            CashHandling.ServiceVolumes.Sql(from, to),
+            CashHandling.ServiceVolumes.Sql(from, to, only),
         ];
     }
 
@@ -326,7 +330,7 @@ public sealed partial class PublishedMonths(
         ArgumentNullException.ThrowIfNull(plan);
         var planned = plan.Groups.SelectMany(g => g.StoreIds).Concat(plan.Shared.Keys).ToHashSet(StringComparer.Ordinal);
         bool Kept(string store) => everyStore || planned.Contains(store);
-        var sql = LiveSql(from, to);
+        var sql = LiveSql(from, to, everyStore ? null : planned);
         var months = await turnover.ReadAsync(from, to, cancellationToken).ConfigureAwait(false);
         var cash = await storage.Database.QueryAsync<CashRow>(sql[1], cancellationToken).ConfigureAwait(false);
         var hours = await storage.Database.QueryAsync<HourRow>(sql[2], cancellationToken).ConfigureAwait(false);

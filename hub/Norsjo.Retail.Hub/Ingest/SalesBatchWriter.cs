@@ -1,4 +1,5 @@
 using Norsjo.Retail.Contracts.V1;
+using Norsjo.Retail.Hub.SalesIndex;
 using Norsjo.Retail.Hub.Storage;
 using Norsjo.Retail.Hub.Storage.Migrations;
 
@@ -118,6 +119,13 @@ public sealed partial class SalesBatchWriter(ClickHouseStorage storage, TimeProv
             {
                 await db.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        // The months the index reads, recomputed after the days they are made of (receipts, Z-reports, SIE).
+        var turnoverDays = days.Concat(newestTotals.Select(t => BatchValidator.ToDate(t.Date, "daily_total.date"))).ToList();
+        if (turnoverDays.Count > 0)
+        {
+            await db.ExecuteAsync(TurnoverMonths.ForStoreDays(storeId, turnoverDays, versions.Next()), cancellationToken).ConfigureAwait(false);
         }
 
         var batchRow = new TabSeparatedRows().Row(

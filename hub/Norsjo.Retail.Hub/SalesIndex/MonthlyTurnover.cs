@@ -12,7 +12,8 @@ public sealed record StoreMonth(string StoreId, DateOnly Month, Turnover Measure
 }
 
 /// <summary>
-/// Reads each store's monthly turnover per index category from ClickHouse. A store-day counts
+/// Reads each store's monthly turnover per index category from ClickHouse, from the months kept at
+/// ingest (<see cref="TurnoverMonths"/>) for the municipality's own stores. A store-day counts
 /// from its receipts where it has them, else from its Z-report, else from SIE; fuel and agent
 /// services are left out. At constant VAT, food sold at the reduced 6 % (April 2026 – December
 /// 2027) is counted as if at the 12 % it replaced.
@@ -22,11 +23,18 @@ public sealed class MonthlyTurnover(ClickHouseStorage storage, RegistryFacts fac
     public static readonly DateOnly ReducedFoodVatFrom = Time.SwedishTime.ReducedFoodVatFrom;
     public static readonly DateOnly ReducedFoodVatUntil = Time.SwedishTime.ReducedFoodVatUntil;
 
+    /// <summary>
+    /// The municipality's stores: those its registry lists today or listed at the period's end, so
+    /// a store that sends data without being registered here (another municipality's) never counts.
+    /// </summary>
+    private IReadOnlyList<string> StoresOf(DateOnly toMonth) =>
+        [.. facts.Current.Stores.Concat(facts.AsOf(toMonth.AddMonths(1).AddDays(-1)).Stores).Select(s => s.Id).Distinct(StringComparer.Ordinal)];
+
     private sealed record Row(string StoreId, string Month, string Category, int VatRateBp, long GrossOre, long NetOre, int Days);
 
     public async Task<IReadOnlyList<StoreMonth>> ReadAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
     {
-        var rows = await storage.Database.QueryAsync<Row>(Sql(fromMonth, toMonth), cancellationToken).ConfigureAwait(false);
+        var rows = await storage.Database.QueryAsync<Row>(TurnoverMonths.Sql(fromMonth, toMonth, StoresOf(toMonth)), cancellationToken).ConfigureAwait(false);
 
         // Each month by the category mapping that held at its end: a mapping changed since leaves a past month as it was.
         return rows
@@ -59,7 +67,11 @@ public sealed class MonthlyTurnover(ClickHouseStorage storage, RegistryFacts fac
             .ToList();
     }
 
-    /// <summary>The query behind <see cref="ReadAsync"/> (also run as it is by the benchmark).</summary>
+    /// <summary>
+    /// Today's path: the monthly turnover computed from the day tables at query time, over every
+    /// store on the hub. Kept as the reference the stored months (<see cref="TurnoverMonths"/>) are
+    /// checked against, and for publishing the months (Disclosure/PublishedMonths.cs).
+    /// </summary>
     /// <remarks>
     /// The set of store-days with receipts is built only for stores that also sent Z-reports or SIE in
     /// the range: the only ones it can exclude anything for. Built for every store, it cost seconds at
@@ -67,26 +79,40 @@ public sealed class MonthlyTurnover(ClickHouseStorage storage, RegistryFacts fac
     /// </remarks>
     public static string Sql(DateOnly fromMonth, DateOnly toMonth)
     {
-        var from = SqlLiteral.Date(new DateOnly(fromMonth.Year, fromMonth.Month, 1));
-        var to = SqlLiteral.Date(new DateOnly(toMonth.Year, toMonth.Month, 1).AddMonths(1).AddDays(-1));
+        var (from, to) = Bounds(fromMonth, toMonth);
         return $"""
             SELECT store_id AS StoreId, toString(toStartOfMonth(day)) AS Month, category AS Category, vat_rate_bp AS VatRateBp,
                    sum(gross) AS GrossOre, sum(net) AS NetOre, toInt32(uniqExact(day)) AS Days
-            FROM
-            (
-                SELECT store_id, sale_date AS day, category, vat_rate_bp, gross_ore AS gross, gross_ore - vat_ore AS net
-                FROM sales_daily FINAL
-                WHERE sale_date BETWEEN {from} AND {to}
-                UNION ALL
-                SELECT store_id, business_date AS day, category, vat_rate_bp, gross_ore AS gross, gross_ore - vat_ore AS net
-                FROM daily_sales FINAL
-                WHERE business_date BETWEEN {from} AND {to}
-                  AND (store_id, business_date) NOT IN (SELECT store_id, sale_date FROM sales_daily WHERE sale_date BETWEEN {from} AND {to}
-                                                        AND store_id IN (SELECT store_id FROM daily_sales WHERE business_date BETWEEN {from} AND {to}))
-                  AND (source = 'z_report'
-                       OR (store_id, business_date) NOT IN (SELECT store_id, business_date FROM daily_sales WHERE source = 'z_report' AND business_date BETWEEN {from} AND {to}))
-            )
+            FROM ({CountingDays(column => $"{column} BETWEEN {from} AND {to}")})
             GROUP BY StoreId, Month, Category, VatRateBp
+            """;
+    }
+
+    /// <summary>The first and last day of a run of whole months, as SQL literals.</summary>
+    public static (string From, string To) Bounds(DateOnly fromMonth, DateOnly toMonth) => (
+        SqlLiteral.Date(new DateOnly(fromMonth.Year, fromMonth.Month, 1)),
+        SqlLiteral.Date(new DateOnly(toMonth.Year, toMonth.Month, 1).AddMonths(1).AddDays(-1)));
+
+    /// <summary>
+    /// The store-days that count, as (store_id, day, category, vat_rate_bp, gross, net): receipts
+    /// where a day has them, else its Z-report, else SIE. <paramref name="where"/> gives the filter
+    /// for a table's date column (the only place this precedence is written).
+    /// </summary>
+    public static string CountingDays(Func<string, string> where)
+    {
+        ArgumentNullException.ThrowIfNull(where);
+        return $"""
+            SELECT store_id, sale_date AS day, category, vat_rate_bp, gross_ore AS gross, gross_ore - vat_ore AS net
+            FROM sales_daily FINAL
+            WHERE {where("sale_date")}
+            UNION ALL
+            SELECT store_id, business_date AS day, category, vat_rate_bp, gross_ore AS gross, gross_ore - vat_ore AS net
+            FROM daily_sales FINAL
+            WHERE {where("business_date")}
+              AND (store_id, business_date) NOT IN (SELECT store_id, sale_date FROM sales_daily WHERE {where("sale_date")}
+                                                    AND store_id IN (SELECT store_id FROM daily_sales WHERE {where("business_date")}))
+              AND (source = 'z_report'
+                   OR (store_id, business_date) NOT IN (SELECT store_id, business_date FROM daily_sales WHERE source = 'z_report' AND {where("business_date")}))
             """;
     }
 }

@@ -361,6 +361,11 @@ public static class Schema
             ORDER BY (store_id, service_date, kind)
             """,
         ]),
+        new(14, "each store's turnover per month, category and VAT rate kept at ingest (issue 20), so a municipality's figures read only its own stores' months; filled from the days already stored",
+        [
+            SalesIndex.TurnoverMonths.CreateTable,
+            SalesIndex.TurnoverMonths.Recompute(_ => "1", "toUInt64(toUnixTimestamp(now())) * 1000"),
+        ]),
     ];
 
     /// <summary>The contract's service kinds by their one spelling (Contracts.V1.ServiceKindNames), numbered as on the wire.</summary>

@@ -371,6 +371,23 @@ ORDER BY (store_id, service_date, kind);
 CREATE TABLE IF NOT EXISTS norsjo_retail.service_volumes ON CLUSTER norsjo AS norsjo_retail.service_volumes_local
 ENGINE = Distributed(norsjo, norsjo_retail, service_volumes_local, sipHash64(store_id));
 
+-- step 14: each store's turnover per month, category and VAT rate kept at ingest (issue 20), so a municipality's figures read only its own stores' months; filled from the days already stored
+CREATE TABLE IF NOT EXISTS norsjo_retail.turnover_monthly_local ON CLUSTER norsjo (
+    store_id String,
+    month Date,
+    category String,
+    vat_rate_bp UInt16,
+    gross_ore Int64,
+    net_ore Int64,
+    days UInt32,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/turnover_monthly_local', '{replica}', version)
+PARTITION BY toYear(month)
+ORDER BY (store_id, month, category, vat_rate_bp);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.turnover_monthly ON CLUSTER norsjo AS norsjo_retail.turnover_monthly_local
+ENGINE = Distributed(norsjo, norsjo_retail, turnover_monthly_local, sipHash64(store_id));
+
 -- published figures (Grafana reads only this database): norsjo_retail_published, every table whole on every node
 CREATE DATABASE IF NOT EXISTS norsjo_retail_published ON CLUSTER norsjo;
 
