@@ -39,11 +39,12 @@ internal delegate double AcrossSeries(string method, DateOnly at);
 /// <summary>
 /// What is chosen at a point in time reads only what was known then. At a time T (a backtest origin,
 /// or the last known day for the forecast shown), the method is the candidate with the lowest MASE
-/// over the earlier origins' days up to T, and its 80 % band is conformal on those same errors, at
-/// the nominal level whose band covered closest to 80 % when each earlier origin was, in its turn,
-/// given a band from what was known before it (so a series of small counts, whose bands cover in
-/// whole steps, is calibrated on its own discrete coverage). Nothing after T is read: the test
-/// windows of later origins cannot steer a choice or an interval.
+/// over the earlier origins' days up to T, shrunk towards that candidate's MASE across all series at
+/// T, and its 80 % band is conformal on the errors of the earlier windows whole by T, weighted by
+/// nearness to T, at the nominal level whose band covered closest to 80 % when each such window was,
+/// in its turn, given a band from what was known before it (so a series of small counts, whose bands
+/// cover in whole steps, is calibrated on its own discrete coverage). Nothing after T is read: the
+/// test windows of later origins cannot steer a choice or an interval.
 /// </summary>
 internal static class Backtest
 {

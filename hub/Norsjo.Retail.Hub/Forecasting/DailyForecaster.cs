@@ -14,7 +14,8 @@ public enum ForecastTrainer
 /// of <see cref="Forecasting.Baselines"/>, one global gradient-boosted model across all series (stores
 /// share what a Swedish calendar does to sales; each keeps its own level), and the model averaged with
 /// the mean and with the median of the last four same weekdays. Rolling-origin backtests score every
-/// candidate on the same origins; a series shows the candidate with the lowest MASE. Every choice is
+/// candidate on the same origins; a series shows the candidate with the lowest MASE, its own shrunk
+/// towards the candidate's across all series (a few windows choose noisily). Every choice is
 /// made from what was known at the time it is made (<see cref="Backtest"/>): at each scored origin the
 /// candidate and its band are chosen from the earlier origins' days up to it (two older, unscored
 /// origins give the first scored one a history), so the accuracy reported for what is shown counts
@@ -26,7 +27,8 @@ public enum ForecastTrainer
 /// and a series whose last days are missing is forecast from its last known day and says how many.
 ///
 /// Intervals: conformal, per series, on the series' own backtest errors relative to the forecast (at
-/// least a quarter of the level, so a 0 forecast on an open day still gets a band), at the nominal
+/// least a quarter of the level, so a 0 forecast on an open day still gets a band), from earlier
+/// windows seen whole, the nearest weighing most (half-life of a season), at the nominal
 /// level whose bands covered the series' earlier origins closest to 80 %; a series of whole numbers
 /// gets whole-number edges, and is calibrated on that discrete coverage.
 /// MASE is scaled by the week-to-week change in the history before each origin only.
