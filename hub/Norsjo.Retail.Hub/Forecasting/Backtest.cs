@@ -144,6 +144,7 @@ internal static class Backtest
             }
 
             var f = run.Forecasts[method];
+            var shapes = Levels.Select(level => Shape(before, level, run.WholeNumbers)).ToArray();
             for (var i = 0; i < f.Length && run.Day(i) <= at; i++)
             {
                 if (double.IsNaN(run.Actual[i]) || run.Closed[i])
@@ -156,7 +157,7 @@ internal static class Backtest
                 weight += w;
                 for (var k = 0; k < Levels.Length; k++)
                 {
-                    var (lower, upper) = Bounds(f[i], run.Level, false, Shape(before, Levels[k], run.WholeNumbers));
+                    var (lower, upper) = Bounds(f[i], run.Level, false, shapes[k]);
                     inside[k] += run.Actual[i] >= lower && run.Actual[i] <= upper ? w : 0;
                 }
             }
