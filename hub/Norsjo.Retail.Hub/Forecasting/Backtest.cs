@@ -11,17 +11,40 @@ internal sealed record BacktestRun(DateOnly Origin, double[] Actual, double Scal
     public DateOnly Day(int i) => Origin.AddDays(i + 1);
 }
 
+/// <summary>A backtest error relative to its forecast, and how much it counts in a band.</summary>
+internal readonly record struct Residual(double Error, double Weight);
+
 /// <summary>A band's shape: the quantiles of relative errors it spans, and whether its edges are whole numbers.</summary>
 internal readonly record struct BandShape(double Low, double High, bool WholeNumbers);
 
 /// <summary>
+/// How a choice and its band are made at a time. <see cref="Shrunk"/>: a series' MASE of each candidate
+/// is shrunk towards that candidate's MASE across all series (a few windows of one series choose
+/// noisily). <see cref="WholeWindows"/>: bands and their calibration read only earlier windows that
+/// were whole by then (a half-seen window is only its short horizons), each day's error weighted by how
+/// near it is to the time the band is drawn at (the nearest season counts most).
+/// </summary>
+internal readonly record struct ChoicePolicy(bool Shrunk, bool WholeWindows)
+{
+    /// <summary>The forecaster's: both.</summary>
+    public static readonly ChoicePolicy Current = new(true, true);
+
+    /// <summary>Before issue #17's third round: each series on its own, every known day alike (the benchmark's side-by-side).</summary>
+    public static readonly ChoicePolicy PerSeries = new(false, false);
+}
+
+/// <summary>A candidate's MASE across all series at a time (the mean of the series' MASEs there); NaN where none had days.</summary>
+internal delegate double AcrossSeries(string method, DateOnly at);
+
+/// <summary>
 /// What is chosen at a point in time reads only what was known then. At a time T (a backtest origin,
 /// or the last known day for the forecast shown), the method is the candidate with the lowest MASE
-/// over the earlier origins' days up to T, and its 80 % band is conformal on those same errors, at
-/// the nominal level whose band covered closest to 80 % when each earlier origin was, in its turn,
-/// given a band from what was known before it (so a series of small counts, whose bands cover in
-/// whole steps, is calibrated on its own discrete coverage). Nothing after T is read: the test
-/// windows of later origins cannot steer a choice or an interval.
+/// over the earlier origins' days up to T, shrunk towards that candidate's MASE across all series at
+/// T, and its 80 % band is conformal on the errors of the earlier windows whole by T, weighted by
+/// nearness to T, at the nominal level whose band covered closest to 80 % when each such window was,
+/// in its turn, given a band from what was known before it (so a series of small counts, whose bands
+/// cover in whole steps, is calibrated on its own discrete coverage). Nothing after T is read: the
+/// test windows of later origins cannot steer a choice or an interval.
 /// </summary>
 internal static class Backtest
 {
@@ -39,13 +62,28 @@ internal static class Backtest
     /// <summary>Fewer errors than this at an earlier origin: that origin takes no part in the calibration.</summary>
     private const int MinResiduals = 28;
 
-    /// <summary>The candidate with the lowest MASE on what was known at <paramref name="at"/>; the mean of four weekdays where nothing was.</summary>
-    public static string BestAt(IEnumerable<string> methods, IReadOnlyList<BacktestRun> runs, DateOnly at)
+    /// <summary>
+    /// Days of one series' own backtests that weigh as much as the across-series MASE in a shrunk choice:
+    /// one window. A series with a year of earlier windows mostly follows its own errors.
+    /// </summary>
+    public const int ShrinkDays = 56;
+
+    /// <summary>
+    /// The candidate with the lowest MASE on what was known at <paramref name="at"/>; the mean of four
+    /// weekdays where nothing was. With <paramref name="across"/>, each candidate's MASE is shrunk
+    /// towards its MASE across all series: (n·own + <see cref="ShrinkDays"/>·across) / (n + <see cref="ShrinkDays"/>).
+    /// </summary>
+    public static string BestAt(IEnumerable<string> methods, IReadOnlyList<BacktestRun> runs, DateOnly at, AcrossSeries? across = null)
     {
         var best = (Method: Baselines.MeanOfFour, Mase: double.MaxValue);
         foreach (var m in methods)
         {
-            var mase = MaseAt(runs, m, at);
+            var (mase, days) = MaseAndDaysAt(runs, m, at);
+            if (across is not null && days > 0 && across(m, at) is var all && !double.IsNaN(all))
+            {
+                mase = ((days * mase) + (ShrinkDays * all)) / (days + ShrinkDays);
+            }
+
             if (mase < best.Mase)
             {
                 best = (m, mase);
@@ -56,7 +94,9 @@ internal static class Backtest
     }
 
     /// <summary>MASE of <paramref name="method"/> over the days up to <paramref name="at"/> of the runs before it; NaN where there are none.</summary>
-    public static double MaseAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at)
+    public static double MaseAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at) => MaseAndDaysAt(runs, method, at).Mase;
+
+    private static (double Mase, int Days) MaseAndDaysAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at)
     {
         double scaled = 0;
         var n = 0;
@@ -73,31 +113,38 @@ internal static class Backtest
             }
         }
 
-        return n == 0 ? double.NaN : scaled / n;
+        return (n == 0 ? double.NaN : scaled / n, n);
     }
 
     /// <summary>The band of <paramref name="method"/> at <paramref name="at"/>, from what was known then, calibrated as the class says.</summary>
     /// <param name="calibrate">False: at 80 % as it is (the benchmark's side-by-side of the calibration).</param>
-    public static BandShape BandAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeNumbers, bool calibrate = true)
+    /// <param name="wholeWindows">Only windows whole by <paramref name="at"/>, their days weighted by nearness (<see cref="ChoicePolicy.WholeWindows"/>).</param>
+    public static BandShape BandAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeNumbers, bool calibrate = true, bool wholeWindows = false)
     {
-        var residuals = Residuals(runs, method, at);
-        return residuals.Count == 0 ? new BandShape(-0.5, 0.5, wholeNumbers) : Shape(residuals, calibrate ? LevelAt(runs, method, at) : Target, wholeNumbers);
+        var residuals = Residuals(runs, method, at, wholeWindows);
+        return residuals.Count == 0 ? new BandShape(-0.5, 0.5, wholeNumbers) : Shape(residuals, calibrate ? LevelAt(runs, method, at, wholeWindows) : Target, wholeNumbers);
     }
 
-    /// <summary>The nominal level whose bands, each drawn from what was known before an earlier origin, covered that origin's days up to <paramref name="at"/> closest to 80 %.</summary>
-    public static double LevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at)
+    /// <summary>
+    /// The nominal level whose bands, each drawn from what was known before an earlier origin, covered that
+    /// origin's days up to <paramref name="at"/> closest to 80 % (with <paramref name="wholeWindows"/>: only
+    /// origins whose window was whole by then, each day counted with its nearness weight).
+    /// </summary>
+    public static double LevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeWindows = false)
     {
-        var inside = new int[Levels.Length];
+        var inside = new double[Levels.Length];
+        double weight = 0;
         var days = 0;
-        foreach (var run in runs.Where(r => r.Origin < at))
+        foreach (var run in Known(runs, at, wholeWindows))
         {
-            var before = Residuals(runs, method, run.Origin);
+            var before = Residuals(runs, method, run.Origin, wholeWindows);
             if (before.Count < MinResiduals)
             {
                 continue;
             }
 
             var f = run.Forecasts[method];
+            var shapes = Levels.Select(level => Shape(before, level, run.WholeNumbers)).ToArray();
             for (var i = 0; i < f.Length && run.Day(i) <= at; i++)
             {
                 if (double.IsNaN(run.Actual[i]) || run.Closed[i])
@@ -105,11 +152,13 @@ internal static class Backtest
                     continue;
                 }
 
+                var w = Weight(run.Day(i), at, wholeWindows);
                 days++;
+                weight += w;
                 for (var k = 0; k < Levels.Length; k++)
                 {
-                    var (lower, upper) = Bounds(f[i], run.Level, false, Shape(before, Levels[k], run.WholeNumbers));
-                    inside[k] += run.Actual[i] >= lower && run.Actual[i] <= upper ? 1 : 0;
+                    var (lower, upper) = Bounds(f[i], run.Level, false, shapes[k]);
+                    inside[k] += run.Actual[i] >= lower && run.Actual[i] <= upper ? w : 0;
                 }
             }
         }
@@ -122,7 +171,7 @@ internal static class Backtest
         var best = 0;
         for (var k = 1; k < Levels.Length; k++)
         {
-            if (Math.Abs(((double)inside[k] / days) - Target) < Math.Abs(((double)inside[best] / days) - Target))
+            if (Math.Abs((inside[k] / weight) - Target) < Math.Abs((inside[best] / weight) - Target))
             {
                 best = k;
             }
@@ -130,6 +179,15 @@ internal static class Backtest
 
         return Levels[best];
     }
+
+    /// <summary>A season, in days: an error this long before the band is drawn counts half as much (<see cref="ChoicePolicy.WholeWindows"/>).</summary>
+    public const double HalfLifeDays = 91;
+
+    private static double Weight(DateOnly day, DateOnly at, bool weighted) => weighted ? Math.Pow(0.5, (at.DayNumber - day.DayNumber) / HalfLifeDays) : 1;
+
+    /// <summary>The runs before <paramref name="at"/>; with <paramref name="wholeWindows"/>, only those whose every day was known by then.</summary>
+    private static IEnumerable<BacktestRun> Known(IReadOnlyList<BacktestRun> runs, DateOnly at, bool wholeWindows) =>
+        runs.Where(r => r.Origin < at && (!wholeWindows || r.Day(r.Actual.Length - 1) <= at));
 
     /// <summary>
     /// A forecast's band. Whole-number series get whole-number edges: the lower rounded up and the upper
@@ -151,45 +209,70 @@ internal static class Backtest
             : (lower, upper);
     }
 
-    /// <summary>Errors relative to the forecast (at least a quarter of the level) on the days up to <paramref name="at"/> of the runs before it, sorted.</summary>
-    public static List<double> Residuals(IReadOnlyList<BacktestRun> runs, string method, DateOnly at)
+    /// <summary>
+    /// Errors relative to the forecast (at least a quarter of the level) on the days up to <paramref name="at"/>
+    /// of the runs before it, sorted, each with its weight (1, or with <paramref name="wholeWindows"/> its nearness to <paramref name="at"/>).
+    /// </summary>
+    public static List<Residual> Residuals(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeWindows = false)
     {
-        var residuals = new List<double>();
-        foreach (var run in runs.Where(r => r.Origin < at))
+        var residuals = new List<Residual>();
+        foreach (var run in Known(runs, at, wholeWindows))
         {
             var f = run.Forecasts[method];
             for (var i = 0; i < f.Length && run.Day(i) <= at; i++)
             {
                 if (!double.IsNaN(run.Actual[i]) && !run.Closed[i])
                 {
-                    residuals.Add((run.Actual[i] - f[i]) / Math.Max(f[i], BandFloor * run.Level));
+                    residuals.Add(new Residual((run.Actual[i] - f[i]) / Math.Max(f[i], BandFloor * run.Level), Weight(run.Day(i), at, wholeWindows)));
                 }
             }
         }
 
-        residuals.Sort();
+        residuals.Sort((x, y) => x.Error.CompareTo(y.Error));
         return residuals;
     }
 
-    /// <summary>The band spanning the central <paramref name="level"/> of sorted errors, with the finite-sample step of split conformal prediction.</summary>
-    public static BandShape Shape(List<double> sorted, double level, bool wholeNumbers)
+    /// <summary>
+    /// The band spanning the central <paramref name="level"/> of sorted, weighted errors, with the
+    /// finite-sample step of split conformal prediction (the new day weighs 1, as a day now does;
+    /// non-exchangeable conformal prediction, Barber et al. 2023). With every weight 1 it is the plain
+    /// split-conformal band: the ⌊(1−level)/2·(n+1)⌋-th and ⌈(1+level)/2·(n+1)⌉-th smallest error.
+    /// </summary>
+    public static BandShape Shape(List<Residual> sorted, double level, bool wholeNumbers)
     {
         if (sorted.Count == 0)
         {
             return new BandShape(-0.5, 0.5, wholeNumbers);
         }
 
-        var n = sorted.Count;
-        var low = (int)Math.Floor((1 - level) / 2 * (n + 1)) - 1;
-        var high = (int)Math.Ceiling((1 + level) / 2 * (n + 1)) - 1;
-        return new BandShape(sorted[Math.Clamp(low, 0, n - 1)], sorted[Math.Clamp(high, 0, n - 1)], wholeNumbers);
+        var total = sorted.Sum(r => r.Weight) + 1;
+        var lowMass = (1 - level) / 2 * total;
+        var highMass = (1 + level) / 2 * total;
+        int low = 0, high = sorted.Count - 1;
+        double cumulative = 0;
+        for (var j = 0; j < sorted.Count; j++)
+        {
+            cumulative += sorted[j].Weight;
+            if (cumulative <= lowMass)
+            {
+                low = j;
+            }
+
+            if (cumulative >= highMass)
+            {
+                high = j;
+                break;
+            }
+        }
+
+        return new BandShape(sorted[low].Error, sorted[high].Error, wholeNumbers);
     }
 
     /// <summary>
     /// MASE, WAPE and coverage of the scored runs, each with the method <paramref name="methodAt"/> names
     /// for it and that method's band at its origin (from what was known then).
     /// </summary>
-    public static Accuracy Score(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true)
+    public static Accuracy Score(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true, bool wholeWindows = false)
     {
         double scaled = 0, absolute = 0, actualSum = 0;
         int points = 0, inside = 0, covered = 0;
@@ -197,7 +280,7 @@ internal static class Backtest
         {
             var method = methodAt(run);
             var forecast = run.Forecasts[method];
-            BandShape? band = runs.Any(r => r.Origin < run.Origin) ? BandAt(runs, method, run.Origin, run.WholeNumbers, calibrate) : null;
+            BandShape? band = runs.Any(r => r.Origin < run.Origin) ? BandAt(runs, method, run.Origin, run.WholeNumbers, calibrate, wholeWindows) : null;
             for (var i = 0; i < forecast.Length; i++)
             {
                 var a = run.Actual[i];

@@ -14,7 +14,8 @@ public enum ForecastTrainer
 /// of <see cref="Forecasting.Baselines"/>, one global gradient-boosted model across all series (stores
 /// share what a Swedish calendar does to sales; each keeps its own level), and the model averaged with
 /// the mean and with the median of the last four same weekdays. Rolling-origin backtests score every
-/// candidate on the same origins; a series shows the candidate with the lowest MASE. Every choice is
+/// candidate on the same origins; a series shows the candidate with the lowest MASE, its own shrunk
+/// towards the candidate's across all series (a few windows choose noisily). Every choice is
 /// made from what was known at the time it is made (<see cref="Backtest"/>): at each scored origin the
 /// candidate and its band are chosen from the earlier origins' days up to it (two older, unscored
 /// origins give the first scored one a history), so the accuracy reported for what is shown counts
@@ -26,7 +27,8 @@ public enum ForecastTrainer
 /// and a series whose last days are missing is forecast from its last known day and says how many.
 ///
 /// Intervals: conformal, per series, on the series' own backtest errors relative to the forecast (at
-/// least a quarter of the level, so a 0 forecast on an open day still gets a band), at the nominal
+/// least a quarter of the level, so a 0 forecast on an open day still gets a band), from earlier
+/// windows seen whole, the nearest weighing most (half-life of a season), at the nominal
 /// level whose bands covered the series' earlier origins closest to 80 %; a series of whole numbers
 /// gets whole-number edges, and is calibrated on that discrete coverage.
 /// MASE is scaled by the week-to-week change in the history before each origin only.
@@ -34,10 +36,20 @@ public enum ForecastTrainer
 /// <param name="maxTrainingRows">Rows a model trains on at most, sampled past it; 0: all (see <see cref="DefaultMaxTrainingRows"/>).</param>
 /// <param name="trees">Boosting rounds per model: 200 in production; tests that check behaviour, not the last per cent of accuracy, use fewer.</param>
 /// <param name="calibrateBands">False: every band at 80 % as it is, uncalibrated (the benchmark's side-by-side; production calibrates).</param>
+/// <param name="compareChoices">True: also score what would be shown under each other way of choosing and banding (<see cref="SeriesForecast.ShownUnder"/>; the benchmark's side-by-side).</param>
 public sealed class DailyForecaster(
     int horizonDays = 56, int backtestOrigins = 6, int seed = 1, int maxTrainingRows = DailyForecaster.DefaultMaxTrainingRows,
-    ForecastTrainer trainer = ForecastTrainer.FastTree, int trees = DailyForecaster.DefaultTrees, bool calibrateBands = true)
+    ForecastTrainer trainer = ForecastTrainer.FastTree, int trees = DailyForecaster.DefaultTrees, bool calibrateBands = true, bool compareChoices = false)
 {
+    /// <summary>The ways of choosing and banding the benchmark compares, by the name it prints; the last is the forecaster's.</summary>
+    internal static readonly IReadOnlyList<(string Name, ChoicePolicy Policy)> Policies =
+    [
+        ("per series, every known day (before)", ChoicePolicy.PerSeries),
+        ("choice shrunk towards all series", ChoicePolicy.PerSeries with { Shrunk = true }),
+        ("bands from whole windows, nearest weighted", ChoicePolicy.PerSeries with { WholeWindows = true }),
+        ("both (the forecaster's)", ChoicePolicy.Current),
+    ];
+
     public const int DefaultTrees = 200;
 
     /// <summary>About 250 series' worth of three years (40 stores): below it every row is used.</summary>
@@ -109,13 +121,14 @@ public sealed class DailyForecaster(
         var finalModel = usable.Count > 0 ? Train(usable, usable.Max(s => s.LastKnown!.Value)) : null;
         var finalPredicted = finalModel is null ? [] : Predict(finalModel, usable, s => s.LastKnown!.Value);
         var pooled = PooledResiduals([.. runs.Values.SelectMany(r => r)]);
+        var across = AcrossAllSeries([.. runs.Values]);
         var result = new List<SeriesForecast>();
         foreach (var s in series)
         {
             var index = usable.IndexOf(s);
             var seriesRuns = index >= 0 ? runs[s] : [];
             result.Add(seriesRuns.Any(r => r.Scored)
-                ? Shown(s, seriesRuns, finalPredicted[index])
+                ? Shown(s, seriesRuns, finalPredicted[index], across)
                 : WithoutBacktest(s, pooled));
         }
 
@@ -127,23 +140,43 @@ public sealed class DailyForecaster(
     /// at its last day, with its band; and the accuracies behind it, each origin's choice and band made
     /// from what was known at that origin (choosing is not counted as skill, and no test window steers it).
     /// </summary>
-    private SeriesForecast Shown(DailySeries s, List<BacktestRun> runs, double[] modelFinal)
+    private SeriesForecast Shown(DailySeries s, List<BacktestRun> runs, double[] modelFinal, AcrossSeries across)
     {
-        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, calibrateBands), StringComparer.Ordinal);
+        var policy = ChoicePolicy.Current;
+        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, calibrateBands, policy.WholeWindows), StringComparer.Ordinal);
         var bestBaseline = Baselines.Select(m => (Method: m, accuracy[m].Mase)).OrderBy(x => double.IsNaN(x.Mase) ? double.MaxValue : x.Mase).First().Method;
         var origin = s.LastKnown!.Value;
-        var best = Backtest.BestAt(Candidates, runs, origin);
+        var best = Backtest.BestAt(Candidates, runs, origin, across);
         var days = Enumerable.Range(1, horizonDays).Select(h => origin.AddDays(h)).ToArray();
         var point = CandidateForecasts(s, origin, days, modelFinal)[best];
-        var band = Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), calibrateBands);
+        var band = Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), calibrateBands, policy.WholeWindows);
         var level = ScaleLevel(s, origin);
         var points = days.Select((d, i) => Point(s, origin, d, i + 1, point[i], level, band)).ToList();
+        Accuracy ShownUnder(ChoicePolicy p) =>
+            Backtest.Score(runs, run => Backtest.BestAt(Candidates, runs, run.Origin, p.Shrunk ? across : null), calibrateBands, p.WholeWindows);
         return new SeriesForecast(s.Id, best, accuracy[Model], accuracy[bestBaseline], points)
         {
-            Shown = Backtest.Score(runs, run => Backtest.BestAt(Candidates, runs, run.Origin), calibrateBands),
+            Shown = ShownUnder(policy),
+            ShownUnder = compareChoices ? Policies.ToDictionary(p => p.Name, p => ShownUnder(p.Policy), StringComparer.Ordinal) : new Dictionary<string, Accuracy>(),
             BestBaseline = bestBaseline,
             Methods = accuracy,
             MissingDays = s.MissingDays,
+        };
+    }
+
+    /// <summary>Each candidate's MASE at a time as the mean over the series that had days by then (remembered: every series asks for the same origins).</summary>
+    private static AcrossSeries AcrossAllSeries(List<List<BacktestRun>> runs)
+    {
+        var known = new Dictionary<(string, DateOnly), double>();
+        return (method, at) =>
+        {
+            if (!known.TryGetValue((method, at), out var mase))
+            {
+                var each = runs.Select(r => Backtest.MaseAt(r, method, at)).Where(m => !double.IsNaN(m)).ToList();
+                mase = known[(method, at)] = each.Count == 0 ? double.NaN : each.Average();
+            }
+
+            return mase;
         };
     }
 
@@ -249,7 +282,7 @@ public sealed class DailyForecaster(
     /// <summary>The band of a series without backtests: all series' errors of the mean of four weekdays, at 80 %.</summary>
     private static BandShape PooledResiduals(List<BacktestRun> runs)
     {
-        var residuals = runs.Count == 0 ? [] : Backtest.Residuals(runs, Forecasting.Baselines.MeanOfFour, DateOnly.MaxValue);
+        var residuals = runs.Count == 0 ? [] : Backtest.Residuals(runs, Forecasting.Baselines.MeanOfFour, DateOnly.MaxValue, wholeWindows: false);
         return residuals.Count == 0 ? new BandShape(-0.5, 0.5, false) : Backtest.Shape(residuals, Backtest.Target, false);
     }
 

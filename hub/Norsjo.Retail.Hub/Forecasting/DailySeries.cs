@@ -70,6 +70,9 @@ public sealed record SeriesForecast(string SeriesId, string Method, Accuracy Mod
     /// <summary>The shown method's accuracy, chosen and scored on different backtest origins.</summary>
     public Accuracy Shown { get; init; } = Accuracy.None;
 
+    /// <summary>What would have been shown, and its accuracy, under each way of choosing and banding the benchmark compares (empty unless asked for).</summary>
+    public IReadOnlyDictionary<string, Accuracy> ShownUnder { get; init; } = new Dictionary<string, Accuracy>();
+
     /// <summary>The simple rule that did best on this series' backtests (<see cref="Baseline"/> is its accuracy).</summary>
     public string BestBaseline { get; init; } = DailyForecaster.BaselineName;
 

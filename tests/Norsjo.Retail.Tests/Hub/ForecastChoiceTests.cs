@@ -77,4 +77,58 @@ public sealed class ForecastChoiceTests
         // Seen from the end, the later days count.
         Assert.Equal("good-after", Backtest.BestAt(candidates, runs, At.AddDays(60)));
     }
+
+    [Fact]
+    public void A_choice_from_few_days_is_shrunk_towards_the_one_across_all_series()
+    {
+        // On its own days "good-before" is 1 better (MASE 10 against 11); across all series "good-after" is far better (2 against 20).
+        double Actual(DateOnly d) => 100;
+        var runs = new[] { Run(At.AddDays(-14), Actual, _ => 110, _ => 111) };
+        double Across(string method, DateOnly at) => method == "good-before" ? 20 : 2;
+        string[] candidates = ["good-after", "good-before"];
+
+        Assert.Equal("good-before", Backtest.BestAt(candidates, runs, At));
+        Assert.Equal("good-after", Backtest.BestAt(candidates, runs, At, Across));
+
+        // A series with a year of its own windows, 10 against 30, keeps its own choice.
+        var year = Enumerable.Range(1, 26).Select(k => Run(At.AddDays(-14 * k), Actual, _ => 110, _ => 130)).ToArray();
+        Assert.Equal("good-before", Backtest.BestAt(candidates, year, At, Across));
+    }
+
+    [Fact]
+    public void Bands_from_whole_windows_ignore_a_half_seen_window_and_weigh_the_nearest_most()
+    {
+        // Windows of 14 days. Two years back: errors of 5 %; the last ten weeks: 1 %; at At the window from At − 7 is half seen, with 50 %.
+        double Actual(DateOnly d) => 100 + (d.DayNumber % 5);
+        BacktestRun Window(DateOnly origin, double error) => Run(origin, Actual, d => Actual(d) / (1 + error), Actual);
+        var old = Enumerable.Range(0, 2).Select(k => Window(At.AddDays(-700 - (14 * k)), 0.05));
+        var recent = Enumerable.Range(0, 4).Select(k => Window(At.AddDays(-28 - (14 * k)), 0.01));
+        var runs = old.Concat(recent).Append(Window(At.AddDays(-7), 0.5)).ToArray();
+
+        var every = Backtest.BandAt(runs, "good-before", At, false, calibrate: false);
+        var whole = Backtest.BandAt(runs, "good-before", At, false, calibrate: false, wholeWindows: true);
+
+        // Every known day alike: the old windows' 5 % set the upper edge.
+        Assert.InRange(every.High, 0.049, 0.51);
+        // Whole windows, nearest weighted: the last weeks' 1 % (with the half-seen window it would be 50 %, unweighted 5 %).
+        Assert.InRange(whole.High, 0.009, 0.011);
+        Assert.InRange(whole.Low, 0.009, 0.011);
+    }
+
+    [Fact]
+    public void A_band_with_every_weight_one_is_the_plain_split_conformal_band()
+    {
+        var random = new Random(3);
+        foreach (var n in new[] { 1, 2, 9, 10, 28, 55, 56, 200 })
+        {
+            var errors = Enumerable.Range(0, n).Select(_ => random.NextDouble() - 0.5).Order().ToList();
+            foreach (var level in new[] { 0.5, 0.8, 0.95 })
+            {
+                var band = Backtest.Shape([.. errors.Select(e => new Residual(e, 1))], level, false);
+                var low = Math.Clamp((int)Math.Floor((1 - level) / 2 * (n + 1)) - 1, 0, n - 1);
+                var high = Math.Clamp((int)Math.Ceiling((1 + level) / 2 * (n + 1)) - 1, 0, n - 1);
+                Assert.Equal((errors[low], errors[high]), (band.Low, band.High));
+            }
+        }
+    }
 }
