@@ -77,11 +77,21 @@ public sealed class DailyForecaster(
     /// </summary>
     private const int InnerOrigins = 2;
 
-    public IReadOnlyList<SeriesForecast> Forecast(IReadOnlyList<DailySeries> series)
+    /// <param name="progress">Told after each model is trained (the long part: one per scored origin, one
+    /// for the inner origins, one on everything known), with how many of how many are done.</param>
+    public IReadOnlyList<SeriesForecast> Forecast(IReadOnlyList<DailySeries> series, Action<ForecastProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(series);
         var usable = series.Where(s => s.LastKnown is { } known && known.DayNumber - s.Start.DayNumber + 1 >= LevelDays + (2 * horizonDays)).ToList();
         var runs = new Dictionary<DailySeries, List<BacktestRun>>(ReferenceEqualityComparer.Instance);
+        var (models, trained) = (1, 0);
+        ITransformer Trained(DateOnly knownUntil)
+        {
+            var model = Train(usable, knownUntil);
+            progress?.Invoke(new ForecastProgress(++trained, models, usable.Count));
+            return model;
+        }
+
         foreach (var s in usable)
         {
             runs[s] = [];
@@ -98,9 +108,10 @@ public sealed class DailyForecaster(
             // The inner origins share one model, trained before the oldest of them: no later day reaches it.
             var inner = origins.Where(o => !o.Scored).Select(o => o.Origin).DefaultIfEmpty().Min();
             ITransformer? innerModel = null;
+            models = origins.Count(o => o.Scored) + (origins.Any(o => !o.Scored) ? 1 : 0) + 1;
             foreach (var (origin, scored, tested) in origins)
             {
-                var model = scored ? Train(usable, origin) : innerModel ??= Train(usable, inner);
+                var model = scored ? Trained(origin) : innerModel ??= Trained(inner);
                 var predicted = Predict(model, tested, _ => origin);
                 for (var i = 0; i < tested.Count; i++)
                 {
@@ -118,7 +129,7 @@ public sealed class DailyForecaster(
             }
         }
 
-        var finalModel = usable.Count > 0 ? Train(usable, usable.Max(s => s.LastKnown!.Value)) : null;
+        var finalModel = usable.Count > 0 ? Trained(usable.Max(s => s.LastKnown!.Value)) : null;
         var finalPredicted = finalModel is null ? [] : Predict(finalModel, usable, s => s.LastKnown!.Value);
         var pooled = PooledResiduals([.. runs.Values.SelectMany(r => r)]);
         var across = AcrossAllSeries([.. runs.Values]);

@@ -18,7 +18,10 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
 {
     private sealed record DayValue(string Series, string Day, long GrossOre);
 
-    public async Task<string> RunAsync(CancellationToken cancellationToken = default)
+    public Task<string> RunAsync(CancellationToken cancellationToken = default) => RunAsync(progress: null, cancellationToken);
+
+    /// <param name="progress">Told after each model is trained (<see cref="DailyForecaster.Forecast"/>), on the run's own thread.</param>
+    public async Task<string> RunAsync(Action<ForecastProgress>? progress, CancellationToken cancellationToken = default)
     {
         var today = Api.ApiRequest.Today(time);
         var until = today.AddDays(-1);
@@ -62,7 +65,7 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
         var maxTrainingRows = configuration.GetValue("Forecast:MaxTrainingRows", DailyForecaster.DefaultMaxTrainingRows);
         var forecaster = new DailyForecaster(
             backtestOrigins: configuration.GetValue("Forecast:BacktestOrigins", 6), maxTrainingRows: maxTrainingRows, trees: configuration.GetValue("Forecast:Trees", DailyForecaster.DefaultTrees));
-        var forecasts = forecaster.Forecast(series);
+        var forecasts = forecaster.Forecast(series, progress);
         var runId = $"{today:yyyyMMdd}-{Guid.NewGuid():N}"[..17];
         var version = time.GetUtcNow().ToUnixTimeMilliseconds();
         var points = new TabSeparatedRows();

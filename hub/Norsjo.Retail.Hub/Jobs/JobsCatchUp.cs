@@ -29,8 +29,10 @@ public sealed class JobsCatchUp(SubsidyLedger ledger, ForecastRun forecasts, Ind
         progress($"Subsidy statements {thisMonth.AddMonths(-months):yyyy-MM} to {thisMonth.AddMonths(-1):yyyy-MM}: {produced} produced now (the others were already)");
 
         var clock = Stopwatch.StartNew();
-        progress("Forecasts: training and backtesting, about 2 s per store …");
-        var runId = await forecasts.RunAsync(cancellationToken).ConfigureAwait(false);
+        progress("Forecasts: training and backtesting every store, its categories and the municipality …");
+        var runId = await forecasts.RunAsync(
+            p => progress($"Forecasts: model {p.ModelsTrained} of {p.Models} trained ({p.Series} series, {clock.Elapsed.TotalSeconds:0} s so far)"),
+            cancellationToken).ConfigureAwait(false);
         progress($"Forecasts: run {runId} done in {clock.Elapsed.TotalSeconds:0} s");
 
         var result = await outlook.ComputeAsync(cancellationToken).ConfigureAwait(false);

@@ -67,6 +67,19 @@ public sealed class ForecastEdgeCaseTests
     }
 
     [Fact]
+    public void Progress_is_told_after_each_model_from_the_first_to_the_last_and_short_series_are_not_counted()
+    {
+        var told = new List<ForecastProgress>();
+        var tooShort = Shop("new-shop", 20, 8);
+
+        Forecaster(origins: 3).Forecast([Shop("a", 480, 6), Shop("b", 500, 7), tooShort], told.Add);
+
+        // Three scored origins, the inner origins' shared model, the model on everything known.
+        Assert.Equal(Enumerable.Range(1, 5), told.Select(p => p.ModelsTrained));
+        Assert.All(told, p => Assert.Equal((5, 2), (p.Models, p.Series)));
+    }
+
+    [Fact]
     public void Series_ending_on_different_days_do_not_throw_and_each_is_forecast_from_its_own_last_day()
     {
         var early = Shop("early", 480, 6);
