@@ -18,27 +18,28 @@ public sealed class AgentHealthMeter(SqliteOutbox outbox, IOptions<AgentOptions>
     private static readonly TimeSpan FolderCountEvery = TimeSpan.FromMinutes(1);
 
     private readonly Lock _gate = new();
-    private int _failedAttempts;
+    // Per kind of call: a heartbeat that gets through says nothing of the batches, which may fail on every try.
+    private readonly int[] _failedAttempts = new int[Enum.GetValues<HubCall>().Length];
     private long _lastFailureMs;
     private string _lastFailure = string.Empty;
     private AgentHealth? _recent;
     private (long AtMs, int Files, int Lines) _folders = (long.MinValue, 0, 0);
 
     /// <summary>A call to the hub came back with its answer (an acknowledgement, a refusal: the hub decided).</summary>
-    public void Succeeded()
+    public void Succeeded(HubCall call)
     {
         lock (_gate)
         {
-            _failedAttempts = 0;
+            _failedAttempts[(int)call] = 0;
         }
     }
 
-    /// <summary>A call to the hub failed (no answer, or "not now"): counted until one succeeds.</summary>
-    public void Failed(StatusCode status)
+    /// <summary>A call to the hub failed (no answer, or "not now"): counted until a call of the same kind succeeds.</summary>
+    public void Failed(HubCall call, StatusCode status)
     {
         lock (_gate)
         {
-            _failedAttempts++;
+            _failedAttempts[(int)call]++;
             _lastFailureMs = clock.Time.GetUtcNow().ToUnixTimeMilliseconds();
             _lastFailure = status.ToString();
         }
@@ -57,7 +58,7 @@ public sealed class AgentHealthMeter(SqliteOutbox outbox, IOptions<AgentOptions>
             recent = _recent is { } r && now >= r.MeasuredUnixMs && now - r.MeasuredUnixMs < maxAge.TotalMilliseconds ? r.Clone() : null;
             if (recent is not null)
             {
-                recent.FailedAttempts = _failedAttempts;
+                recent.FailedAttempts = _failedAttempts.Sum();
                 recent.LastFailureUnixMs = _lastFailureMs;
                 recent.LastFailure = _lastFailure;
                 return recent;
@@ -86,7 +87,7 @@ public sealed class AgentHealthMeter(SqliteOutbox outbox, IOptions<AgentOptions>
                 DamagedItems = status.DamagedItems,
                 ErrorFiles = files,
                 ErrorLines = lines,
-                FailedAttempts = _failedAttempts,
+                FailedAttempts = _failedAttempts.Sum(),
                 LastFailureUnixMs = _lastFailureMs,
                 LastFailure = _lastFailure,
             };
@@ -138,4 +139,14 @@ public sealed class AgentHealthMeter(SqliteOutbox outbox, IOptions<AgentOptions>
 
         return (files, lines);
     }
+}
+
+/// <summary>The kinds of call the agent makes to the hub, each with its own count of failures.</summary>
+public enum HubCall
+{
+    /// <summary>A batch of sales (the uploader).</summary>
+    Upload,
+
+    /// <summary>The heartbeat: the health check and the health report.</summary>
+    Heartbeat,
 }

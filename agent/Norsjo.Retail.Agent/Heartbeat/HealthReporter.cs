@@ -99,7 +99,7 @@ public sealed partial class HealthReporter(
         if (readiness == HubReadiness.Unreachable)
         {
             log.Contact(reached: false);
-            meter.Failed(StatusCode.Unavailable);
+            meter.Failed(HubCall.Heartbeat, StatusCode.Unavailable);
             if (!_away)
             {
                 _away = true;
@@ -127,7 +127,7 @@ public sealed partial class HealthReporter(
         try
         {
             var reply = await client.ReportHealthAsync(request, headers, DateTime.UtcNow + settings.UploadTimeout, stoppingToken).ConfigureAwait(false);
-            meter.Succeeded();
+            meter.Succeeded(HubCall.Heartbeat);
             log.Sent(reply.DaysStored);
             if (reply.DaysStored.Count > 0)
             {
@@ -146,7 +146,7 @@ public sealed partial class HealthReporter(
         catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
         {
             log.Contact(!HubProbe.IsTransportFailure(e));
-            meter.Failed(e.StatusCode);
+            meter.Failed(HubCall.Heartbeat, e.StatusCode);
             LogNotReported(logger, e.StatusCode);
             return !HubProbe.IsTransportFailure(e);
         }

@@ -112,7 +112,7 @@ public sealed partial class HubUploader(
                 pending.Request, headers, DateTime.UtcNow + settings.UploadTimeout, stoppingToken).ConfigureAwait(false);
             var answeredIn = Stopwatch.GetElapsedTime(called);
             LogAnswered(logger, batchId, answeredIn);
-            health.Succeeded();
+            health.Succeeded(Heartbeat.HubCall.Upload);
             connectionLog.Contact(reached: true);
             backoff.Reset();
             outbox.Acknowledge(pending.Request.BatchId);
@@ -121,7 +121,7 @@ public sealed partial class HubUploader(
         catch (RpcException e) when (Refusals.Contains(e.StatusCode))
         {
             // The hub answered and decided: reached, and not a failed attempt.
-            health.Succeeded();
+            health.Succeeded(Heartbeat.HubCall.Upload);
             connectionLog.Contact(reached: true);
             // Sending it again would be refused again: keep aside what was refused — the one
             // item the hub named, or else the batch — for a person to look at, and go on.
@@ -139,7 +139,7 @@ public sealed partial class HubUploader(
         }
         catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
         {
-            health.Failed(e.StatusCode);
+            health.Failed(Heartbeat.HubCall.Upload, e.StatusCode);
             connectionLog.Contact(reached: !HubProbe.IsTransportFailure(e));
             var delay = backoff.NextDelay();
             // A hub that says how long to wait (rate limit) is believed, if it asks for longer.
