@@ -1,13 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Norsjo.Retail.Agent.Heartbeat;
 using Norsjo.Retail.Contracts.V1;
@@ -102,24 +99,13 @@ public sealed class NewAgentOldHubTests
 
         public static async Task<OldHub> StartAsync()
         {
-            var tls = new TempFolder("old-hub-tls");
-            var certificate = DevelopmentCertificate.LoadOrCreate(tls.Path);
-            var port = FreePort.Next();
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = tls.Path });
-            // Only what is set here: the test's folder holds the hub's appsettings.json, whose endpoints are not this server's.
-            builder.Configuration.Sources.Clear();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
-            {
-                listen.Protocols = HttpProtocols.Http2;
-                listen.UseHttps(certificate);
-            }));
+            var (builder, tls, origin) = LoopbackHttps.Create("old-hub", HttpProtocols.Http2);
             var ingest = new OldIngest();
             builder.Services.AddGrpc();
             builder.Services.AddSingleton(ingest);
             builder.Services.AddSingleton<IServiceMethodProvider<OldIngest>, OldIngestMethods>();
             var app = builder.Build();
-            var hub = new OldHub(app, tls, new Uri($"https://127.0.0.1:{port}"), ingest);
+            var hub = new OldHub(app, tls, origin, ingest);
             // Before routing, so every call is counted, also those grpc-dotnet answers UNIMPLEMENTED itself.
             app.Use(async (context, next) =>
             {

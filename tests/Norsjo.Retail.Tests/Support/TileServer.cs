@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Logging;
-using Norsjo.Retail.Hub.Security;
 
 namespace Norsjo.Retail.Tests.Support;
 
@@ -35,19 +31,9 @@ public sealed class TileServer : IAsyncDisposable
 
     public static async Task<TileServer> StartAsync()
     {
-        var tls = new TempFolder("tile-server-tls");
-        var certificate = DevelopmentCertificate.LoadOrCreate(tls.Path);
-        var port = FreePort.Next();
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = tls.Path });
-        builder.Configuration.Sources.Clear();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
-        {
-            listen.Protocols = HttpProtocols.Http1AndHttp2;
-            listen.UseHttps(certificate);
-        }));
+        var (builder, tls, origin) = LoopbackHttps.Create("tile-server", HttpProtocols.Http1AndHttp2);
         var app = builder.Build();
-        var server = new TileServer(app, tls, new Uri($"https://127.0.0.1:{port}"));
+        var server = new TileServer(app, tls, origin);
         app.Use(async (context, next) =>
         {
             server.Requested.Enqueue(context.Request.Path.Value ?? string.Empty);
