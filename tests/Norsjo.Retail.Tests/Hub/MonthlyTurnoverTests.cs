@@ -10,12 +10,8 @@ namespace Norsjo.Retail.Tests.Hub;
 [Collection(ClickHouseGroup.Name)]
 public sealed class MonthlyTurnoverTests(ClickHouseServerFixture clickHouse)
 {
-    private static DailyTotal Day(DateOnly date, DailySource source, long grossOre, int vatBp = 2500, string category = "") => new()
-    {
-        Date = new LocalDate { Year = date.Year, Month = date.Month, Day = date.Day },
-        Source = source,
-        Sales = { new DailySales { Category = category, VatRateBasisPoints = vatBp, GrossOre = grossOre, VatOre = grossOre * vatBp / (10_000 + vatBp) } },
-    };
+    private static DailyTotal Day(DateOnly date, DailySource source, long grossOre, int vatBp = 2500, string category = "") =>
+        SampleBatches.DailyTotal(date, source, grossOre, category, vatBp);
 
     [Fact]
     public async Task Receipts_win_over_Z_reports_which_win_over_SIE_fuel_is_left_out_and_food_counts_at_constant_VAT()

@@ -20,12 +20,8 @@ public sealed class TurnoverMonthsTests(ClickHouseServerFixture clickHouse)
 
     internal sealed record Row(string StoreId, string Month, string Category, int VatRateBp, long GrossOre, long NetOre, int Days);
 
-    private static DailyTotal Day(DateOnly date, DailySource source, long grossOre, string category, int vatBp = 1200) => new()
-    {
-        Date = new LocalDate { Year = date.Year, Month = date.Month, Day = date.Day },
-        Source = source,
-        Sales = { new DailySales { Category = category, VatRateBasisPoints = vatBp, GrossOre = grossOre, VatOre = grossOre * vatBp / (10_000 + vatBp) } },
-    };
+    private static DailyTotal Day(DateOnly date, DailySource source, long grossOre, string category, int vatBp = 1200) =>
+        SampleBatches.DailyTotal(date, source, grossOre, category, vatBp);
 
     private static Receipt Sale(string key, long grossOre, DateOnly date, string category = "dagligvaror", int vatBp = 600)
     {

@@ -5,6 +5,14 @@ namespace Norsjo.Retail.Tests.Support;
 /// <summary>Small hand-made batches for calling the hub directly.</summary>
 public static class SampleBatches
 {
+    /// <summary>A day's total of one category at one VAT rate (a Z-report or SIE day), its VAT worked out of the gross.</summary>
+    public static DailyTotal DailyTotal(DateOnly date, DailySource source, long grossOre, string category, int vatBp) => new()
+    {
+        Date = new LocalDate { Year = date.Year, Month = date.Month, Day = date.Day },
+        Source = source,
+        Sales = { new DailySales { Category = category, VatRateBasisPoints = vatBp, GrossOre = grossOre, VatOre = grossOre * vatBp / (10_000 + vatBp) } },
+    };
+
     public static UploadBatchRequest Batch(string storeId, string id, params Receipt[] receipts)
     {
         var batch = new UploadBatchRequest { BatchId = id, StoreId = storeId, AgentVersion = "test" };
