@@ -58,6 +58,8 @@ public sealed class DemoHubFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Before the two minutes of history, not after them.
+        Chromium.RequireBuiltPages();
         await _clickHouse.InitializeAsync();
         var registry = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, "hub", "Norsjo.Retail.Hub", "registry.yaml"));
         // The cheap backtest (2 origins, 50 trees): the pages show what the job stored, whichever method

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Norsjo.Retail.Agent.Upload;
 using Norsjo.Retail.Contracts.V1;
 using Norsjo.Retail.Hub.Credentials;
@@ -21,9 +23,10 @@ public sealed class RunningHub : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TempFolder _root;
 
-    private RunningHub(WebApplication app, TempFolder root, Uri grpcUrl, Uri httpUrl, ClickHouseDatabase database)
+    private RunningHub(WebApplication app, TempFolder root, Uri grpcUrl, Uri httpUrl, ClickHouseDatabase database, ConcurrentQueue<string> log)
     {
         _app = app;
+        Log = log;
         _root = root;
         GrpcUrl = grpcUrl;
         HttpUrl = httpUrl;
@@ -44,6 +47,9 @@ public sealed class RunningHub : IAsyncDisposable
     public ClickHouseDatabase Database { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>What the hub logged (warnings and errors: the tests' hubs log from Warning up).</summary>
+    public ConcurrentQueue<string> Log { get; }
 
     public static Task<RunningHub> StartAsync(Uri clickHouse, params string[] storeIds) =>
         StartAsync(clickHouse, new HubSettings(), storeIds);
@@ -83,10 +89,18 @@ public sealed class RunningHub : IAsyncDisposable
             "--Operational:SqlitePath=" + OperationalStorePath(database),
         };
         args.AddRange(settings.ExtraArgs);
-        var app = HubApplication.Build([.. args], settings.Clock is { } clock ? services => services.AddSingleton(clock) : null);
+        var log = new ConcurrentQueue<string>();
+        var app = HubApplication.Build([.. args], services =>
+        {
+            services.AddSingleton<ILoggerProvider>(new QueueLoggerProvider(log));
+            if (settings.Clock is { } clock)
+            {
+                services.AddSingleton(clock);
+            }
+        });
         await app.StartAsync();
         var readBack = clickHouse ?? app.Services.GetRequiredService<ClickHouseStorage>().ConnectionUrl;
-        return new RunningHub(app, root, grpcUrl, httpUrl, new ClickHouseDatabase(readBack, database))
+        return new RunningHub(app, root, grpcUrl, httpUrl, new ClickHouseDatabase(readBack, database), log)
         {
             CertificatePath = Path.Combine(tls, DevelopmentCertificate.PemName),
         };
