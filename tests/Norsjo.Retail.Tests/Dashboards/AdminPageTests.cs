@@ -2,10 +2,12 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Norsjo.Retail.Contracts.V1;
 using static Norsjo.Retail.Tests.Dashboards.DemoHubFixture;
+using Norsjo.Retail.Tests.Support;
 
 namespace Norsjo.Retail.Tests.Dashboards;
 
 /// <summary>The admin: stores and their agents, enrollment codes, users.</summary>
+[Trait(RunAlone.Trait, RunAlone.Value)]
 [Collection(DashboardsGroup.Name)]
 public sealed partial class AdminPageTests(DemoHubFixture demo)
 {

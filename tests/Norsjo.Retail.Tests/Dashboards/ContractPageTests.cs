@@ -4,6 +4,7 @@ using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Norsjo.Retail.Tests.Dashboards.DemoHubFixture;
+using Norsjo.Retail.Tests.Support;
 
 namespace Norsjo.Retail.Tests.Dashboards;
 
@@ -12,6 +13,7 @@ namespace Norsjo.Retail.Tests.Dashboards;
 /// the same document the hub serves (the pages' TypeScript types are generated from it), and a
 /// table shown on two pages is one table.
 /// </summary>
+[Trait(RunAlone.Trait, RunAlone.Value)]
 [Collection(DashboardsGroup.Name)]
 public sealed class ContractPageTests(DemoHubFixture demo)
 {

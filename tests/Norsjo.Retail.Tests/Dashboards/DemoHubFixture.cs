@@ -60,11 +60,13 @@ public sealed class DemoHubFixture : IAsyncLifetime
     {
         // Before the two minutes of history, not after them.
         Chromium.RequireBuiltPages();
-        await _clickHouse.InitializeAsync();
+        const string Name = nameof(DemoHubFixture);
+        await FixtureTimes.TimeAsync(Name, "ClickHouse started", _clickHouse.InitializeAsync);
         var registry = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, "hub", "Norsjo.Retail.Hub", "registry.yaml"));
         // The cheap backtest (2 origins, 50 trees): the pages show what the job stored, whichever method
         // won; the forecasts' accuracy has tests of its own. The full one cost a fifth of this fixture.
-        Hub = await RunningHub.StartAsync(_clickHouse.Url, new HubSettings(ExtraArgs: CheapForecast.Args) { Registry = registry, Clock = Clock });
+        await FixtureTimes.TimeAsync(Name, "hub started", async () =>
+            Hub = await RunningHub.StartAsync(_clickHouse.Url, new HubSettings(ExtraArgs: CheapForecast.Args) { Registry = registry, Clock = Clock }));
         Shops = DemoShop.FromRegistry(RegistryFile.Parse(registry));
 
         var users = Hub.Services.GetRequiredService<UserStore>();
@@ -72,12 +74,18 @@ public sealed class DemoHubFixture : IAsyncLifetime
         await users.SaveAsync("admin", Password, UserRole.Admin, []);
         await users.SaveAsync("agare-kusfors", Password, UserRole.StoreOwner, [OwnStore]);
 
-        await SendHistoryAsync();
+        await FixtureTimes.TimeAsync(Name, "three years sent by four agents", SendHistoryAsync);
 
-        await Hub.Services.GetRequiredService<JobsCatchUp>().RunAsync(months: 36, progress: _ => { });
+        await FixtureTimes.TimeAsync(Name, "jobs caught up", () => Hub.Services.GetRequiredService<JobsCatchUp>().RunAsync(months: 36, progress: _ => { }));
 
-        _playwright = await Playwright.CreateAsync();
-        Browser = await Chromium.LaunchAsync(_playwright);
+        await FixtureTimes.TimeAsync(Name, "Chromium launched", async () =>
+        {
+            _playwright = await Playwright.CreateAsync();
+            Browser = await Chromium.LaunchAsync(_playwright);
+        });
+
+        // The page tests time first renders: under ./norsjo test, not while other test processes run.
+        await RunAlone.WaitForOthersAsync();
     }
 
     public static DateOnly Today => Norsjo.Retail.Hub.Time.SwedishTime.Today(Clock);
@@ -207,10 +215,10 @@ public sealed class DemoHubFixture : IAsyncLifetime
         _playwright?.Dispose();
         if (Hub is not null)
         {
-            await Hub.DisposeAsync();
+            await FixtureTimes.TimeAsync(nameof(DemoHubFixture), "hub stopped", () => Hub.DisposeAsync().AsTask());
         }
 
-        await _clickHouse.DisposeAsync();
+        await FixtureTimes.TimeAsync(nameof(DemoHubFixture), "ClickHouse stopped", _clickHouse.DisposeAsync);
     }
 
     private static string FindRepositoryRoot()

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Norsjo.Retail.Hub.Operations;
 using Xunit.Abstractions;
+using Norsjo.Retail.Tests.Support;
 
 namespace Norsjo.Retail.Tests.Dashboards;
 
@@ -9,6 +10,7 @@ namespace Norsjo.Retail.Tests.Dashboards;
 /// shops' sales sent by real agents, and not one refused item, not one sale outside the registry's
 /// opening hours, food 70–85 % of each shop's sales (issue 15).
 /// </summary>
+[Trait(RunAlone.Trait, RunAlone.Value)]
 [Collection(DashboardsGroup.Name)]
 public sealed class DemoSelfCheckTests(DemoHubFixture demo, ITestOutputHelper output)
 {

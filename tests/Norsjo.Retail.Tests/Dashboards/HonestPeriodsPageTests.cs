@@ -5,6 +5,7 @@ using Norsjo.Retail.Hub.Analytics;
 using Norsjo.Retail.Hub.Api;
 using Norsjo.Retail.Hub.Disclosure;
 using static Norsjo.Retail.Tests.Dashboards.DemoHubFixture;
+using Norsjo.Retail.Tests.Support;
 
 namespace Norsjo.Retail.Tests.Dashboards;
 
@@ -14,6 +15,7 @@ namespace Norsjo.Retail.Tests.Dashboards;
 /// Norsjö's. The demo's data, the hub's and the browser's clocks fixed on 1 December 2026 (and on
 /// 30 November); the answers are read into the hub's own records.
 /// </summary>
+[Trait(RunAlone.Trait, RunAlone.Value)]
 [Collection(DashboardsGroup.Name)]
 public sealed partial class HonestPeriodsPageTests(DemoHubFixture demo)
 {

@@ -4,10 +4,12 @@ using Norsjo.Retail.Hub.Disclosure;
 using Norsjo.Retail.Hub.Operations;
 using Norsjo.Retail.Hub.Subsidy;
 using static Norsjo.Retail.Tests.Dashboards.DemoHubFixture;
+using Norsjo.Retail.Tests.Support;
 
 namespace Norsjo.Retail.Tests.Dashboards;
 
 /// <summary>The municipality's business developer: the index against 60 and what it takes, never one store's figures.</summary>
+[Trait(RunAlone.Trait, RunAlone.Value)]
 [Collection(DashboardsGroup.Name)]
 public sealed class MunicipalityPageTests(DemoHubFixture demo)
 {

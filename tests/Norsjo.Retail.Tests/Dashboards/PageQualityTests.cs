@@ -3,10 +3,12 @@ using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Norsjo.Retail.Tests.Dashboards.DemoHubFixture;
+using Norsjo.Retail.Tests.Support;
 
 namespace Norsjo.Retail.Tests.Dashboards;
 
 /// <summary>Every page: accessible (axe, WCAG 2 A and AA), fits a phone, charts answer a hover, drawn within a second.</summary>
+[Trait(RunAlone.Trait, RunAlone.Value)]
 [Collection(DashboardsGroup.Name)]
 public sealed class PageQualityTests(DemoHubFixture demo, ITestOutputHelper output)
 {

@@ -3,6 +3,7 @@ using Microsoft.Playwright;
 using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.Users;
 using static Norsjo.Retail.Tests.Dashboards.DemoHubFixture;
+using Norsjo.Retail.Tests.Support;
 
 namespace Norsjo.Retail.Tests.Dashboards;
 
@@ -12,6 +13,7 @@ namespace Norsjo.Retail.Tests.Dashboards;
 /// here holds from 2027 on or concerns the year 2000, which no figure up to today uses; the
 /// refusals change nothing.
 /// </summary>
+[Trait(RunAlone.Trait, RunAlone.Value)]
 [Collection(DashboardsGroup.Name)]
 public sealed class RegistryPageTests(DemoHubFixture demo)
 {

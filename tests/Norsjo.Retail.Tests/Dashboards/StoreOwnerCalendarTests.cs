@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Playwright;
 using Norsjo.Retail.Hub.Forecasting;
 using static Norsjo.Retail.Tests.Dashboards.DemoHubFixture;
+using Norsjo.Retail.Tests.Support;
 
 namespace Norsjo.Retail.Tests.Dashboards;
 
@@ -10,6 +11,7 @@ namespace Norsjo.Retail.Tests.Dashboards;
 /// so its Sundays are "stängt" in history and forecast alike, never a forecast of sales; the forecast
 /// is on the week and month views too; the tooltip gives the 80 % band's range.
 /// </summary>
+[Trait(RunAlone.Trait, RunAlone.Value)]
 [Collection(DashboardsGroup.Name)]
 public sealed class StoreOwnerCalendarTests(DemoHubFixture demo)
 {

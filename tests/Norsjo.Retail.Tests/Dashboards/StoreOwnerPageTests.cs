@@ -4,10 +4,12 @@ using Microsoft.Playwright;
 using Norsjo.Retail.Hub.Analytics;
 using Norsjo.Retail.Hub.Subsidy;
 using static Norsjo.Retail.Tests.Dashboards.DemoHubFixture;
+using Norsjo.Retail.Tests.Support;
 
 namespace Norsjo.Retail.Tests.Dashboards;
 
 /// <summary>The store owner at the counter with a phone: their own shop, nobody else's.</summary>
+[Trait(RunAlone.Trait, RunAlone.Value)]
 [Collection(DashboardsGroup.Name)]
 public sealed partial class StoreOwnerPageTests(DemoHubFixture demo)
 {

@@ -13,6 +13,7 @@ namespace Norsjo.Retail.Tests.EndToEnd;
 /// The agent under the faults a village shop has: killed at any moment, an outbox file damaged,
 /// exports that are wrong in every way. After each, the hub holds exactly what the till sold.
 /// </summary>
+[Trait(RunAlone.Trait, RunAlone.Value)]
 [Collection(ClickHouseGroup.Name)]
 public sealed class AgentFaultTests(ClickHouseServerFixture clickHouse, ITestOutputHelper output)
 {

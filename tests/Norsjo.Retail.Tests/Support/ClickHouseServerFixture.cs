@@ -20,16 +20,20 @@ public sealed class ClickHouseServerFixture : IAsyncLifetime
     public ClickHouseLogin GrafanaLogin => new(
         LocalClickHouseUsers.GrafanaUser, File.ReadAllText(Path.Combine(_folder, LocalClickHouseUsers.GrafanaPasswordFile)).Trim());
 
-    public async Task InitializeAsync() => _server = await LocalClickHouseServer.StartAsync(_folder);
+    public async Task InitializeAsync()
+    {
+        await FixtureTimes.TimeAsync(nameof(ClickHouseServerFixture), "server started", async () => _server = await LocalClickHouseServer.StartAsync(_folder));
+        await RunAlone.WaitForOthersAsync();
+    }
 
     public async Task DisposeAsync()
     {
         if (_server is not null)
         {
-            await _server.DisposeAsync();
+            await FixtureTimes.TimeAsync(nameof(ClickHouseServerFixture), "server stopped", () => _server.DisposeAsync().AsTask());
         }
 
-        Directory.Delete(_folder, recursive: true);
+        await FixtureTimes.TimeAsync(nameof(ClickHouseServerFixture), "data folder deleted", () => Task.Run(() => Directory.Delete(_folder, recursive: true)));
     }
 
     public static string NewDatabaseName() => "test_" + Guid.NewGuid().ToString("N")[..12];
