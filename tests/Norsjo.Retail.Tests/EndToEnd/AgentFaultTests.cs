@@ -15,13 +15,18 @@ namespace Norsjo.Retail.Tests.EndToEnd;
 /// </summary>
 [Trait(RunAlone.Trait, RunAlone.Value)]
 [Collection(ClickHouseGroup.Name)]
-public sealed class AgentFaultTests(ClickHouseServerFixture clickHouse, ITestOutputHelper output)
+public sealed class AgentFaultTests(ClickHouseServerFixture clickHouse, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string StoreId = "butik-bastutrask";
 
     private sealed record Totals(long Receipts, long GrossOre);
 
     private sealed record Count(long Value);
+
+    /// <summary>The deadlines below are not to be measured under another test process's load (Support/RunAlone.cs).</summary>
+    public Task InitializeAsync() => RunAlone.WaitForOthersAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public Task Killed_with_SIGKILL_again_and_again_while_taking_files_and_uploading_the_agent_loses_and_doubles_nothing() =>

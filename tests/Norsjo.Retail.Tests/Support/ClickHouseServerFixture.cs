@@ -23,7 +23,6 @@ public sealed class ClickHouseServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await FixtureTimes.TimeAsync(nameof(ClickHouseServerFixture), "server started", async () => _server = await LocalClickHouseServer.StartAsync(_folder));
-        await RunAlone.WaitForOthersAsync();
     }
 
     public async Task DisposeAsync()

@@ -19,7 +19,7 @@ public static class RunAlone
     /// <summary>Returns at once unless ./norsjo test said to wait; then when the others are done (a file appears, not a guessed pause).</summary>
     public static async Task WaitForOthersAsync()
     {
-        if (Environment.GetEnvironmentVariable(AfterVariable) is not { Length: > 0 } done)
+        if (Environment.GetEnvironmentVariable(AfterVariable) is not { Length: > 0 } done || File.Exists(done))
         {
             return;
         }
