@@ -40,6 +40,8 @@ public static partial class ClickHouseErrors
         [236] = ("ABORTED", ClickHouseFault.Outage),
 
         // The network between the server and its peers (Distributed tables, replicas).
+        [32] = ("ATTEMPT_TO_READ_AFTER_EOF", ClickHouseFault.Outage),
+        [198] = ("DNS_ERROR", ClickHouseFault.Outage),
         [209] = ("SOCKET_TIMEOUT", ClickHouseFault.Outage),
         [210] = ("NETWORK_ERROR", ClickHouseFault.Outage),
         [279] = ("ALL_CONNECTION_TRIES_FAILED", ClickHouseFault.Outage),
