@@ -144,7 +144,7 @@ function showTrend(periods: IndexPeriod[], outlook: Outlook | null, outlookError
     outlook
       ? h('div', { class: 'kpis' },
           kpi(`Prognos för ${outlook.year}`, f.number(outlook.expected, 1), 'outlook-expected', `troligen ${f.number(outlook.low, 1)}–${f.number(outlook.high, 1)}`),
-          kpi(`Chans att nå ${target} i år`, f.percent(outlook.probabilityOf60, 0), 'outlook-probability', `beräknad ${outlook.asOf}`),
+          kpi(`Chans att nå ${target} i år`, f.percent(outlook.probabilityOfTarget, 0), 'outlook-probability', `beräknad ${outlook.asOf}`),
         )
       : h('p', { class: 'note', 'data-testid': 'outlook-missing' }, outlookError ?? 'Ingen prognos ännu.'),
     container,

@@ -34,9 +34,10 @@ public static class AdminApi
 
     public sealed record Revoked(string StoreId, int Credentials);
 
-    public sealed record NewUser(string? Username, string? Password, string? Role, IReadOnlyList<string>? Stores);
+    /// <param name="Municipality">Whose figures municipal staff see, when the hub has several municipalities (the first when not given).</param>
+    public sealed record NewUser(string? Username, string? Password, string? Role, IReadOnlyList<string>? Stores, string? Municipality = null);
 
-    public sealed record UserView(string Username, string Role, IReadOnlyList<string> Stores, bool Disabled);
+    public sealed record UserView(string Username, string Role, IReadOnlyList<string> Stores, bool Disabled, string Municipality);
 
     /// <param name="Username">The user now disabled.</param>
     public sealed record DisabledUser(string Username, bool Disabled);
@@ -105,10 +106,10 @@ public static class AdminApi
         var stores = request.Stores ?? [];
         await RuleAsync(async () =>
         {
-            await users.SaveAsync(request.Username ?? string.Empty, request.Password ?? string.Empty, role, stores, ct).ConfigureAwait(false);
+            await users.SaveAsync(request.Username ?? string.Empty, request.Password ?? string.Empty, role, stores, request.Municipality, ct).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
-        return TypedResults.Ok(View(new UserAccount(request.Username!, role, stores, false)));
+        return TypedResults.Ok(View(new UserAccount(request.Username!, role, stores, false) { Municipality = request.Municipality ?? Tenancy.Municipality.FirstId }));
     }
 
     public static async Task<Results<Ok<DisabledUser>, ProblemHttpResult>> DisableUser(string username, ClaimsPrincipal user, UserStore users, CancellationToken ct)
@@ -124,7 +125,7 @@ public static class AdminApi
     }
 
     private static UserView View(UserAccount account) =>
-        new(account.Username, UserStore.RoleName(account.Role), account.Stores, account.Disabled);
+        new(account.Username, UserStore.RoleName(account.Role), account.Stores, account.Disabled, account.Municipality);
 
     private static string RegisteredStore(string storeId, StoreRegistry registry) =>
         registry.Find(storeId) is not null ? storeId : throw new BadApiRequestException($"'{storeId}' finns inte i butiksregistret.");

@@ -60,7 +60,7 @@ public static class IndexBasisApi
         var current = Time.SwedishTime.CurrentMonth(time);
         var year = registry.FiguresFor(today.Year) ?? throw new InvalidOperationException("The registry has no years: the index needs population and national figures.");
         return new IndexBasis(
-            SalesIndexCalculator.Target, figures.Options.MinimumStores, registry.EstimateUncertainty,
+            registry.IndexTarget, figures.Options.MinimumStores, registry.EstimateUncertainty,
             today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Month(current), Month(figures.LastSettledMonth), figures.Options.SettleDays,
             Month(figures.LastSettledMonth.AddMonths(1)),
             figures.LastSettledMonth.AddMonths(2).AddDays(figures.Options.SettleDays).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
