@@ -336,6 +336,8 @@ async function main(): Promise<void> {
   thisMonth = f.today().slice(0, 7);
   [stores, basis] = await Promise.all([getJson<StoreInfo[]>('/api/municipality/stores'), getJson<IndexBasis>('/api/municipality/index/basis')]);
   target = basis.target;
+  byId('title').textContent = `Handeln i ${basis.municipality} kommun`;
+  document.title = `${basis.municipality} kommun – Norsjö Retail`;
   byId('lead').textContent = `Försäljningsindex mot målet ${f.number(target)}, serviceorterna, hemsändning och betalningar. Inga siffror som bygger på färre än ${f.number(basis.minimumStores)} butiker, eller som en butik står för nästan ensam, visas – utom för butiker vars ägare har valt att dela sina siffror.`;
   byId('gap-h').textContent = `Vad som krävs för att nå ${f.number(target)}`;
   const monthInput = byId<HTMLInputElement>('subsidy-month');

@@ -59,6 +59,7 @@ public static class DashboardApi
         api.MapMunicipalityApi();
         ServicePoints.ServicePointApi.MapServicePointApi(api);
         api.MapCashHandlingApi();
+        api.MapRegionApi();
         return app;
     }
 

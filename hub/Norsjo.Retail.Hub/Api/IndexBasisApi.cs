@@ -38,6 +38,9 @@ public sealed record IndexBasis(
     public string Basis { get; init; } = string.Empty;
 
     public IReadOnlyList<YearBasis> Years { get; init; } = [];
+
+    /// <summary>The municipality's name as its registry says it: the page's heading (a hub may hold several municipalities).</summary>
+    public string Municipality { get; init; } = string.Empty;
 }
 
 public static class IndexBasisApi
@@ -69,6 +72,7 @@ public static class IndexBasisApi
             Provisional = YearBasis.For(registry, today.Year).Provisional,
             Basis = YearBasis.For(registry, today.Year).Text,
             Years = YearBasis.Through(registry, today.Year),
+            Municipality = registry.Municipality,
         };
     }
 

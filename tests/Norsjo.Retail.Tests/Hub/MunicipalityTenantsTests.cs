@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
 using Norsjo.Retail.Contracts.V1;
 using Norsjo.Retail.Hub.Forecasting;
 using Norsjo.Retail.Hub.Tenancy;
@@ -61,6 +62,7 @@ public sealed class MunicipalityTenantsTests(MunicipalityTenantsTests.Data data,
             var users = Hub.Services.GetRequiredService<UserStore>();
             await users.SaveAsync("mala-kommun", DisclosureTests.Data.Password, UserRole.Municipality, [], Mala, CancellationToken.None);
             await users.SaveAsync("mala-agare", DisclosureTests.Data.Password, UserRole.StoreOwner, ["mala-a"]);
+            await users.SaveAsync("regionen", DisclosureTests.Data.Password, UserRole.Region, []);
             await SeedMalaAsync();
 
             // Norsjö's consenting shop: shown on its own to Norsjö, never to Malå.
@@ -266,5 +268,71 @@ public sealed class MunicipalityTenantsTests(MunicipalityTenantsTests.Data data,
         using var owner = await data.SignedInAsync("mala-agare");
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync(new Uri("/api/stores/mala-a", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await owner.GetAsync(new Uri("/api/stores/norsjo-a", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_region_sees_both_municipalities_side_by_side_and_nothing_either_municipalitys_staff_could_not_see()
+    {
+        using var region = await data.SignedInAsync("regionen");
+        var from = new DateOnly(2024, 1, 1);
+        var side = await region.GetFromJsonAsync<JsonElement>($"/api/region/municipalities?from={from:yyyy-MM}&to={LastMonth:yyyy-MM}");
+
+        Assert.Equal([Municipality.FirstId, Mala], side.EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+        foreach (var (municipality, user, target) in new[] { (Municipality.FirstId, "kommunen", 60m), (Mala, "mala-kommun", 55m) })
+        {
+            using var staff = await data.SignedInAsync(user);
+            var seen = side.EnumerateArray().Single(m => m.GetProperty("id").GetString() == municipality);
+            Assert.Equal(target, seen.GetProperty("target").GetDecimal());
+            // Exactly the municipality's own answers: every period shown or held back as its staff see it, with the same figures and reasons.
+            Assert.Equal(
+                await staff.GetStringAsync(new Uri($"/api/municipality/index/rolling?from={from:yyyy-MM}&to={LastMonth:yyyy-MM}", UriKind.Relative)),
+                seen.GetProperty("rolling").GetRawText());
+            Assert.Equal(await staff.GetStringAsync(new Uri("/api/municipality/service-watch", UriKind.Relative)), seen.GetProperty("serviceWatch").GetRawText());
+        }
+
+        // Periods before a municipality has enough shops are held back for it, so for the region too (the range starts before Malå's first sales).
+        var mala = side[1].GetProperty("rolling").EnumerateArray().ToList();
+        Assert.False(mala[0].GetProperty("shown").GetBoolean(), mala[0].ToString());
+        Assert.Equal(JsonValueKind.Null, mala[0].GetProperty("index").ValueKind);
+        Assert.True(mala[^1].GetProperty("shown").GetBoolean());
+
+        // The region's role opens the region's figures only: no municipal route, no shop.
+        foreach (var route in new[] { "/api/municipality/index/rolling", "/api/municipality/villages", "/api/municipality/consents", "/api/stores/mala-a" })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await region.GetAsync(new Uri(route, UriKind.Relative))).StatusCode);
+        }
+
+        using var norsjo = await data.SignedInAsync("kommunen");
+        Assert.Equal(HttpStatusCode.Forbidden, (await norsjo.GetAsync(new Uri("/api/region/municipalities", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_regions_page_shows_the_municipalities_side_by_side_in_Swedish_and_Malas_page_is_Malas()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        async Task<IPage> SignedInPageAsync(string user)
+        {
+            var context = await browser.NewContextAsync(new() { BaseURL = data.Hub.HttpUrl.ToString(), Locale = "sv-SE", TimezoneId = "Europe/Stockholm" });
+            var page = await context.NewPageAsync();
+            await Dashboards.DemoHubFixture.SignInAsync(page, user, DisclosureTests.Data.Password);
+            return page;
+        }
+
+        var region = await SignedInPageAsync("regionen");
+        Assert.EndsWith("/region", region.Url, StringComparison.Ordinal);
+        var rows = await region.GetByTestId("region-table").Locator("tbody tr").AllInnerTextsAsync();
+        Assert.Equal(2, rows.Count);
+        Assert.StartsWith("Norsjö\t60", rows[0], StringComparison.Ordinal);
+        Assert.StartsWith("Malå\t55", rows[1], StringComparison.Ordinal);
+        var api = await (await region.APIRequest.GetAsync($"/api/region/municipalities?from={LastMonth:yyyy-MM}&to={LastMonth:yyyy-MM}")).JsonAsync();
+        var malaIndex = api!.Value[1].GetProperty("rolling")[0].GetProperty("index").GetProperty("total").GetDecimal();
+        Assert.Contains(malaIndex.ToString("0.0", CultureInfo.GetCultureInfo("sv-SE")), rows[1], StringComparison.Ordinal);
+        // A period held back for Malå (before its shops) is held back on the region's page, in Swedish.
+        Assert.Contains("visas inte", await region.GetByTestId("region-trend-table").InnerTextAsync(), StringComparison.Ordinal);
+
+        var mala = await SignedInPageAsync("mala-kommun");
+        Assert.Equal("Handeln i Malå kommun", await mala.Locator("h1").InnerTextAsync());
+        Assert.Equal(403, (await mala.GotoAsync("/region"))!.Status);
     }
 }
