@@ -263,7 +263,8 @@ public sealed class MunicipalityTenantsTests(MunicipalityTenantsTests.Data data,
             var period = (await staff.GetFromJsonAsync<JsonElement>($"/api/municipality/index/rolling?from={LastMonth:yyyy-MM}&to={LastMonth:yyyy-MM}"))[0];
             Assert.True(period.GetProperty("shown").GetBoolean(), period.ToString());
             var sold = stores.Sum(s => truth.Sum(s, "turnover:total", LastMonth.AddMonths(-11), LastMonth.AddMonths(1).AddDays(-1)));
-            Assert.Equal(Math.Round(sold), period.GetProperty("reported").GetProperty("totalKr").GetDecimal());
+            // Whole kronor as the hub rounds them: each category to the krona, the total their sum (Turnover.Rounded).
+            Assert.InRange(period.GetProperty("reported").GetProperty("totalKr").GetDecimal(), sold - 1m, sold + 1m);
             Assert.Equal(target, period.GetProperty("gap").GetProperty("target").GetDecimal());
         }
 
@@ -338,7 +339,7 @@ public sealed class MunicipalityTenantsTests(MunicipalityTenantsTests.Data data,
         var malaIndex = api!.Value[1].GetProperty("rolling")[0].GetProperty("index").GetProperty("total").GetDecimal();
         Assert.Contains(malaIndex.ToString("0.0", CultureInfo.GetCultureInfo("sv-SE")), rows[1], StringComparison.Ordinal);
         // A period held back for Malå (months of one shop alone) is held back on the region's page, in Swedish.
-        Assert.Contains("visas inte", await region.GetByTestId("region-trend-table").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("visas inte", await region.GetByTestId("region-trend-table").TextContentAsync() ?? string.Empty, StringComparison.Ordinal);
 
         var mala = await SignedInPageAsync("mala-kommun");
         Assert.Equal("Handeln i Malå kommun", await mala.Locator("h1").InnerTextAsync());
