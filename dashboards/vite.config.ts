@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 
 // One page per role, built into dist/ for the hub to serve (Dashboards:Root). The hub answers
-// /butik/{store}, /kommun, /kommun/rapport and /admin itself, checking the session before it hands out the page;
+// /butik/{store}, /kommun, /kommun/rapport, /region and /admin itself, checking the session before it hands out the page;
 // /service (the public kommunöversikt) it hands to anyone.
 export default defineConfig({
   build: {
@@ -17,6 +17,7 @@ export default defineConfig({
         admin: resolve(import.meta.dirname, 'admin.html'),
         rapport: resolve(import.meta.dirname, 'rapport.html'),
         service: resolve(import.meta.dirname, 'service.html'),
+        region: resolve(import.meta.dirname, 'region.html'),
       },
     },
   },

@@ -144,7 +144,7 @@ function showTrend(periods: IndexPeriod[], outlook: Outlook | null, outlookError
     outlook
       ? h('div', { class: 'kpis' },
           kpi(`Prognos för ${outlook.year}`, f.number(outlook.expected, 1), 'outlook-expected', `troligen ${f.number(outlook.low, 1)}–${f.number(outlook.high, 1)}`),
-          kpi(`Chans att nå ${target} i år`, f.percent(outlook.probabilityOf60, 0), 'outlook-probability', `beräknad ${outlook.asOf}`),
+          kpi(`Chans att nå ${target} i år`, f.percent(outlook.probabilityOfTarget, 0), 'outlook-probability', `beräknad ${outlook.asOf}`),
         )
       : h('p', { class: 'note', 'data-testid': 'outlook-missing' }, outlookError ?? 'Ingen prognos ännu.'),
     container,
@@ -336,6 +336,8 @@ async function main(): Promise<void> {
   thisMonth = f.today().slice(0, 7);
   [stores, basis] = await Promise.all([getJson<StoreInfo[]>('/api/municipality/stores'), getJson<IndexBasis>('/api/municipality/index/basis')]);
   target = basis.target;
+  byId('title').textContent = `Handeln i ${basis.municipality} kommun`;
+  document.title = `${basis.municipality} kommun – Norsjö Retail`;
   byId('lead').textContent = `Försäljningsindex mot målet ${f.number(target)}, serviceorterna, hemsändning och betalningar. Inga siffror som bygger på färre än ${f.number(basis.minimumStores)} butiker, eller som en butik står för nästan ensam, visas – utom för butiker vars ägare har valt att dela sina siffror.`;
   byId('gap-h').textContent = `Vad som krävs för att nå ${f.number(target)}`;
   const monthInput = byId<HTMLInputElement>('subsidy-month');

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
 
   const prognosis = section('report-outlook', `Prognos för ${basis.year}`,
     h('p', { 'data-testid': 'report-outlook' }, outlook
-      ? `Väntat index för ${outlook.year}: ${f.number(outlook.expected, 1)}, troligen ${f.number(outlook.low, 1)}–${f.number(outlook.high, 1)}. Chans att nå ${f.number(basis.target)}: ${f.percent(outlook.probabilityOf60, 0)} (beräknad ${outlook.asOf}).`
+      ? `Väntat index för ${outlook.year}: ${f.number(outlook.expected, 1)}, troligen ${f.number(outlook.low, 1)}–${f.number(outlook.high, 1)}. Chans att nå ${f.number(basis.target)}: ${f.percent(outlook.probabilityOfTarget, 0)} (beräknad ${outlook.asOf}).`
       : 'Ingen prognos ännu: den görs varje vecka.'));
 
   const coverage = headline

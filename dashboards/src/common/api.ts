@@ -58,5 +58,6 @@ export const me = (): Promise<Me> => getJson<Me>('/api/me');
 export function homeOf(user: Pick<Me, 'role' | 'stores'>): string {
   if (user.role === 'admin' || user.role === 'municipality_editor') return '/admin';
   if (user.role === 'municipality') return '/kommun';
+  if (user.role === 'region') return '/region';
   return user.stores.length > 0 ? '/butik/' + encodeURIComponent(user.stores[0]) : '/';
 }

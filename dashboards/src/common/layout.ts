@@ -3,14 +3,15 @@ import { type Me, me, postJson } from './api';
 import { byId, h } from './dom';
 import { useHubClock } from './format';
 
-const roleNames: Record<Me['role'], string> = { store_owner: 'butiksägare', municipality: 'kommunen', admin: 'administratör', municipality_editor: 'registerredaktör' };
+const roleNames: Record<Me['role'], string> = { store_owner: 'butiksägare', municipality: 'kommunen', admin: 'administratör', municipality_editor: 'registerredaktör', region: 'regionen' };
 
-export async function signedIn(current: 'butik' | 'kommun' | 'admin'): Promise<Me> {
+export async function signedIn(current: 'butik' | 'kommun' | 'admin' | 'region'): Promise<Me> {
   const user = await me();
   useHubClock(user.today, user.hour);
   const links: [string, string, string][] = [];
   if (user.role === 'store_owner') for (const store of user.stores) links.push([`/butik/${encodeURIComponent(store)}`, user.stores.length > 1 ? `Butik ${store}` : 'Min butik', 'butik']);
-  if (user.role !== 'store_owner') links.push(['/kommun', 'Kommunen', 'kommun']);
+  if (user.role !== 'store_owner' && user.role !== 'region') links.push(['/kommun', 'Kommunen', 'kommun']);
+  if (user.policies.includes('region')) links.push(['/region', 'Regionen', 'region']);
   if (user.policies.includes('admin') || user.policies.includes('registry')) links.push(['/admin', 'Administration', 'admin']);
   const logout = h('button', { type: 'button', class: 'link' }, 'Logga ut');
   logout.addEventListener('click', async () => {

@@ -23,6 +23,8 @@ export type Statement = Schemas['Statement'];
 export type IndexValue = Schemas['PublishedIndex'];
 /** A period's index; where `shown` is false every figure from the stores' turnover is null and `heldBack` says why. */
 export type IndexPeriod = Schemas['PublishedIndexPeriod'];
+/** One municipality as the region sees it: exactly what its own staff see of its index and service watch. */
+export type RegionalMunicipality = Schemas['RegionalMunicipality'];
 /** A group of stores, a store that shares its figures, or a store's estimate. */
 export type VillageFigure = Schemas['PublishedVillage'];
 export type VillageReport = Schemas['PublishedVillageReport'];

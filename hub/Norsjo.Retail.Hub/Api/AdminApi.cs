@@ -34,9 +34,10 @@ public static class AdminApi
 
     public sealed record Revoked(string StoreId, int Credentials);
 
-    public sealed record NewUser(string? Username, string? Password, string? Role, IReadOnlyList<string>? Stores);
+    /// <param name="Municipality">Whose figures municipal staff see, when the hub has several municipalities (the first when not given).</param>
+    public sealed record NewUser(string? Username, string? Password, string? Role, IReadOnlyList<string>? Stores, string? Municipality = null);
 
-    public sealed record UserView(string Username, string Role, IReadOnlyList<string> Stores, bool Disabled);
+    public sealed record UserView(string Username, string Role, IReadOnlyList<string> Stores, bool Disabled, string Municipality);
 
     /// <param name="Username">The user now disabled.</param>
     public sealed record DisabledUser(string Username, bool Disabled);
@@ -60,12 +61,15 @@ public static class AdminApi
         return admin;
     }
 
-    public static async Task<Ok<List<AdminStore>>> GetAdminStores(StoreRegistry registry, StoreCredentials credentials, StoreAnalytics analytics, TimeProvider time, CancellationToken ct)
+    /// <summary>The admin looks after every agent on the hub: the stores of every municipality, the first municipality's first.</summary>
+    public static async Task<Ok<List<AdminStore>>> GetAdminStores(Tenancy.Municipalities municipalities, StoreCredentials credentials, StoreAnalytics analytics, TimeProvider time, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(municipalities);
+        var stores = municipalities.All.SelectMany(m => m.Facts.Current.Stores).ToList();
         var status = await credentials.StatusAsync(ct).ConfigureAwait(false);
-        var fresh = (await analytics.FreshnessAsync(null, registry.Stores.Select(s => s.Id), time.GetUtcNow(), ct).ConfigureAwait(false))
+        var fresh = (await analytics.FreshnessAsync(null, stores.Select(s => s.Id), time.GetUtcNow(), ct).ConfigureAwait(false))
             .ToDictionary(f => f.StoreId, StringComparer.Ordinal);
-        return TypedResults.Ok(registry.Stores.Select(s =>
+        return TypedResults.Ok(stores.Select(s =>
         {
             var c = status.GetValueOrDefault(s.Id) ?? new CredentialStatus(CredentialState.Never, null, 0, null);
             var f = fresh[s.Id];
@@ -74,15 +78,15 @@ public static class AdminApi
         }).ToList());
     }
 
-    public static async Task<Ok<IssuedCode>> IssueEnrollmentCode(string storeId, CodeRequest? request, StoreRegistry registry, StoreCredentials credentials, CancellationToken ct)
+    public static async Task<Ok<IssuedCode>> IssueEnrollmentCode(string storeId, CodeRequest? request, Tenancy.Municipalities municipalities, StoreCredentials credentials, CancellationToken ct)
     {
-        var code = await RuleAsync(() => credentials.IssueForDaysAsync(RegisteredStore(storeId, registry), request?.ValidDays, ct)).ConfigureAwait(false);
+        var code = await RuleAsync(() => credentials.IssueForDaysAsync(RegisteredStore(storeId, municipalities), request?.ValidDays, ct)).ConfigureAwait(false);
         return TypedResults.Ok(new IssuedCode(code.StoreId, code.Code, code.ExpiresAt, $"Norsjo.Retail.Agent enroll --code {code.Code}"));
     }
 
-    public static async Task<Ok<Revoked>> RevokeStore(string storeId, StoreRegistry registry, StoreCredentials credentials, CancellationToken ct)
+    public static async Task<Ok<Revoked>> RevokeStore(string storeId, Tenancy.Municipalities municipalities, StoreCredentials credentials, CancellationToken ct)
     {
-        var id = RegisteredStore(storeId, registry);
+        var id = RegisteredStore(storeId, municipalities);
         return TypedResults.Ok(new Revoked(id, await credentials.RevokeAsync(id, ct).ConfigureAwait(false)));
     }
 
@@ -105,10 +109,10 @@ public static class AdminApi
         var stores = request.Stores ?? [];
         await RuleAsync(async () =>
         {
-            await users.SaveAsync(request.Username ?? string.Empty, request.Password ?? string.Empty, role, stores, ct).ConfigureAwait(false);
+            await users.SaveAsync(request.Username ?? string.Empty, request.Password ?? string.Empty, role, stores, request.Municipality, ct).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
-        return TypedResults.Ok(View(new UserAccount(request.Username!, role, stores, false)));
+        return TypedResults.Ok(View(new UserAccount(request.Username!, role, stores, false) { Municipality = request.Municipality ?? Tenancy.Municipality.FirstId }));
     }
 
     public static async Task<Results<Ok<DisabledUser>, ProblemHttpResult>> DisableUser(string username, ClaimsPrincipal user, UserStore users, CancellationToken ct)
@@ -124,10 +128,10 @@ public static class AdminApi
     }
 
     private static UserView View(UserAccount account) =>
-        new(account.Username, UserStore.RoleName(account.Role), account.Stores, account.Disabled);
+        new(account.Username, UserStore.RoleName(account.Role), account.Stores, account.Disabled, account.Municipality);
 
-    private static string RegisteredStore(string storeId, StoreRegistry registry) =>
-        registry.Find(storeId) is not null ? storeId : throw new BadApiRequestException($"'{storeId}' finns inte i butiksregistret.");
+    private static string RegisteredStore(string storeId, Tenancy.Municipalities municipalities) =>
+        municipalities.FindStore(storeId) is not null ? storeId : throw new BadApiRequestException($"'{storeId}' finns inte i butiksregistret.");
 
     /// <summary>A rule the domain enforces (<see cref="ArgumentException"/> with a Swedish message) becomes a 400.</summary>
     private static T Rule<T>(Func<T> action)

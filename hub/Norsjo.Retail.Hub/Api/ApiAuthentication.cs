@@ -27,7 +27,7 @@ public static class ApiAuthentication
     public sealed record SignedInUser(string Username, string Role, IReadOnlyList<string> Stores, string Today, int Hour, IReadOnlyList<string> Policies);
 
     /// <summary>The named policies of <see cref="AddCookieSessions"/>, as /api/me reports them.</summary>
-    public static readonly IReadOnlyList<string> Policies = ["municipality", "admin", "registry"];
+    public static readonly IReadOnlyList<string> Policies = ["municipality", "admin", "registry", RegionApi.Policy];
 
     /// <param name="Next">Where to go now: the asked-for page if it is safe, otherwise null (the role's start page).</param>
     public sealed record LoginReply(string Username, string Role, IReadOnlyList<string> Stores, string? Next);
@@ -52,7 +52,8 @@ public static class ApiAuthentication
         services.AddAuthorizationBuilder()
             .AddPolicy("municipality", policy => policy.RequireRole(UserStore.RoleName(UserRole.Municipality), UserStore.RoleName(UserRole.Admin)))
             .AddPolicy("admin", policy => policy.RequireRole(UserStore.RoleName(UserRole.Admin)))
-            .AddPolicy("registry", policy => policy.RequireRole(UserStore.RoleName(UserRole.MunicipalityEditor), UserStore.RoleName(UserRole.Admin)));
+            .AddPolicy("registry", policy => policy.RequireRole(UserStore.RoleName(UserRole.MunicipalityEditor), UserStore.RoleName(UserRole.Admin)))
+            .AddPolicy(RegionApi.Policy, policy => policy.RequireRole(UserStore.RoleName(UserRole.Region), UserStore.RoleName(UserRole.Admin)));
     }
 
     public static void MapLogin(this RouteGroupBuilder api)

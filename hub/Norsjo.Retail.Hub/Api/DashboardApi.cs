@@ -6,6 +6,7 @@ using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.SalesIndex;
 using Norsjo.Retail.Hub.Storage;
 using Norsjo.Retail.Hub.Subsidy;
+using Norsjo.Retail.Hub.Tenancy;
 using Norsjo.Retail.Hub.Users;
 
 namespace Norsjo.Retail.Hub.Api;
@@ -40,6 +41,7 @@ public static class DashboardApi
         ArgumentNullException.ThrowIfNull(app);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMunicipalities();
         app.MapOpenApiDocument();
 
         // Every /api handler is a named method with typed results in a static class per concern (README: Adding an endpoint);
@@ -57,6 +59,7 @@ public static class DashboardApi
         api.MapMunicipalityApi();
         ServicePoints.ServicePointApi.MapServicePointApi(api);
         api.MapCashHandlingApi();
+        api.MapRegionApi();
         return app;
     }
 

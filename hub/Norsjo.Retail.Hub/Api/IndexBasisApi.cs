@@ -38,6 +38,9 @@ public sealed record IndexBasis(
     public string Basis { get; init; } = string.Empty;
 
     public IReadOnlyList<YearBasis> Years { get; init; } = [];
+
+    /// <summary>The municipality's name as its registry says it: the page's heading (a hub may hold several municipalities).</summary>
+    public string Municipality { get; init; } = string.Empty;
 }
 
 public static class IndexBasisApi
@@ -60,7 +63,7 @@ public static class IndexBasisApi
         var current = Time.SwedishTime.CurrentMonth(time);
         var year = registry.FiguresFor(today.Year) ?? throw new InvalidOperationException("The registry has no years: the index needs population and national figures.");
         return new IndexBasis(
-            SalesIndexCalculator.Target, figures.Options.MinimumStores, registry.EstimateUncertainty,
+            registry.IndexTarget, figures.Options.MinimumStores, registry.EstimateUncertainty,
             today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Month(current), Month(figures.LastSettledMonth), figures.Options.SettleDays,
             Month(figures.LastSettledMonth.AddMonths(1)),
             figures.LastSettledMonth.AddMonths(2).AddDays(figures.Options.SettleDays).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
@@ -69,6 +72,7 @@ public static class IndexBasisApi
             Provisional = YearBasis.For(registry, today.Year).Provisional,
             Basis = YearBasis.For(registry, today.Year).Text,
             Years = YearBasis.Through(registry, today.Year),
+            Municipality = registry.Municipality,
         };
     }
 

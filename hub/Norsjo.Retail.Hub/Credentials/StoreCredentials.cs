@@ -24,7 +24,7 @@ public sealed class CredentialOptions
 /// transaction that issues the credential), and a leaked database gives no one a working credential.
 /// </summary>
 public sealed class StoreCredentials(
-    OperationalStore store, RegistryFacts facts, IOptions<CredentialOptions> options, TimeProvider time)
+    OperationalStore store, Tenancy.Municipalities municipalities, IOptions<CredentialOptions> options, TimeProvider time)
 {
     /// <summary>The longest an administrator may make a code valid: a code is a secret in transit, best used soon.</summary>
     public const int MaxCodeValidDays = 30;
@@ -133,7 +133,7 @@ public sealed class StoreCredentials(
             WHERE code_hash = @codeHash AND used = 0 AND expires_unix_ms > @now
             RETURNING store_id
             """, new { codeHash, now }, transaction).ConfigureAwait(false);
-        if (storeId is null || facts.Current.Find(storeId) is null)
+        if (storeId is null || municipalities.FindStore(storeId) is null)
         {
             return null; // the transaction is not committed: a code of a store no longer registered stays as it was
         }
@@ -174,12 +174,12 @@ public sealed class StoreCredentials(
             _cache[hash] = cached;
         }
 
-        return cached.StoreId is null ? null : facts.Current.Find(cached.StoreId);
+        return cached.StoreId is null ? null : municipalities.FindStore(cached.StoreId);
     }
 
     private void RequireStore(string storeId)
     {
-        if (facts.Current.Find(storeId) is null)
+        if (municipalities.FindStore(storeId) is null)
         {
             throw new ArgumentException($"'{storeId}' is not in the store registry.", nameof(storeId));
         }

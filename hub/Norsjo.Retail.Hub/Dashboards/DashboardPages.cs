@@ -85,6 +85,10 @@ public static partial class DashboardPages
             ?? (http.User.IsInRole(UserStore.RoleName(UserRole.Municipality)) || http.User.IsInRole(UserStore.RoleName(UserRole.Admin))
                 ? Page(http, files, "rapport.html")
                 : Refusal(http, HttpStatusCode.Forbidden, "Årsrapporten är till för kommunens användare."))).ExcludeFromDescription();
+        app.MapGet("/region", (HttpContext http) => SignInFirst(http)
+            ?? (http.User.IsInRole(UserStore.RoleName(UserRole.Region)) || http.User.IsInRole(UserStore.RoleName(UserRole.Admin))
+                ? Page(http, files, "region.html")
+                : Refusal(http, HttpStatusCode.Forbidden, "Regionens sida är till för regionens användare."))).ExcludeFromDescription();
         app.MapGet("/admin", (HttpContext http) => SignInFirst(http)
             ?? (http.User.IsInRole(UserStore.RoleName(UserRole.Admin)) || http.User.IsInRole(UserStore.RoleName(UserRole.MunicipalityEditor))
                 ? Page(http, files, "admin.html")

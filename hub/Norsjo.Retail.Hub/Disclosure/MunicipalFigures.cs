@@ -28,7 +28,7 @@ namespace Norsjo.Retail.Hub.Disclosure;
 /// </summary>
 public sealed partial class MunicipalFigures(
     SalesIndexService index, RegistryFacts facts, IStoreConsents consents, PublishedMonths published,
-    IOptions<DisclosureOptions> options, TimeProvider time, ForecastRun forecasts, IndexOutlook outlooks)
+    IOptions<DisclosureOptions> options, TimeProvider time, ForecastRun forecasts, IndexOutlook outlooks, Tenancy.Municipality municipality)
 {
     /// <summary>The calculator with the registry as it held on the period's last day (a past period keeps its past facts).</summary>
     private SalesIndexCalculator CalculatorFor(DateOnly toMonth) => new(facts.AsOf(toMonth.AddMonths(1).AddDays(-1)));
@@ -277,7 +277,7 @@ public sealed partial class MunicipalFigures(
     /// </summary>
     public async Task<ForecastRun.ForecastView> ForecastAsync(CancellationToken cancellationToken)
     {
-        var view = await forecasts.LatestAsync("municipality", cancellationToken).ConfigureAwait(false);
+        var view = await forecasts.LatestAsync(municipality.ForecastSeries, cancellationToken).ConfigureAwait(false);
         if (view.Points.Count == 0)
         {
             return view;
@@ -308,7 +308,7 @@ public sealed partial class MunicipalFigures(
             return null;
         }
 
-        return new PublishedOutlook(latest.Year, latest.AsOf, latest.Expected, latest.Low, latest.High, latest.ProbabilityOf60, latest.Method);
+        return new PublishedOutlook(latest.Year, latest.AsOf, latest.Expected, latest.Low, latest.High, latest.ProbabilityOfTarget, latest.Method);
     }
 
     /// <summary>Why the last settled month's total may not be shown, or null if it may.</summary>

@@ -44,7 +44,7 @@ public sealed record PublishedCashMonth(string Month, int Stores, decimal? CashS
 
 public sealed record PublishedDeliveries(string Month, IReadOnlyList<DeliveryFigure> Localities, string Note);
 
-public sealed record PublishedOutlook(int Year, string AsOf, decimal Expected, decimal Low, decimal High, decimal ProbabilityOf60, string Method);
+public sealed record PublishedOutlook(int Year, string AsOf, decimal Expected, decimal Low, decimal High, decimal ProbabilityOfTarget, string Method);
 
 /// <summary>A store's consent as both sides see it.</summary>
 public sealed record ConsentView(string StoreId, string StoreName, string Village, bool Given, bool Effective, string? By, DateTimeOffset? At, string Note, IReadOnlyList<ConsentEvent> History);

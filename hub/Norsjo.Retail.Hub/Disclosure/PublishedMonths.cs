@@ -103,7 +103,8 @@ public sealed record PublishedMonth(
 /// nothing of it was published. The groups and consents of a month never change once published.
 /// </summary>
 public sealed partial class PublishedMonths(
-    OperationalStore store, MonthlyTurnover turnover, ClickHouseStorage storage, IOptions<DisclosureOptions> options, TimeProvider time, ILogger<PublishedMonths> logger)
+    OperationalStore store, MonthlyTurnover turnover, ClickHouseStorage storage, Tenancy.Municipality municipality,
+    IOptions<DisclosureOptions> options, TimeProvider time, ILogger<PublishedMonths> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<(DateOnly Month, int Version), PublishedMonth> _cache = new();
@@ -243,15 +244,15 @@ public sealed partial class PublishedMonths(
         {
             var key = Key(month.Month);
             var latest = await connection.ExecuteScalarAsync<long?>(
-                "SELECT CAST(max(version) AS BIGINT) FROM published_months WHERE month = @Key", new { Key = key }, transaction).ConfigureAwait(false) ?? 0;
+                "SELECT CAST(max(version) AS BIGINT) FROM published_months WHERE municipality = @Municipality AND month = @Key", new { Municipality = municipality.Id, Key = key }, transaction).ConfigureAwait(false) ?? 0;
             if (latest != expectedLatest)
             {
                 return false;
             }
 
             await connection.ExecuteAsync(
-                "INSERT INTO published_months (month, version, published_unix_ms, content) VALUES (@Key, @Version, @At, @Content)",
-                new { Key = key, month.Version, At = time.GetUtcNow().ToUnixTimeMilliseconds(), Content = Serialize(month) }, transaction).ConfigureAwait(false);
+                "INSERT INTO published_months (municipality, month, version, published_unix_ms, content) VALUES (@Municipality, @Key, @Version, @At, @Content)",
+                new { Municipality = municipality.Id, Key = key, month.Version, At = time.GetUtcNow().ToUnixTimeMilliseconds(), Content = Serialize(month) }, transaction).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 
@@ -260,8 +261,8 @@ public sealed partial class PublishedMonths(
     {
         await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         var latest = await connection.QueryAsync<Latest>(
-            "SELECT month AS Month, CAST(max(version) AS BIGINT) AS Version FROM published_months WHERE month >= @From AND month <= @To GROUP BY month",
-            new { From = Key(from), To = Key(to) }).ConfigureAwait(false);
+            "SELECT month AS Month, CAST(max(version) AS BIGINT) AS Version FROM published_months WHERE municipality = @Municipality AND month >= @From AND month <= @To GROUP BY month",
+            new { Municipality = municipality.Id, From = Key(from), To = Key(to) }).ConfigureAwait(false);
         var result = new Dictionary<DateOnly, PublishedMonth>();
         foreach (var row in latest)
         {
@@ -269,7 +270,7 @@ public sealed partial class PublishedMonths(
             if (!_cache.TryGetValue((month, (int)row.Version), out var published))
             {
                 var content = await connection.ExecuteScalarAsync<string>(
-                    "SELECT content FROM published_months WHERE month = @Month AND version = @Version", new { row.Month, row.Version }).ConfigureAwait(false);
+                    "SELECT content FROM published_months WHERE municipality = @Municipality AND month = @Month AND version = @Version", new { Municipality = municipality.Id, row.Month, row.Version }).ConfigureAwait(false);
                 published = JsonSerializer.Deserialize<PublishedMonth>(content!, Json)!;
                 _cache[(month, (int)row.Version)] = published;
             }
@@ -299,7 +300,7 @@ public sealed partial class PublishedMonths(
     public static IReadOnlyList<string> LiveSql(DateOnly from, DateOnly to, IReadOnlyCollection<string>? stores = null)
     {
         var (first, last) = (SqlLiteral.Date(from), SqlLiteral.Date(to.AddMonths(1).AddDays(-1)));
-        var only = stores is null ? string.Empty : $" AND store_id IN {(stores.Count == 0 ? "('')" : SqlLiteral.TextList(stores.Order(StringComparer.Ordinal)))}";
+        var only = stores is null ? string.Empty : " AND " + SqlLiteral.StoreIn(stores);
         return
         [
             stores is null ? MonthlyTurnover.Sql(from, to) : TurnoverMonths.Sql(from, to, stores),

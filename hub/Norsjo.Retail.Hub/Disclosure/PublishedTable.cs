@@ -16,7 +16,8 @@ namespace Norsjo.Retail.Hub.Disclosure;
 /// held back since (a consent revoked) is gone at once.
 /// </summary>
 public sealed class PublishedTable(
-    MunicipalFigures figures, PublishedMonths months, ClickHouseStorage storage, StoreAnalytics analytics, SilentAgents silence, RegistryFacts facts, TimeProvider time)
+    MunicipalFigures figures, PublishedMonths months, ClickHouseStorage storage, StoreAnalytics analytics, SilentAgents silence, RegistryFacts facts,
+    Tenancy.Municipality municipality, TimeProvider time)
 {
     private readonly Lock _versionLock = new();
     private long _lastVersion;
@@ -27,6 +28,12 @@ public sealed class PublishedTable(
         var last = figures.LastSettledMonth;
         var first = last.AddMonths(-35);
         await months.ReviseAsync(first, last, cancellationToken).ConfigureAwait(false);
+        if (!municipality.IsFirst)
+        {
+            // Grafana's published database has no municipality column yet: it holds the first
+            // municipality's figures only, and a further one's must never overwrite (or join) them.
+            return 0;
+        }
 
         // Two runs in one millisecond (a consent beside the hourly run) must not share a version: their rows would add up.
         long version;

@@ -14,7 +14,7 @@ namespace Norsjo.Retail.Hub.Forecasting;
 /// Forecast:MaxTrainingRows in the configuration bounds the rows a model trains on (0: all; see <see cref="DailyForecaster"/>);
 /// Forecast:BacktestOrigins and Forecast:Trees (6 and 200) let tests of the job's path run a cheaper backtest.
 /// </remarks>
-public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, TimeProvider time, IConfiguration configuration)
+public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, Tenancy.Municipality municipality, TimeProvider time, IConfiguration configuration)
 {
     private sealed record DayValue(string Series, string Day, long GrossOre);
 
@@ -26,14 +26,16 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
         var today = Api.ApiRequest.Today(time);
         var until = today.AddDays(-1);
         var from = until.AddYears(-3).AddDays(1);
-        var range = $"sale_date BETWEEN {SqlLiteral.Date(from)} AND {SqlLiteral.Date(until)}";
+        var registry = facts.Current;
+        // Only this municipality's stores: another's sales never enter its series (nor the cost of reading them).
+        var range = $"{SqlLiteral.StoreIn(registry.Stores.Select(s => s.Id))} AND sale_date BETWEEN {SqlLiteral.Date(from)} AND {SqlLiteral.Date(until)}";
         var rows = await storage.Database.QueryAsync<DayValue>(
             $"""
             SELECT concat('store:', store_id) AS Series, toString(sale_date) AS Day, sum(gross_ore) AS GrossOre FROM sales_daily FINAL WHERE {range} GROUP BY Series, Day
             UNION ALL
             SELECT concat('store:', store_id, ':', category) AS Series, toString(sale_date) AS Day, sum(gross_ore) AS GrossOre FROM sales_daily FINAL WHERE {range} GROUP BY Series, Day
             """, cancellationToken).ConfigureAwait(false);
-        var stores = facts.Current.Stores.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var stores = registry.Stores.ToDictionary(s => s.Id, StringComparer.Ordinal);
         // A store's day is known when the store reported anything that day: a category it sold nothing of is then 0, not missing.
         var storeDays = rows.Where(r => r.Series.Count(c => c == ':') == 1).Select(r => (r.Series, r.Day)).ToHashSet();
         var series = rows
@@ -57,9 +59,9 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
                 };
             })
             .ToList();
-        if (Municipality(rows.Where(r => r.Series.Count(c => c == ':') == 1).ToList(), stores, until) is { } municipality)
+        if (Municipality(municipality.ForecastSeries, rows.Where(r => r.Series.Count(c => c == ':') == 1).ToList(), stores, until) is { } total)
         {
-            series.Add(municipality);
+            series.Add(total);
         }
 
         var maxTrainingRows = configuration.GetValue("Forecast:MaxTrainingRows", DailyForecaster.DefaultMaxTrainingRows);
@@ -97,7 +99,7 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
     /// same weekdays before: a late or silent agent makes the total's day missing instead of a fall in
     /// sales, and a store gone for four weeks is no longer waited for.
     /// </summary>
-    private static DailySeries? Municipality(List<DayValue> storeRows, Dictionary<string, Store> stores, DateOnly until)
+    private static DailySeries? Municipality(string seriesId, List<DayValue> storeRows, Dictionary<string, Store> stores, DateOnly until)
     {
         if (storeRows.Count == 0)
         {
@@ -128,7 +130,7 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
             return known ? sum : double.NaN;
         }
 
-        return new DailySeries("municipality", start, [.. Enumerable.Range(0, until.DayNumber - start.DayNumber + 1).Select(i => ValueOn(start.AddDays(i)))]);
+        return new DailySeries(seriesId, start, [.. Enumerable.Range(0, until.DayNumber - start.DayNumber + 1).Select(i => ValueOn(start.AddDays(i)))]);
     }
 
     /// <summary>

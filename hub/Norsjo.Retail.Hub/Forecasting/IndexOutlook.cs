@@ -6,21 +6,21 @@ using Norsjo.Retail.Hub.Storage;
 namespace Norsjo.Retail.Hub.Forecasting;
 
 public sealed record Outlook(
-    int Year, string AsOf, decimal Expected, decimal Low, decimal High, decimal ProbabilityOf60,
+    int Year, string AsOf, decimal Expected, decimal Low, decimal High, decimal ProbabilityOfTarget,
     decimal ReportedSoFarKr, decimal ForecastRestKr, decimal EstimatedStoresKr, string Method);
 
 /// <summary>
 /// Where this year's total index is heading: what the reporting stores sold so far, plus the
 /// nightly forecast of the municipality's sales for the rest of the year (beyond its 8 weeks, the
 /// same days last year scaled by how the forecast compares with them), plus the estimated stores.
-/// The chance of 60 or more comes from 20,000 seeded draws: the forecast's uncertainty from its
+/// The chance of reaching the municipality's target (<see cref="StoreRegistry.IndexTarget"/>) comes from 20,000 seeded draws: the forecast's uncertainty from its
 /// 80 % interval (days taken as moving together, the cautious choice) and the estimates' ± range.
 /// </summary>
-public sealed class IndexOutlook(ClickHouseStorage storage, RegistryFacts facts, MonthlyTurnover turnover, ForecastRun forecasts, TimeProvider time)
+public sealed class IndexOutlook(ClickHouseStorage storage, RegistryFacts facts, Tenancy.Municipality municipality, MonthlyTurnover turnover, ForecastRun forecasts, TimeProvider time)
 {
     private sealed record DayValue(string Day, double Kr);
 
-    private sealed record Stored(string RunDate, double Expected, double Low, double High, double Probability60, double ReportedSoFarKr, double ForecastRestKr, double EstimatedStoresKr);
+    private sealed record Stored(string RunDate, double Expected, double Low, double High, double ProbabilityOfTarget, double ReportedSoFarKr, double ForecastRestKr, double EstimatedStoresKr);
 
     public async Task<Outlook> ComputeAsync(CancellationToken cancellationToken = default)
     {
@@ -28,15 +28,16 @@ public sealed class IndexOutlook(ClickHouseStorage storage, RegistryFacts facts,
         var year = today.Year;
         var yearEnd = new DateOnly(year, 12, 31);
         var data = await turnover.ReadAsync(new DateOnly(year - 2, 1, 1), new DateOnly(year, today.Month, 1), cancellationToken).ConfigureAwait(false);
-        var calculator = new SalesIndexCalculator(facts.Current);
+        var registry = facts.Current;
+        var calculator = new SalesIndexCalculator(registry);
         var soFar = calculator.Compute(data, new DateOnly(year, 1, 1), new DateOnly(year, today.Month, 1), year.ToString(CultureInfo.InvariantCulture), annualise: true);
         var reported = soFar.Reported.TotalKr;
         var estimatedYear = soFar.Estimated.TotalKr * 12m / soFar.Months;
 
         // The rest of the year: the forecast where it reaches, last year's same days (scaled) beyond.
-        var forecast = (await forecasts.LatestAsync("municipality", cancellationToken).ConfigureAwait(false)).Points.Where(p => p.Date >= today && p.Date <= yearEnd).ToList();
+        var forecast = (await forecasts.LatestAsync(municipality.ForecastSeries, cancellationToken).ConfigureAwait(false)).Points.Where(p => p.Date >= today && p.Date <= yearEnd).ToList();
         var lastYear = (await storage.Database.QueryAsync<DayValue>(
-            $"SELECT toString(sale_date) AS Day, sum(gross_ore) / 100 AS Kr FROM sales_daily FINAL WHERE sale_date BETWEEN {SqlLiteral.Date(today.AddDays(-364))} AND {SqlLiteral.Date(yearEnd.AddDays(-364))} GROUP BY Day",
+            $"SELECT toString(sale_date) AS Day, sum(gross_ore) / 100 AS Kr FROM sales_daily FINAL WHERE {SqlLiteral.StoreIn(registry.Stores.Select(s => s.Id))} AND sale_date BETWEEN {SqlLiteral.Date(today.AddDays(-364))} AND {SqlLiteral.Date(yearEnd.AddDays(-364))} GROUP BY Day",
             cancellationToken).ConfigureAwait(false)).ToDictionary(d => DateOnly.ParseExact(d.Day, "yyyy-MM-dd", CultureInfo.InvariantCulture), d => d.Kr);
         var covered = forecast.Sum(p => lastYear.GetValueOrDefault(p.Date.AddDays(-364)));
         var scale = covered > 0 ? forecast.Sum(p => p.Point) / covered : 1.0;
@@ -55,18 +56,18 @@ public sealed class IndexOutlook(ClickHouseStorage storage, RegistryFacts facts,
             sigma *= restPoint / forecast.Sum(p => p.Point);
         }
 
-        var figures = facts.Current.FiguresFor(year)!;
+        var figures = registry.FiguresFor(year)!;
         var nationalTotal = figures.NationalDagligvarorPerResidentKr + figures.NationalSallankopPerResidentKr;
-        var (expected, low, high, probability) = Simulate((double)reported, restPoint, sigma, (double)estimatedYear, (double)facts.Current.EstimateUncertainty,
+        var (expected, low, high, probability) = Simulate((double)reported, restPoint, sigma, (double)estimatedYear, (double)registry.EstimateUncertainty, (double)registry.IndexTarget,
             total => (double)SalesIndexFormula.Index((decimal)total, figures.Population, nationalTotal, figures.IncomeFactor));
         return new Outlook(year, today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Round(expected), Round(low), Round(high), Math.Round((decimal)probability, 3),
             Math.Round(reported), Math.Round((decimal)restPoint), Math.Round(estimatedYear),
-            "Sålt hittills + nattens prognos för resten av året (bortom prognosens 8 veckor: samma dagar i fjol, skalade) + skattade butiker. Chansen för 60 kommer från 20 000 dragningar.");
+            "Sålt hittills + nattens prognos för resten av året (bortom prognosens 8 veckor: samma dagar i fjol, skalade) + skattade butiker. Chansen för målet kommer från 20 000 dragningar.");
     }
 
-    /// <summary>The index's mean, 10th and 90th percentile, and the share of draws at 60 or more.</summary>
-    public static (double Expected, double Low, double High, double Probability60) Simulate(
-        double reportedSoFar, double restMean, double restSigma, double estimated, double uncertainty, Func<double, double> index, int draws = 20_000)
+    /// <summary>The index's mean, 10th and 90th percentile, and the share of draws at <paramref name="target"/> or more.</summary>
+    public static (double Expected, double Low, double High, double ProbabilityOfTarget) Simulate(
+        double reportedSoFar, double restMean, double restSigma, double estimated, double uncertainty, double target, Func<double, double> index, int draws = 20_000)
     {
         ArgumentNullException.ThrowIfNull(index);
         var random = new Random(2026);
@@ -80,17 +81,17 @@ public sealed class IndexOutlook(ClickHouseStorage storage, RegistryFacts facts,
         }
 
         Array.Sort(values);
-        return (values.Average(), values[(int)(0.1 * draws)], values[(int)(0.9 * draws)], values.Count(v => v >= 60) / (double)draws);
+        return (values.Average(), values[(int)(0.1 * draws)], values[(int)(0.9 * draws)], values.Count(v => v >= target) / (double)draws);
     }
 
     public async Task StoreAsync(Outlook outlook, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(outlook);
         string F(decimal d) => d.ToString(CultureInfo.InvariantCulture);
-        var row = new TabSeparatedRows().Row(DateOnly.ParseExact(outlook.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture), outlook.Year,
-            F(outlook.Expected), F(outlook.Low), F(outlook.High), F(outlook.ProbabilityOf60), F(outlook.ReportedSoFarKr), F(outlook.ForecastRestKr), F(outlook.EstimatedStoresKr),
+        var row = new TabSeparatedRows().Row(municipality.Id, DateOnly.ParseExact(outlook.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture), outlook.Year,
+            F(outlook.Expected), F(outlook.Low), F(outlook.High), F(outlook.ProbabilityOfTarget), F(outlook.ReportedSoFarKr), F(outlook.ForecastRestKr), F(outlook.EstimatedStoresKr),
             time.GetUtcNow().ToUnixTimeMilliseconds());
-        await storage.Database.InsertAsync("index_outlooks", ["run_date", "year", "expected", "low", "high", "probability_60", "reported_so_far_kr", "forecast_rest_kr", "estimated_stores_kr", "version"],
+        await storage.Database.InsertAsync("municipality_outlooks", ["municipality", "run_date", "year", "expected", "low", "high", "probability_target", "reported_so_far_kr", "forecast_rest_kr", "estimated_stores_kr", "version"],
             row, cancellationToken).ConfigureAwait(false);
     }
 
@@ -98,12 +99,12 @@ public sealed class IndexOutlook(ClickHouseStorage storage, RegistryFacts facts,
     {
         var rows = await storage.Database.QueryAsync<Stored>(
             $"""
-            SELECT toString(run_date) AS RunDate, expected AS Expected, low AS Low, high AS High, probability_60 AS Probability60,
+            SELECT toString(run_date) AS RunDate, expected AS Expected, low AS Low, high AS High, probability_target AS ProbabilityOfTarget,
                    reported_so_far_kr AS ReportedSoFarKr, forecast_rest_kr AS ForecastRestKr, estimated_stores_kr AS EstimatedStoresKr
-            FROM index_outlooks FINAL WHERE year = {SqlLiteral.Number(year)} ORDER BY run_date DESC LIMIT 1
+            FROM municipality_outlooks FINAL WHERE municipality = {SqlLiteral.Text(municipality.Id)} AND year = {SqlLiteral.Number(year)} ORDER BY run_date DESC LIMIT 1
             """, cancellationToken).ConfigureAwait(false);
         return rows is [var r]
-            ? new Outlook(year, r.RunDate, (decimal)r.Expected, (decimal)r.Low, (decimal)r.High, (decimal)r.Probability60,
+            ? new Outlook(year, r.RunDate, (decimal)r.Expected, (decimal)r.Low, (decimal)r.High, (decimal)r.ProbabilityOfTarget,
                 (decimal)r.ReportedSoFarKr, (decimal)r.ForecastRestKr, (decimal)r.EstimatedStoresKr, "Från veckans körning.")
             : null;
     }

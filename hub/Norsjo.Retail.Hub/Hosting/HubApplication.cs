@@ -8,6 +8,7 @@ using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.Security;
 using Norsjo.Retail.Hub.ServicePoints;
 using Norsjo.Retail.Hub.Storage;
+using Norsjo.Retail.Hub.Tenancy;
 
 namespace Norsjo.Retail.Hub.Hosting;
 
@@ -33,6 +34,7 @@ public static class HubApplication
         builder.AddDashboardPages();
         builder.AddJobs();
         builder.AddServicePoints();
+        builder.AddMunicipalities();
         replace?.Invoke(builder.Services);
 
         var app = builder.Build();

@@ -34,7 +34,7 @@ public static class HubCommandLine
                                                           check the stored data against the registry: receipts outside
                                                           opening hours, items refused at ingest, food's share of sales;
                                                           prints the figures per store, exit code 1 if any fails
-        Norsjo.Retail.Hub add-user <username> --role store_owner|municipality|admin [--stores id,id]
+        Norsjo.Retail.Hub add-user <username> --role store_owner|municipality|municipality_editor|region|admin [--stores id,id] [--municipality id]
                                                           add or change a dashboard user; the password is read from
                                                           NORSJO_PASSWORD or, if that is not set, from standard input
         Norsjo.Retail.Hub openapi <file>                  write the API's OpenAPI document (the build does, for the pages' types)
@@ -143,7 +143,8 @@ public static class HubCommandLine
         try
         {
             var stores = options.GetValueOrDefault("--stores", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            await host.Services.GetRequiredService<Users.UserStore>().SaveAsync(args[0], password.Trim(), Users.UserStore.ParseRole(roleText), stores).ConfigureAwait(false);
+            await host.Services.GetRequiredService<Users.UserStore>().SaveAsync(
+                args[0], password.Trim(), Users.UserStore.ParseRole(roleText), stores, options.GetValueOrDefault("--municipality"), CancellationToken.None).ConfigureAwait(false);
             Console.WriteLine($"User {args[0]} saved as {roleText}{(stores.Length > 0 ? " for " + string.Join(", ", stores) : string.Empty)}.");
             return 0;
         }
@@ -231,6 +232,7 @@ public static class HubCommandLine
         builder.Services.Configure<CredentialOptions>(builder.Configuration.GetSection(CredentialOptions.Section));
         builder.Services.AddSingleton<StoreCredentials>();
         builder.AddStoreOperations();
+        builder.Services.AddSingleton<Tenancy.Municipalities>();
         builder.Services.AddSingleton<Users.UserStore>();
         builder.Services.AddSingleton<Ingest.IngestRefusals>();
         return builder.Build();

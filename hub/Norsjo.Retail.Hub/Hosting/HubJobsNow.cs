@@ -26,7 +26,11 @@ public static class HubJobsNow
         await storage.StartAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            await app.Services.GetRequiredService<JobsCatchUp>().RunAsync(months, Console.WriteLine).ConfigureAwait(false);
+            foreach (var municipality in app.Services.GetRequiredService<Tenancy.Municipalities>().All)
+            {
+                Console.WriteLine($"Municipality {municipality.Municipality.Id}:");
+                await municipality.GetRequiredService<JobsCatchUp>().RunAsync(months, Console.WriteLine).ConfigureAwait(false);
+            }
             return 0;
         }
         finally

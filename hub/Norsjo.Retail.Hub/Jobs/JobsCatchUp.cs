@@ -37,7 +37,7 @@ public sealed class JobsCatchUp(SubsidyLedger ledger, ForecastRun forecasts, Ind
 
         var result = await outlook.ComputeAsync(cancellationToken).ConfigureAwait(false);
         await outlook.StoreAsync(result, cancellationToken).ConfigureAwait(false);
-        progress($"Index outlook {result.Year}: {result.Expected:0.0} expected ({result.Low:0.0}–{result.High:0.0}), chance of 60 or more {result.ProbabilityOf60:P0}");
+        progress($"Index outlook {result.Year}: {result.Expected:0.0} expected ({result.Low:0.0}–{result.High:0.0}), chance of the target or more {result.ProbabilityOfTarget:P0}");
 
         var checks = await agents.CheckAsync(cancellationToken).ConfigureAwait(false);
         progress($"Silent agents: {checks.Count(c => c.Silent)} of the {checks.Count} stores with an agent");

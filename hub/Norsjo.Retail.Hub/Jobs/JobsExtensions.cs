@@ -110,8 +110,8 @@ public static class JobsExtensions
     }
 }
 
-/// <summary>On the first of each month: last month's subsidy statement for every store.</summary>
-public sealed partial class SubsidyStatementJob(SubsidyLedger ledger, TimeProvider time, ILogger<SubsidyStatementJob> logger)
+/// <summary>On the first of each month: last month's subsidy statement for every store, each by its municipality's rules.</summary>
+public sealed partial class SubsidyStatementJob(Tenancy.Municipalities municipalities, TimeProvider time, ILogger<SubsidyStatementJob> logger)
 {
     [DisableConcurrentExecution(timeoutInSeconds: 600)]
     [AutomaticRetry(Attempts = 5)]
@@ -119,59 +119,72 @@ public sealed partial class SubsidyStatementJob(SubsidyLedger ledger, TimeProvid
     {
         var today = Api.ApiRequest.Today(time);
         var lastMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
-        var produced = await ledger.ProduceAsync(lastMonth, cancellationToken).ConfigureAwait(false);
-        LogProduced(logger, lastMonth, produced);
+        foreach (var municipality in municipalities.All)
+        {
+            var produced = await municipality.GetRequiredService<SubsidyLedger>().ProduceAsync(lastMonth, cancellationToken).ConfigureAwait(false);
+            LogProduced(logger, municipality.Municipality.Id, lastMonth, produced);
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Subsidy statements for {Month:yyyy-MM}: {Produced} produced now")]
-    private static partial void LogProduced(ILogger logger, DateOnly month, int produced);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subsidy statements of {Municipality} for {Month:yyyy-MM}: {Produced} produced now")]
+    private static partial void LogProduced(ILogger logger, string municipality, DateOnly month, int produced);
 }
 
-/// <summary>Every night: each store's and the municipality's 8-week forecast, with its backtests.</summary>
-public sealed partial class NightlyForecastJob(Forecasting.ForecastRun run, ILogger<NightlyForecastJob> logger)
+/// <summary>Every night: each store's and each municipality's 8-week forecast, with its backtests.</summary>
+public sealed partial class NightlyForecastJob(Tenancy.Municipalities municipalities, ILogger<NightlyForecastJob> logger)
 {
     [DisableConcurrentExecution(timeoutInSeconds: 3600)]
     [AutomaticRetry(Attempts = 2)]
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var runId = await run.RunAsync(cancellationToken).ConfigureAwait(false);
-        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        LogDone(logger, runId, elapsed);
+        foreach (var municipality in municipalities.All)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var runId = await municipality.GetRequiredService<Forecasting.ForecastRun>().RunAsync(cancellationToken).ConfigureAwait(false);
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            LogDone(logger, municipality.Municipality.Id, runId, elapsed);
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Forecast run {RunId} done in {Elapsed}")]
-    private static partial void LogDone(ILogger logger, string runId, TimeSpan elapsed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Forecast run of {Municipality} {RunId} done in {Elapsed}")]
+    private static partial void LogDone(ILogger logger, string municipality, string runId, TimeSpan elapsed);
 }
 
 /// <summary>Every hour: which open stores' agents have gone quiet.</summary>
-public sealed partial class SilentAgentsJob(Operations.SilentAgents agents, ILogger<SilentAgentsJob> logger)
+public sealed partial class SilentAgentsJob(Tenancy.Municipalities municipalities, ILogger<SilentAgentsJob> logger)
 {
     [DisableConcurrentExecution(timeoutInSeconds: 600)]
     [AutomaticRetry(Attempts = 1)]
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var checks = await agents.CheckAsync(cancellationToken).ConfigureAwait(false);
-        var silent = checks.Count(c => c.Silent);
-        LogChecked(logger, checks.Count, silent);
+        foreach (var municipality in municipalities.All)
+        {
+            var checks = await municipality.GetRequiredService<Operations.SilentAgents>().CheckAsync(cancellationToken).ConfigureAwait(false);
+            var silent = checks.Count(c => c.Silent);
+            LogChecked(logger, municipality.Municipality.Id, checks.Count, silent);
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Checked {Stores} agents: {Silent} silent")]
-    private static partial void LogChecked(ILogger logger, int stores, int silent);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Checked {Municipality}'s {Stores} agents: {Silent} silent")]
+    private static partial void LogChecked(ILogger logger, string municipality, int stores, int silent);
 }
 
-/// <summary>Every week: where this year's index is heading and the chance of reaching 60.</summary>
-public sealed partial class IndexOutlookJob(Forecasting.IndexOutlook outlook, ILogger<IndexOutlookJob> logger)
+/// <summary>Every week: where each municipality's index is heading this year and the chance of reaching its target.</summary>
+public sealed partial class IndexOutlookJob(Tenancy.Municipalities municipalities, ILogger<IndexOutlookJob> logger)
 {
     [DisableConcurrentExecution(timeoutInSeconds: 600)]
     [AutomaticRetry(Attempts = 2)]
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var result = await outlook.ComputeAsync(cancellationToken).ConfigureAwait(false);
-        await outlook.StoreAsync(result, cancellationToken).ConfigureAwait(false);
-        LogOutlook(logger, result.Year, result.Expected, result.ProbabilityOf60);
+        foreach (var municipality in municipalities.All)
+        {
+            var outlook = municipality.GetRequiredService<Forecasting.IndexOutlook>();
+            var result = await outlook.ComputeAsync(cancellationToken).ConfigureAwait(false);
+            await outlook.StoreAsync(result, cancellationToken).ConfigureAwait(false);
+            LogOutlook(logger, municipality.Municipality.Id, result.Year, result.Expected, result.ProbabilityOfTarget);
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Index outlook {Year}: {Expected} expected, chance of 60 {Probability}")]
-    private static partial void LogOutlook(ILogger logger, int year, decimal expected, decimal probability);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Index outlook of {Municipality} {Year}: {Expected} expected, chance of the target {Probability}")]
+    private static partial void LogOutlook(ILogger logger, string municipality, int year, decimal expected, decimal probability);
 }

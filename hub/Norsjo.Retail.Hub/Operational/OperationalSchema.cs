@@ -21,6 +21,11 @@ internal static class OperationalSchema
     /// <summary>The step recorded once the service points' seed file has filled the kommunöversikt (see ServicePoints/ServicePointStore.cs).</summary>
     public const int ServicePointSeedVersion = 1020;
 
+    /// <summary>The kinds of municipality_seeds (from step 30): the registry file, the service points' file.</summary>
+    public const string RegistrySeedKind = "registry";
+
+    public const string ServicePointSeedKind = "service-points";
+
     public static readonly IReadOnlyList<Step> Steps =
     [
         new(1, "users, sessions, store credentials, enrollment codes, sign-in failures, data-protection keys", d =>
@@ -219,6 +224,54 @@ internal static class OperationalSchema
                 PRIMARY KEY (village_a, village_b)
             )
             """,
+        ]),
+        new(30, "municipalities as tenants: every municipality-wide row names its municipality; what an installation held before is its first municipality's (Tenancy/)", _ =>
+        [
+            // The rows a single-municipality hub wrote are its one municipality's (Municipality.FirstId).
+            $"ALTER TABLE registry_changes ADD COLUMN municipality TEXT NOT NULL DEFAULT '{Tenancy.Municipality.FirstId}'",
+            "CREATE INDEX registry_changes_by_municipality ON registry_changes (municipality, id)",
+            // Users: a municipality's staff see only their municipality; store owners and admins keep the first one (their stores say the rest).
+            $"ALTER TABLE users ADD COLUMN municipality TEXT NOT NULL DEFAULT '{Tenancy.Municipality.FirstId}'",
+            $"ALTER TABLE service_point_changes ADD COLUMN municipality TEXT NOT NULL DEFAULT '{Tenancy.Municipality.FirstId}'",
+            // Keys that were one municipality's are now per municipality: the tables are made anew with it in the key and the rows copied.
+            """
+            CREATE TABLE published_months_by_municipality (
+                municipality TEXT NOT NULL,
+                month TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                published_unix_ms BIGINT NOT NULL,
+                content TEXT NOT NULL,
+                PRIMARY KEY (municipality, month, version)
+            )
+            """,
+            $"INSERT INTO published_months_by_municipality (municipality, month, version, published_unix_ms, content) SELECT '{Tenancy.Municipality.FirstId}', month, version, published_unix_ms, content FROM published_months",
+            "DROP TABLE published_months",
+            "ALTER TABLE published_months_by_municipality RENAME TO published_months",
+            """
+            CREATE TABLE village_distances_by_municipality (
+                municipality TEXT NOT NULL,
+                village_a TEXT NOT NULL,
+                village_b TEXT NOT NULL,
+                distance_m INTEGER NOT NULL,
+                changed_by TEXT NOT NULL,
+                changed_unix_ms BIGINT NOT NULL,
+                PRIMARY KEY (municipality, village_a, village_b)
+            )
+            """,
+            $"INSERT INTO village_distances_by_municipality (municipality, village_a, village_b, distance_m, changed_by, changed_unix_ms) SELECT '{Tenancy.Municipality.FirstId}', village_a, village_b, distance_m, changed_by, changed_unix_ms FROM village_distances",
+            "DROP TABLE village_distances",
+            "ALTER TABLE village_distances_by_municipality RENAME TO village_distances",
+            // Which municipality's seed files have filled the store (before: one marker row each in operational_migrations).
+            """
+            CREATE TABLE municipality_seeds (
+                municipality TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                seeded_unix_ms BIGINT NOT NULL,
+                PRIMARY KEY (municipality, kind)
+            )
+            """,
+            $"INSERT INTO municipality_seeds (municipality, kind, seeded_unix_ms) SELECT '{Tenancy.Municipality.FirstId}', '{RegistrySeedKind}', applied_unix_ms FROM operational_migrations WHERE version = {RegistrySeedVersion}",
+            $"INSERT INTO municipality_seeds (municipality, kind, seeded_unix_ms) SELECT '{Tenancy.Municipality.FirstId}', '{ServicePointSeedKind}', applied_unix_ms FROM operational_migrations WHERE version = {ServicePointSeedVersion}",
         ]),
     ];
 }

@@ -9,6 +9,12 @@ public sealed record StoreRegistry(string Municipality, IReadOnlyList<Store> Sto
 
     public Subsidy.SubsidyPolicy Subsidy { get; init; } = Norsjo.Retail.Hub.Subsidy.SubsidyPolicy.None;
 
+    /// <summary>The index target when the registry sets none: Norsjö's business strategy (the index must rise above 60).</summary>
+    public const decimal DefaultIndexTarget = 60m;
+
+    /// <summary>The total index the municipality aims for: each municipality sets its own (registry file: index_target).</summary>
+    public decimal IndexTarget { get; init; } = DefaultIndexTarget;
+
     /// <summary>How far an estimated store's turnover may be off, as a share (0.25 = ±25 %).</summary>
     public decimal EstimateUncertainty { get; init; } = 0.25m;
 

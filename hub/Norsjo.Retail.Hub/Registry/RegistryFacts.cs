@@ -27,12 +27,13 @@ public sealed record RegistryChange(string Kind, string Key, DateOnly ValidFrom,
 /// rebuilt. An item is stored in the registry file's format and the registry is always rebuilt by
 /// <see cref="RegistryFile.Parse"/>: the file, an import and every edit are checked by the same rules.
 /// On first start the file (Registry:File) seeds the store; after that the store is the truth.
+/// Each municipality on the hub has its own rows (registry_changes.municipality) and its own instance.
 ///
 /// A year's figures are facts about that year: a correction holds for every computation of that
 /// year. Everything else holds from its day on, never backwards, so a past period is computed
 /// with what held then.
 /// </summary>
-public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed seed, TimeProvider time, ILogger<RegistryFacts> logger)
+public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed seed, Tenancy.Municipality municipality, TimeProvider time, ILogger<RegistryFacts> logger)
 {
     /// <summary>The changed_by of the rows the file seeded.</summary>
     public const string SeededBy = "registerfilen";
@@ -120,8 +121,7 @@ public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed s
         get
         {
             using var connection = store.Open();
-            return connection.ExecuteScalar<long>("SELECT count(*) FROM operational_migrations WHERE version = @Version",
-                new { Version = OperationalSchema.RegistrySeedVersion }) > 0;
+            return connection.ExecuteScalar<long>(SeededSql, new { Municipality = municipality.Id, Kind = OperationalSchema.RegistrySeedKind }) > 0;
         }
     }
 
@@ -140,7 +140,7 @@ public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed s
         var from = validFrom ?? today;
         var written = await store.ExclusiveAsync(async (connection, transaction) =>
         {
-            var rows = (await connection.QueryAsync<Row>(SelectRows, transaction: transaction).ConfigureAwait(false)).ToList();
+            var rows = (await connection.QueryAsync<Row>(SelectRows, new { Municipality = municipality.Id }, transaction).ConfigureAwait(false)).ToList();
             var before = ItemsOn(rows, from).ToDictionary(i => (i.Kind, i.Key));
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var fresh = changes
@@ -203,7 +203,7 @@ public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed s
                 throw new RegistryChangeRefusedException(problems);
             }
 
-            await connection.ExecuteAsync(Insert, fresh, transaction).ConfigureAwait(false);
+            await connection.ExecuteAsync(Insert, fresh.Select(r => Parameters(r)), transaction).ConfigureAwait(false);
             return fresh.Count;
         }, cancellationToken).ConfigureAwait(false);
 
@@ -223,13 +223,19 @@ public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed s
     private const string SelectRows = """
         SELECT id AS Id, kind AS Kind, item_key AS ItemKey, valid_from AS ValidFrom, yaml AS Yaml, old_yaml AS OldYaml,
                changed_by AS ChangedBy, changed_unix_ms AS ChangedUnixMs
-        FROM registry_changes ORDER BY id
+        FROM registry_changes WHERE municipality = @Municipality ORDER BY id
         """;
 
     private const string Insert = """
-        INSERT INTO registry_changes (kind, item_key, valid_from, yaml, old_yaml, changed_by, changed_unix_ms)
-        VALUES (@Kind, @ItemKey, @ValidFrom, @Yaml, @OldYaml, @ChangedBy, @ChangedUnixMs)
+        INSERT INTO registry_changes (municipality, kind, item_key, valid_from, yaml, old_yaml, changed_by, changed_unix_ms)
+        VALUES (@Municipality, @Kind, @ItemKey, @ValidFrom, @Yaml, @OldYaml, @ChangedBy, @ChangedUnixMs)
         """;
+
+    private const string SeededSql = "SELECT count(*) FROM municipality_seeds WHERE municipality = @Municipality AND kind = @Kind";
+
+    private sealed record InsertRow(string Municipality, string Kind, string ItemKey, string ValidFrom, string Yaml, string OldYaml, string ChangedBy, long ChangedUnixMs);
+
+    private InsertRow Parameters(Row r) => new(municipality.Id, r.Kind, r.ItemKey, r.ValidFrom, r.Yaml, r.OldYaml, r.ChangedBy, r.ChangedUnixMs);
 
     /// <summary>The rows, read again when another hub may have changed them; seeds an empty store from the file.</summary>
     private List<Row> Rows()
@@ -242,7 +248,7 @@ public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed s
 
         using (var connection = store.Open())
         {
-            var latest = connection.ExecuteScalar<long?>("SELECT max(id) FROM registry_changes");
+            var latest = connection.ExecuteScalar<long?>("SELECT max(id) FROM registry_changes WHERE municipality = @Municipality", new { Municipality = municipality.Id });
             if (_rows is not null && latest == (_rows.Count == 0 ? null : _rows[^1].Id))
             {
                 _checkedAt = now;
@@ -257,7 +263,7 @@ public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed s
 
         using (var connection = store.Open())
         {
-            _rows = [.. connection.Query<Row>(SelectRows)];
+            _rows = [.. connection.Query<Row>(SelectRows, new { Municipality = municipality.Id })];
         }
 
         _byDay.Clear();
@@ -267,17 +273,16 @@ public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed s
 
     private bool Seed() => store.ExclusiveAsync(async (connection, transaction) =>
     {
-        if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM operational_migrations WHERE version = @Version",
-            new { Version = OperationalSchema.RegistrySeedVersion }, transaction).ConfigureAwait(false) > 0)
+        if (await connection.ExecuteScalarAsync<long>(SeededSql, new { Municipality = municipality.Id, Kind = OperationalSchema.RegistrySeedKind }, transaction).ConfigureAwait(false) > 0)
         {
             return false;
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await connection.ExecuteAsync(Insert, RegistryYaml.Items(seed.Registry)
-            .Select(i => new Row(0, i.Kind, i.Key, Beginning, i.Yaml, string.Empty, SeededBy, now)), transaction).ConfigureAwait(false);
-        await connection.ExecuteAsync("INSERT INTO operational_migrations (version, name, applied_unix_ms) VALUES (@Version, 'registry seeded from its file', @Now)",
-            new { Version = OperationalSchema.RegistrySeedVersion, Now = now }, transaction).ConfigureAwait(false);
+            .Select(i => Parameters(new Row(0, i.Kind, i.Key, Beginning, i.Yaml, string.Empty, SeededBy, now))), transaction).ConfigureAwait(false);
+        await connection.ExecuteAsync("INSERT INTO municipality_seeds (municipality, kind, seeded_unix_ms) VALUES (@Municipality, @Kind, @Now)",
+            new { Municipality = municipality.Id, Kind = OperationalSchema.RegistrySeedKind, Now = now }, transaction).ConfigureAwait(false);
         return true;
     }).GetAwaiter().GetResult();
 

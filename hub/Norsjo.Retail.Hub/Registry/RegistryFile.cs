@@ -50,7 +50,7 @@ public static partial class RegistryFile
         }
 
         var reader = new NodeReader(problems);
-        reader.OnlyKeys(root, "(top)", "municipality", "stores", "years", "categories", "estimate_uncertainty", "subsidy");
+        reader.OnlyKeys(root, "(top)", "municipality", "stores", "years", "categories", "estimate_uncertainty", "subsidy", "index_target");
         var municipality = reader.Text(root, "municipality", "(top)") ?? string.Empty;
 
         var stores = new List<Store>();
@@ -146,6 +146,9 @@ public static partial class RegistryFile
         var uncertainty = root.Children.ContainsKey("estimate_uncertainty")
             ? reader.Decimal(root, "estimate_uncertainty", "(top)", 0m, 1m) ?? 0.25m
             : 0.25m;
+        var target = root.Children.ContainsKey("index_target")
+            ? reader.Decimal(root, "index_target", "(top)", 1m, 300m) ?? StoreRegistry.DefaultIndexTarget
+            : StoreRegistry.DefaultIndexTarget;
         if (problems.Count > 0)
         {
             throw new RegistryFileException(name, problems);
@@ -155,6 +158,7 @@ public static partial class RegistryFile
         {
             Categories = categories,
             EstimateUncertainty = uncertainty,
+            IndexTarget = target,
             Subsidy = subsidy ?? Subsidy.SubsidyPolicy.None,
         };
     }

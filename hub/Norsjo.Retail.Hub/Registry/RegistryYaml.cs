@@ -32,7 +32,7 @@ public static class RegistryYaml
         ArgumentNullException.ThrowIfNull(registry);
         var items = new List<RegistryItem>
         {
-            new(Settings, string.Empty, $"municipality: {Quote(registry.Municipality)}\nestimate_uncertainty: {Num(registry.EstimateUncertainty)}\n"),
+            SettingsItem(registry),
             CategoriesItem(registry.Categories),
             new(SubsidySettings, string.Empty,
                 $"  state_share: {Num(registry.Subsidy.StateShare)}\n  state_cap_per_delivery_kr: {Kr(registry.Subsidy.StateCapPerDeliveryOre)}\n  claim_threshold_kr: {Kr(registry.Subsidy.ClaimThresholdOre)}\n"),
@@ -80,6 +80,17 @@ public static class RegistryYaml
                 text.Append(entry);
             }
         }
+    }
+
+    /// <summary>
+    /// The municipality's name, the estimates' ± range and its index target; the target is written
+    /// only when it is not the default, so a registry stored before targets were settable reads back byte for byte.
+    /// </summary>
+    public static RegistryItem SettingsItem(StoreRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var target = registry.IndexTarget == StoreRegistry.DefaultIndexTarget ? string.Empty : $"index_target: {Num(registry.IndexTarget)}\n";
+        return new(Settings, string.Empty, $"municipality: {Quote(registry.Municipality)}\nestimate_uncertainty: {Num(registry.EstimateUncertainty)}\n{target}");
     }
 
     public static RegistryItem CategoriesItem(CategoryGroups categories)

@@ -15,7 +15,6 @@ namespace Norsjo.Retail.Hub.SalesIndex;
 /// </summary>
 public sealed class SalesIndexCalculator(StoreRegistry registry)
 {
-    public const decimal Target = 60m;
     public const int MinimumStoresPerFigure = 3;
 
     public IndexPeriod Compute(IReadOnlyList<StoreMonth> data, DateOnly fromMonth, DateOnly toMonth, string label, bool annualise)
@@ -37,7 +36,7 @@ public sealed class SalesIndexCalculator(StoreRegistry registry)
         var total = reported + estimated;
         var u = registry.EstimateUncertainty;
         var yearly = total.TotalKr * scale;
-        var needed = SalesIndexFormula.TurnoverFor(Target, figures.Population, national.TotalKr, figures.IncomeFactor);
+        var needed = SalesIndexFormula.TurnoverFor(registry.IndexTarget, figures.Population, national.TotalKr, figures.IncomeFactor);
         var gap = Math.Max(0, needed - yearly);
 
         // Growth like for like: only the store-months that have data in both years, so a store that
@@ -60,7 +59,7 @@ public sealed class SalesIndexCalculator(StoreRegistry registry)
             reported.Rounded(), estimated.Rounded(),
             total.TotalKr == 0 ? 0 : Math.Round(reported.TotalKr / total.TotalKr, 3),
             estimatedStores, missing,
-            new GapToTarget(Target, Math.Round(needed), Math.Round(gap), Math.Round(gap / figures.Population / 12, 2), gap == 0),
+            new GapToTarget(registry.IndexTarget, Math.Round(needed), Math.Round(gap), Math.Round(gap / figures.Population / 12, 2), gap == 0),
             growth);
     }
 

@@ -74,12 +74,11 @@ public static class TurnoverMonths
     {
         ArgumentNullException.ThrowIfNull(storeIds);
         var (from, to) = MonthlyTurnover.Bounds(fromMonth, toMonth);
-        var stores = storeIds.Count == 0 ? "('')" : SqlLiteral.TextList(storeIds.Order(StringComparer.Ordinal));
         return $"""
             SELECT store_id AS StoreId, toString(month) AS Month, category AS Category, vat_rate_bp AS VatRateBp,
                    gross_ore AS GrossOre, net_ore AS NetOre, toInt32(days) AS Days
             FROM {Table} FINAL
-            WHERE store_id IN {stores} AND month BETWEEN {from} AND {to} AND days > 0
+            WHERE {SqlLiteral.StoreIn(storeIds)} AND month BETWEEN {from} AND {to} AND days > 0
             """;
     }
 }

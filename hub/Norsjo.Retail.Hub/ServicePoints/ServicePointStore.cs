@@ -18,7 +18,7 @@ public sealed record ServicePointChange(long Id, string PointId, string Action, 
 /// villages are one row per pair. On a deployment's first start the seed file fills both; after
 /// that the store is the truth.
 /// </summary>
-public sealed partial class ServicePointStore(OperationalStore store, ServicePointSeed seed, TimeProvider time, ILogger<ServicePointStore> logger)
+public sealed partial class ServicePointStore(OperationalStore store, ServicePointSeed seed, Tenancy.Municipality municipality, TimeProvider time, ILogger<ServicePointStore> logger)
 {
     public const string Set = "set";
     public const string Confirm = "confirm";
@@ -38,8 +38,8 @@ public sealed partial class ServicePointStore(OperationalStore store, ServicePoi
     {
         await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            "SELECT id AS Id, point_id AS PointId, action AS Action, entry AS Entry, changed_by AS ChangedBy, changed_unix_ms AS ChangedUnixMs FROM service_point_changes ORDER BY id",
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            "SELECT id AS Id, point_id AS PointId, action AS Action, entry AS Entry, changed_by AS ChangedBy, changed_unix_ms AS ChangedUnixMs FROM service_point_changes WHERE municipality = @Municipality ORDER BY id",
+            new { Municipality = municipality.Id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => new ServicePointChange(r.Id, r.PointId, r.Action,
             r.Entry.Length == 0 ? null : JsonSerializer.Deserialize<ServicePointEntry>(r.Entry, Json), r.ChangedBy, DateTimeOffset.FromUnixTimeMilliseconds(r.ChangedUnixMs)))];
     }
@@ -99,8 +99,8 @@ public sealed partial class ServicePointStore(OperationalStore store, ServicePoi
         await store.ExclusiveAsync(async (connection, transaction) =>
         {
             var latest = await connection.QueryFirstOrDefaultAsync<Row>(
-                "SELECT id AS Id, point_id AS PointId, action AS Action, entry AS Entry, changed_by AS ChangedBy, changed_unix_ms AS ChangedUnixMs FROM service_point_changes WHERE point_id = @Id AND action <> @Confirm ORDER BY id DESC LIMIT 1",
-                new { Id = id, Confirm }, transaction).ConfigureAwait(false);
+                "SELECT id AS Id, point_id AS PointId, action AS Action, entry AS Entry, changed_by AS ChangedBy, changed_unix_ms AS ChangedUnixMs FROM service_point_changes WHERE municipality = @Municipality AND point_id = @Id AND action <> @Confirm ORDER BY id DESC LIMIT 1",
+                new { Municipality = municipality.Id, Id = id, Confirm }, transaction).ConfigureAwait(false);
             var action = latest is { Action: Set } && latest.Entry == json ? Confirm : Set;
             await Insert(connection, transaction, id, action, action == Set ? json : string.Empty, changedBy).ConfigureAwait(false);
             return 0;
@@ -118,8 +118,8 @@ public sealed partial class ServicePointStore(OperationalStore store, ServicePoi
     {
         await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<DistanceRow>(new CommandDefinition(
-            "SELECT village_a AS VillageA, village_b AS VillageB, distance_m AS DistanceM FROM village_distances ORDER BY village_a, village_b",
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            "SELECT village_a AS VillageA, village_b AS VillageB, distance_m AS DistanceM FROM village_distances WHERE municipality = @Municipality ORDER BY village_a, village_b",
+            new { Municipality = municipality.Id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => new VillageDistance(r.VillageA, r.VillageB, r.DistanceM / 1000m))];
     }
 
@@ -127,7 +127,7 @@ public sealed partial class ServicePointStore(OperationalStore store, ServicePoi
     public Task SetDistancesAsync(IReadOnlyList<VillageDistance> distances, string changedBy, CancellationToken cancellationToken = default) =>
         store.ExclusiveAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync("DELETE FROM village_distances", transaction: transaction).ConfigureAwait(false);
+            await connection.ExecuteAsync("DELETE FROM village_distances WHERE municipality = @Municipality", new { Municipality = municipality.Id }, transaction).ConfigureAwait(false);
             await InsertDistances(connection, transaction, distances, changedBy).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
@@ -142,8 +142,8 @@ public sealed partial class ServicePointStore(OperationalStore store, ServicePoi
 
         var seeded = await store.ExclusiveAsync(async (connection, transaction) =>
         {
-            if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM operational_migrations WHERE version = @Version",
-                new { Version = OperationalSchema.ServicePointSeedVersion }, transaction).ConfigureAwait(false) > 0)
+            if (await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM municipality_seeds WHERE municipality = @Municipality AND kind = @Kind",
+                new { Municipality = municipality.Id, Kind = OperationalSchema.ServicePointSeedKind }, transaction).ConfigureAwait(false) > 0)
             {
                 return false;
             }
@@ -154,8 +154,8 @@ public sealed partial class ServicePointStore(OperationalStore store, ServicePoi
             }
 
             await InsertDistances(connection, transaction, seed.Distances, SeededBy).ConfigureAwait(false);
-            await connection.ExecuteAsync("INSERT INTO operational_migrations (version, name, applied_unix_ms) VALUES (@Version, 'service points seeded from their file', @Now)",
-                new { Version = OperationalSchema.ServicePointSeedVersion, Now = time.GetUtcNow().ToUnixTimeMilliseconds() }, transaction).ConfigureAwait(false);
+            await connection.ExecuteAsync("INSERT INTO municipality_seeds (municipality, kind, seeded_unix_ms) VALUES (@Municipality, @Kind, @Now)",
+                new { Municipality = municipality.Id, Kind = OperationalSchema.ServicePointSeedKind, Now = time.GetUtcNow().ToUnixTimeMilliseconds() }, transaction).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
         if (seeded)
@@ -169,8 +169,8 @@ public sealed partial class ServicePointStore(OperationalStore store, ServicePoi
         var done = await store.ExclusiveAsync(async (connection, transaction) =>
         {
             var latest = await connection.ExecuteScalarAsync<string?>(
-                "SELECT action FROM service_point_changes WHERE point_id = @Id AND action <> @Confirm ORDER BY id DESC LIMIT 1",
-                new { Id = id, Confirm }, transaction).ConfigureAwait(false);
+                "SELECT action FROM service_point_changes WHERE municipality = @Municipality AND point_id = @Id AND action <> @Confirm ORDER BY id DESC LIMIT 1",
+                new { Municipality = municipality.Id, Id = id, Confirm }, transaction).ConfigureAwait(false);
             if (latest != Set)
             {
                 return false;
@@ -189,13 +189,13 @@ public sealed partial class ServicePointStore(OperationalStore store, ServicePoi
 
     private Task<int> Insert(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string id, string action, string json, string changedBy) =>
         connection.ExecuteAsync(
-            "INSERT INTO service_point_changes (point_id, action, entry, changed_by, changed_unix_ms) VALUES (@Id, @Action, @Entry, @By, @At)",
-            new { Id = id, Action = action, Entry = json, By = changedBy, At = time.GetUtcNow().ToUnixTimeMilliseconds() }, transaction);
+            "INSERT INTO service_point_changes (municipality, point_id, action, entry, changed_by, changed_unix_ms) VALUES (@Municipality, @Id, @Action, @Entry, @By, @At)",
+            new { Municipality = municipality.Id, Id = id, Action = action, Entry = json, By = changedBy, At = time.GetUtcNow().ToUnixTimeMilliseconds() }, transaction);
 
     private Task<int> InsertDistances(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, IEnumerable<VillageDistance> distances, string changedBy) =>
         connection.ExecuteAsync(
-            "INSERT INTO village_distances (village_a, village_b, distance_m, changed_by, changed_unix_ms) VALUES (@A, @B, @M, @By, @At)",
-            distances.Select(d => new { A = d.From, B = d.To, M = (long)Math.Round(d.Km * 1000m), By = changedBy, At = time.GetUtcNow().ToUnixTimeMilliseconds() }),
+            "INSERT INTO village_distances (municipality, village_a, village_b, distance_m, changed_by, changed_unix_ms) VALUES (@Municipality, @A, @B, @M, @By, @At)",
+            distances.Select(d => new { Municipality = municipality.Id, A = d.From, B = d.To, M = (long)Math.Round(d.Km * 1000m), By = changedBy, At = time.GetUtcNow().ToUnixTimeMilliseconds() }),
             transaction);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Service points: seeded {Count} place(s) from {Path}")]

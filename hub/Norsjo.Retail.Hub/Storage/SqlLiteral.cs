@@ -45,6 +45,14 @@ public static class SqlLiteral
     public static string TextList(IEnumerable<string> values) =>
         "(" + string.Join(", ", values.Select(Text)) + ")";
 
+    /// <summary>"store_id IN (…)" for a set of stores in a stable order; a set of none matches no row (an empty IN list is not SQL).</summary>
+    public static string StoreIn(IEnumerable<string> storeIds)
+    {
+        ArgumentNullException.ThrowIfNull(storeIds);
+        var ids = storeIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return "store_id IN " + (ids.Count == 0 ? "('')" : TextList(ids));
+    }
+
     /// <summary>A database or table name: checked, never escaped, because names cannot be quoted portably.</summary>
     public static string Identifier(string name)
     {

@@ -25,6 +25,7 @@ public sealed class SessionStore(OperationalStore store, UserStore users, TimePr
         ArgumentNullException.ThrowIfNull(user);
         var claims = new List<Claim> { new(ClaimTypes.Name, user.Username), new(ClaimTypes.Role, UserStore.RoleName(user.Role)) };
         claims.AddRange(user.Stores.Select(s => new Claim(StoreClaim, s)));
+        claims.Add(new(Tenancy.Municipalities.Claim, user.Municipality));
         if (user.Role == UserRole.MunicipalityEditor)
         {
             claims.Add(new(ClaimTypes.Role, UserStore.RoleName(UserRole.Municipality))); // sees every municipal page and figure, as the municipality does

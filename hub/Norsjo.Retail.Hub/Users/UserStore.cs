@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Dapper;
 using Microsoft.AspNetCore.Identity;
 using Norsjo.Retail.Hub.Operational;
-using Norsjo.Retail.Hub.Registry;
 
 namespace Norsjo.Retail.Hub.Users;
 
@@ -15,20 +14,29 @@ public enum UserRole
 
     /// <summary>Municipal staff who keep the registry's facts on /admin (stores, years, categories, subsidy rules); sees what the municipality sees.</summary>
     MunicipalityEditor,
+
+    /// <summary>The region (or a national agency): every municipality's index, coverage, trend and service watch side by side, as each municipality may see them.</summary>
+    Region,
 }
 
-/// <summary>A person who may see dashboards: a store owner sees their stores only.</summary>
-public sealed record User(string Username, UserRole Role, IReadOnlyList<string> Stores);
+/// <summary>A person who may see dashboards: a store owner sees their stores only; municipal staff their <see cref="Municipality"/> only.</summary>
+public sealed record User(string Username, UserRole Role, IReadOnlyList<string> Stores)
+{
+    public string Municipality { get; init; } = Tenancy.Municipality.FirstId;
+}
 
 /// <summary>A user as an administrator sees them: never the password hash.</summary>
-public sealed record UserAccount(string Username, UserRole Role, IReadOnlyList<string> Stores, bool Disabled);
+public sealed record UserAccount(string Username, UserRole Role, IReadOnlyList<string> Stores, bool Disabled)
+{
+    public string Municipality { get; init; } = Tenancy.Municipality.FirstId;
+}
 
 /// <summary>
 /// Dashboard users, in the operational store so every hub of the deployment knows them at once.
 /// Passwords are hashed by ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>; a hash of an
 /// older kind (the hub's own PBKDF2-SHA256, or fewer iterations) is replaced at the next sign-in.
 /// </summary>
-public sealed class UserStore(OperationalStore store, RegistryFacts facts, TimeProvider time)
+public sealed class UserStore(OperationalStore store, Tenancy.Municipalities municipalities, TimeProvider time)
 {
     private const string LegacyPrefix = "pbkdf2-sha256$";
     private static readonly PasswordHasher<User> Hasher = new();
@@ -47,12 +55,18 @@ public sealed class UserStore(OperationalStore store, RegistryFacts facts, TimeP
 
         public long Disabled { get; set; }
 
-        public User User => new(Username, ParseRole(Role), StoreList(Stores));
+        public string Municipality { get; set; } = Tenancy.Municipality.FirstId;
+
+        public User User => new(Username, ParseRole(Role), StoreList(Stores)) { Municipality = Municipality };
     }
 
     /// <summary>Adds a user, or changes one (a new password, role or stores; a disabled user is enabled again).</summary>
     /// <exception cref="ArgumentException">The input breaks a rule; the message says which, in Swedish, for the administrator.</exception>
-    public async Task SaveAsync(string username, string password, UserRole role, IReadOnlyList<string> stores, CancellationToken cancellationToken = default)
+    public Task SaveAsync(string username, string password, UserRole role, IReadOnlyList<string> stores, CancellationToken cancellationToken = default) =>
+        SaveAsync(username, password, role, stores, null, cancellationToken);
+
+    /// <param name="municipality">Whose figures municipal staff see (the first municipality when null); a store owner's stores say it for them.</param>
+    public async Task SaveAsync(string username, string password, UserRole role, IReadOnlyList<string> stores, string? municipality, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stores);
         if (!IsUsername(username))
@@ -65,7 +79,13 @@ public sealed class UserStore(OperationalStore store, RegistryFacts facts, TimeP
             throw new ArgumentException("Lösenordet måste ha minst 10 tecken.");
         }
 
-        if (stores.FirstOrDefault(s => facts.Current.Find(s) is null) is { } unknown)
+        municipality ??= Tenancy.Municipality.FirstId;
+        if (municipalities.Find(municipality) is null)
+        {
+            throw new ArgumentException($"Kommunen '{municipality}' finns inte på navet.");
+        }
+
+        if (stores.FirstOrDefault(s => municipalities.FindStore(s) is null) is { } unknown)
         {
             throw new ArgumentException($"Butiken '{unknown}' finns inte i butiksregistret.");
         }
@@ -75,14 +95,14 @@ public sealed class UserStore(OperationalStore store, RegistryFacts facts, TimeP
             throw new ArgumentException("En butiksägare behöver en eller flera butiker ur butiksregistret.");
         }
 
-        var user = new User(username, role, [.. stores]);
+        var user = new User(username, role, [.. stores]) { Municipality = municipality };
         await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync("""
-            INSERT INTO users (username, password_hash, role, stores, disabled, changed_unix_ms)
-            VALUES (@Username, @Hash, @Role, @Stores, 0, @Now)
+            INSERT INTO users (username, password_hash, role, stores, disabled, changed_unix_ms, municipality)
+            VALUES (@Username, @Hash, @Role, @Stores, 0, @Now, @Municipality)
             ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role,
-                stores = excluded.stores, disabled = 0, changed_unix_ms = excluded.changed_unix_ms
-            """, new { Username = username, Hash = Hasher.HashPassword(user, password), Role = RoleName(role), Stores = string.Join(',', stores), Now = Now() })
+                stores = excluded.stores, disabled = 0, changed_unix_ms = excluded.changed_unix_ms, municipality = excluded.municipality
+            """, new { Username = username, Hash = Hasher.HashPassword(user, password), Role = RoleName(role), Stores = string.Join(',', stores), Now = Now(), Municipality = municipality })
             .ConfigureAwait(false);
     }
 
@@ -91,7 +111,7 @@ public sealed class UserStore(OperationalStore store, RegistryFacts facts, TimeP
     {
         await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         return (await connection.QueryAsync<Row>($"{Select} ORDER BY username").ConfigureAwait(false))
-            .Select(r => new UserAccount(r.Username, ParseRole(r.Role), StoreList(r.Stores), r.Disabled != 0)).ToList();
+            .Select(r => new UserAccount(r.Username, ParseRole(r.Role), StoreList(r.Stores), r.Disabled != 0) { Municipality = r.Municipality }).ToList();
     }
 
     /// <summary>
@@ -163,7 +183,7 @@ public sealed class UserStore(OperationalStore store, RegistryFacts facts, TimeP
         return user;
     }
 
-    private const string Select = "SELECT username AS Username, password_hash AS PasswordHash, role AS Role, stores AS Stores, disabled AS Disabled FROM users";
+    private const string Select = "SELECT username AS Username, password_hash AS PasswordHash, role AS Role, stores AS Stores, disabled AS Disabled, municipality AS Municipality FROM users";
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -191,6 +211,7 @@ public sealed class UserStore(OperationalStore store, RegistryFacts facts, TimeP
         UserRole.StoreOwner => "store_owner",
         UserRole.Municipality => "municipality",
         UserRole.MunicipalityEditor => "municipality_editor",
+        UserRole.Region => "region",
         _ => "admin",
     };
 
@@ -200,6 +221,7 @@ public sealed class UserStore(OperationalStore store, RegistryFacts facts, TimeP
         "municipality" => UserRole.Municipality,
         "admin" => UserRole.Admin,
         "municipality_editor" => UserRole.MunicipalityEditor,
-        _ => throw new ArgumentException($"Okänd roll '{role}': store_owner, municipality, municipality_editor eller admin."),
+        "region" => UserRole.Region,
+        _ => throw new ArgumentException($"Okänd roll '{role}': store_owner, municipality, municipality_editor, region eller admin."),
     };
 }

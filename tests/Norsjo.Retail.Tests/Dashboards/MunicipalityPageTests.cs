@@ -40,7 +40,7 @@ public sealed class MunicipalityPageTests(DemoHubFixture demo)
 
         var outlook = await ApiAsync<PublishedOutlook>(page, "/api/municipality/index/outlook");
         SwedishText.Shows(outlook.Expected, await TextAsync(page, "outlook-expected"));
-        SwedishText.Shows(outlook.ProbabilityOf60, await TextAsync(page, "outlook-probability"), scale: 100);
+        SwedishText.Shows(outlook.ProbabilityOfTarget, await TextAsync(page, "outlook-probability"), scale: 100);
         Assert.Equal(periods.Length, await page.GetByTestId("index-table").Locator("tbody tr").CountAsync());
 
         var villages = await ApiAsync<PublishedVillageReport>(page, $"/api/municipality/villages?from={end.AddMonths(-11):yyyy-MM}&to={basis.LastCompleteMonth}");

@@ -196,7 +196,7 @@ public sealed class AdminApiTests(AdminApiTests.Data data) : IClassFixture<Admin
         var user = JsonDocument.Parse(listed).RootElement.EnumerateArray().Single(u => u.GetProperty("username").GetString() == "ny-agare");
         Assert.Equal(["butik-a"], user.GetProperty("stores").EnumerateArray().Select(s => s.GetString()));
         Assert.False(user.GetProperty("disabled").GetBoolean());
-        Assert.Equal(["disabled", "role", "stores", "username"], user.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["disabled", "municipality", "role", "stores", "username"], user.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.DoesNotContain("pbkdf2", listed, StringComparison.Ordinal);
 
         using var session = await SignedInAsync("ny-agare", NewPassword);

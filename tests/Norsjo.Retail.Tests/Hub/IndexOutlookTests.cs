@@ -17,17 +17,17 @@ public sealed class IndexOutlookTests(ClickHouseServerFixture clickHouse)
     {
         var needed = 0.6 * 4100 * 65_435; // the yearly turnover that gives exactly 60
 
-        var clearlyAbove = IndexOutlook.Simulate(0.9 * needed, 0.3 * needed, 0.01 * needed, 0, 0.25, Index);
-        var clearlyBelow = IndexOutlook.Simulate(0.5 * needed, 0.3 * needed, 0.01 * needed, 0, 0.25, Index);
-        var onTheLine = IndexOutlook.Simulate(0.7 * needed, 0.3 * needed, 0.05 * needed, 0, 0.25, Index);
+        var clearlyAbove = IndexOutlook.Simulate(0.9 * needed, 0.3 * needed, 0.01 * needed, 0, 0.25, 60, Index);
+        var clearlyBelow = IndexOutlook.Simulate(0.5 * needed, 0.3 * needed, 0.01 * needed, 0, 0.25, 60, Index);
+        var onTheLine = IndexOutlook.Simulate(0.7 * needed, 0.3 * needed, 0.05 * needed, 0, 0.25, 60, Index);
 
-        Assert.Equal(1.0, clearlyAbove.Probability60, 3);
-        Assert.Equal(0.0, clearlyBelow.Probability60, 3);
-        Assert.InRange(onTheLine.Probability60, 0.45, 0.55);
+        Assert.Equal(1.0, clearlyAbove.ProbabilityOfTarget, 3);
+        Assert.Equal(0.0, clearlyBelow.ProbabilityOfTarget, 3);
+        Assert.InRange(onTheLine.ProbabilityOfTarget, 0.45, 0.55);
         Assert.InRange(onTheLine.Expected, 59.8, 60.2);
         Assert.True(onTheLine.Low < 60 && onTheLine.High > 60);
         // An estimated store's ± range widens the spread.
-        var withEstimate = IndexOutlook.Simulate(0.5 * needed, 0.2 * needed, 0.05 * needed, 0.3 * needed, 0.25, Index);
+        var withEstimate = IndexOutlook.Simulate(0.5 * needed, 0.2 * needed, 0.05 * needed, 0.3 * needed, 0.25, 60, Index);
         Assert.True(withEstimate.High - withEstimate.Low > onTheLine.High - onTheLine.Low);
     }
 
@@ -60,7 +60,7 @@ public sealed class IndexOutlookTests(ClickHouseServerFixture clickHouse)
 
         var outlook = (await outlooks.LatestAsync(today.Year))!;
         Assert.InRange(outlook.Expected, 57m, 63m);
-        Assert.InRange(outlook.ProbabilityOf60, 0.05m, 0.95m);
+        Assert.InRange(outlook.ProbabilityOfTarget, 0.05m, 0.95m);
         Assert.True(outlook.Low <= outlook.Expected && outlook.Expected <= outlook.High);
         Assert.True(outlook.ForecastRestKr > 0);
     }

@@ -48,7 +48,7 @@ public sealed class RegistryCommandTests : IDisposable
 
     private RegistryFacts Facts() => new(
         new OperationalStore(Options.Create(new OperationalOptions { SqlitePath = Database }), NullLogger<OperationalStore>.Instance),
-        new RegistrySeed(ShippedFile, RegistryFile.Load(ShippedFile)), TimeProvider.System, NullLogger<RegistryFacts>.Instance);
+        new RegistrySeed(ShippedFile, RegistryFile.Load(ShippedFile)), Norsjo.Retail.Hub.Tenancy.Municipality.First, TimeProvider.System, NullLogger<RegistryFacts>.Instance);
 
     [Fact]
     public async Task Export_import_export_is_byte_equal_and_an_import_is_kept_with_who_made_it()

@@ -30,7 +30,7 @@ public sealed class RegistryFactsTests : IDisposable
         NullLogger<OperationalStore>.Instance);
 
     private RegistryFacts Facts(OperationalStore store, string yaml) =>
-        new(store, new RegistrySeed("registry.yaml", RegistryFile.Parse(yaml)), _clock, NullLogger<RegistryFacts>.Instance);
+        new(store, new RegistrySeed("registry.yaml", RegistryFile.Parse(yaml)), Norsjo.Retail.Hub.Tenancy.Municipality.First, _clock, NullLogger<RegistryFacts>.Instance);
 
     /// <summary>Two registries are the same when every value is (the records hold lists and sets, which compare by reference).</summary>
     private static string Semantic(StoreRegistry registry) => JsonSerializer.Serialize(new

@@ -88,6 +88,12 @@ public sealed class RunningHub : IAsyncDisposable
             "--Jobs:SqlitePath=" + Path.Combine(root.Path, "hangfire.db"),
             "--Operational:SqlitePath=" + OperationalStorePath(database),
         };
+        foreach (var (id, registry) in settings.Municipalities)
+        {
+            File.WriteAllText(Path.Combine(root.Path, $"registry-{id}.yaml"), registry);
+            args.Add($"--Municipalities:{id}:Registry=registry-{id}.yaml");
+        }
+
         args.AddRange(settings.ExtraArgs);
         var log = new ConcurrentQueue<string>();
         var app = HubApplication.Build([.. args], services =>
@@ -157,6 +163,9 @@ public sealed record HubSettings(Uri? GrpcUrl = null, string? Database = null, s
 
     /// <summary>A whole registry file to use instead of the generated one.</summary>
     public string? Registry { get; init; }
+
+    /// <summary>Further municipalities on the hub: id → registry file (the generated or given one is the first municipality's).</summary>
+    public IReadOnlyDictionary<string, string> Municipalities { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The hub's clock, if not the system's: tests that need a fixed "today" give a <see cref="FixedClock"/>.</summary>
     public TimeProvider? Clock { get; init; }

@@ -366,6 +366,30 @@ public static class Schema
             SalesIndex.TurnoverMonths.CreateTable,
             SalesIndex.TurnoverMonths.Recompute(_ => "1", "toUInt64(toUnixTimestamp(now())) * 1000"),
         ]),
+        new(15, "each municipality's weekly outlook of its own index and the chance of reaching its own target (issue 20: municipalities as tenants); the single municipality's outlooks copied as the first's",
+        [
+            """
+            CREATE TABLE IF NOT EXISTS municipality_outlooks (
+                municipality String,
+                run_date Date,
+                year UInt16,
+                expected Float64,
+                low Float64,
+                high Float64,
+                probability_target Float64,
+                reported_so_far_kr Float64,
+                forecast_rest_kr Float64,
+                estimated_stores_kr Float64,
+                version UInt64
+            ) ENGINE = ReplacingMergeTree(version)
+            ORDER BY (municipality, year, run_date)
+            """,
+            $"""
+            INSERT INTO municipality_outlooks
+            SELECT '{Tenancy.Municipality.FirstId}', run_date, year, expected, low, high, probability_60, reported_so_far_kr, forecast_rest_kr, estimated_stores_kr, version
+            FROM index_outlooks
+            """,
+        ]),
     ];
 
     /// <summary>The contract's service kinds by their one spelling (Contracts.V1.ServiceKindNames), numbered as on the wire.</summary>

@@ -388,6 +388,25 @@ ORDER BY (store_id, month, category, vat_rate_bp);
 CREATE TABLE IF NOT EXISTS norsjo_retail.turnover_monthly ON CLUSTER norsjo AS norsjo_retail.turnover_monthly_local
 ENGINE = Distributed(norsjo, norsjo_retail, turnover_monthly_local, sipHash64(store_id));
 
+-- step 15: each municipality's weekly outlook of its own index and the chance of reaching its own target (issue 20: municipalities as tenants); the single municipality's outlooks copied as the first's
+CREATE TABLE IF NOT EXISTS norsjo_retail.municipality_outlooks_local ON CLUSTER norsjo (
+    municipality String,
+    run_date Date,
+    year UInt16,
+    expected Float64,
+    low Float64,
+    high Float64,
+    probability_target Float64,
+    reported_so_far_kr Float64,
+    forecast_rest_kr Float64,
+    estimated_stores_kr Float64,
+    version UInt64
+) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/norsjo_retail/municipality_outlooks_local', '{replica}', version)
+ORDER BY (municipality, year, run_date);
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.municipality_outlooks ON CLUSTER norsjo AS norsjo_retail.municipality_outlooks_local
+ENGINE = Distributed(norsjo, norsjo_retail, municipality_outlooks_local, 0);
+
 -- published figures (Grafana reads only this database): norsjo_retail_published, every table whole on every node
 CREATE DATABASE IF NOT EXISTS norsjo_retail_published ON CLUSTER norsjo;
 
