@@ -41,13 +41,14 @@ public sealed class DailyForecaster(
     int horizonDays = 56, int backtestOrigins = 6, int seed = 1, int maxTrainingRows = DailyForecaster.DefaultMaxTrainingRows,
     ForecastTrainer trainer = ForecastTrainer.FastTree, int trees = DailyForecaster.DefaultTrees, bool calibrateBands = true, bool compareChoices = false)
 {
-    /// <summary>The ways of choosing and banding the benchmark compares, by the name it prints; the last is the forecaster's.</summary>
+    /// <summary>The ways of choosing and banding the benchmark compares, by the name it prints; "both (the forecaster's)" is what is shown.</summary>
     internal static readonly IReadOnlyList<(string Name, ChoicePolicy Policy)> Policies =
     [
         ("per series, every known day (before)", ChoicePolicy.PerSeries),
         ("choice shrunk towards all series", ChoicePolicy.PerSeries with { Shrunk = true }),
         ("bands from whole windows, nearest weighted", ChoicePolicy.PerSeries with { WholeWindows = true }),
         ("both (the forecaster's)", ChoicePolicy.Current),
+        ("both, the level moved by each window's misses (adaptive)", ChoicePolicy.Current with { Adaptive = true }),
     ];
 
     public const int DefaultTrees = 200;
@@ -58,7 +59,7 @@ public sealed class DailyForecaster(
     public const string ModelName = "fasttree-global";
     public const string LightGbmName = "lightgbm-global";
     public const string BaselineName = Forecasting.Baselines.SeasonalNaive;
-    public const string FeatureVersion = "calendar-v3";
+    public const string FeatureVersion = "calendar-v4";
     private const int LevelDays = 28;
     private const int OriginStep = 14;
     private const int OriginSpacing = 28;
@@ -154,17 +155,17 @@ public sealed class DailyForecaster(
     private SeriesForecast Shown(DailySeries s, List<BacktestRun> runs, double[] modelFinal, AcrossSeries across)
     {
         var policy = ChoicePolicy.Current;
-        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, calibrateBands, policy.WholeWindows), StringComparer.Ordinal);
+        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, calibrateBands, policy.WholeWindows, policy.Adaptive), StringComparer.Ordinal);
         var bestBaseline = Baselines.Select(m => (Method: m, accuracy[m].Mase)).OrderBy(x => double.IsNaN(x.Mase) ? double.MaxValue : x.Mase).First().Method;
         var origin = s.LastKnown!.Value;
         var best = Backtest.BestAt(Candidates, runs, origin, across);
         var days = Enumerable.Range(1, horizonDays).Select(h => origin.AddDays(h)).ToArray();
         var point = CandidateForecasts(s, origin, days, modelFinal)[best];
-        var band = Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), calibrateBands, policy.WholeWindows);
+        var band = Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), calibrateBands, policy.WholeWindows, policy.Adaptive);
         var level = ScaleLevel(s, origin);
         var points = days.Select((d, i) => Point(s, origin, d, i + 1, point[i], level, band)).ToList();
         Accuracy ShownUnder(ChoicePolicy p) =>
-            Backtest.Score(runs, run => Backtest.BestAt(Candidates, runs, run.Origin, p.Shrunk ? across : null), calibrateBands, p.WholeWindows);
+            Backtest.Score(runs, run => Backtest.BestAt(Candidates, runs, run.Origin, p.Shrunk ? across : null), calibrateBands, p.WholeWindows, p.Adaptive);
         return new SeriesForecast(s.Id, best, accuracy[Model], accuracy[bestBaseline], points)
         {
             Shown = ShownUnder(policy),
@@ -367,7 +368,7 @@ public sealed class DailyForecaster(
                 }
 
                 var row = context.Row(h);
-                row.Label = (float)(y / context.Level);
+                row.Label = ForecastFeatures.ToLabel(y, context.Level);
                 rows.Add(row);
             }
         }
@@ -397,6 +398,6 @@ public sealed class DailyForecaster(
         var ml = new MLContext(seed);
         var rows = contexts.SelectMany(c => Enumerable.Range(1, horizonDays).Select(c.Row)).ToList();
         var scores = ml.Data.CreateEnumerable<Prediction>(model.Transform(ml.Data.LoadFromEnumerable(rows)), reuseRowObject: false).Select(p => p.Score).ToList();
-        return [.. contexts.Select((c, i) => scores.GetRange(i * horizonDays, horizonDays).Select(score => Math.Max(0, score) * c.Level).ToArray())];
+        return [.. contexts.Select((c, i) => scores.GetRange(i * horizonDays, horizonDays).Select(score => ForecastFeatures.FromLabel(score, c.Level)).ToArray())];
     }
 }
