@@ -29,8 +29,8 @@ internal readonly record struct BandShape(double Low, double High, bool WholeNum
 /// </summary>
 internal readonly record struct ChoicePolicy(bool Shrunk, bool WholeWindows, bool Adaptive = false)
 {
-    /// <summary>The forecaster's: both.</summary>
-    public static readonly ChoicePolicy Current = new(true, true);
+    /// <summary>The forecaster's: all three (the adaptive level since issue #17's fourth round).</summary>
+    public static readonly ChoicePolicy Current = new(true, true, true);
 
     /// <summary>Before issue #17's third round: each series on its own, every known day alike (the benchmark's side-by-side).</summary>
     public static readonly ChoicePolicy PerSeries = new(false, false);
@@ -44,9 +44,9 @@ internal delegate double AcrossSeries(string method, DateOnly at);
 /// or the last known day for the forecast shown), the method is the candidate with the lowest MASE
 /// over the earlier origins' days up to T, shrunk towards that candidate's MASE across all series at
 /// T, and its 80 % band is conformal on the errors of the earlier windows whole by T, weighted by
-/// nearness to T, at the nominal level whose band covered closest to 80 % when each such window was,
-/// in its turn, given a band from what was known before it (so a series of small counts, whose bands
-/// cover in whole steps, is calibrated on its own discrete coverage). Nothing after T is read: the
+/// nearness to T, at a nominal level moved by how each such window, in its turn given a band from what
+/// was known before it, missed or covered (<see cref="AdaptiveLevelAt"/>; so a series of small counts,
+/// whose bands cover in whole steps, is calibrated on its own discrete coverage). Nothing after T is read: the
 /// test windows of later origins cannot steer a choice or an interval.
 /// </summary>
 internal static class Backtest

@@ -28,8 +28,9 @@ public enum ForecastTrainer
 ///
 /// Intervals: conformal, per series, on the series' own backtest errors relative to the forecast (at
 /// least a quarter of the level, so a 0 forecast on an open day still gets a band), from earlier
-/// windows seen whole, the nearest weighing most (half-life of a season), at the nominal
-/// level whose bands covered the series' earlier origins closest to 80 %; a series of whole numbers
+/// windows seen whole, the nearest weighing most (half-life of a season), at a nominal level that
+/// starts at 80 % and moves window by window by the series' own misses (adaptive conformal inference:
+/// bands that covered too much narrow, bands that missed widen); a series of whole numbers
 /// gets whole-number edges, and is calibrated on that discrete coverage.
 /// MASE is scaled by the week-to-week change in the history before each origin only.
 /// </summary>
@@ -41,14 +42,14 @@ public sealed class DailyForecaster(
     int horizonDays = 56, int backtestOrigins = 6, int seed = 1, int maxTrainingRows = DailyForecaster.DefaultMaxTrainingRows,
     ForecastTrainer trainer = ForecastTrainer.FastTree, int trees = DailyForecaster.DefaultTrees, bool calibrateBands = true, bool compareChoices = false)
 {
-    /// <summary>The ways of choosing and banding the benchmark compares, by the name it prints; "both (the forecaster's)" is what is shown.</summary>
+    /// <summary>The ways of choosing and banding the benchmark compares, by the name it prints; the last is the forecaster's.</summary>
     internal static readonly IReadOnlyList<(string Name, ChoicePolicy Policy)> Policies =
     [
         ("per series, every known day (before)", ChoicePolicy.PerSeries),
         ("choice shrunk towards all series", ChoicePolicy.PerSeries with { Shrunk = true }),
         ("bands from whole windows, nearest weighted", ChoicePolicy.PerSeries with { WholeWindows = true }),
-        ("both (the forecaster's)", ChoicePolicy.Current),
-        ("both, the level moved by each window's misses (adaptive)", ChoicePolicy.Current with { Adaptive = true }),
+        ("both, the level best on all earlier windows (before)", ChoicePolicy.Current with { Adaptive = false }),
+        ("both + adaptive level (the forecaster's)", ChoicePolicy.Current),
     ];
 
     public const int DefaultTrees = 200;

@@ -74,6 +74,8 @@ public sealed class ForecastChoiceTests
         Assert.Equal("good-before", Backtest.BestAt(candidates, changed, At));
         Assert.Equal(Backtest.BandAt(runs, "good-before", At, false), Backtest.BandAt(changed, "good-before", At, false));
         Assert.Equal(Backtest.LevelAt(runs, "good-before", At), Backtest.LevelAt(changed, "good-before", At));
+        Assert.Equal(Backtest.AdaptiveLevelAt(runs, "good-before", At), Backtest.AdaptiveLevelAt(changed, "good-before", At));
+        Assert.Equal(Backtest.BandAt(runs, "good-before", At, false, wholeWindows: true, adaptive: true), Backtest.BandAt(changed, "good-before", At, false, wholeWindows: true, adaptive: true));
         // Seen from the end, the later days count.
         Assert.Equal("good-after", Backtest.BestAt(candidates, runs, At.AddDays(60)));
     }
