@@ -22,12 +22,15 @@ internal readonly record struct BandShape(double Low, double High, bool WholeNum
 /// is shrunk towards that candidate's MASE across all series (a few windows of one series choose
 /// noisily). <see cref="WholeWindows"/>: bands and their calibration read only earlier windows that
 /// were whole by then (a half-seen window is only its short horizons), each day's error weighted by how
-/// near it is to the time the band is drawn at (the nearest season counts most).
+/// near it is to the time the band is drawn at (the nearest season counts most). <see cref="Adaptive"/>:
+/// the band's nominal level is not the one that covered earlier windows best all together, but moved
+/// window by window by each window's misses (<see cref="Backtest.AdaptiveLevelAt"/>), so a series whose
+/// bands have lately covered too much narrows, and one that missed widens.
 /// </summary>
-internal readonly record struct ChoicePolicy(bool Shrunk, bool WholeWindows)
+internal readonly record struct ChoicePolicy(bool Shrunk, bool WholeWindows, bool Adaptive = false)
 {
-    /// <summary>The forecaster's: both.</summary>
-    public static readonly ChoicePolicy Current = new(true, true);
+    /// <summary>The forecaster's: all three (the adaptive level since issue #17's fourth round).</summary>
+    public static readonly ChoicePolicy Current = new(true, true, true);
 
     /// <summary>Before issue #17's third round: each series on its own, every known day alike (the benchmark's side-by-side).</summary>
     public static readonly ChoicePolicy PerSeries = new(false, false);
@@ -41,9 +44,9 @@ internal delegate double AcrossSeries(string method, DateOnly at);
 /// or the last known day for the forecast shown), the method is the candidate with the lowest MASE
 /// over the earlier origins' days up to T, shrunk towards that candidate's MASE across all series at
 /// T, and its 80 % band is conformal on the errors of the earlier windows whole by T, weighted by
-/// nearness to T, at the nominal level whose band covered closest to 80 % when each such window was,
-/// in its turn, given a band from what was known before it (so a series of small counts, whose bands
-/// cover in whole steps, is calibrated on its own discrete coverage). Nothing after T is read: the
+/// nearness to T, at a nominal level moved by how each such window, in its turn given a band from what
+/// was known before it, missed or covered (<see cref="AdaptiveLevelAt"/>; so a series of small counts,
+/// whose bands cover in whole steps, is calibrated on its own discrete coverage). Nothing after T is read: the
 /// test windows of later origins cannot steer a choice or an interval.
 /// </summary>
 internal static class Backtest
@@ -119,10 +122,58 @@ internal static class Backtest
     /// <summary>The band of <paramref name="method"/> at <paramref name="at"/>, from what was known then, calibrated as the class says.</summary>
     /// <param name="calibrate">False: at 80 % as it is (the benchmark's side-by-side of the calibration).</param>
     /// <param name="wholeWindows">Only windows whole by <paramref name="at"/>, their days weighted by nearness (<see cref="ChoicePolicy.WholeWindows"/>).</param>
-    public static BandShape BandAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeNumbers, bool calibrate = true, bool wholeWindows = false)
+    /// <param name="adaptive">The level moved window by window by the misses (<see cref="AdaptiveLevelAt"/>; whole windows only) instead of <see cref="LevelAt"/>.</param>
+    public static BandShape BandAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeNumbers, bool calibrate = true, bool wholeWindows = false, bool adaptive = false)
     {
-        var residuals = Residuals(runs, method, at, wholeWindows);
-        return residuals.Count == 0 ? new BandShape(-0.5, 0.5, wholeNumbers) : Shape(residuals, calibrate ? LevelAt(runs, method, at, wholeWindows) : Target, wholeNumbers);
+        var residuals = Residuals(runs, method, at, wholeWindows || adaptive);
+        var level = !calibrate ? Target : adaptive ? AdaptiveLevelAt(runs, method, at) : LevelAt(runs, method, at, wholeWindows);
+        return residuals.Count == 0 ? new BandShape(-0.5, 0.5, wholeNumbers) : Shape(residuals, level, wholeNumbers);
+    }
+
+    /// <summary>
+    /// How far one day's miss moves the nominal level in <see cref="AdaptiveLevelAt"/>: the step size γ
+    /// of adaptive conformal inference, 0.01 a day (Gibbs and Candès 2021 use 0.005–0.05), so a
+    /// 56-day window that covered 90 % instead of 80 % lowers the next band's level by 0.056.
+    /// </summary>
+    public const double AdaptiveStep = 0.01;
+
+    /// <summary>
+    /// Adaptive conformal inference (Gibbs and Candès 2021), window by window: the level starts at 80 %;
+    /// each earlier window whole by <paramref name="at"/>, in time order, is given its band at the level
+    /// reached so far from the errors known at its origin (whole windows, nearest weighted), and every
+    /// day of it then moves the level by <see cref="AdaptiveStep"/> × (0.8 − 1 if inside, else 0.8). A band is
+    /// drawn at an origin and holds for its window, so a window's days move the level when the window is
+    /// whole, not day by day. Kept within the levels <see cref="LevelAt"/> chooses from (50–95 %).
+    /// </summary>
+    public static double AdaptiveLevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at)
+    {
+        var level = Target;
+        foreach (var run in Known(runs, at, wholeWindows: true).OrderBy(r => r.Origin))
+        {
+            var before = Residuals(runs, method, run.Origin, wholeWindows: true);
+            if (before.Count < MinResiduals)
+            {
+                continue;
+            }
+
+            var f = run.Forecasts[method];
+            var shape = Shape(before, level, run.WholeNumbers);
+            double moved = 0;
+            for (var i = 0; i < f.Length; i++)
+            {
+                if (double.IsNaN(run.Actual[i]) || run.Closed[i])
+                {
+                    continue;
+                }
+
+                var (lower, upper) = Bounds(f[i], run.Level, false, shape);
+                moved += Target - (run.Actual[i] >= lower && run.Actual[i] <= upper ? 1 : 0);
+            }
+
+            level = Math.Clamp(level + (AdaptiveStep * moved), Levels.Min(), Levels.Max());
+        }
+
+        return level;
     }
 
     /// <summary>
@@ -272,7 +323,7 @@ internal static class Backtest
     /// MASE, WAPE and coverage of the scored runs, each with the method <paramref name="methodAt"/> names
     /// for it and that method's band at its origin (from what was known then).
     /// </summary>
-    public static Accuracy Score(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true, bool wholeWindows = false)
+    public static Accuracy Score(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true, bool wholeWindows = false, bool adaptive = false)
     {
         double scaled = 0, absolute = 0, actualSum = 0;
         int points = 0, inside = 0, covered = 0;
@@ -280,7 +331,7 @@ internal static class Backtest
         {
             var method = methodAt(run);
             var forecast = run.Forecasts[method];
-            BandShape? band = runs.Any(r => r.Origin < run.Origin) ? BandAt(runs, method, run.Origin, run.WholeNumbers, calibrate, wholeWindows) : null;
+            BandShape? band = runs.Any(r => r.Origin < run.Origin) ? BandAt(runs, method, run.Origin, run.WholeNumbers, calibrate, wholeWindows, adaptive) : null;
             for (var i = 0; i < forecast.Length; i++)
             {
                 var a = run.Actual[i];

@@ -28,8 +28,9 @@ public enum ForecastTrainer
 ///
 /// Intervals: conformal, per series, on the series' own backtest errors relative to the forecast (at
 /// least a quarter of the level, so a 0 forecast on an open day still gets a band), from earlier
-/// windows seen whole, the nearest weighing most (half-life of a season), at the nominal
-/// level whose bands covered the series' earlier origins closest to 80 %; a series of whole numbers
+/// windows seen whole, the nearest weighing most (half-life of a season), at a nominal level that
+/// starts at 80 % and moves window by window by the series' own misses (adaptive conformal inference:
+/// bands that covered too much narrow, bands that missed widen); a series of whole numbers
 /// gets whole-number edges, and is calibrated on that discrete coverage.
 /// MASE is scaled by the week-to-week change in the history before each origin only.
 /// </summary>
@@ -47,7 +48,8 @@ public sealed class DailyForecaster(
         ("per series, every known day (before)", ChoicePolicy.PerSeries),
         ("choice shrunk towards all series", ChoicePolicy.PerSeries with { Shrunk = true }),
         ("bands from whole windows, nearest weighted", ChoicePolicy.PerSeries with { WholeWindows = true }),
-        ("both (the forecaster's)", ChoicePolicy.Current),
+        ("both, the level best on all earlier windows (before)", ChoicePolicy.Current with { Adaptive = false }),
+        ("both + adaptive level (the forecaster's)", ChoicePolicy.Current),
     ];
 
     public const int DefaultTrees = 200;
@@ -58,7 +60,7 @@ public sealed class DailyForecaster(
     public const string ModelName = "fasttree-global";
     public const string LightGbmName = "lightgbm-global";
     public const string BaselineName = Forecasting.Baselines.SeasonalNaive;
-    public const string FeatureVersion = "calendar-v3";
+    public const string FeatureVersion = "calendar-v4";
     private const int LevelDays = 28;
     private const int OriginStep = 14;
     private const int OriginSpacing = 28;
@@ -154,17 +156,17 @@ public sealed class DailyForecaster(
     private SeriesForecast Shown(DailySeries s, List<BacktestRun> runs, double[] modelFinal, AcrossSeries across)
     {
         var policy = ChoicePolicy.Current;
-        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, calibrateBands, policy.WholeWindows), StringComparer.Ordinal);
+        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, calibrateBands, policy.WholeWindows, policy.Adaptive), StringComparer.Ordinal);
         var bestBaseline = Baselines.Select(m => (Method: m, accuracy[m].Mase)).OrderBy(x => double.IsNaN(x.Mase) ? double.MaxValue : x.Mase).First().Method;
         var origin = s.LastKnown!.Value;
         var best = Backtest.BestAt(Candidates, runs, origin, across);
         var days = Enumerable.Range(1, horizonDays).Select(h => origin.AddDays(h)).ToArray();
         var point = CandidateForecasts(s, origin, days, modelFinal)[best];
-        var band = Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), calibrateBands, policy.WholeWindows);
+        var band = Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), calibrateBands, policy.WholeWindows, policy.Adaptive);
         var level = ScaleLevel(s, origin);
         var points = days.Select((d, i) => Point(s, origin, d, i + 1, point[i], level, band)).ToList();
         Accuracy ShownUnder(ChoicePolicy p) =>
-            Backtest.Score(runs, run => Backtest.BestAt(Candidates, runs, run.Origin, p.Shrunk ? across : null), calibrateBands, p.WholeWindows);
+            Backtest.Score(runs, run => Backtest.BestAt(Candidates, runs, run.Origin, p.Shrunk ? across : null), calibrateBands, p.WholeWindows, p.Adaptive);
         return new SeriesForecast(s.Id, best, accuracy[Model], accuracy[bestBaseline], points)
         {
             Shown = ShownUnder(policy),
@@ -367,7 +369,7 @@ public sealed class DailyForecaster(
                 }
 
                 var row = context.Row(h);
-                row.Label = (float)(y / context.Level);
+                row.Label = ForecastFeatures.ToLabel(y, context.Level);
                 rows.Add(row);
             }
         }
@@ -397,6 +399,6 @@ public sealed class DailyForecaster(
         var ml = new MLContext(seed);
         var rows = contexts.SelectMany(c => Enumerable.Range(1, horizonDays).Select(c.Row)).ToList();
         var scores = ml.Data.CreateEnumerable<Prediction>(model.Transform(ml.Data.LoadFromEnumerable(rows)), reuseRowObject: false).Select(p => p.Score).ToList();
-        return [.. contexts.Select((c, i) => scores.GetRange(i * horizonDays, horizonDays).Select(score => Math.Max(0, score) * c.Level).ToArray())];
+        return [.. contexts.Select((c, i) => scores.GetRange(i * horizonDays, horizonDays).Select(score => ForecastFeatures.FromLabel(score, c.Level)).ToArray())];
     }
 }

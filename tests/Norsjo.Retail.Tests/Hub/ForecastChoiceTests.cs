@@ -74,6 +74,8 @@ public sealed class ForecastChoiceTests
         Assert.Equal("good-before", Backtest.BestAt(candidates, changed, At));
         Assert.Equal(Backtest.BandAt(runs, "good-before", At, false), Backtest.BandAt(changed, "good-before", At, false));
         Assert.Equal(Backtest.LevelAt(runs, "good-before", At), Backtest.LevelAt(changed, "good-before", At));
+        Assert.Equal(Backtest.AdaptiveLevelAt(runs, "good-before", At), Backtest.AdaptiveLevelAt(changed, "good-before", At));
+        Assert.Equal(Backtest.BandAt(runs, "good-before", At, false, wholeWindows: true, adaptive: true), Backtest.BandAt(changed, "good-before", At, false, wholeWindows: true, adaptive: true));
         // Seen from the end, the later days count.
         Assert.Equal("good-after", Backtest.BestAt(candidates, runs, At.AddDays(60)));
     }
@@ -130,5 +132,31 @@ public sealed class ForecastChoiceTests
                 Assert.Equal((errors[low], errors[high]), (band.Low, band.High));
             }
         }
+    }
+    /// <summary>Non-overlapping 14-day windows ending at At, the k-th (oldest first) with errors ±<paramref name="error"/>(k) of a forecast of 100.</summary>
+    private static BacktestRun[] Windows(int count, Func<int, double> error) =>
+        [.. Enumerable.Range(0, count).Select(k => Run(At.AddDays(-14 * (count - k)), d => 100 * (1 + (error(k) * (d.DayNumber % 2 == 0 ? 1 : -1))), _ => 100, _ => 100))];
+
+    [Fact]
+    public void An_adaptive_level_narrows_after_windows_that_covered_too_much_and_widens_after_misses()
+    {
+        // Errors shrinking window by window: each window's band, from the larger errors before it, holds every day.
+        var calming = Windows(8, k => 0.4 - (0.04 * k));
+
+        // The pooled calibration cannot see it: at every level the earlier bands covered 100 %, so it keeps 80 %.
+        Assert.Equal(Backtest.Target, Backtest.LevelAt(calming, "good-before", At, wholeWindows: true), 9);
+        // The adaptive level moves by each window's misses: the six windows with 28 earlier errors each held their 14 days.
+        var adaptive = Backtest.AdaptiveLevelAt(calming, "good-before", At);
+        Assert.Equal(Backtest.Target - (6 * 14 * Backtest.AdaptiveStep * (1 - Backtest.Target)), adaptive, 9);
+        // Narrower band than the pooled calibration's, from the same errors.
+        var pooled = Backtest.BandAt(calming, "good-before", At, false, wholeWindows: true);
+        var narrowed = Backtest.BandAt(calming, "good-before", At, false, wholeWindows: true, adaptive: true);
+        Assert.True(narrowed.High - narrowed.Low < pooled.High - pooled.Low, $"adaptive [{narrowed.Low}, {narrowed.High}] against pooled [{pooled.Low}, {pooled.High}]");
+        // Before any window was whole with enough errors before it: 80 %.
+        Assert.Equal(Backtest.Target, Backtest.AdaptiveLevelAt(calming, "good-before", At.AddDays(-14 * 6)), 9);
+
+        // Errors growing: every day of each window falls outside the band from the smaller errors before it; the level rises to the top level, 95 %.
+        var growing = Windows(8, k => 0.04 + (0.04 * k));
+        Assert.Equal(0.95, Backtest.AdaptiveLevelAt(growing, "good-before", At), 9);
     }
 }
