@@ -22,7 +22,9 @@ public static partial class AgentApplication
         logging?.Invoke(builder.Logging);
         // Quiet under systemd (journald) and as a Windows service alike; a no-op when run by hand.
         builder.Services.AddSystemd();
+#if !LINUX_ONLY
         builder.Services.AddWindowsService(options => options.ServiceName = Install.ServicePlan.WindowsService);
+#endif
         builder.Services.AddOptions<AgentOptions>()
             .Bind(builder.Configuration.GetSection(AgentOptions.Section))
             .PostConfigure(o =>
