@@ -16,11 +16,15 @@ public static partial class AgentApplication
     /// <param name="services">Replacements registered last (the tests' clock for the health and connection log).</param>
     public static IHost Build(string[] args, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? services = null)
     {
-        var builder = Host.CreateApplicationBuilder(HostArgs(args));
+        var builder = CreateBuilder(args);
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddConsole();
         logging?.Invoke(builder.Logging);
         // Quiet under systemd (journald) and as a Windows service alike; a no-op when run by hand.
         builder.Services.AddSystemd();
+#if !LINUX_ONLY
         builder.Services.AddWindowsService(options => options.ServiceName = Install.ServicePlan.WindowsService);
+#endif
         builder.Services.AddOptions<AgentOptions>()
             .Bind(builder.Configuration.GetSection(AgentOptions.Section))
             .PostConfigure(o =>
@@ -63,19 +67,29 @@ public static partial class AgentApplication
         builder.Services.AddSingleton<ISalesSource, PosPluginSource>();
         builder.Services.AddHostedService<SourceHost>();
         builder.Services.AddHostedService<HubUploader>();
+        builder.Services.AddHostedService<IdleMemory>();
         AddHealth(builder.Services);
         services?.Invoke(builder.Services);
         return builder.Build();
     }
 
     /// <summary>
-    /// The command line with the host's settings the agent always runs with: its settings are read once
-    /// at start (a changed appsettings.json takes effect at the next start). Reloading on change would
-    /// watch the content root — the working directory — and every folder under it, one inotify watch
-    /// and a managed object per folder, crawled at start: a service runs in its small data folder, but
-    /// an agent started by hand in /tmp or a home folder crawled it all before its first upload.
+    /// The host with only what the agent uses: appsettings.json where it is started, environment
+    /// variables, the command line, read once at start (a changed appsettings.json takes effect at
+    /// the next start). Host.CreateApplicationBuilder's defaults would add the Debug, EventSource
+    /// and EventLog loggers, user secrets and reload-on-change, each code in the native file and
+    /// memory at idle; reloading would also watch the working directory and every folder under it
+    /// (an agent started by hand in /tmp or a home folder crawled it all before its first upload).
     /// </summary>
-    internal static string[] HostArgs(string[] args) => ["--hostBuilder:reloadConfigOnChange=false", .. args];
+    internal static HostApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Configuration.SetBasePath(builder.Environment.ContentRootPath)
+            .AddJsonFile("appsettings.json", optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args);
+        return builder;
+    }
 
     /// <summary>The agent's own health and its connection log (issue 21; agent/README.md, "Health and connection log").</summary>
     private static void AddHealth(IServiceCollection services)

@@ -222,7 +222,7 @@ public static class AgentCommandLine
 
     private static AgentOptions Settings(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(AgentApplication.HostArgs(args));
+        var builder = AgentApplication.CreateBuilder(args);
         var settings = new AgentOptions();
         builder.Configuration.GetSection(AgentOptions.Section).Bind(settings);
         return settings;

@@ -374,13 +374,12 @@ public sealed partial class SqliteOutbox : IDisposable
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(refusal);
-        var match = System.Text.RegularExpressions.Regex.Match(refusal, @"^(receipts|daily_totals|home_deliveries|service_volumes)\[(\d+)\]");
-        if (!match.Success)
+        if (RefusedItem.Of(refusal) is not var (named, index))
         {
             return false;
         }
 
-        var kind = match.Groups[1].Value switch
+        var kind = named switch
         {
             "receipts" => OutboxItemKind.Receipt,
             "daily_totals" => OutboxItemKind.DailyTotal,
@@ -390,13 +389,13 @@ public sealed partial class SqliteOutbox : IDisposable
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
         RecordLeaving(connection, transaction, "SELECT seq FROM items WHERE batch_id = $id AND kind = $kind ORDER BY seq LIMIT 1 OFFSET $index",
-            ("$id", batch.Request.BatchId), ("$kind", (int)kind), ("$index", long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)));
+            ("$id", batch.Request.BatchId), ("$kind", (int)kind), ("$index", (long)index));
         using var move = Command(connection, """
             INSERT INTO rejected_items (seq, batch_id, rejected_utc, reason, kind, payload)
             SELECT seq, batch_id, $at, $reason, kind, payload FROM items
             WHERE seq = (SELECT seq FROM items WHERE batch_id = $id AND kind = $kind ORDER BY seq LIMIT 1 OFFSET $index)
             """, ("$at", Now()), ("$reason", refusal), ("$id", batch.Request.BatchId), ("$kind", (int)kind),
-            ("$index", long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)));
+            ("$index", (long)index));
         move.Transaction = transaction;
         if (move.ExecuteNonQuery() != 1)
         {

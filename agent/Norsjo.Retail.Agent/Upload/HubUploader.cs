@@ -167,11 +167,7 @@ public sealed partial class HubUploader(
     }
 
     /// <summary>"daily_totals[3].date: …" → 3.</summary>
-    private static int? RefusedDayIndex(string detail)
-    {
-        var match = System.Text.RegularExpressions.Regex.Match(detail, @"^daily_totals\[(\d+)\]");
-        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
-    }
+    private static int? RefusedDayIndex(string detail) => RefusedItem.Of(detail) is ("daily_totals", var index) ? index : null;
 
     /// <summary>Refused days go to "fel" of their folder too (Sources/Sie/RefusedDays.cs), not only to the log.</summary>
     private void ReportRefusedDays(UploadBatchRequest request, string refusal, int? only)

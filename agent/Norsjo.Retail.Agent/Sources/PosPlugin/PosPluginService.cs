@@ -8,11 +8,12 @@ namespace Norsjo.Retail.Agent.Sources.PosPlugin;
 
 /// <summary>
 /// Takes one completed sale from the till, strips everything personal, and answers only once the
-/// anonymised sale is on disk in the outbox.
+/// anonymised sale is on disk in the outbox. The two calls of proto's PosPlugin service, served by
+/// <see cref="UnaryGrpcApplication"/>; a refusal is an <see cref="RpcException"/> with its status.
 /// </summary>
-public sealed class PosPluginService(SqliteOutbox outbox, ReceiptAnonymiser anonymiser, DeliveryDistances distances, Evidence.DeliveryEvidence evidence) : Contracts.V1.PosPlugin.PosPluginBase
+public sealed class PosPluginService(SqliteOutbox outbox, ReceiptAnonymiser anonymiser, DeliveryDistances distances, Evidence.DeliveryEvidence evidence)
 {
-    public override Task<PosSaleAck> RecordSale(PosSale request, ServerCallContext context)
+    public PosSaleAck RecordSale(PosSale request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var receipt = ToReceipt(request);
@@ -35,14 +36,14 @@ public sealed class PosPluginService(SqliteOutbox outbox, ReceiptAnonymiser anon
             throw new RpcException(new Status(StatusCode.ResourceExhausted, "The agent's disk is full; keep the sale and call again later."));
         }
 
-        return Task.FromResult(new PosSaleAck { ReceiptNumber = request.ReceiptNumber, Stored = true });
+        return new PosSaleAck { ReceiptNumber = request.ReceiptNumber, Stored = true };
     }
 
     /// <summary>
     /// One service transaction (issue 19): only its day, kind and a keyed hash of its id are kept,
     /// and the same id, kind and day again counts once; the day's count per kind is what is sent.
     /// </summary>
-    public override Task<PosServiceAck> RecordService(PosService request, ServerCallContext context)
+    public PosServiceAck RecordService(PosService request)
     {
         ArgumentNullException.ThrowIfNull(request);
         Outbox.ServiceEvent service;
@@ -74,7 +75,7 @@ public sealed class PosPluginService(SqliteOutbox outbox, ReceiptAnonymiser anon
             throw new RpcException(new Status(StatusCode.ResourceExhausted, "The agent's disk is full; keep the transaction and call again later."));
         }
 
-        return Task.FromResult(new PosServiceAck { TransactionId = request.TransactionId, Stored = true });
+        return new PosServiceAck { TransactionId = request.TransactionId, Stored = true };
     }
 
     private PosReceipt ToReceipt(PosSale sale)
