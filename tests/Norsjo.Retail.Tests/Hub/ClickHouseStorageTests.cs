@@ -82,7 +82,7 @@ public sealed class ClickHouseStorageTests(ClickHouseServerFixture clickHouse)
         Assert.Equal(1, await migrator.MigrateAsync(CancellationToken.None));
         var tables = await database.QueryAsync<Echo>($"SELECT name AS Value, 0 AS Length FROM system.tables WHERE database = {SqlLiteral.Text(database.Name)} ORDER BY name");
         Assert.Equal(
-            ["agent_silence", "daily_counts", "daily_payments", "daily_sales", "enrollment_codes", "forecast_metrics", "forecast_points", "home_deliveries", "index_outlooks", "ingest_batches", "municipal_figures", "payments_daily", "receipt_lines", "receipt_payments", "receipts", "receipts_hourly", "sales_daily", "schema_migrations", "service_volumes", "store_consents", "store_credentials", "subsidy_ledger", "subsidy_statements", "turnover_monthly", "users"],
+            ["agent_silence", "daily_counts", "daily_payments", "daily_sales", "enrollment_codes", "forecast_metrics", "forecast_points", "home_deliveries", "index_outlooks", "ingest_batches", "municipal_figures", "municipality_outlooks", "payments_daily", "receipt_lines", "receipt_payments", "receipts", "receipts_hourly", "sales_daily", "schema_migrations", "service_volumes", "store_consents", "store_credentials", "subsidy_ledger", "subsidy_statements", "turnover_monthly", "users"],
             tables.Select(t => t.Value));
     }
 }
