@@ -50,6 +50,8 @@ public sealed class PosPluginEndpointTests(ClickHouseServerFixture clickHouse)
         BinaryPrimitives.WriteUInt32BigEndian(huge.AsSpan(1), 5 * 1024 * 1024);
         Assert.Equal("8", (await CallAsync(http, port, RecordSale, huge)).GrpcStatus);
         Assert.Equal("13", (await CallAsync(http, port, RecordSale, sale[..^3])).GrpcStatus);
+        // Two sales in one unary call: refused whole, neither stored (a till must not think one went through).
+        Assert.Equal("13", (await CallAsync(http, port, RecordSale, [.. sale, .. Framed(0, Sale("73").ToByteArray())])).GrpcStatus);
         Assert.Equal("13", (await CallAsync(http, port, RecordSale, Framed(0, [0xFF, 0xFF, 0xFF, 0xFF]))).GrpcStatus);
 
         // A refusal's Swedish text reaches a gRPC client whole (grpc-message is percent-encoded UTF-8).
@@ -63,6 +65,10 @@ public sealed class PosPluginEndpointTests(ClickHouseServerFixture clickHouse)
         Assert.Equal(("72", true), (ack.ReceiptNumber, ack.Stored));
         var service = await client.RecordServiceAsync(new PosService { TransactionId = "T-1", LocalTime = "2026-11-20T14:05:00", Kind = ServiceKind.PaketUtlamnat });
         Assert.Equal(("T-1", true), (service.TransactionId, service.Stored));
+
+        // Of every sale sent above, only the one answered as stored reaches the hub.
+        await Eventually.WaitUntilAsync(() => agent.Outbox.Status().Items == 0, "delivered");
+        Assert.Equal(new Stored(1, 20_000), (await hub.Database.QueryAsync<Stored>(StoredSql)).Single());
     }
 
     [NativeAgentFact]

@@ -121,7 +121,7 @@ public sealed partial class UnaryGrpcApplication(IReadOnlyList<UnaryGrpcMethod> 
         }
     }
 
-    /// <summary>The request's one length-prefixed message, read whole (at most <see cref="MaxMessageBytes"/>).</summary>
+    /// <summary>The request's one length-prefixed message, read whole to the end of the request (at most <see cref="MaxMessageBytes"/>).</summary>
     private static async Task<(Status? Problem, ReadOnlySequence<byte> Message)> ReadMessageAsync(PipeReader reader, IHeaderDictionary headers)
     {
         var prefix = new byte[PrefixBytes];
@@ -147,7 +147,14 @@ public sealed partial class UnaryGrpcApplication(IReadOnlyList<UnaryGrpcMethod> 
                     return (new Status(StatusCode.ResourceExhausted, $"Received message exceeds the maximum configured message size ({MaxMessageBytes} bytes)."), default);
                 }
 
-                if (buffer.Length >= PrefixBytes + length)
+                if (buffer.Length > PrefixBytes + length)
+                {
+                    // A unary call is one message: anything after it is a broken call, as grpc-dotnet says.
+                    reader.AdvanceTo(buffer.End);
+                    return (new Status(StatusCode.Internal, "Additional data after the message received."), default);
+                }
+
+                if (buffer.Length == PrefixBytes + length && read.IsCompleted)
                 {
                     // Copied out: the pipe's buffer is only ours until the next AdvanceTo.
                     var message = new ReadOnlySequence<byte>(buffer.Slice(PrefixBytes, length).ToArray());
