@@ -18,7 +18,7 @@ public static class AgentBenchmark
     private const string Command = "./norsjo bench agent";
     private const string StoreId = "bench-butik";
 
-    /// <param name="options">Empty for every figure; <c>burst</c> for the burst alone (quicker, while tuning memory).</param>
+    /// <param name="options">Empty for every figure; <c>burst</c> for the burst alone, <c>idle</c> for the idle memory alone, twice per build in turn (quicker, while tuning memory).</param>
     public static async Task<int> RunAsync(IReadOnlyList<string> options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -26,6 +26,11 @@ public static class AgentBenchmark
         if (options is ["startup"])
         {
             return await StartupTraceAsync();
+        }
+
+        if (options is ["idle"])
+        {
+            return await IdleSideBySideAsync();
         }
 
         Console.WriteLine($"Agent benchmark on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {Command}{(burstOnly ? " burst" : string.Empty)}");
@@ -140,6 +145,25 @@ public static class AgentBenchmark
         await agent.WaitForExitAsync();
         Directory.Delete(folder, recursive: true);
         return receipts.Count / seconds;
+    }
+
+    /// <summary>Each build's idle memory, connected, twice, the builds taking turns (the machine's load falls on all alike).</summary>
+    private static async Task<int> IdleSideBySideAsync()
+    {
+        Console.WriteLine($"Agent idle memory on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {Command} idle");
+        var builds = AgentBuild.Available();
+        Console.WriteLine($"Builds: {string.Join("; ", builds.Select(b => $"{b.Name} ({b.Describe()})"))}");
+        await using var hub = await BenchHub.StartAsync(StoreId);
+        var credential = await hub.EnrollAsync(StoreId);
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var build in builds)
+            {
+                await IdleAsync(hub, credential, build);
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>The real agent with nothing to do: resident memory and CPU over 30 s.</summary>

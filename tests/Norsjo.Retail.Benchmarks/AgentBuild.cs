@@ -11,6 +11,9 @@ public sealed record AgentBuild(string Name, string Program)
 {
     public const string NativeVariable = "NORSJO_NATIVE_AGENT";
 
+    /// <summary>Another native file (e.g. the one published from the commit before a change), measured beside the first in the same run.</summary>
+    public const string BaselineVariable = "NORSJO_NATIVE_AGENT_BASELINE";
+
     public static IReadOnlyList<AgentBuild> Available()
     {
         var builds = new List<AgentBuild> { new("jit", Path.Combine(AppContext.BaseDirectory, "Norsjo.Retail.Agent.dll")) };
@@ -21,6 +24,11 @@ public sealed record AgentBuild(string Name, string Program)
         else
         {
             Console.WriteLine($"The native build is not measured: {NativeVariable} names no file (./norsjo bench agent publishes it).");
+        }
+
+        if (Environment.GetEnvironmentVariable(BaselineVariable) is { Length: > 0 } baseline && File.Exists(baseline))
+        {
+            builds.Add(new AgentBuild("before", baseline));
         }
 
         return builds;

@@ -4,7 +4,8 @@ namespace Norsjo.Retail.Agent.Hosting;
 /// Gives back what a busy spell (start-up, an export taken, a queue sent) left on the GC heap once
 /// the agent has gone quiet: the workstation GC keeps the pages it grew into committed, so an agent
 /// that has long been idle beside the till would otherwise still hold its busiest moment's memory
-/// (agent/README.md, "Memory"). One aggressive collection per spell, never while it is working.
+/// (agent/README.md, "Memory"). One aggressive collection per spell, never while it is working, and
+/// the pages of code the spell ran given back to the kernel.
 /// </summary>
 internal sealed class IdleMemory(TimeProvider clock) : BackgroundService
 {
@@ -20,6 +21,7 @@ internal sealed class IdleMemory(TimeProvider clock) : BackgroundService
             if (spell.EndedAt(GC.GetTotalAllocatedBytes()))
             {
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                ResidentPages.GiveBackFilePages();
             }
         }
     }
