@@ -26,9 +26,8 @@ public enum ForecastTrainer
 /// round before is forecast closed. Missing days are missing: they teach nothing and score nothing,
 /// and a series whose last days are missing is forecast from its last known day and says how many.
 ///
-/// Intervals: conformal, per series, on the series' own backtest errors measured in its recent spread
-/// at each origin (the mean week-to-week change of the 8 weeks before it, never below 1 % of the level,
-/// so a band narrows after calm weeks and a 0 forecast on an open day still gets one), from earlier
+/// Intervals: conformal, per series, on the series' own backtest errors relative to the forecast (at
+/// least a quarter of the level, so a 0 forecast on an open day still gets a band), from earlier
 /// windows seen whole, the nearest weighing most (half-life of a season), at a nominal level that
 /// starts at 80 % and moves window by window by the series' own misses (adaptive conformal inference:
 /// bands that covered too much narrow, bands that missed widen); a series of whole numbers
@@ -49,10 +48,10 @@ public sealed class DailyForecaster(
         ("per series, every known day (before)", ChoicePolicy.PerSeries),
         ("choice shrunk towards all series", ChoicePolicy.PerSeries with { Shrunk = true }),
         ("bands from whole windows, nearest weighted", ChoicePolicy.PerSeries with { WholeWindows = true }),
-        ("both, the level best on all earlier windows (before)", ChoicePolicy.Current with { Adaptive = false, Normalised = false }),
-        ("both + adaptive level, errors relative to the forecast (before)", ChoicePolicy.Current with { Normalised = false }),
-        ("both, errors in the recent spread, the level best on all earlier windows", ChoicePolicy.Current with { Adaptive = false }),
-        ("both + adaptive level, errors in the recent spread (the forecaster's)", ChoicePolicy.Current),
+        ("both, the level best on all earlier windows (before)", ChoicePolicy.Current with { Adaptive = false }),
+        ("both, errors in the recent spread, the level best on all earlier windows", ChoicePolicy.Current with { Adaptive = false, Normalised = true }),
+        ("both + adaptive level, errors in the recent spread", ChoicePolicy.Current with { Normalised = true }),
+        ("both + adaptive level (the forecaster's)", ChoicePolicy.Current),
     ];
 
     public const int DefaultTrees = 200;

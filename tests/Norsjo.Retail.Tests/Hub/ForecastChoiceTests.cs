@@ -179,8 +179,12 @@ public sealed class ForecastChoiceTests
         })];
     }
 
+    /// <summary>
+    /// The normalised bands (<see cref="ChoicePolicy.Normalised"/>, the benchmark's side-by-side; not the
+    /// forecaster's, which covered more series 75–85 % over ten real backtests with errors relative to the forecast).
+    /// </summary>
     [Fact]
-    public void A_band_narrows_when_the_weeks_before_its_origin_have_been_calm()
+    public void A_normalised_band_narrows_when_the_weeks_before_its_origin_have_been_calm()
     {
         var policy = ChoicePolicy.Current;
         foreach (var seed in new[] { 1, 2, 3 })
@@ -188,10 +192,10 @@ public sealed class ForecastChoiceTests
             var runs = Calming(seed);
             double Coverage(bool normalised) => Backtest.Score(runs, _ => "rule", calibrate: true, policy.WholeWindows, policy.Adaptive, normalised).Coverage80;
 
-            // Errors relative to the forecast (before): the noisy windows set the band, and the calm ones after them fall inside nearly always.
+            // Errors relative to the forecast: the noisy windows set the band, and the calm ones after them fall inside nearly always (0.905–0.923).
             Assert.True(Coverage(normalised: false) > 0.9, $"seed {seed}: relative errors covered {Coverage(false):0.000}");
-            // The forecaster's: errors in the spread at each origin, so a calm origin gets a calm band.
-            Assert.InRange(Coverage(policy.Normalised), 0.72, 0.88);
+            // Errors in the spread at each origin: a calm origin gets a calm band (0.774–0.786).
+            Assert.InRange(Coverage(normalised: true), 0.72, 0.88);
         }
     }
 
