@@ -49,6 +49,8 @@ public sealed class DailyForecaster(
         ("choice shrunk towards all series", ChoicePolicy.PerSeries with { Shrunk = true }),
         ("bands from whole windows, nearest weighted", ChoicePolicy.PerSeries with { WholeWindows = true }),
         ("both, the level best on all earlier windows (before)", ChoicePolicy.Current with { Adaptive = false }),
+        ("both, errors in the recent spread, the level best on all earlier windows", ChoicePolicy.Current with { Adaptive = false, Normalised = true }),
+        ("both + adaptive level, errors in the recent spread", ChoicePolicy.Current with { Normalised = true }),
         ("both + adaptive level (the forecaster's)", ChoicePolicy.Current),
     ];
 
@@ -125,8 +127,10 @@ public sealed class DailyForecaster(
                         continue;
                     }
 
-                    runs[s].Add(new BacktestRun(origin, actual, NaiveScale(s, origin), ScaleLevel(s, origin), [.. days.Select(d => ClosedBefore(s, origin, d))],
-                        Backtest.WholeNumbers(s, origin), scored, CandidateForecasts(s, origin, days, predicted[i])));
+                    var level = ScaleLevel(s, origin);
+                    runs[s].Add(new BacktestRun(origin, actual, NaiveScale(s, origin), level, [.. days.Select(d => ClosedBefore(s, origin, d))],
+                        Backtest.WholeNumbers(s, origin), scored, CandidateForecasts(s, origin, days, predicted[i]))
+                    { Spread = Backtest.Spread(s, origin, level) });
                 }
             }
         }
@@ -156,17 +160,18 @@ public sealed class DailyForecaster(
     private SeriesForecast Shown(DailySeries s, List<BacktestRun> runs, double[] modelFinal, AcrossSeries across)
     {
         var policy = ChoicePolicy.Current;
-        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, calibrateBands, policy.WholeWindows, policy.Adaptive), StringComparer.Ordinal);
+        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, calibrateBands, policy.WholeWindows, policy.Adaptive, policy.Normalised), StringComparer.Ordinal);
         var bestBaseline = Baselines.Select(m => (Method: m, accuracy[m].Mase)).OrderBy(x => double.IsNaN(x.Mase) ? double.MaxValue : x.Mase).First().Method;
         var origin = s.LastKnown!.Value;
         var best = Backtest.BestAt(Candidates, runs, origin, across);
         var days = Enumerable.Range(1, horizonDays).Select(h => origin.AddDays(h)).ToArray();
         var point = CandidateForecasts(s, origin, days, modelFinal)[best];
-        var band = Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), calibrateBands, policy.WholeWindows, policy.Adaptive);
+        var band = Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), calibrateBands, policy.WholeWindows, policy.Adaptive, policy.Normalised);
         var level = ScaleLevel(s, origin);
-        var points = days.Select((d, i) => Point(s, origin, d, i + 1, point[i], level, band)).ToList();
+        var spread = Backtest.Spread(s, origin, level);
+        var points = days.Select((d, i) => Point(s, origin, d, i + 1, point[i], f => Backtest.Unit(f, level, spread, policy.Normalised), band)).ToList();
         Accuracy ShownUnder(ChoicePolicy p) =>
-            Backtest.Score(runs, run => Backtest.BestAt(Candidates, runs, run.Origin, p.Shrunk ? across : null), calibrateBands, p.WholeWindows, p.Adaptive);
+            Backtest.Score(runs, run => Backtest.BestAt(Candidates, runs, run.Origin, p.Shrunk ? across : null), calibrateBands, p.WholeWindows, p.Adaptive, p.Normalised);
         return new SeriesForecast(s.Id, best, accuracy[Model], accuracy[bestBaseline], points)
         {
             Shown = ShownUnder(policy),
@@ -208,7 +213,7 @@ public sealed class DailyForecaster(
             {
                 var day = origin.AddDays(h);
                 var f = Forecasting.Baselines.Forecast(Forecasting.Baselines.MeanOfFour, s, origin, day);
-                return Point(s, origin, day, h, double.IsNaN(f) ? level : f, level, band);
+                return Point(s, origin, day, h, double.IsNaN(f) ? level : f, x => Backtest.Unit(x, level, double.NaN, normalised: false), band);
             })
             .ToList();
         return new SeriesForecast(s.Id, Forecasting.Baselines.MeanOfFour, Accuracy.None, Accuracy.None, points)
@@ -218,7 +223,8 @@ public sealed class DailyForecaster(
         };
     }
 
-    private static ForecastPoint Point(DailySeries s, DateOnly origin, DateOnly day, int horizon, double forecast, double level, BandShape band)
+    /// <param name="unitOf">What the band's errors are measured in for a forecast (<see cref="Backtest.Unit"/>).</param>
+    private static ForecastPoint Point(DailySeries s, DateOnly origin, DateOnly day, int horizon, double forecast, Func<double, double> unitOf, BandShape band)
     {
         if (s.ClosedOn(day) || ClosedBefore(s, origin, day))
         {
@@ -226,7 +232,7 @@ public sealed class DailyForecaster(
         }
 
         var p = Math.Max(0, forecast);
-        var (lower, upper) = Backtest.Bounds(p, level, false, band);
+        var (lower, upper) = Backtest.Bounds(p, unitOf(p), false, band);
         return new ForecastPoint(day, horizon, p, lower, upper);
     }
 
@@ -313,23 +319,7 @@ public sealed class DailyForecaster(
     }
 
     /// <summary>MASE's scale: the mean absolute change from a day to the same weekday a week earlier, in the history before the origin only.</summary>
-    private static double NaiveScale(DailySeries s, DateOnly origin)
-    {
-        double sum = 0;
-        var n = 0;
-        for (var day = s.Start.AddDays(7); day <= origin; day = day.AddDays(1))
-        {
-            var a = s.Open(day);
-            var b = s.Open(day.AddDays(-7));
-            if (!double.IsNaN(a) && !double.IsNaN(b))
-            {
-                sum += Math.Abs(a - b);
-                n++;
-            }
-        }
-
-        return Math.Max(1e-9, n == 0 ? 0 : sum / n);
-    }
+    private static double NaiveScale(DailySeries s, DateOnly origin) => Math.Max(1e-9, Backtest.WeekToWeek(s, s.Start, origin).Mean);
 
     private ITransformer Train(IReadOnlyList<DailySeries> series, DateOnly knownUntil)
     {
