@@ -54,16 +54,29 @@ public sealed class BenchHub : IAsyncDisposable
     /// <paramref name="shared"/>, on that server in its own <paramref name="database"/> (several
     /// hubs side by side, background jobs off so they do not disturb the timings).
     /// </summary>
-    public static async Task<BenchHub> StartAsync((string Id, string Village)[] stores, LocalClickHouseServer? shared, string database, params string[] hubArgs)
+    public static Task<BenchHub> StartAsync((string Id, string Village)[] stores, LocalClickHouseServer? shared, string database, params string[] hubArgs) =>
+        StartAsync(stores, [], shared, database, hubArgs);
+
+    /// <summary>As above, with further municipalities on the hub (issue 20), each with its own registry of its <c>Stores</c>.</summary>
+    public static async Task<BenchHub> StartAsync(
+        (string Id, string Village)[] stores, IReadOnlyList<(string Id, (string Id, string Village)[] Stores)> further, LocalClickHouseServer? shared, string database, params string[] hubArgs)
     {
+        ArgumentNullException.ThrowIfNull(further);
         var folder = Path.Combine(Path.GetTempPath(), "norsjo-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
         var own = shared is null ? await LocalClickHouseServer.StartAsync(Path.Combine(folder, "clickhouse")) : null;
         var clickHouse = shared ?? own!;
-        var yaml = "municipality: Norsjö\nstores:\n" + string.Concat(stores.Select(s =>
+        static string Yaml(string name, IEnumerable<(string Id, string Village)> listed) => $"municipality: {name}\nstores:\n" + string.Concat(listed.Select(s =>
             $"  - id: {s.Id}\n    name: {s.Id}\n    village: {s.Village}\n    opened: 2020-01-01\n    hours:\n      mon-sun: \"08:00-20:00\"\n"))
             + "years:\n  - year: 2017\n    population: 4100\n    national_turnover_per_resident_kr:\n      dagligvaror: 34202\n      sallankopsvaror: 31233\n";
-        await File.WriteAllTextAsync(Path.Combine(folder, "registry.yaml"), yaml);
+        await File.WriteAllTextAsync(Path.Combine(folder, "registry.yaml"), Yaml("Norsjö", stores));
+        var municipalities = new List<string>();
+        foreach (var (id, listed) in further)
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, $"registry-{id}.yaml"), Yaml(id, listed));
+            municipalities.Add($"--Municipalities:{id}:Registry=registry-{id}.yaml");
+        }
+
         var grpcUrl = new Uri($"https://127.0.0.1:{FreePort()}");
         var httpUrl = new Uri($"http://127.0.0.1:{FreePort()}");
         var app = HubApplication.Build(
@@ -80,6 +93,7 @@ public sealed class BenchHub : IAsyncDisposable
             "--ClickHouse:Database=" + database,
             "--Logging:LogLevel:Default=Warning",
             .. shared is null ? Array.Empty<string>() : ["--Jobs:Enabled=false"],
+            .. municipalities,
             .. hubArgs,
         ]);
         await app.StartAsync();

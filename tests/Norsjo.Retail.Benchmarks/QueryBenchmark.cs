@@ -4,9 +4,12 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Norsjo.Retail.Hub.Analytics;
+using Norsjo.Retail.Hub.Api;
 using Norsjo.Retail.Hub.Disclosure;
 using Norsjo.Retail.Hub.SalesIndex;
+using Norsjo.Retail.Hub.ServicePoints;
 using Norsjo.Retail.Hub.Storage;
+using Norsjo.Retail.Hub.Tenancy;
 using Norsjo.Retail.Hub.Users;
 
 namespace Norsjo.Retail.Benchmarks;
@@ -30,12 +33,18 @@ public static class QueryBenchmark
     private const double BudgetMs = 10_000;
 
     /// <param name="Today">For the municipality's index calls: today's path (the months computed from every store's days at query time), timed by clickhouse-client beside the new one.</param>
-    private sealed record Case(string Name, bool Municipality, string Url, string[] Sql, string[]? Today = null);
+    /// <param name="Region">The region's call (every municipality on the hub); its today's path is the loop of each municipality's own calls, timed in the hub's process.</param>
+    private sealed record Case(string Name, bool Municipality, string Url, string[] Sql, string[]? Today = null, bool Region = false);
 
     private sealed class Point(int stores, int years, BenchHub hub, HttpClient http) : IAsyncDisposable
     {
         /// <summary>The municipality's own stores (its registry); the hub holds <see cref="Stores"/> in all.</summary>
         public IReadOnlyList<string> Own { get; init; } = [];
+
+        /// <summary>Every store a municipality on the hub registers (the region's call reads them all).</summary>
+        public IReadOnlyList<string> Registered { get; init; } = [];
+
+        public int Municipalities { get; init; } = 1;
 
         public int Stores => stores;
 
@@ -78,7 +87,7 @@ public static class QueryBenchmark
                 {
                     foreach (var years in yearCounts)
                     {
-                        points.Add(await StartPointAsync(clickHouse, stores, years, municipalities == 1 ? stores : Math.Min(stores, (int)Math.Ceiling(storeCounts.Max() / (double)municipalities))));
+                        points.Add(await StartPointAsync(clickHouse, stores, years, municipalities == 1 ? stores : Math.Min(stores, (int)Math.Ceiling(storeCounts.Max() / (double)municipalities)), municipalities));
                     }
                 }
 
@@ -101,23 +110,67 @@ public static class QueryBenchmark
         return 0;
     }
 
-    private static async Task<Point> StartPointAsync(LocalClickHouseServer clickHouse, int stores, int years, int own)
+    /// <summary>
+    /// A grid point: the measured municipality registers stores 1..<paramref name="own"/>; with
+    /// <paramref name="municipalities"/> &gt; 1 the hub's other stores are split evenly among as many
+    /// further municipalities as make up that many (fewer at a small point: as many as have about
+    /// <paramref name="own"/> stores), so the region's call reads every store on the hub.
+    /// </summary>
+    private static async Task<Point> StartPointAsync(LocalClickHouseServer clickHouse, int stores, int years, int own, int municipalities)
     {
-        var registry = BenchData.Stores(own);
-        var hub = await BenchHub.StartAsync(registry, clickHouse, $"bench_{stores}_stores_{years}_years");
+        var all = BenchData.Stores(stores);
+        var registry = all[..own];
+        var further = Math.Min(municipalities, (int)Math.Ceiling(stores / (double)own)) - 1;
+        var rest = all[own..];
+        var others = Enumerable.Range(0, further)
+            .Select(k => ($"bench-m{k + 2:000}", rest[(int)((long)rest.Length * k / further)..(int)((long)rest.Length * (k + 1) / further)]))
+            .ToList();
+        var hub = await BenchHub.StartAsync(registry, others, clickHouse, $"bench_{stores}_stores_{years}_years");
         var start = End.AddYears(-years).AddDays(1);
         var clock = Stopwatch.StartNew();
         var rows = await BenchData.FillAsync(hub.Database, stores, start, End);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"data: {stores,5} stores × {years,2} y ({start:yyyy-MM-dd}..{End:yyyy-MM-dd}): {rows,13:N0} rows, generated in ClickHouse and merged in {clock.Elapsed.TotalSeconds,5:N0} s"));
+
+        // Each municipality's months published, as a running hub's publication job would have done them, before anything is timed.
+        clock.Restart();
+        foreach (var municipality in hub.Services.GetRequiredService<Municipalities>().All)
+        {
+            await municipality.GetRequiredService<MunicipalFigures>().RollingAsync(RegionFrom, RegionTo, CancellationToken.None);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"      {further + 1} municipalities of {registry.Length}–{(others.Count == 0 ? registry.Length : others.Max(o => o.Item2.Length))} stores, their months published in {clock.Elapsed.TotalSeconds:N0} s"));
         await hub.Services.GetRequiredService<UserStore>().SaveAsync("bench-admin", "bench-password-123", UserRole.Admin, []);
         var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = hub.HttpUrl, Timeout = TimeSpan.FromMinutes(2) };
         (await http.PostAsJsonAsync("/api/login", new { username = "bench-admin", password = "bench-password-123" })).EnsureSuccessStatusCode();
-        return new Point(stores, years, hub, http) { Own = [.. registry.Select(s => s.Id)] };
+        return new Point(stores, years, hub, http)
+        {
+            Own = [.. registry.Select(s => s.Id)],
+            Registered = [.. registry.Concat(others.SelectMany(o => o.Item2)).Select(s => s.Id)],
+            Municipalities = further + 1,
+        };
+    }
+
+    private static readonly DateOnly RegionFrom = new(2025, 12, 1);
+    private static readonly DateOnly RegionTo = new(2026, 11, 1);
+
+    /// <summary>Today's path of the region's call: each municipality's own rolling index and service watch, one after the other (as Api/RegionApi.cs did), in the hub's process.</summary>
+    private static async Task<double> TodayRegionAsync(BenchHub hub)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var municipality in hub.Services.GetRequiredService<Municipalities>().All)
+        {
+            await MunicipalityApi.GetIndexRolling($"{RegionFrom:yyyy-MM}", $"{RegionTo:yyyy-MM}", municipality.GetRequiredService<SalesIndexService>(),
+                municipality.GetRequiredService<MunicipalFigures>(), CancellationToken.None);
+            await ServicePointApi.Watch(null, municipality.GetRequiredService<ServicePointStore>(), municipality.Facts, CancellationToken.None);
+        }
+
+        return clock.Elapsed.TotalMilliseconds;
     }
 
     /// <summary>The dashboard's calls for one grid point; the store is one of the first 30, so the same store everywhere.</summary>
-    private static Case[] Cases(int years, IReadOnlyList<string> own)
+    private static Case[] Cases(int years, IReadOnlyList<string> own, IReadOnlyList<string> registered)
     {
         var store = BenchData.StoreId(7);
         var end = End;
@@ -146,7 +199,10 @@ public static class QueryBenchmark
             // publishing the months reads; once published, a month is read from the operational store.
             new("cash share, 1 y", true, $"/api/municipality/cash-share?from={year.From:yyyy-MM}&to={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.From), Month(year.To), own)], [.. PublishedMonths.LiveSql(Month(year.From), Month(year.To))]),
             new("deliveries, all stores, 1 month", true, $"/api/municipality/deliveries?month={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.To), Month(year.To), own)], [.. PublishedMonths.LiveSql(Month(year.To), Month(year.To))]),
-            new("freshness, all stores", true, "/api/municipality/freshness", [StoreAnalytics.FreshnessSql(null)]),
+            new("freshness, all stores", true, "/api/municipality/freshness", [StoreAnalytics.FreshnessSql(null, own)], [StoreAnalytics.FreshnessSql(null)]),
+            // Every municipality's rolling index and service watch; the SQL is its one ClickHouse read (the month not published, every store).
+            new("region: every municipality", true, $"/api/region/municipalities?from={RegionFrom:yyyy-MM}&to={RegionTo:yyyy-MM}",
+                [TurnoverMonths.Sql(RegionTo, RegionTo, registered)], Region: true),
         ];
     }
 
@@ -154,9 +210,9 @@ public static class QueryBenchmark
     private static async Task MeasureAsync(List<Point> points, int runs)
     {
         var clock = Stopwatch.StartNew();
-        foreach (var name in Cases(1, []).Select(c => c.Name))
+        foreach (var name in Cases(1, [], []).Select(c => c.Name))
         {
-            var cases = points.Select(p => Cases(p.Years, p.Own).Single(c => c.Name == name)).ToList();
+            var cases = points.Select(p => Cases(p.Years, p.Own, p.Registered).Single(c => c.Name == name)).ToList();
             var api = points.Select(_ => new List<double>()).ToList();
             var spent = new double[points.Count];
             var warm = new double[points.Count];
@@ -186,7 +242,9 @@ public static class QueryBenchmark
             for (var i = 0; i < points.Count; i++)
             {
                 var sql = Summed(points[i].Hub, cases[i].Sql, api[i].Count);
-                var today = cases[i].Today is { } before ? Percentile(Summed(points[i].Hub, before, api[i].Count), 95) : double.NaN;
+                // Today's path takes seconds at thousands of stores: MinimumRuns of it (its p95 is then the slowest).
+                var today = cases[i].Today is { } before ? Percentile(Summed(points[i].Hub, before, Math.Min(api[i].Count, MinimumRuns)), 95)
+                    : cases[i].Region ? Percentile(await LoopTimesAsync(points[i].Hub, Math.Min(api[i].Count, MinimumRuns)), 95) : double.NaN;
                 points[i].Results[name] = (Percentile(api[i], 50), Percentile(api[i], 95), Percentile(sql, 50), Percentile(sql, 95), today, api[i].Count);
             }
 
@@ -194,9 +252,20 @@ public static class QueryBenchmark
         }
     }
 
+    private static async Task<List<double>> LoopTimesAsync(BenchHub hub, int runs)
+    {
+        var times = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            times.Add(await TodayRegionAsync(hub));
+        }
+
+        return times;
+    }
+
     private static void Report(List<Point> points, string command)
     {
-        var names = Cases(1, []).Select(c => (c.Name, c.Municipality)).ToList();
+        var names = Cases(1, [], []).Select(c => (c.Name, c.Municipality)).ToList();
         foreach (var point in points)
         {
             Console.WriteLine();
@@ -229,17 +298,17 @@ public static class QueryBenchmark
             Console.WriteLine($"{(municipality ? "M " : "S ") + name,-32} " + string.Join(' ', p95) + "  " + string.Join(' ', ratios));
         }
 
-        Console.WriteLine("S = one store's dashboard (should stay flat as stores grow), M = municipality-wide (reads the municipality's stores).");
+        Console.WriteLine("S = one store's dashboard (should stay flat as stores grow), M = municipality-wide (reads the municipality's stores); the region's call reads every municipality's.");
 
         // Today's path beside the new one: the index calls' SQL as it ran before the months were kept at ingest.
         Console.WriteLine();
-        Console.WriteLine($"today's path (months computed from every store's days, SQL p95 by clickhouse-client) on every grid point   {command}");
+        Console.WriteLine($"today's path (months computed from every store's days, SQL p95 of 5 runs by clickhouse-client; the region: each municipality's calls in turn, in process, 5 runs) on every grid point   {command}");
         foreach (var (name, _) in names.Where(n => !double.IsNaN(points[0].Results[n.Name].T95)))
         {
             Console.WriteLine($"{"T " + name,-32} " + string.Join(' ', points.Select(p => FormattableString.Invariant($"{p.Results[name].T95,10:N1}"))));
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"The municipality measured registers {points[0].Own.Count} of the hub's stores at the first grid point, {points[^1].Own.Count} at the last."));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"The municipality measured registers {points[0].Own.Count} of the hub's stores at the first grid point, {points[^1].Own.Count} at the last; the hub has {points[0].Municipalities} municipalities at the first, {points[^1].Municipalities} at the last."));
     }
 
     private static async Task<double> TimeApiAsync(HttpClient http, string url)

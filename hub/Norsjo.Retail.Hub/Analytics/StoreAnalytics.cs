@@ -171,9 +171,10 @@ public sealed class StoreAnalytics(ClickHouseStorage storage, TimeProvider time)
     /// <summary>When each store's data last arrived; all stores with <paramref name="storeId"/> null.</summary>
     public async Task<IReadOnlyList<Freshness>> FreshnessAsync(string? storeId, IEnumerable<string> registered, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var rows = (await storage.Database.QueryAsync<FreshRow>(FreshnessSql(storeId), cancellationToken).ConfigureAwait(false))
+        var ids = registered.ToList();
+        var rows = (await storage.Database.QueryAsync<FreshRow>(FreshnessSql(storeId, storeId is null ? ids : null), cancellationToken).ConfigureAwait(false))
             .ToDictionary(r => r.StoreId, StringComparer.Ordinal);
-        return registered.Where(id => storeId is null || id == storeId).Select(id =>
+        return ids.Where(id => storeId is null || id == storeId).Select(id =>
         {
             if (!rows.TryGetValue(id, out var row))
             {
@@ -185,10 +186,14 @@ public sealed class StoreAnalytics(ClickHouseStorage storage, TimeProvider time)
         }).ToList();
     }
 
-    /// <remarks>One store's reads only that store's rows (both sides filtered): its cost does not grow with the number of stores.</remarks>
-    public static string FreshnessSql(string? storeId)
+    /// <remarks>
+    /// One store's reads only that store's rows (both sides filtered), and the municipality's only its
+    /// registered <paramref name="stores"/>' (issue 20): the cost does not grow with the stores on the hub.
+    /// </remarks>
+    public static string FreshnessSql(string? storeId, IReadOnlyCollection<string>? stores = null)
     {
-        var where = storeId is null ? string.Empty : $"WHERE store_id = {SqlLiteral.Text(storeId)}";
+        var where = storeId is not null ? $"WHERE store_id = {SqlLiteral.Text(storeId)}"
+            : stores is not null ? "WHERE " + SqlLiteral.StoreIn(stores) : string.Empty;
         return $"""
             SELECT b.store_id AS StoreId, ifNull(s.last_sale, '') AS LastSale, b.last_upload AS LastUploadMs
             FROM (SELECT store_id, max(version) AS last_upload FROM ingest_batches {where} GROUP BY store_id) AS b

@@ -21,7 +21,7 @@ public sealed partial class MunicipalFigures
 
     public async Task<CashHandlingReport> CashHandlingAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
     {
-        var data = await ReadAsync(fromMonth.AddMonths(-12), toMonth, cancellationToken).ConfigureAwait(false);
+        var data = await ReadAsync(fromMonth.AddMonths(-12), toMonth, MonthParts.Cash | MonthParts.Services, cancellationToken).ConfigureAwait(false);
         var rows = new List<CashHandlingMonth>();
         foreach (var month in SalesIndexCalculator.MonthsBetween(fromMonth, toMonth))
         {

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Norsjo.Retail.Hub.Analytics;
 using Norsjo.Retail.Hub.Forecasting;
@@ -35,6 +38,7 @@ public sealed partial class MunicipalFigures(
 
     public DisclosureOptions Options => options.Value;
 
+
     /// <summary>The latest month that may be published: ended, and settled for SettleDays days.</summary>
     public DateOnly LastSettledMonth
     {
@@ -62,11 +66,13 @@ public sealed partial class MunicipalFigures(
         public bool StillShares(string storeId) => consents.GetValueOrDefault(storeId) is { Given: true };
     }
 
-    private async Task<Months> ReadAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
+    /// <param name="parts">What the figure reads of the months not published (see <see cref="MonthParts"/>).</param>
+    /// <param name="region">The region's reads for every municipality at once, in the region's call.</param>
+    private async Task<Months> ReadAsync(DateOnly fromMonth, DateOnly toMonth, MonthParts parts, CancellationToken cancellationToken, RegionalRead? region = null)
     {
-        var latest = await consents.LatestAsync(cancellationToken).ConfigureAwait(false);
+        var latest = region?.Consents ?? await consents.LatestAsync(cancellationToken).ConfigureAwait(false);
         var plan = DisclosurePlan.Build(facts.Current, latest, Options);
-        return new Months(await published.GetAsync(fromMonth, toMonth, LastSettledMonth, plan, cancellationToken).ConfigureAwait(false), latest);
+        return new Months(await published.GetAsync(fromMonth, toMonth, LastSettledMonth, plan, cancellationToken, parts, region).ConfigureAwait(false), latest);
     }
 
     /// <summary>A calendar year: the months that have settled so far, annualised while the year runs.</summary>
@@ -75,18 +81,71 @@ public sealed partial class MunicipalFigures(
         var from = new DateOnly(year, 1, 1);
         var to = new DateOnly(year, 12, 1);
         to = to > LastSettledMonth && LastSettledMonth >= from ? LastSettledMonth : to;
-        var months = await ReadAsync(index.Earliest(from), to, cancellationToken).ConfigureAwait(false);
+        var months = await ReadAsync(index.Earliest(from), to, MonthParts.Turnover, cancellationToken).ConfigureAwait(false);
         return Publish(CalculatorFor(to).Compute(months.Turnover, from, to, year.ToString(CultureInfo.InvariantCulture), annualise: true), months);
     }
 
     /// <summary>The rolling 12 months ending in each month from <paramref name="firstEnd"/> to <paramref name="lastEnd"/>.</summary>
-    public async Task<IReadOnlyList<PublishedIndexPeriod>> RollingAsync(DateOnly firstEnd, DateOnly lastEnd, CancellationToken cancellationToken)
+    /// <param name="region">The region's reads for every municipality at once, in the region's call (the same answer as without).</param>
+    public Task<IReadOnlyList<PublishedIndexPeriod>> RollingAsync(DateOnly firstEnd, DateOnly lastEnd, CancellationToken cancellationToken) => RollingAsync(firstEnd, lastEnd, null, cancellationToken);
+
+    /// <inheritdoc cref="RollingAsync(DateOnly, DateOnly, CancellationToken)"/>
+    public async Task<IReadOnlyList<PublishedIndexPeriod>> RollingAsync(DateOnly firstEnd, DateOnly lastEnd, RegionalRead? region, CancellationToken cancellationToken)
     {
-        var months = await ReadAsync(index.Earliest(firstEnd.AddMonths(-11)), lastEnd, cancellationToken).ConfigureAwait(false);
-        return SalesIndexCalculator.MonthsBetween(firstEnd, lastEnd)
-            .Select(end => Publish(CalculatorFor(end).Compute(months.Turnover, end.AddMonths(-11), end, $"{end.AddMonths(-11):yyyy-MM}–{end:yyyy-MM}", annualise: false), months))
-            .ToList();
+        var start = RollingFrom(firstEnd);
+        var months = await ReadAsync(start, lastEnd, MonthParts.Turnover, cancellationToken, region).ConfigureAwait(false);
+        return SalesIndexCalculator.MonthsBetween(firstEnd, lastEnd).Select(end =>
+        {
+            var key = PeriodKey(months, start, end);
+            var (at, now) = (facts.AsOf(end.AddMonths(1).AddDays(-1)), facts.Current);
+            if (_periods.TryGetValue(end, out var kept) && kept.Key == key && ReferenceEquals(kept.At, at) && ReferenceEquals(kept.Now, now))
+            {
+                return kept.Period;
+            }
+
+            var period = Publish(new SalesIndexCalculator(at).Compute(months.Turnover, end.AddMonths(-11), end, $"{end.AddMonths(-11):yyyy-MM}–{end:yyyy-MM}", annualise: false), months);
+            _periods[end] = (key, at, now, period);
+            return period;
+        }).ToList();
     }
+
+    /// <summary>
+    /// Each rolling period as last made, with what it was made from (the region's call makes 290
+    /// municipalities × 12 periods, about a millisecond each). A period is a pure function of the
+    /// months it reads (<see cref="PeriodKey"/>), the registry at its end and today (the baselines),
+    /// so it is made again whenever any of them is not the same object or text as then.
+    /// </summary>
+    private readonly ConcurrentDictionary<DateOnly, (string Key, StoreRegistry At, StoreRegistry Now, PublishedIndexPeriod Period)> _periods = new();
+
+    /// <summary>
+    /// What a rolling period ending in <paramref name="end"/> is made from, as text: the last settled
+    /// month, and each month read up to its end — a published one by its version (a version never
+    /// changes), one not published by its whole content — with whether each store sharing its
+    /// figures in it still consents.
+    /// </summary>
+    private string PeriodKey(Months months, DateOnly start, DateOnly end)
+    {
+        var key = new StringBuilder(LastSettledMonth.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+        foreach (var month in SalesIndexCalculator.MonthsBetween(start, end))
+        {
+            var published = months[month];
+            key.Append(CultureInfo.InvariantCulture, $"|{month:yyyy-MM}:{published.Version}");
+            if (published.Version == 0)
+            {
+                key.Append(':').Append(JsonSerializer.Serialize(published));
+            }
+
+            foreach (var id in published.Plan().Shared.Keys.Order(StringComparer.Ordinal))
+            {
+                key.Append(',').Append(id).Append(months.StillShares(id) ? '+' : '-');
+            }
+        }
+
+        return key.ToString();
+    }
+
+    /// <summary>The first month the rolling index from <paramref name="firstEnd"/> reads.</summary>
+    public DateOnly RollingFrom(DateOnly firstEnd) => index.Earliest(firstEnd.AddMonths(-11));
 
     private PublishedIndexPeriod Publish(IndexPeriod p, Months months)
     {
@@ -125,7 +184,7 @@ public sealed partial class MunicipalFigures(
     /// </summary>
     public async Task<PublishedVillageReport> VillagesAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
     {
-        var data = await ReadAsync(index.Earliest(fromMonth), toMonth, cancellationToken).ConfigureAwait(false);
+        var data = await ReadAsync(index.Earliest(fromMonth), toMonth, MonthParts.Turnover, cancellationToken).ConfigureAwait(false);
         var period = SalesIndexCalculator.MonthsBetween(fromMonth, toMonth);
         var monthCount = period.Count;
         var rows = new List<PublishedVillage>();
@@ -176,7 +235,7 @@ public sealed partial class MunicipalFigures(
     /// <summary>All stores' turnover per month (the index's turnover), with the number of stores, and whether the month may be shown.</summary>
     public async Task<IReadOnlyList<(string Month, decimal Kr, int Stores, bool Shown)>> MonthlySalesAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
     {
-        var data = await ReadAsync(fromMonth, toMonth, cancellationToken).ConfigureAwait(false);
+        var data = await ReadAsync(fromMonth, toMonth, MonthParts.Turnover, cancellationToken).ConfigureAwait(false);
         return SalesIndexCalculator.MonthsBetween(fromMonth, toMonth).Where(m => data[m].Turnover.Count > 0)
             .Select(m => (m.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), data[m].Turnover.Sum(d => d.Measured.TotalKr), data[m].Turnover.Count, Cells(data, m, m, t => t.Measured.TotalKr).Shown))
             .ToList();
@@ -185,7 +244,7 @@ public sealed partial class MunicipalFigures(
     /// <summary>Receipts per hour of the day, per month: each month-hour a cell of its own under the rule, in every group.</summary>
     public async Task<IReadOnlyList<(string Month, string Hour, long Receipts, bool Shown)>> ReceiptsByHourAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
     {
-        var data = await ReadAsync(fromMonth, toMonth, cancellationToken).ConfigureAwait(false);
+        var data = await ReadAsync(fromMonth, toMonth, MonthParts.Hours, cancellationToken).ConfigureAwait(false);
         return SalesIndexCalculator.MonthsBetween(fromMonth, toMonth)
             .SelectMany(month => data[month].Hours.GroupBy(h => h.Hour).OrderBy(g => g.Key).Select(g =>
             {
@@ -200,7 +259,7 @@ public sealed partial class MunicipalFigures(
     /// <summary>The cash share of all stores per month; a month is held back unless its stores without consent pass the rule on cash and on all payments.</summary>
     public async Task<IReadOnlyList<PublishedCashMonth>> CashShareAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
     {
-        var data = await ReadAsync(fromMonth, toMonth, cancellationToken).ConfigureAwait(false);
+        var data = await ReadAsync(fromMonth, toMonth, MonthParts.Cash, cancellationToken).ConfigureAwait(false);
         return SalesIndexCalculator.MonthsBetween(fromMonth, toMonth).Where(m => data[m].Cash.Count > 0).Select(month =>
         {
             var rows = data[month].Cash;
@@ -230,7 +289,7 @@ public sealed partial class MunicipalFigures(
             return new PublishedDeliveries(month.ToString("yyyy-MM", CultureInfo.InvariantCulture), [], $"Visas inte: {Unsettled(month)}. {note}");
         }
 
-        var data = await ReadAsync(month, month, cancellationToken).ConfigureAwait(false);
+        var data = await ReadAsync(month, month, MonthParts.Deliveries, cancellationToken).ConfigureAwait(false);
         var plan = data.PlanOf(month);
         var rows = data[month].Deliveries;
 
@@ -315,7 +374,7 @@ public sealed partial class MunicipalFigures(
     private async Task<string?> LatestMonthHeldAsync(CancellationToken cancellationToken)
     {
         var month = LastSettledMonth;
-        var verdict = Cells(await ReadAsync(month, month, cancellationToken).ConfigureAwait(false), month, month, m => m.Measured.TotalKr);
+        var verdict = Cells(await ReadAsync(month, month, MonthParts.Turnover, cancellationToken).ConfigureAwait(false), month, month, m => m.Measured.TotalKr);
         return verdict.Shown ? null : verdict.Reason;
     }
 

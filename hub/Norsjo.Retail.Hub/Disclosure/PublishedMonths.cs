@@ -91,6 +91,32 @@ public sealed record PublishedMonth(
 }
 
 /// <summary>
+/// The inputs of a month a figure reads. A month still running (or not yet published) is read for
+/// the figure's parts only: the index needs the turnover, not the hours, deliveries and services
+/// (four statements, most of a municipal call's time). A month being published is read whole.
+/// </summary>
+[Flags]
+public enum MonthParts
+{
+    Turnover = 1,
+    Cash = 2,
+    Hours = 4,
+    Deliveries = 8,
+    Services = 16,
+    All = Turnover | Cash | Hours | Deliveries | Services,
+}
+
+/// <summary>
+/// What the region's call reads once for every municipality (Api/RegionApi.cs) instead of once per
+/// municipality: the latest published version of each municipality's months, and the stored
+/// turnover of all their stores for the months not published. Each municipality's figures are then
+/// made from its share exactly as from its own reads. The consents are the hub's (one log for every store).
+/// </summary>
+public sealed record RegionalRead(
+    IReadOnlyDictionary<string, ConsentEvent> Consents, IReadOnlyDictionary<string, IReadOnlyDictionary<DateOnly, int>> Versions,
+    ILookup<string, TurnoverMonths.Row> LiveTurnover, DateOnly LiveFrom);
+
+/// <summary>
 /// Published months are frozen. The first time a settled month is asked for (by the API, the
 /// pages or the Grafana publication) its inputs and its groups are written, once, to the
 /// operational store (published_months), and every later figure of that month is made from that
@@ -111,6 +137,8 @@ public sealed partial class PublishedMonths(
 
     private sealed class Latest
     {
+        public string Municipality { get; set; } = string.Empty;
+
         public string Month { get; set; } = string.Empty;
 
         public long Version { get; set; }
@@ -121,14 +149,20 @@ public sealed partial class PublishedMonths(
     /// month up to <paramref name="lastSettled"/> (published now if it has not been and has data),
     /// later months as they stand, made with <paramref name="plan"/>.
     /// </summary>
-    public async Task<IReadOnlyDictionary<DateOnly, PublishedMonth>> GetAsync(DateOnly from, DateOnly to, DateOnly lastSettled, DisclosurePlan plan, CancellationToken cancellationToken)
+    /// <param name="parts">What the figure reads of a month not published (a month published now is read whole).</param>
+    /// <param name="region">The region's reads for every municipality at once, if this is the region's call.</param>
+    public async Task<IReadOnlyDictionary<DateOnly, PublishedMonth>> GetAsync(
+        DateOnly from, DateOnly to, DateOnly lastSettled, DisclosurePlan plan, CancellationToken cancellationToken, MonthParts parts = MonthParts.All, RegionalRead? region = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var result = new Dictionary<DateOnly, PublishedMonth>();
         if (from <= lastSettled)
         {
             var settledTo = to < lastSettled ? to : lastSettled;
-            foreach (var (month, published) in await StoredAsync(from, settledTo, cancellationToken).ConfigureAwait(false))
+            var stored = region?.Versions.GetValueOrDefault(municipality.Id) is { } versions
+                ? await ContentAsync(from, settledTo, versions, cancellationToken).ConfigureAwait(false)
+                : await StoredAsync(from, settledTo, cancellationToken).ConfigureAwait(false);
+            foreach (var (month, published) in stored)
             {
                 result[month] = published;
             }
@@ -149,7 +183,9 @@ public sealed partial class PublishedMonths(
         if (to > lastSettled)
         {
             var first = from > lastSettled ? from : lastSettled.AddMonths(1);
-            var live = await LiveAsync(first, to, plan, cancellationToken).ConfigureAwait(false);
+            var live = region is not null && parts == MonthParts.Turnover && region.LiveFrom <= first
+                ? Live(first, to, plan, turnover.Own(region.LiveTurnover, to), [], [], [], [], everyStore: false)
+                : await LiveAsync(first, to, plan, cancellationToken, parts: parts).ConfigureAwait(false);
             foreach (var month in SalesIndexCalculator.MonthsBetween(first, to))
             {
                 result[month] = live.GetValueOrDefault(month) ?? Nothing(month, plan);
@@ -259,20 +295,51 @@ public sealed partial class PublishedMonths(
     /// <summary>The latest published version of each month in the range (cached: a version never changes).</summary>
     private async Task<Dictionary<DateOnly, PublishedMonth>> StoredAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
+        var versions = (await VersionsAsync(store, from, to, municipality.Id, cancellationToken).ConfigureAwait(false)).GetValueOrDefault(municipality.Id);
+        return await ContentAsync(from, to, versions ?? new Dictionary<DateOnly, int>(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The latest published version of each month in the range, per municipality (of one, or of all: the region's call reads them in one statement).</summary>
+    public static async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<DateOnly, int>>> VersionsAsync(
+        OperationalStore store, DateOnly from, DateOnly to, string? municipalityId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
         await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var latest = await connection.QueryAsync<Latest>(
-            "SELECT month AS Month, CAST(max(version) AS BIGINT) AS Version FROM published_months WHERE municipality = @Municipality AND month >= @From AND month <= @To GROUP BY month",
-            new { Municipality = municipality.Id, From = Key(from), To = Key(to) }).ConfigureAwait(false);
+        var latest = await connection.QueryAsync<Latest>(new CommandDefinition(
+            "SELECT municipality AS Municipality, month AS Month, CAST(max(version) AS BIGINT) AS Version FROM published_months " +
+            $"WHERE {(municipalityId is null ? string.Empty : "municipality = @Municipality AND ")}month >= @From AND month <= @To GROUP BY municipality, month",
+            new { Municipality = municipalityId, From = Key(from), To = Key(to) }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return latest.GroupBy(r => r.Municipality, StringComparer.Ordinal).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyDictionary<DateOnly, int>)g.ToDictionary(r => DateOnly.ParseExact(r.Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture), r => (int)r.Version),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>The months in the range at the given versions (cached: a version never changes).</summary>
+    private async Task<Dictionary<DateOnly, PublishedMonth>> ContentAsync(DateOnly from, DateOnly to, IReadOnlyDictionary<DateOnly, int> versions, CancellationToken cancellationToken)
+    {
         var result = new Dictionary<DateOnly, PublishedMonth>();
-        foreach (var row in latest)
+        var wanted = versions.Where(v => v.Key >= from && v.Key <= to).ToList();
+        if (wanted.All(v => _cache.ContainsKey((v.Key, v.Value))))
         {
-            var month = DateOnly.ParseExact(row.Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            if (!_cache.TryGetValue((month, (int)row.Version), out var published))
+            foreach (var (month, version) in wanted)
+            {
+                result[month] = _cache[(month, version)];
+            }
+
+            return result;
+        }
+
+        await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (month, version) in wanted)
+        {
+            if (!_cache.TryGetValue((month, version), out var published))
             {
                 var content = await connection.ExecuteScalarAsync<string>(
-                    "SELECT content FROM published_months WHERE municipality = @Municipality AND month = @Month AND version = @Version", new { Municipality = municipality.Id, row.Month, row.Version }).ConfigureAwait(false);
+                    "SELECT content FROM published_months WHERE municipality = @Municipality AND month = @Month AND version = @Version",
+                    new { Municipality = municipality.Id, Month = Key(month), Version = (long)version }).ConfigureAwait(false);
                 published = JsonSerializer.Deserialize<PublishedMonth>(content!, Json)!;
-                _cache[(month, (int)row.Version)] = published;
+                _cache[(month, version)] = published;
             }
 
             result[month] = published;
@@ -326,17 +393,34 @@ public sealed partial class PublishedMonths(
 
     /// <summary>The months as they stand in ClickHouse, with <paramref name="plan"/>'s groups and only its stores.</summary>
     /// <param name="everyStore">Keep every store's rows, not only the plan's (a revision keeps each month's own).</param>
-    public async Task<Dictionary<DateOnly, PublishedMonth>> LiveAsync(DateOnly from, DateOnly to, DisclosurePlan plan, CancellationToken cancellationToken, bool everyStore = false)
+    /// <param name="parts">The inputs to read (the others left empty); the statements run side by side.</param>
+    public async Task<Dictionary<DateOnly, PublishedMonth>> LiveAsync(
+        DateOnly from, DateOnly to, DisclosurePlan plan, CancellationToken cancellationToken, bool everyStore = false, MonthParts parts = MonthParts.All)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var planned = plan.Groups.SelectMany(g => g.StoreIds).Concat(plan.Shared.Keys).ToHashSet(StringComparer.Ordinal);
+        var sql = LiveSql(from, to, everyStore ? null : Planned(plan));
+        Task<IReadOnlyList<T>> Read<T>(MonthParts part, Func<Task<IReadOnlyList<T>>> read) => parts.HasFlag(part) ? read() : Task.FromResult<IReadOnlyList<T>>([]);
+        var months = Read(MonthParts.Turnover, () => turnover.ReadAsync(from, to, cancellationToken));
+        var cash = Read(MonthParts.Cash, () => storage.Database.QueryAsync<CashRow>(sql[1], cancellationToken));
+        var hours = Read(MonthParts.Hours, () => storage.Database.QueryAsync<HourRow>(sql[2], cancellationToken));
+        var deliveries = Read(MonthParts.Deliveries, () => storage.Database.QueryAsync<DeliveryRow>(sql[3], cancellationToken));
+        var services = Read(MonthParts.Services, () => ServiceVolumes.ReadAsync(storage, sql[4], cancellationToken));
+        await Task.WhenAll(months, cash, hours, deliveries, services).ConfigureAwait(false);
+        return Live(from, to, plan, await months.ConfigureAwait(false), await cash.ConfigureAwait(false), await hours.ConfigureAwait(false),
+            await deliveries.ConfigureAwait(false), await services.ConfigureAwait(false), everyStore);
+    }
+
+    /// <summary>The stores a plan publishes: its groups' and the consenting ones.</summary>
+    private static HashSet<string> Planned(DisclosurePlan plan) =>
+        plan.Groups.SelectMany(g => g.StoreIds).Concat(plan.Shared.Keys).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The months from what was read, each with <paramref name="plan"/>'s groups and only its stores' rows (every store's with <paramref name="everyStore"/>).</summary>
+    private static Dictionary<DateOnly, PublishedMonth> Live(
+        DateOnly from, DateOnly to, DisclosurePlan plan, IReadOnlyList<StoreMonth> months, IReadOnlyList<CashRow> cash, IReadOnlyList<HourRow> hours,
+        IReadOnlyList<DeliveryRow> deliveries, IReadOnlyList<StoreServiceMonth> services, bool everyStore)
+    {
+        var planned = Planned(plan);
         bool Kept(string store) => everyStore || planned.Contains(store);
-        var sql = LiveSql(from, to, everyStore ? null : planned);
-        var months = await turnover.ReadAsync(from, to, cancellationToken).ConfigureAwait(false);
-        var cash = await storage.Database.QueryAsync<CashRow>(sql[1], cancellationToken).ConfigureAwait(false);
-        var hours = await storage.Database.QueryAsync<HourRow>(sql[2], cancellationToken).ConfigureAwait(false);
-        var deliveries = await storage.Database.QueryAsync<DeliveryRow>(sql[3], cancellationToken).ConfigureAwait(false);
-        var services = await ServiceVolumes.ReadAsync(storage, sql[4], cancellationToken).ConfigureAwait(false);
         static DateOnly M(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var result = new Dictionary<DateOnly, PublishedMonth>();
         foreach (var month in SalesIndexCalculator.MonthsBetween(from, to))

@@ -27,45 +27,52 @@ public sealed class MonthlyTurnover(ClickHouseStorage storage, RegistryFacts fac
     /// The municipality's stores: those its registry lists today or listed at the period's end, so
     /// a store that sends data without being registered here (another municipality's) never counts.
     /// </summary>
-    private IReadOnlyList<string> StoresOf(DateOnly toMonth) =>
+    public IReadOnlyList<string> StoresOf(DateOnly toMonth) =>
         [.. facts.Current.Stores.Concat(facts.AsOf(toMonth.AddMonths(1).AddDays(-1)).Stores).Select(s => s.Id).Distinct(StringComparer.Ordinal)];
 
-    private sealed record Row(string StoreId, string Month, string Category, int VatRateBp, long GrossOre, long NetOre, int Days);
+    public async Task<IReadOnlyList<StoreMonth>> ReadAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken) =>
+        Months(await storage.Database.QueryAsync<TurnoverMonths.Row>(TurnoverMonths.Sql(fromMonth, toMonth, StoresOf(toMonth)), cancellationToken).ConfigureAwait(false));
 
-    public async Task<IReadOnlyList<StoreMonth>> ReadAsync(DateOnly fromMonth, DateOnly toMonth, CancellationToken cancellationToken)
+    /// <summary>
+    /// The months of <paramref name="rows"/> read for several municipalities at once (the region's
+    /// call, <see cref="TurnoverMonths.Sql"/> over all their stores, by store): this municipality's
+    /// stores' only, exactly as <see cref="ReadAsync"/> would give them.
+    /// </summary>
+    public IReadOnlyList<StoreMonth> Own(ILookup<string, TurnoverMonths.Row> rows, DateOnly toMonth)
     {
-        var rows = await storage.Database.QueryAsync<Row>(TurnoverMonths.Sql(fromMonth, toMonth, StoresOf(toMonth)), cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(rows);
+        return Months(StoresOf(toMonth).SelectMany(id => rows[id]));
+    }
 
-        // Each month by the category mapping that held at its end: a mapping changed since leaves a past month as it was.
-        return rows
-            .GroupBy(r => (r.StoreId, r.Month))
-            .Select(g =>
+    /// <summary>Each month by the category mapping that held at its end: a mapping changed since leaves a past month as it was.</summary>
+    private List<StoreMonth> Months(IEnumerable<TurnoverMonths.Row> rows) => rows
+        .GroupBy(r => (r.StoreId, r.Month))
+        .Select(g =>
+        {
+            var month = DateOnly.ParseExact(g.Key.Month, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var categories = facts.AsOf(month.AddMonths(1).AddDays(-1)).Categories;
+            var reduced = Time.SwedishTime.ReducedFoodVat(month);
+            var measured = Turnover.Zero;
+            var constant = Turnover.Zero;
+            foreach (var row in g)
             {
-                var month = DateOnly.ParseExact(g.Key.Month, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                var categories = facts.AsOf(month.AddMonths(1).AddDays(-1)).Categories;
-                var reduced = Time.SwedishTime.ReducedFoodVat(month);
-                var measured = Turnover.Zero;
-                var constant = Turnover.Zero;
-                foreach (var row in g)
+                var group = categories.GroupOf(row.Category, row.VatRateBp);
+                if (group == IndexGroup.Excluded)
                 {
-                    var group = categories.GroupOf(row.Category, row.VatRateBp);
-                    if (group == IndexGroup.Excluded)
-                    {
-                        continue;
-                    }
-
-                    var grossKr = row.GrossOre / 100m;
-                    var constantKr = reduced && row.VatRateBp == 600 && categories.IsFood(row.Category, row.VatRateBp)
-                        ? row.NetOre / 100m * 1.12m
-                        : grossKr;
-                    measured += group == IndexGroup.Dagligvaror ? new Turnover(grossKr, 0) : new Turnover(0, grossKr);
-                    constant += group == IndexGroup.Dagligvaror ? new Turnover(constantKr, 0) : new Turnover(0, constantKr);
+                    continue;
                 }
 
-                return new StoreMonth(g.Key.StoreId, month, measured, constant) { Days = g.Max(r => r.Days) };
-            })
-            .ToList();
-    }
+                var grossKr = row.GrossOre / 100m;
+                var constantKr = reduced && row.VatRateBp == 600 && categories.IsFood(row.Category, row.VatRateBp)
+                    ? row.NetOre / 100m * 1.12m
+                    : grossKr;
+                measured += group == IndexGroup.Dagligvaror ? new Turnover(grossKr, 0) : new Turnover(0, grossKr);
+                constant += group == IndexGroup.Dagligvaror ? new Turnover(constantKr, 0) : new Turnover(0, constantKr);
+            }
+
+            return new StoreMonth(g.Key.StoreId, month, measured, constant) { Days = g.Max(r => r.Days) };
+        })
+        .ToList();
 
     /// <summary>
     /// Today's path: the monthly turnover computed from the day tables at query time, over every

@@ -20,6 +20,9 @@ public static class TurnoverMonths
 {
     public const string Table = "turnover_monthly";
 
+    /// <summary>A stored row, as <see cref="Sql"/> gives it.</summary>
+    public sealed record Row(string StoreId, string Month, string Category, int VatRateBp, long GrossOre, long NetOre, int Days);
+
     public static string CreateTable => $"""
         CREATE TABLE IF NOT EXISTS {Table} (
             store_id String,

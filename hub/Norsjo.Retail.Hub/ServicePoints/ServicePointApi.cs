@@ -150,14 +150,20 @@ public static class ServicePointApi
     public static async Task<Ok<ServiceWatchView>> Watch(int? year, ServicePointStore points, RegistryFacts facts, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(points);
-        var timelines = ServiceWatch.Timelines(await points.HistoryAsync(ct).ConfigureAwait(false), facts);
+        return TypedResults.Ok(WatchOf(year, await points.HistoryAsync(ct).ConfigureAwait(false), facts));
+    }
+
+    /// <summary>The service watch from a municipality's history of its places (read by itself, or with every municipality's in the region's call).</summary>
+    public static ServiceWatchView WatchOf(int? year, IReadOnlyList<ServicePointChange> history, RegistryFacts facts)
+    {
+        var timelines = ServiceWatch.Timelines(history, facts);
         if (year is { } y)
         {
             var prefix = y.ToString(CultureInfo.InvariantCulture) + "-";
             timelines = [.. timelines.Select(t => t with { Events = [.. t.Events.Where(e => e.Date.StartsWith(prefix, StringComparison.Ordinal))] }).Where(t => t.Events.Count > 0)];
         }
 
-        return TypedResults.Ok(new ServiceWatchView(timelines));
+        return new ServiceWatchView(timelines);
     }
 
     public static async Task<Ok<DistancesView>> Distances(ServicePointStore points, CancellationToken ct)

@@ -31,17 +31,25 @@ public sealed partial class ServicePointStore(OperationalStore store, ServicePoi
 
     private sealed record Row(long Id, string PointId, string Action, string Entry, string ChangedBy, long ChangedUnixMs);
 
+    private sealed record HistoryRow(string Municipality, long Id, string PointId, string Action, string Entry, string ChangedBy, long ChangedUnixMs);
+
     private sealed record DistanceRow(string VillageA, string VillageB, long DistanceM);
 
     /// <summary>Every change, oldest first.</summary>
-    public async Task<IReadOnlyList<ServicePointChange>> HistoryAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ServicePointChange>> HistoryAsync(CancellationToken cancellationToken = default) =>
+        (await HistoriesAsync(store, municipality.Id, cancellationToken).ConfigureAwait(false))[municipality.Id].ToList();
+
+    /// <summary>Every change of one municipality's places, or of every municipality's (the region's call reads them in one statement), oldest first.</summary>
+    public static async Task<ILookup<string, ServicePointChange>> HistoriesAsync(OperationalStore store, string? municipalityId, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(store);
         await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            "SELECT id AS Id, point_id AS PointId, action AS Action, entry AS Entry, changed_by AS ChangedBy, changed_unix_ms AS ChangedUnixMs FROM service_point_changes WHERE municipality = @Municipality ORDER BY id",
-            new { Municipality = municipality.Id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return [.. rows.Select(r => new ServicePointChange(r.Id, r.PointId, r.Action,
-            r.Entry.Length == 0 ? null : JsonSerializer.Deserialize<ServicePointEntry>(r.Entry, Json), r.ChangedBy, DateTimeOffset.FromUnixTimeMilliseconds(r.ChangedUnixMs)))];
+        var rows = await connection.QueryAsync<HistoryRow>(new CommandDefinition(
+            "SELECT municipality AS Municipality, id AS Id, point_id AS PointId, action AS Action, entry AS Entry, changed_by AS ChangedBy, changed_unix_ms AS ChangedUnixMs " +
+            $"FROM service_point_changes {(municipalityId is null ? string.Empty : "WHERE municipality = @Municipality ")}ORDER BY id",
+            new { Municipality = municipalityId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.ToLookup(r => r.Municipality, r => new ServicePointChange(r.Id, r.PointId, r.Action,
+            r.Entry.Length == 0 ? null : JsonSerializer.Deserialize<ServicePointEntry>(r.Entry, Json), r.ChangedBy, DateTimeOffset.FromUnixTimeMilliseconds(r.ChangedUnixMs)), StringComparer.Ordinal);
     }
 
     /// <summary>The places as they hold now, with a shop's name, village and hours from the registry (a shop no longer in it is left out).</summary>
