@@ -69,6 +69,7 @@ public static class ForecastBacktestBenchmark
             var forecasts = forecaster.Forecast(series).Where(f => !double.IsNaN(f.Shown.Mase)).ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n{trainer}: {forecasts.Count} series with backtests, {clock.Elapsed.TotalSeconds:N0} s"));
             Report(forecaster, forecasts);
+            ForecastCoverageDiagnosis.Print(forecasts);
         }
 
         return Task.FromResult(0);

@@ -17,8 +17,22 @@ internal sealed record BacktestRun(DateOnly Origin, double[] Actual, double Scal
     public double Unit(double forecast, bool normalised) => Backtest.Unit(forecast, Level, double.IsNaN(Spread) ? Scale : Spread, normalised);
 }
 
-/// <summary>A backtest error relative to its forecast, and how much it counts in a band.</summary>
-internal readonly record struct Residual(double Error, double Weight);
+/// <summary>A backtest error relative to its forecast, how much it counts in a band, and whether its day is in the Christmas stretch (<see cref="SwedishCalendar.IsChristmasStretch"/>).</summary>
+internal readonly record struct Residual(double Error, double Weight, bool Christmas = false);
+
+/// <summary>
+/// The errors a band drawn at a time is made from, for each kind of day. Without the Christmas stretch
+/// apart (<see cref="ChoicePolicy.Holidays"/>) all three are every day's errors; with it, a calm day's band
+/// is made from calm days' errors and a day of the stretch's from the stretch's, each where there are at
+/// least <see cref="Backtest.MinResiduals"/> of them, else from every day's.
+/// </summary>
+internal readonly record struct ErrorPools(List<Residual> All, List<Residual> Calm, List<Residual> Christmas)
+{
+    public List<Residual> For(DateOnly day) => SwedishCalendar.IsChristmasStretch(day) ? Christmas : Calm;
+}
+
+/// <summary>One scored window's coverage (the benchmark's diagnosis): its days, how many fell inside, the band's mean width and the width its own errors' central 80 % needed, both in the run's unit.</summary>
+public sealed record WindowScore(DateOnly Origin, int Days, int Inside, double Width, double Needed);
 
 /// <summary>A band's shape: the quantiles of relative errors it spans, and whether its edges are whole numbers.</summary>
 internal readonly record struct BandShape(double Low, double High, bool WholeNumbers);
@@ -34,8 +48,12 @@ internal readonly record struct BandShape(double Low, double High, bool WholeNum
 /// bands have lately covered too much narrows, and one that missed widens. <see cref="Normalised"/>:
 /// errors are measured in the series' recent week-to-week change at each origin (<see cref="Backtest.Spread"/>),
 /// not relative to the forecast, so a band narrows when the weeks before its origin have been calm.
+/// <see cref="Holidays"/>: the errors of the Christmas stretch (<see cref="SwedishCalendar.IsChristmasStretch"/>)
+/// are a pool of their own (<see cref="ErrorPools"/>), so a calm window is not widened by Christmas's errors.
+/// <see cref="EveryDay"/>: the adaptive level is moved by every realised day before the time, of every earlier
+/// band (half-seen windows too), each band at the level reached at its own origin, day by day.
 /// </summary>
-internal readonly record struct ChoicePolicy(bool Shrunk, bool WholeWindows, bool Adaptive = false, bool Normalised = false)
+internal readonly record struct ChoicePolicy(bool Shrunk, bool WholeWindows, bool Adaptive = false, bool Normalised = false, bool Holidays = false, bool EveryDay = false)
 {
     /// <summary>
     /// The forecaster's: shrunk, whole windows, the adaptive level (since issue #17's fourth round); errors
@@ -66,7 +84,7 @@ internal static class Backtest
     /// <summary>The band of a forecast is relative to it, but never to less than this share of the level.</summary>
     public const double BandFloor = 0.25;
 
-    public const double Target = 0.8;
+    public const double Target = DailyForecaster.IntervalLevel;
 
     /// <summary>The nominal levels a band may be drawn at, nearest to 80 % first (so a tie keeps the nominal one).</summary>
     private static readonly double[] Levels = [.. Enumerable.Range(10, 10).Select(k => k * 0.05).OrderBy(c => Math.Abs(c - Target))];
@@ -75,7 +93,7 @@ internal static class Backtest
     private const int MinCalibrationDays = 56;
 
     /// <summary>Fewer errors than this at an earlier origin: that origin takes no part in the calibration.</summary>
-    private const int MinResiduals = 28;
+    public const int MinResiduals = 28;
 
     /// <summary>
     /// Days of one series' own backtests that weigh as much as the across-series MASE in a shrunk choice:
@@ -136,11 +154,35 @@ internal static class Backtest
     /// <param name="wholeWindows">Only windows whole by <paramref name="at"/>, their days weighted by nearness (<see cref="ChoicePolicy.WholeWindows"/>).</param>
     /// <param name="adaptive">The level moved window by window by the misses (<see cref="AdaptiveLevelAt"/>; whole windows only) instead of <see cref="LevelAt"/>.</param>
     /// <param name="normalised">Errors in the recent spread at each origin (<see cref="ChoicePolicy.Normalised"/>) instead of relative to the forecast.</param>
-    public static BandShape BandAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeNumbers, bool calibrate = true, bool wholeWindows = false, bool adaptive = false, bool normalised = false)
+    /// <param name="holidays">The Christmas stretch's errors apart (<see cref="ChoicePolicy.Holidays"/>); <paramref name="christmasDay"/>: the band of a day in it, else of a calm day.</param>
+    /// <param name="everyDay">The adaptive level moved by every realised day (<see cref="ChoicePolicy.EveryDay"/>).</param>
+    public static BandShape BandAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeNumbers, bool calibrate = true, bool wholeWindows = false, bool adaptive = false, bool normalised = false, bool holidays = false, bool everyDay = false, bool christmasDay = false)
     {
-        var residuals = Residuals(runs, method, at, wholeWindows || adaptive, normalised);
-        var level = !calibrate ? Target : adaptive ? AdaptiveLevelAt(runs, method, at, normalised) : LevelAt(runs, method, at, wholeWindows, normalised);
+        var pools = Pools(runs, method, at, wholeWindows || adaptive, normalised, holidays);
+        var residuals = christmasDay ? pools.Christmas : pools.Calm;
+        var level = !calibrate ? Target : adaptive ? AdaptiveLevelAt(runs, method, at, normalised, holidays, everyDay) : LevelAt(runs, method, at, wholeWindows, normalised, holidays);
         return residuals.Count == 0 ? new BandShape(-0.5, 0.5, wholeNumbers) : Shape(residuals, level, wholeNumbers);
+    }
+
+    /// <summary>The errors known at <paramref name="at"/> (<see cref="Residuals"/>), each kind of day's (<see cref="ErrorPools"/>).</summary>
+    public static ErrorPools Pools(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeWindows, bool normalised, bool holidays)
+    {
+        var all = Residuals(runs, method, at, wholeWindows, normalised);
+        if (!holidays)
+        {
+            return new ErrorPools(all, all, all);
+        }
+
+        List<Residual> Own(bool christmas) => all.Where(r => r.Christmas == christmas).ToList() is var own && own.Count >= MinResiduals ? own : all;
+        return new ErrorPools(all, Own(false), Own(true));
+    }
+
+    /// <summary>Each kind of day's band at <paramref name="level"/> from <paramref name="pools"/>: a day's band is <c>shapes(day)</c>.</summary>
+    private static Func<DateOnly, BandShape> Shapes(ErrorPools pools, double level, bool wholeNumbers)
+    {
+        var calm = Shape(pools.Calm, level, wholeNumbers);
+        var christmas = ReferenceEquals(pools.Calm, pools.Christmas) ? calm : Shape(pools.Christmas, level, wholeNumbers);
+        return day => SwedishCalendar.IsChristmasStretch(day) ? christmas : calm;
     }
 
     /// <summary>
@@ -158,19 +200,24 @@ internal static class Backtest
     /// drawn at an origin and holds for its window, so a window's days move the level when the window is
     /// whole, not day by day. Kept within the levels <see cref="LevelAt"/> chooses from (50–95 %).
     /// </summary>
-    public static double AdaptiveLevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool normalised = false)
+    public static double AdaptiveLevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool normalised = false, bool holidays = false, bool everyDay = false)
     {
+        if (everyDay)
+        {
+            return EveryDayLevelAt(runs, method, at, normalised, holidays);
+        }
+
         var level = Target;
         foreach (var run in Known(runs, at, wholeWindows: true).OrderBy(r => r.Origin))
         {
-            var before = Residuals(runs, method, run.Origin, wholeWindows: true, normalised);
-            if (before.Count < MinResiduals)
+            var before = Pools(runs, method, run.Origin, wholeWindows: true, normalised, holidays);
+            if (before.All.Count < MinResiduals)
             {
                 continue;
             }
 
             var f = run.Forecasts[method];
-            var shape = Shape(before, level, run.WholeNumbers);
+            var shape = Shapes(before, level, run.WholeNumbers);
             double moved = 0;
             for (var i = 0; i < f.Length; i++)
             {
@@ -179,7 +226,7 @@ internal static class Backtest
                     continue;
                 }
 
-                var (lower, upper) = Bounds(f[i], run.Unit(f[i], normalised), false, shape);
+                var (lower, upper) = Bounds(f[i], run.Unit(f[i], normalised), false, shape(run.Day(i)));
                 moved += Target - (run.Actual[i] >= lower && run.Actual[i] <= upper ? 1 : 0);
             }
 
@@ -190,25 +237,72 @@ internal static class Backtest
     }
 
     /// <summary>
+    /// Adaptive conformal inference day by day (<see cref="ChoicePolicy.EveryDay"/>): every earlier band's
+    /// days up to <paramref name="at"/>, whole windows or not, in the order they were realised, each moving the
+    /// level by <see cref="AdaptiveStep"/> × (0.8 − 1 if inside, else 0.8); each band drawn at the level reached
+    /// at its own origin (from the days realised by then) from the errors known there (whole windows, nearest weighted).
+    /// </summary>
+    private static double EveryDayLevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool normalised, bool holidays)
+    {
+        var known = Known(runs, at, wholeWindows: false).OrderBy(r => r.Origin).ToList();
+        var days = new List<(DateOnly Day, int Run, int I)>();
+        for (var k = 0; k < known.Count; k++)
+        {
+            for (var i = 0; i < known[k].Actual.Length && known[k].Day(i) <= at; i++)
+            {
+                if (!double.IsNaN(known[k].Actual[i]) && !known[k].Closed[i])
+                {
+                    days.Add((known[k].Day(i), k, i));
+                }
+            }
+        }
+
+        var level = Target;
+        var shapes = new Func<DateOnly, BandShape>?[known.Count];
+        var next = 0;
+        foreach (var (day, k, i) in days.OrderBy(d => d.Day).ThenBy(d => d.Run))
+        {
+            // A band is drawn at its origin: at the level every day realised by then has moved it to.
+            for (; next < known.Count && known[next].Origin < day; next++)
+            {
+                var before = Pools(runs, method, known[next].Origin, wholeWindows: true, normalised, holidays);
+                shapes[next] = before.All.Count < MinResiduals ? null : Shapes(before, level, known[next].WholeNumbers);
+            }
+
+            if (shapes[k] is not { } shape)
+            {
+                continue;
+            }
+
+            var run = known[k];
+            var f = run.Forecasts[method][i];
+            var (lower, upper) = Bounds(f, run.Unit(f, normalised), false, shape(day));
+            level = Math.Clamp(level + (AdaptiveStep * (Target - (run.Actual[i] >= lower && run.Actual[i] <= upper ? 1 : 0))), Levels.Min(), Levels.Max());
+        }
+
+        return level;
+    }
+
+    /// <summary>
     /// The nominal level whose bands, each drawn from what was known before an earlier origin, covered that
     /// origin's days up to <paramref name="at"/> closest to 80 % (with <paramref name="wholeWindows"/>: only
     /// origins whose window was whole by then, each day counted with its nearness weight).
     /// </summary>
-    public static double LevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeWindows = false, bool normalised = false)
+    public static double LevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeWindows = false, bool normalised = false, bool holidays = false)
     {
         var inside = new double[Levels.Length];
         double weight = 0;
         var days = 0;
         foreach (var run in Known(runs, at, wholeWindows))
         {
-            var before = Residuals(runs, method, run.Origin, wholeWindows, normalised);
-            if (before.Count < MinResiduals)
+            var before = Pools(runs, method, run.Origin, wholeWindows, normalised, holidays);
+            if (before.All.Count < MinResiduals)
             {
                 continue;
             }
 
             var f = run.Forecasts[method];
-            var shapes = Levels.Select(level => Shape(before, level, run.WholeNumbers)).ToArray();
+            var shapes = Levels.Select(level => Shapes(before, level, run.WholeNumbers)).ToArray();
             for (var i = 0; i < f.Length && run.Day(i) <= at; i++)
             {
                 if (double.IsNaN(run.Actual[i]) || run.Closed[i])
@@ -221,7 +315,7 @@ internal static class Backtest
                 weight += w;
                 for (var k = 0; k < Levels.Length; k++)
                 {
-                    var (lower, upper) = Bounds(f[i], run.Unit(f[i], normalised), false, shapes[k]);
+                    var (lower, upper) = Bounds(f[i], run.Unit(f[i], normalised), false, shapes[k](run.Day(i)));
                     inside[k] += run.Actual[i] >= lower && run.Actual[i] <= upper ? w : 0;
                 }
             }
@@ -334,7 +428,7 @@ internal static class Backtest
             {
                 if (!double.IsNaN(run.Actual[i]) && !run.Closed[i])
                 {
-                    residuals.Add(new Residual((run.Actual[i] - f[i]) / run.Unit(f[i], normalised), Weight(run.Day(i), at, wholeWindows)));
+                    residuals.Add(new Residual((run.Actual[i] - f[i]) / run.Unit(f[i], normalised), Weight(run.Day(i), at, wholeWindows), SwedishCalendar.IsChristmasStretch(run.Day(i))));
                 }
             }
         }
@@ -383,15 +477,12 @@ internal static class Backtest
     /// MASE, WAPE and coverage of the scored runs, each with the method <paramref name="methodAt"/> names
     /// for it and that method's band at its origin (from what was known then).
     /// </summary>
-    public static Accuracy Score(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true, bool wholeWindows = false, bool adaptive = false, bool normalised = false)
+    public static Accuracy Score(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true, bool wholeWindows = false, bool adaptive = false, bool normalised = false, bool holidays = false, bool everyDay = false)
     {
         double scaled = 0, absolute = 0, actualSum = 0;
         int points = 0, inside = 0, covered = 0;
-        foreach (var run in runs.Where(r => r.Scored))
+        foreach (var (run, forecast, band) in ScoredBands(runs, methodAt, calibrate, wholeWindows, adaptive, normalised, holidays, everyDay))
         {
-            var method = methodAt(run);
-            var forecast = run.Forecasts[method];
-            BandShape? band = runs.Any(r => r.Origin < run.Origin) ? BandAt(runs, method, run.Origin, run.WholeNumbers, calibrate, wholeWindows, adaptive, normalised) : null;
             for (var i = 0; i < forecast.Length; i++)
             {
                 var a = run.Actual[i];
@@ -405,9 +496,9 @@ internal static class Backtest
                 absolute += e;
                 actualSum += Math.Abs(a);
                 points++;
-                if (band is { } b)
+                if (band is not null)
                 {
-                    var (lower, upper) = Bounds(forecast[i], run.Unit(forecast[i], normalised), run.Closed[i], b);
+                    var (lower, upper) = Bounds(forecast[i], run.Unit(forecast[i], normalised), run.Closed[i], band(run.Day(i)));
                     inside += a >= lower && a <= upper ? 1 : 0;
                     covered++;
                 }
@@ -417,6 +508,63 @@ internal static class Backtest
         return points == 0
             ? Accuracy.None
             : new Accuracy(scaled / points, actualSum == 0 ? double.NaN : absolute / actualSum, covered == 0 ? double.NaN : (double)inside / covered);
+    }
+
+    /// <summary>Each scored window's coverage under the same choice and bands as <see cref="Score"/> (the benchmark's diagnosis of the bands).</summary>
+    public static List<WindowScore> Windows(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true, bool wholeWindows = false, bool adaptive = false, bool normalised = false, bool holidays = false, bool everyDay = false)
+    {
+        var windows = new List<WindowScore>();
+        foreach (var (run, forecast, band) in ScoredBands(runs, methodAt, calibrate, wholeWindows, adaptive, normalised, holidays, everyDay))
+        {
+            if (band is null)
+            {
+                continue;
+            }
+
+            int days = 0, inside = 0;
+            double width = 0;
+            var errors = new List<double>();
+            for (var i = 0; i < forecast.Length; i++)
+            {
+                if (double.IsNaN(run.Actual[i]) || run.Closed[i])
+                {
+                    continue;
+                }
+
+                var unit = run.Unit(forecast[i], normalised);
+                var (lower, upper) = Bounds(forecast[i], unit, false, band(run.Day(i)));
+                days++;
+                inside += run.Actual[i] >= lower && run.Actual[i] <= upper ? 1 : 0;
+                width += (upper - lower) / unit;
+                errors.Add((run.Actual[i] - forecast[i]) / unit);
+            }
+
+            if (days > 0)
+            {
+                errors.Sort();
+                windows.Add(new WindowScore(run.Origin, days, inside, width / days, errors[(int)Math.Round(0.9 * (days - 1))] - errors[(int)Math.Round(0.1 * (days - 1))]));
+            }
+        }
+
+        return windows;
+    }
+
+    /// <summary>The scored runs, each with its method's forecast and, where an earlier run exists, its band at its origin for each day.</summary>
+    private static IEnumerable<(BacktestRun Run, double[] Forecast, Func<DateOnly, BandShape>? Band)> ScoredBands(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate, bool wholeWindows, bool adaptive, bool normalised, bool holidays, bool everyDay)
+    {
+        foreach (var run in runs.Where(r => r.Scored))
+        {
+            var method = methodAt(run);
+            Func<DateOnly, BandShape>? band = null;
+            if (runs.Any(r => r.Origin < run.Origin))
+            {
+                var calm = BandAt(runs, method, run.Origin, run.WholeNumbers, calibrate, wholeWindows, adaptive, normalised, holidays, everyDay);
+                var christmas = holidays ? BandAt(runs, method, run.Origin, run.WholeNumbers, calibrate, wholeWindows, adaptive, normalised, holidays, everyDay, christmasDay: true) : calm;
+                band = day => SwedishCalendar.IsChristmasStretch(day) ? christmas : calm;
+            }
+
+            yield return (run, run.Forecasts[method], band);
+        }
     }
 
     /// <summary>Whether every known open day before <paramref name="origin"/> is a whole number (at least four weeks of them).</summary>

@@ -51,10 +51,16 @@ public sealed class DailyForecaster(
         ("both, the level best on all earlier windows (before)", ChoicePolicy.Current with { Adaptive = false }),
         ("both, errors in the recent spread, the level best on all earlier windows", ChoicePolicy.Current with { Adaptive = false, Normalised = true }),
         ("both + adaptive level, errors in the recent spread", ChoicePolicy.Current with { Normalised = true }),
+        ("both + adaptive level, Christmas errors apart", ChoicePolicy.Current with { Holidays = true }),
+        ("both + adaptive level moved every day", ChoicePolicy.Current with { EveryDay = true }),
+        ("both + adaptive level moved every day, Christmas errors apart", ChoicePolicy.Current with { Holidays = true, EveryDay = true }),
         ("both + adaptive level (the forecaster's)", ChoicePolicy.Current),
     ];
 
     public const int DefaultTrees = 200;
+
+    /// <summary>The intervals' level: 80 % of days inside.</summary>
+    public const double IntervalLevel = 0.8;
 
     /// <summary>About 250 series' worth of three years (40 stores): below it every row is used.</summary>
     public const int DefaultMaxTrainingRows = 1_000_000;
@@ -160,22 +166,28 @@ public sealed class DailyForecaster(
     private SeriesForecast Shown(DailySeries s, List<BacktestRun> runs, double[] modelFinal, AcrossSeries across)
     {
         var policy = ChoicePolicy.Current;
-        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, calibrateBands, policy.WholeWindows, policy.Adaptive, policy.Normalised), StringComparer.Ordinal);
+        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, calibrateBands, policy.WholeWindows, policy.Adaptive, policy.Normalised, policy.Holidays, policy.EveryDay), StringComparer.Ordinal);
         var bestBaseline = Baselines.Select(m => (Method: m, accuracy[m].Mase)).OrderBy(x => double.IsNaN(x.Mase) ? double.MaxValue : x.Mase).First().Method;
         var origin = s.LastKnown!.Value;
         var best = Backtest.BestAt(Candidates, runs, origin, across);
         var days = Enumerable.Range(1, horizonDays).Select(h => origin.AddDays(h)).ToArray();
         var point = CandidateForecasts(s, origin, days, modelFinal)[best];
-        var band = Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), calibrateBands, policy.WholeWindows, policy.Adaptive, policy.Normalised);
+        BandShape BandOf(bool christmas) => Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), calibrateBands, policy.WholeWindows, policy.Adaptive, policy.Normalised, policy.Holidays, policy.EveryDay, christmas);
+        var calm = BandOf(false);
+        var christmas = policy.Holidays ? BandOf(true) : calm;
         var level = ScaleLevel(s, origin);
         var spread = Backtest.Spread(s, origin, level);
-        var points = days.Select((d, i) => Point(s, origin, d, i + 1, point[i], f => Backtest.Unit(f, level, spread, policy.Normalised), band)).ToList();
+        var points = days.Select((d, i) => Point(s, origin, d, i + 1, point[i], f => Backtest.Unit(f, level, spread, policy.Normalised), SwedishCalendar.IsChristmasStretch(d) ? christmas : calm)).ToList();
+        string ChosenAt(BacktestRun run, ChoicePolicy p) => Backtest.BestAt(Candidates, runs, run.Origin, p.Shrunk ? across : null);
         Accuracy ShownUnder(ChoicePolicy p) =>
-            Backtest.Score(runs, run => Backtest.BestAt(Candidates, runs, run.Origin, p.Shrunk ? across : null), calibrateBands, p.WholeWindows, p.Adaptive, p.Normalised);
+            Backtest.Score(runs, run => ChosenAt(run, p), calibrateBands, p.WholeWindows, p.Adaptive, p.Normalised, p.Holidays, p.EveryDay);
         return new SeriesForecast(s.Id, best, accuracy[Model], accuracy[bestBaseline], points)
         {
             Shown = ShownUnder(policy),
             ShownUnder = compareChoices ? Policies.ToDictionary(p => p.Name, p => ShownUnder(p.Policy), StringComparer.Ordinal) : new Dictionary<string, Accuracy>(),
+            ShownWindows = compareChoices
+                ? Policies.ToDictionary(p => p.Name, p => (IReadOnlyList<WindowScore>)Backtest.Windows(runs, run => ChosenAt(run, p.Policy), calibrateBands, p.Policy.WholeWindows, p.Policy.Adaptive, p.Policy.Normalised, p.Policy.Holidays, p.Policy.EveryDay), StringComparer.Ordinal)
+                : new Dictionary<string, IReadOnlyList<WindowScore>>(),
             BestBaseline = bestBaseline,
             Methods = accuracy,
             MissingDays = s.MissingDays,

@@ -73,6 +73,9 @@ public sealed record SeriesForecast(string SeriesId, string Method, Accuracy Mod
     /// <summary>What would have been shown, and its accuracy, under each way of choosing and banding the benchmark compares (empty unless asked for).</summary>
     public IReadOnlyDictionary<string, Accuracy> ShownUnder { get; init; } = new Dictionary<string, Accuracy>();
 
+    /// <summary>Each scored window's coverage under each of those ways (the benchmark's diagnosis of the bands; empty unless asked for).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<WindowScore>> ShownWindows { get; init; } = new Dictionary<string, IReadOnlyList<WindowScore>>();
+
     /// <summary>The simple rule that did best on this series' backtests (<see cref="Baseline"/> is its accuracy).</summary>
     public string BestBaseline { get; init; } = DailyForecaster.BaselineName;
 

@@ -56,6 +56,13 @@ public static class SwedishCalendar
         return day.DayNumber - payday.DayNumber;
     }
 
+    /// <summary>
+    /// The Christmas trade and holidays: 1 December (julhandeln is December's trade) to trettondedagen,
+    /// 6 January. Its days' forecast errors are their own kind (issue #17, sixth round: a band's errors
+    /// from this stretch are kept apart from the rest of the year's).
+    /// </summary>
+    public static bool IsChristmasStretch(DateOnly day) => day.Month == 12 || (day.Month == 1 && day.Day <= 6);
+
     /// <summary>Weeks 26–32: the Swedish holiday summer, when villages fill with summer guests.</summary>
     public static bool IsSummer(DateOnly day) => ISOWeek.GetWeekOfYear(day.ToDateTime(TimeOnly.MinValue)) is >= 26 and <= 32;
 
