@@ -24,7 +24,8 @@ internal readonly record struct Residual(double Error, double Weight, bool Chris
 /// The errors a band drawn at a time is made from, for each kind of day. Without the Christmas stretch
 /// apart (<see cref="ChoicePolicy.Holidays"/>) all three are every day's errors; with it, a calm day's band
 /// is made from calm days' errors and a day of the stretch's from the stretch's, each where there are at
-/// least <see cref="Backtest.MinResiduals"/> of them, else from every day's.
+/// least <see cref="Backtest.MinResiduals"/> of them (their weights by nearness to the pool's newest error:
+/// last year's Christmas is the nearest Christmas), else from every day's.
 /// </summary>
 internal readonly record struct ErrorPools(List<Residual> All, List<Residual> Calm, List<Residual> Christmas)
 {
@@ -173,7 +174,19 @@ internal static class Backtest
             return new ErrorPools(all, all, all);
         }
 
-        List<Residual> Own(bool christmas) => all.Where(r => r.Christmas == christmas).ToList() is var own && own.Count >= MinResiduals ? own : all;
+        // Within a pool, nearness is to its newest error: the nearest Christmas may be a year back, and it is still the nearest.
+        List<Residual> Own(bool christmas)
+        {
+            var own = all.Where(r => r.Christmas == christmas).ToList();
+            if (own.Count < MinResiduals)
+            {
+                return all;
+            }
+
+            var newest = own.Max(r => r.Weight);
+            return [.. own.Select(r => r with { Weight = r.Weight / newest })];
+        }
+
         return new ErrorPools(all, Own(false), Own(true));
     }
 

@@ -7,7 +7,7 @@ namespace Norsjo.Retail.Tests.Hub;
 /// later test window), and, for series of small whole numbers, bands with whole-number edges
 /// calibrated on their own discrete coverage.
 /// </summary>
-public sealed class ForecastChoiceTests
+public sealed partial class ForecastChoiceTests
 {
     private static readonly DateOnly Start = new(2023, 1, 2);
 
@@ -75,6 +75,8 @@ public sealed class ForecastChoiceTests
         Assert.Equal(Backtest.BandAt(runs, "good-before", At, false), Backtest.BandAt(changed, "good-before", At, false));
         Assert.Equal(Backtest.LevelAt(runs, "good-before", At), Backtest.LevelAt(changed, "good-before", At));
         Assert.Equal(Backtest.AdaptiveLevelAt(runs, "good-before", At), Backtest.AdaptiveLevelAt(changed, "good-before", At));
+        Assert.Equal(Backtest.AdaptiveLevelAt(runs, "good-before", At, everyDay: true), Backtest.AdaptiveLevelAt(changed, "good-before", At, everyDay: true));
+        Assert.Equal(Backtest.BandAt(runs, "good-before", At, false, wholeWindows: true, adaptive: true, holidays: true, everyDay: true), Backtest.BandAt(changed, "good-before", At, false, wholeWindows: true, adaptive: true, holidays: true, everyDay: true));
         Assert.Equal(Backtest.BandAt(runs, "good-before", At, false, wholeWindows: true, adaptive: true), Backtest.BandAt(changed, "good-before", At, false, wholeWindows: true, adaptive: true));
         // Seen from the end, the later days count.
         Assert.Equal("good-after", Backtest.BestAt(candidates, runs, At.AddDays(60)));
