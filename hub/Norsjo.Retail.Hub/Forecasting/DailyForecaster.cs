@@ -29,9 +29,10 @@ public enum ForecastTrainer
 /// Intervals: conformal, per series, on the series' own backtest errors relative to the forecast (at
 /// least a quarter of the level, so a 0 forecast on an open day still gets a band), from earlier
 /// windows seen whole, the nearest weighing most (half-life of a season), at a nominal level that
-/// starts at 80 % and moves window by window by the series' own misses (adaptive conformal inference:
-/// bands that covered too much narrow, bands that missed widen); a series of whole numbers
-/// gets whole-number edges, and is calibrated on that discrete coverage.
+/// starts at 80 % and moves day by day by the series' own misses on every realised day of every earlier
+/// band (adaptive conformal inference: bands that covered too much narrow, bands that missed widen); the
+/// days of the Christmas stretch (1 December – 6 January) have their own errors, apart from the rest of the
+/// year's; a series of whole numbers gets whole-number edges, and is calibrated on that discrete coverage.
 /// MASE is scaled by the week-to-week change in the history before each origin only.
 /// </summary>
 /// <param name="maxTrainingRows">Rows a model trains on at most, sampled past it; 0: all (see <see cref="DefaultMaxTrainingRows"/>).</param>
@@ -48,13 +49,13 @@ public sealed class DailyForecaster(
         ("per series, every known day (before)", ChoicePolicy.PerSeries),
         ("choice shrunk towards all series", ChoicePolicy.PerSeries with { Shrunk = true }),
         ("bands from whole windows, nearest weighted", ChoicePolicy.PerSeries with { WholeWindows = true }),
-        ("both, the level best on all earlier windows (before)", ChoicePolicy.Current with { Adaptive = false }),
-        ("both, errors in the recent spread, the level best on all earlier windows", ChoicePolicy.Current with { Adaptive = false, Normalised = true }),
-        ("both + adaptive level, errors in the recent spread", ChoicePolicy.Current with { Normalised = true }),
-        ("both + adaptive level, Christmas errors apart", ChoicePolicy.Current with { Holidays = true }),
-        ("both + adaptive level moved every day", ChoicePolicy.Current with { EveryDay = true }),
-        ("both + adaptive level moved every day, Christmas errors apart", ChoicePolicy.Current with { Holidays = true, EveryDay = true }),
-        ("both + adaptive level (the forecaster's)", ChoicePolicy.Current),
+        ("both, the level best on all earlier windows (before)", ChoicePolicy.FifthRound with { Adaptive = false }),
+        ("both, errors in the recent spread, the level best on all earlier windows", ChoicePolicy.FifthRound with { Adaptive = false, Normalised = true }),
+        ("both + adaptive level, errors in the recent spread", ChoicePolicy.FifthRound with { Normalised = true }),
+        ("both + adaptive level (the fifth round's)", ChoicePolicy.FifthRound),
+        ("both + adaptive level, Christmas errors apart", ChoicePolicy.FifthRound with { Holidays = true }),
+        ("both + adaptive level moved every day", ChoicePolicy.FifthRound with { EveryDay = true }),
+        ("both + adaptive level moved every day, Christmas errors apart (the forecaster's)", ChoicePolicy.Current),
     ];
 
     public const int DefaultTrees = 200;
