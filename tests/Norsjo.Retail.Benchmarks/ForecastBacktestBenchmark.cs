@@ -83,14 +83,14 @@ public static class ForecastBacktestBenchmark
         // The side-by-side of the ways of choosing and banding, on the same backtests: "shown" under each.
         var ways = forecasts.Count > 0 ? forecasts[0].ShownUnder.Keys.ToList() : [];
         rows.AddRange(ways.Select(way => ("  shown, " + way, (Func<SeriesForecast, Accuracy>)(f => f.ShownUnder[way]))));
-        Console.WriteLine($"{"method",-84} {"MASE med",9} {"MASE mean",9} {"WAPE med",9} {"cov mean",9} {"cov p10–p90",13} {"cov 75–85",9} {"beats best",10}");
+        Console.WriteLine($"{"method",-90} {"MASE med",9} {"MASE mean",9} {"WAPE med",9} {"cov mean",9} {"cov p10–p90",13} {"cov 75–85",9} {"beats best",10}");
         foreach (var (name, of) in rows)
         {
             var mase = forecasts.Select(f => of(f).Mase).ToList();
             var coverage = forecasts.Select(f => of(f).Coverage80).Where(double.IsFinite).Order().ToList();
             var beats = forecasts.Count(f => of(f).Mase < f.Baseline.Mase);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-84} {Median(mase),9:0.000} {mase.Average(),9:0.000} {Median([.. forecasts.Select(f => of(f).Wape)]),9:0.000} {coverage.DefaultIfEmpty(double.NaN).Average(),9:0.000} {Percentile(coverage, 0.1),6:0.00}–{Percentile(coverage, 0.9),-6:0.00} {Share(coverage.Count(c => c is >= 0.75 and <= 0.85), forecasts.Count),9:P0} {Share(beats, forecasts.Count),10:P0}"));
+                $"{name,-90} {Median(mase),9:0.000} {mase.Average(),9:0.000} {Median([.. forecasts.Select(f => of(f).Wape)]),9:0.000} {coverage.DefaultIfEmpty(double.NaN).Average(),9:0.000} {Percentile(coverage, 0.1),6:0.00}–{Percentile(coverage, 0.9),-6:0.00} {Share(coverage.Count(c => c is >= 0.75 and <= 0.85), forecasts.Count),9:P0} {Share(beats, forecasts.Count),10:P0}"));
         }
 
         var bestRule = DailyForecaster.Baselines.OrderBy(b => Median([.. forecasts.Select(f => f.Methods[b].Mase)])).First();
