@@ -74,13 +74,18 @@ public static class QueryBenchmark
         // grid point's stores (5,000 / 290 → 18), the same stores at every point, while the hub's other stores grow.
         // 1 (the default): one municipality registers every store on the hub, as before.
         var municipalities = BenchArgs.Numbers(args, "--municipalities", 1)[0];
-        var command = BenchArgs.Command("queries", ("--stores", storeCounts), ("--years", yearCounts), ("--runs", [runs]), ("--municipalities", [municipalities]));
+        // --only TEXT: time only the calls whose name contains TEXT. --data DIR: keep ClickHouse's data there and
+        // reuse a grid point's generated rows on the next run (its months are published again: the hub's store is new).
+        var only = BenchArgs.Text(args, "--only");
+        var data = BenchArgs.Text(args, "--data");
+        var command = BenchArgs.Command("queries", ("--stores", storeCounts), ("--years", yearCounts), ("--runs", [runs]), ("--municipalities", [municipalities]))
+            + (only is null ? string.Empty : $" --only \"{only}\"");
         Console.WriteLine($"Query benchmark on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {command}");
         var folder = Directory.CreateTempSubdirectory("norsjo-bench-queries").FullName;
         var points = new List<Point>();
         try
         {
-            await using var clickHouse = await LocalClickHouseServer.StartAsync(Path.Combine(folder, "clickhouse"));
+            await using var clickHouse = await LocalClickHouseServer.StartAsync(data is null ? Path.Combine(folder, "clickhouse") : Path.GetFullPath(data));
             try
             {
                 foreach (var stores in storeCounts)
@@ -91,7 +96,11 @@ public static class QueryBenchmark
                     }
                 }
 
-                await MeasureAsync(points, runs);
+                await MeasureAsync(points, runs, only);
+                if (Names(only).Any(n => n.Region))
+                {
+                    await RegionBreakdown.RunAsync(points.Select(p => (p.Label, p.Hub)).ToList(), RegionFrom, RegionTo, runs, command);
+                }
             }
             finally
             {
@@ -106,7 +115,7 @@ public static class QueryBenchmark
             Directory.Delete(folder, recursive: true);
         }
 
-        Report(points, command);
+        Report(points, command, only);
         return 0;
     }
 
@@ -128,9 +137,11 @@ public static class QueryBenchmark
         var hub = await BenchHub.StartAsync(registry, others, clickHouse, $"bench_{stores}_stores_{years}_years");
         var start = End.AddYears(-years).AddDays(1);
         var clock = Stopwatch.StartNew();
-        var rows = await BenchData.FillAsync(hub.Database, stores, start, End);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"data: {stores,5} stores × {years,2} y ({start:yyyy-MM-dd}..{End:yyyy-MM-dd}): {rows,13:N0} rows, generated in ClickHouse and merged in {clock.Elapsed.TotalSeconds,5:N0} s"));
+        var kept = (await hub.Database.QueryAsync<CountRow>($"SELECT count() AS Rows FROM {TurnoverMonths.Table}"))[0].Rows > 0;
+        var rows = kept ? 0 : await BenchData.FillAsync(hub.Database, stores, start, End);
+        Console.WriteLine(kept
+            ? string.Create(CultureInfo.InvariantCulture, $"data: {stores,5} stores × {years,2} y ({start:yyyy-MM-dd}..{End:yyyy-MM-dd}): kept from an earlier run (--data)")
+            : string.Create(CultureInfo.InvariantCulture, $"data: {stores,5} stores × {years,2} y ({start:yyyy-MM-dd}..{End:yyyy-MM-dd}): {rows,13:N0} rows, generated in ClickHouse and merged in {clock.Elapsed.TotalSeconds,5:N0} s"));
 
         // Each municipality's months published, as a running hub's publication job would have done them, before anything is timed.
         clock.Restart();
@@ -151,6 +162,8 @@ public static class QueryBenchmark
             Municipalities = further + 1,
         };
     }
+
+    private sealed record CountRow(ulong Rows);
 
     private static readonly DateOnly RegionFrom = new(2025, 12, 1);
     private static readonly DateOnly RegionTo = new(2026, 11, 1);
@@ -207,10 +220,10 @@ public static class QueryBenchmark
     }
 
     /// <summary>Each query on every grid point in turn, run after run (API), then its SQL per grid point in one clickhouse-client session.</summary>
-    private static async Task MeasureAsync(List<Point> points, int runs)
+    private static async Task MeasureAsync(List<Point> points, int runs, string? only)
     {
         var clock = Stopwatch.StartNew();
-        foreach (var name in Cases(1, [], []).Select(c => c.Name))
+        foreach (var name in Names(only).Select(c => c.Name))
         {
             var cases = points.Select(p => Cases(p.Years, p.Own, p.Registered).Single(c => c.Name == name)).ToList();
             var api = points.Select(_ => new List<double>()).ToList();
@@ -263,9 +276,13 @@ public static class QueryBenchmark
         return times;
     }
 
-    private static void Report(List<Point> points, string command)
+    /// <summary>The calls timed: all, or those whose name contains <paramref name="only"/>.</summary>
+    private static List<Case> Names(string? only) =>
+        [.. Cases(1, [], []).Where(c => only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase))];
+
+    private static void Report(List<Point> points, string command, string? only)
     {
-        var names = Cases(1, [], []).Select(c => (c.Name, c.Municipality)).ToList();
+        var names = Names(only).Select(c => (c.Name, c.Municipality)).ToList();
         foreach (var point in points)
         {
             Console.WriteLine();
