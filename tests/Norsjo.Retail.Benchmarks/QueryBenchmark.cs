@@ -74,8 +74,8 @@ public static class QueryBenchmark
         // grid point's stores (5,000 / 290 → 18), the same stores at every point, while the hub's other stores grow.
         // 1 (the default): one municipality registers every store on the hub, as before.
         var municipalities = BenchArgs.Numbers(args, "--municipalities", 1)[0];
-        // --only TEXT: time only the calls whose name contains TEXT. --data DIR: keep ClickHouse's data there and
-        // reuse a grid point's generated rows on the next run (its months are published again: the hub's store is new).
+        // --only TEXT[,TEXT]: time only the calls whose name contains one of them. --data DIR: keep ClickHouse's data there and
+        // reuse a grid point's generated rows and published months (the hub's operational store) on the next run.
         var only = BenchArgs.Text(args, "--only");
         var data = BenchArgs.Text(args, "--data");
         var command = BenchArgs.Command("queries", ("--stores", storeCounts), ("--years", yearCounts), ("--runs", [runs]), ("--municipalities", [municipalities]))
@@ -92,7 +92,7 @@ public static class QueryBenchmark
                 {
                     foreach (var years in yearCounts)
                     {
-                        points.Add(await StartPointAsync(clickHouse, stores, years, municipalities == 1 ? stores : Math.Min(stores, (int)Math.Ceiling(storeCounts.Max() / (double)municipalities)), municipalities));
+                        points.Add(await StartPointAsync(clickHouse, stores, years, municipalities == 1 ? stores : Math.Min(stores, (int)Math.Ceiling(storeCounts.Max() / (double)municipalities)), municipalities, data));
                     }
                 }
 
@@ -125,7 +125,8 @@ public static class QueryBenchmark
     /// further municipalities as make up that many (fewer at a small point: as many as have about
     /// <paramref name="own"/> stores), so the region's call reads every store on the hub.
     /// </summary>
-    private static async Task<Point> StartPointAsync(LocalClickHouseServer clickHouse, int stores, int years, int own, int municipalities)
+    /// <param name="data">With --data: the hub's operational store is kept there too, so its published months are read, not made again.</param>
+    private static async Task<Point> StartPointAsync(LocalClickHouseServer clickHouse, int stores, int years, int own, int municipalities, string? data)
     {
         var all = BenchData.Stores(stores);
         var registry = all[..own];
@@ -134,7 +135,9 @@ public static class QueryBenchmark
         var others = Enumerable.Range(0, further)
             .Select(k => ($"bench-m{k + 2:000}", rest[(int)((long)rest.Length * k / further)..(int)((long)rest.Length * (k + 1) / further)]))
             .ToList();
-        var hub = await BenchHub.StartAsync(registry, others, clickHouse, $"bench_{stores}_stores_{years}_years");
+        var name = $"bench_{stores}_stores_{years}_years";
+        var hub = await BenchHub.StartAsync(registry, others, clickHouse, name,
+            data is null ? [] : ["--Operational:SqlitePath=" + Path.Combine(Path.GetFullPath(data), $"operational-{name}-{municipalities}.db")]);
         var start = End.AddYears(-years).AddDays(1);
         var clock = Stopwatch.StartNew();
         var kept = (await hub.Database.QueryAsync<CountRow>($"SELECT count() AS Rows FROM {TurnoverMonths.Table}"))[0].Rows > 0;
@@ -278,7 +281,7 @@ public static class QueryBenchmark
 
     /// <summary>The calls timed: all, or those whose name contains <paramref name="only"/>.</summary>
     private static List<Case> Names(string? only) =>
-        [.. Cases(1, [], []).Where(c => only is null || c.Name.Contains(only, StringComparison.OrdinalIgnoreCase))];
+        [.. Cases(1, [], []).Where(c => only is null || only.Split(',').Any(o => c.Name.Contains(o.Trim(), StringComparison.OrdinalIgnoreCase)))];
 
     private static void Report(List<Point> points, string command, string? only)
     {
