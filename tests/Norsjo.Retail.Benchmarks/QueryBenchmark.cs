@@ -71,7 +71,8 @@ public static class QueryBenchmark
         var yearCounts = BenchArgs.Numbers(args, "--years", 1, 3, 10);
         var runs = BenchArgs.Numbers(args, "--runs", 20)[0];
         // Issue 20: the hub serves this many municipalities; the one measured registers its share of the largest
-        // grid point's stores (5,000 / 290 → 18), the same stores at every point, while the hub's other stores grow.
+        // grid point's stores, rounded down (5,000 / 290 → 17, so that the other stores make up 289 more of 17–18), the same
+        // stores at every point, while the hub's other stores grow.
         // 1 (the default): one municipality registers every store on the hub, as before.
         var municipalities = BenchArgs.Numbers(args, "--municipalities", 1)[0];
         // --only TEXT[,TEXT]: time only the calls whose name contains one of them. --data DIR: keep ClickHouse's data there and
@@ -92,7 +93,7 @@ public static class QueryBenchmark
                 {
                     foreach (var years in yearCounts)
                     {
-                        points.Add(await StartPointAsync(clickHouse, stores, years, municipalities == 1 ? stores : Math.Min(stores, (int)Math.Ceiling(storeCounts.Max() / (double)municipalities)), municipalities, data));
+                        points.Add(await StartPointAsync(clickHouse, stores, years, municipalities == 1 ? stores : Math.Min(stores, Math.Max(1, storeCounts.Max() / municipalities)), municipalities, data));
                     }
                 }
 
@@ -137,7 +138,7 @@ public static class QueryBenchmark
             .ToList();
         var name = $"bench_{stores}_stores_{years}_years";
         var hub = await BenchHub.StartAsync(registry, others, clickHouse, name,
-            data is null ? [] : ["--Operational:SqlitePath=" + Path.Combine(Path.GetFullPath(data), $"operational-{name}-{municipalities}.db")]);
+            data is null ? [] : ["--Operational:SqlitePath=" + Path.Combine(Path.GetFullPath(data), $"operational-{name}-{municipalities}-{own}.db")]);
         var start = End.AddYears(-years).AddDays(1);
         var clock = Stopwatch.StartNew();
         var kept = (await hub.Database.QueryAsync<CountRow>($"SELECT count() AS Rows FROM {TurnoverMonths.Table}"))[0].Rows > 0;
@@ -185,10 +186,14 @@ public static class QueryBenchmark
         return clock.Elapsed.TotalMilliseconds;
     }
 
-    /// <summary>The dashboard's calls for one grid point; the store is one of the first 30, so the same store everywhere.</summary>
+    /// <summary>
+    /// The dashboard's calls for one grid point. The store is the measured municipality's seventh (its
+    /// last if it has fewer): a store that exists, the same at every grid point (the municipality's
+    /// stores are the same everywhere).
+    /// </summary>
     private static Case[] Cases(int years, IReadOnlyList<string> own, IReadOnlyList<string> registered)
     {
-        var store = BenchData.StoreId(7);
+        var store = own.Count == 0 ? BenchData.StoreId(1) : own[Math.Min(7, own.Count) - 1];
         var end = End;
         // All the data, up to the three years the API allows in one range.
         var trendFrom = end.AddYears(-Math.Min(years, 3)).AddDays(1);
