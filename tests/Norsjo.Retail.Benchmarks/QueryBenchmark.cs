@@ -169,6 +169,9 @@ public static class QueryBenchmark
 
     private sealed record CountRow(ulong Rows);
 
+    /// <summary>The first day freshness reads before its whole history (see StoreAnalytics.FreshnessAsync).</summary>
+    private static DateOnly Recent => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-StoreAnalytics.RecentDays);
+
     private static readonly DateOnly RegionFrom = new(2025, 12, 1);
     private static readonly DateOnly RegionTo = new(2026, 11, 1);
 
@@ -212,7 +215,8 @@ public static class QueryBenchmark
             new("store categories, 1 y", false, $"/api/stores/{store}/categories?{Range(year.From, year.To)}", [StoreAnalytics.CategoriesSql(store, year.From, year.To)]),
             new("store returns, 1 y", false, $"/api/stores/{store}/returns?{Range(year.From, year.To)}", [StoreAnalytics.ReturnsSql(store, year.From, year.To)]),
             new("store deliveries, 1 y", false, $"/api/stores/{store}/deliveries?{Range(year.From, year.To)}", [StoreAnalytics.DeliveriesSql(store, year.From, year.To)]),
-            new("store freshness", false, $"/api/stores/{store}/freshness", [StoreAnalytics.FreshnessSql(store)]),
+            // Freshness reads the last StoreAnalytics.RecentDays days first (the hub's clock is the machine's); today's path: the whole history.
+            new("store freshness", false, $"/api/stores/{store}/freshness", [StoreAnalytics.FreshnessSql(store, null, Recent)], [StoreAnalytics.FreshnessSql(store)]),
             new("index, calendar year 2026", true, "/api/municipality/index/years/2026", [TurnoverMonths.Sql(new DateOnly(2025, 1, 1), new DateOnly(2026, 11, 1), own)], [MonthlyTurnover.Sql(new DateOnly(2025, 1, 1), new DateOnly(2026, 11, 1))]),
             new("index, rolling 12 m × 12 ends", true, "/api/municipality/index/rolling?from=2025-12&to=2026-11", [TurnoverMonths.Sql(new DateOnly(2024, 1, 1), new DateOnly(2026, 11, 1), own)], [MonthlyTurnover.Sql(new DateOnly(2024, 1, 1), new DateOnly(2026, 11, 1))]),
             new("villages, 12 m", true, "/api/municipality/villages?from=2025-12&to=2026-11", [TurnoverMonths.Sql(new DateOnly(2024, 12, 1), new DateOnly(2026, 11, 1), own)], [MonthlyTurnover.Sql(new DateOnly(2024, 12, 1), new DateOnly(2026, 11, 1))]),
@@ -220,7 +224,7 @@ public static class QueryBenchmark
             // publishing the months reads; once published, a month is read from the operational store.
             new("cash share, 1 y", true, $"/api/municipality/cash-share?from={year.From:yyyy-MM}&to={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.From), Month(year.To), own)], [.. PublishedMonths.LiveSql(Month(year.From), Month(year.To))]),
             new("deliveries, all stores, 1 month", true, $"/api/municipality/deliveries?month={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.To), Month(year.To), own)], [.. PublishedMonths.LiveSql(Month(year.To), Month(year.To))]),
-            new("freshness, all stores", true, "/api/municipality/freshness", [StoreAnalytics.FreshnessSql(null, own)], [StoreAnalytics.FreshnessSql(null)]),
+            new("freshness, all stores", true, "/api/municipality/freshness", [StoreAnalytics.FreshnessSql(null, own, Recent)], [StoreAnalytics.FreshnessSql(null, own)]),
             // Every municipality's rolling index and service watch; the SQL is its one ClickHouse read (the month not published, every store).
             new("region: every municipality", true, $"/api/region/municipalities?from={RegionFrom:yyyy-MM}&to={RegionTo:yyyy-MM}",
                 [TurnoverMonths.Sql(RegionTo, RegionTo, registered)], Region: true),
