@@ -82,7 +82,10 @@ public static class RegionApi
         return TypedResults.Ok(side.ToList());
     }
 
-    /// <summary>What every municipality's rolling index from <paramref name="firstEnd"/> to <paramref name="lastEnd"/> reads, in one statement of each kind.</summary>
+    /// <summary>
+    /// What every municipality's rolling index from <paramref name="firstEnd"/> to <paramref name="lastEnd"/> reads, in one statement of each kind.
+    /// The months not published are read for every store on the hub (each municipality then takes its own stores' rows, <see cref="MonthlyTurnover.Own"/>).
+    /// </summary>
     internal static async Task<RegionalRead> ReadAsync(
         IReadOnlyList<MunicipalityServices> all, List<MunicipalFigures> figures, DateOnly firstEnd, DateOnly lastEnd,
         OperationalStore store, IStoreConsents consents, ClickHouseStorage storage, CancellationToken ct)
@@ -95,7 +98,7 @@ public static class RegionApi
             : new Dictionary<string, IReadOnlyDictionary<DateOnly, int>>();
         var stores = all.Select(m => m.GetRequiredService<MonthlyTurnover>().StoresOf(lastEnd)).ToList();
         var live = liveFrom <= lastEnd
-            ? await storage.Database.QueryAsync<TurnoverMonths.Row>(TurnoverMonths.Sql(liveFrom, lastEnd, [.. stores.SelectMany(s => s)]), ct).ConfigureAwait(false)
+            ? await storage.Database.QueryAsync<TurnoverMonths.Row>(TurnoverMonths.Sql(liveFrom, lastEnd, null), ct).ConfigureAwait(false)
             : [];
 
         // The settled months not published (nothing of them could be shown yet), per municipality: their stores' stored turnover, in one statement.
