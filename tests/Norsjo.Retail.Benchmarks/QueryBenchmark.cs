@@ -41,9 +41,6 @@ public static class QueryBenchmark
         /// <summary>The municipality's own stores (its registry); the hub holds <see cref="Stores"/> in all.</summary>
         public IReadOnlyList<string> Own { get; init; } = [];
 
-        /// <summary>Every store a municipality on the hub registers (the region's call reads them all).</summary>
-        public IReadOnlyList<string> Registered { get; init; } = [];
-
         public int Municipalities { get; init; } = 1;
 
         public int Stores => stores;
@@ -162,7 +159,6 @@ public static class QueryBenchmark
         return new Point(stores, years, hub, http)
         {
             Own = [.. registry.Select(s => s.Id)],
-            Registered = [.. registry.Concat(others.SelectMany(o => o.Item2)).Select(s => s.Id)],
             Municipalities = further + 1,
         };
     }
@@ -194,7 +190,7 @@ public static class QueryBenchmark
     /// last if it has fewer): a store that exists, the same at every grid point (the municipality's
     /// stores are the same everywhere).
     /// </summary>
-    private static Case[] Cases(int years, IReadOnlyList<string> own, IReadOnlyList<string> registered)
+    private static Case[] Cases(int years, IReadOnlyList<string> own)
     {
         var store = own.Count == 0 ? BenchData.StoreId(1) : own[Math.Min(7, own.Count) - 1];
         var end = End;
@@ -237,7 +233,7 @@ public static class QueryBenchmark
         var clock = Stopwatch.StartNew();
         foreach (var name in Names(only).Select(c => c.Name))
         {
-            var cases = points.Select(p => Cases(p.Years, p.Own, p.Registered).Single(c => c.Name == name)).ToList();
+            var cases = points.Select(p => Cases(p.Years, p.Own).Single(c => c.Name == name)).ToList();
             var api = points.Select(_ => new List<double>()).ToList();
             var spent = new double[points.Count];
             var warm = new double[points.Count];
@@ -290,7 +286,7 @@ public static class QueryBenchmark
 
     /// <summary>The calls timed: all, or those whose name contains <paramref name="only"/>.</summary>
     private static List<Case> Names(string? only) =>
-        [.. Cases(1, [], []).Where(c => only is null || only.Split(',').Any(o => c.Name.Contains(o.Trim(), StringComparison.OrdinalIgnoreCase)))];
+        [.. Cases(1, []).Where(c => only is null || only.Split(',').Any(o => c.Name.Contains(o.Trim(), StringComparison.OrdinalIgnoreCase)))];
 
     private static void Report(List<Point> points, string command, string? only)
     {
