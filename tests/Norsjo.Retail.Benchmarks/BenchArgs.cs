@@ -24,6 +24,14 @@ public static class BenchArgs
             .Select(v => int.Parse(v, NumberStyles.None, CultureInfo.InvariantCulture)).Distinct().Order()];
     }
 
+    /// <summary>The text after <paramref name="name"/>, or null when it is not given.</summary>
+    public static string? Text(string[] args, string name)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var at = Array.IndexOf(args, name);
+        return at < 0 ? null : at + 1 < args.Length ? args[at + 1] : throw new ArgumentException($"{name} needs a value");
+    }
+
     /// <summary>The command line that reproduces a figure.</summary>
     public static string Command(string benchmark, params (string Name, int[] Values)[] options) =>
         $"./norsjo bench {benchmark}" + string.Concat(options.Select(o => $" {o.Name} {string.Join(',', o.Values)}"));

@@ -37,9 +37,11 @@ public static class BenchData
         }
 
         var days = end.DayNumber - start.DayNumber + 1;
-        for (var first = 1; first <= stores; first += StoresPerStatement)
+        // About three years of 300 stores a statement: ten years of 300 stores (52 million hourly rows) outran the client's 120 s on a busy machine.
+        var perStatement = Math.Clamp(StoresPerStatement * 1100 / days, 1, StoresPerStatement);
+        for (var first = 1; first <= stores; first += perStatement)
         {
-            var count = Math.Min(StoresPerStatement, stores - first + 1);
+            var count = Math.Min(perStatement, stores - first + 1);
             foreach (var sql in Statements(first, count, start, days))
             {
                 await database.ExecuteAsync(sql).ConfigureAwait(false);

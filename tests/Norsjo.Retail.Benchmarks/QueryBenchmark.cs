@@ -41,9 +41,6 @@ public static class QueryBenchmark
         /// <summary>The municipality's own stores (its registry); the hub holds <see cref="Stores"/> in all.</summary>
         public IReadOnlyList<string> Own { get; init; } = [];
 
-        /// <summary>Every store a municipality on the hub registers (the region's call reads them all).</summary>
-        public IReadOnlyList<string> Registered { get; init; } = [];
-
         public int Municipalities { get; init; } = 1;
 
         public int Stores => stores;
@@ -71,27 +68,37 @@ public static class QueryBenchmark
         var yearCounts = BenchArgs.Numbers(args, "--years", 1, 3, 10);
         var runs = BenchArgs.Numbers(args, "--runs", 20)[0];
         // Issue 20: the hub serves this many municipalities; the one measured registers its share of the largest
-        // grid point's stores (5,000 / 290 → 18), the same stores at every point, while the hub's other stores grow.
+        // grid point's stores, rounded down (5,000 / 290 → 17, so that the other stores make up 289 more of 17–18), the same
+        // stores at every point, while the hub's other stores grow.
         // 1 (the default): one municipality registers every store on the hub, as before.
         var municipalities = BenchArgs.Numbers(args, "--municipalities", 1)[0];
-        var command = BenchArgs.Command("queries", ("--stores", storeCounts), ("--years", yearCounts), ("--runs", [runs]), ("--municipalities", [municipalities]));
+        // --only TEXT[,TEXT]: time only the calls whose name contains one of them. --data DIR: keep ClickHouse's data there and
+        // reuse a grid point's generated rows and published months (the hub's operational store) on the next run.
+        var only = BenchArgs.Text(args, "--only");
+        var data = BenchArgs.Text(args, "--data");
+        var command = BenchArgs.Command("queries", ("--stores", storeCounts), ("--years", yearCounts), ("--runs", [runs]), ("--municipalities", [municipalities]))
+            + (only is null ? string.Empty : $" --only \"{only}\"");
         Console.WriteLine($"Query benchmark on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {command}");
         var folder = Directory.CreateTempSubdirectory("norsjo-bench-queries").FullName;
         var points = new List<Point>();
         try
         {
-            await using var clickHouse = await LocalClickHouseServer.StartAsync(Path.Combine(folder, "clickhouse"));
+            await using var clickHouse = await LocalClickHouseServer.StartAsync(data is null ? Path.Combine(folder, "clickhouse") : Path.GetFullPath(data));
             try
             {
                 foreach (var stores in storeCounts)
                 {
                     foreach (var years in yearCounts)
                     {
-                        points.Add(await StartPointAsync(clickHouse, stores, years, municipalities == 1 ? stores : Math.Min(stores, (int)Math.Ceiling(storeCounts.Max() / (double)municipalities)), municipalities));
+                        points.Add(await StartPointAsync(clickHouse, stores, years, municipalities == 1 ? stores : Math.Min(stores, Math.Max(1, storeCounts.Max() / municipalities)), municipalities, data));
                     }
                 }
 
-                await MeasureAsync(points, runs);
+                await MeasureAsync(points, runs, only);
+                if (Names(only).Any(n => n.Region))
+                {
+                    await RegionBreakdown.RunAsync(points.Select(p => (p.Label, p.Hub)).ToList(), RegionFrom, RegionTo, runs, command);
+                }
             }
             finally
             {
@@ -106,7 +113,7 @@ public static class QueryBenchmark
             Directory.Delete(folder, recursive: true);
         }
 
-        Report(points, command);
+        Report(points, command, only);
         return 0;
     }
 
@@ -116,7 +123,8 @@ public static class QueryBenchmark
     /// further municipalities as make up that many (fewer at a small point: as many as have about
     /// <paramref name="own"/> stores), so the region's call reads every store on the hub.
     /// </summary>
-    private static async Task<Point> StartPointAsync(LocalClickHouseServer clickHouse, int stores, int years, int own, int municipalities)
+    /// <param name="data">With --data: the hub's operational store is kept there too, so its published months are read, not made again.</param>
+    private static async Task<Point> StartPointAsync(LocalClickHouseServer clickHouse, int stores, int years, int own, int municipalities, string? data)
     {
         var all = BenchData.Stores(stores);
         var registry = all[..own];
@@ -125,12 +133,16 @@ public static class QueryBenchmark
         var others = Enumerable.Range(0, further)
             .Select(k => ($"bench-m{k + 2:000}", rest[(int)((long)rest.Length * k / further)..(int)((long)rest.Length * (k + 1) / further)]))
             .ToList();
-        var hub = await BenchHub.StartAsync(registry, others, clickHouse, $"bench_{stores}_stores_{years}_years");
+        var name = $"bench_{stores}_stores_{years}_years";
+        var hub = await BenchHub.StartAsync(registry, others, clickHouse, name,
+            data is null ? [] : ["--Operational:SqlitePath=" + Path.Combine(Path.GetFullPath(data), $"operational-{name}-{municipalities}-{own}.db")]);
         var start = End.AddYears(-years).AddDays(1);
         var clock = Stopwatch.StartNew();
-        var rows = await BenchData.FillAsync(hub.Database, stores, start, End);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"data: {stores,5} stores × {years,2} y ({start:yyyy-MM-dd}..{End:yyyy-MM-dd}): {rows,13:N0} rows, generated in ClickHouse and merged in {clock.Elapsed.TotalSeconds,5:N0} s"));
+        var kept = (await hub.Database.QueryAsync<CountRow>($"SELECT count() AS Rows FROM {TurnoverMonths.Table}"))[0].Rows > 0;
+        var rows = kept ? 0 : await BenchData.FillAsync(hub.Database, stores, start, End);
+        Console.WriteLine(kept
+            ? string.Create(CultureInfo.InvariantCulture, $"data: {stores,5} stores × {years,2} y ({start:yyyy-MM-dd}..{End:yyyy-MM-dd}): kept from an earlier run (--data)")
+            : string.Create(CultureInfo.InvariantCulture, $"data: {stores,5} stores × {years,2} y ({start:yyyy-MM-dd}..{End:yyyy-MM-dd}): {rows,13:N0} rows, generated in ClickHouse and merged in {clock.Elapsed.TotalSeconds,5:N0} s"));
 
         // Each municipality's months published, as a running hub's publication job would have done them, before anything is timed.
         clock.Restart();
@@ -147,10 +159,14 @@ public static class QueryBenchmark
         return new Point(stores, years, hub, http)
         {
             Own = [.. registry.Select(s => s.Id)],
-            Registered = [.. registry.Concat(others.SelectMany(o => o.Item2)).Select(s => s.Id)],
             Municipalities = further + 1,
         };
     }
+
+    private sealed record CountRow(ulong Rows);
+
+    /// <summary>The first day freshness reads before its whole history (see StoreAnalytics.FreshnessAsync).</summary>
+    private static DateOnly Recent => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-StoreAnalytics.RecentDays);
 
     private static readonly DateOnly RegionFrom = new(2025, 12, 1);
     private static readonly DateOnly RegionTo = new(2026, 11, 1);
@@ -169,10 +185,14 @@ public static class QueryBenchmark
         return clock.Elapsed.TotalMilliseconds;
     }
 
-    /// <summary>The dashboard's calls for one grid point; the store is one of the first 30, so the same store everywhere.</summary>
-    private static Case[] Cases(int years, IReadOnlyList<string> own, IReadOnlyList<string> registered)
+    /// <summary>
+    /// The dashboard's calls for one grid point. The store is the measured municipality's seventh (its
+    /// last if it has fewer): a store that exists, the same at every grid point (the municipality's
+    /// stores are the same everywhere).
+    /// </summary>
+    private static Case[] Cases(int years, IReadOnlyList<string> own)
     {
-        var store = BenchData.StoreId(7);
+        var store = own.Count == 0 ? BenchData.StoreId(1) : own[Math.Min(7, own.Count) - 1];
         var end = End;
         // All the data, up to the three years the API allows in one range.
         var trendFrom = end.AddYears(-Math.Min(years, 3)).AddDays(1);
@@ -191,7 +211,8 @@ public static class QueryBenchmark
             new("store categories, 1 y", false, $"/api/stores/{store}/categories?{Range(year.From, year.To)}", [StoreAnalytics.CategoriesSql(store, year.From, year.To)]),
             new("store returns, 1 y", false, $"/api/stores/{store}/returns?{Range(year.From, year.To)}", [StoreAnalytics.ReturnsSql(store, year.From, year.To)]),
             new("store deliveries, 1 y", false, $"/api/stores/{store}/deliveries?{Range(year.From, year.To)}", [StoreAnalytics.DeliveriesSql(store, year.From, year.To)]),
-            new("store freshness", false, $"/api/stores/{store}/freshness", [StoreAnalytics.FreshnessSql(store)]),
+            // Freshness reads the last StoreAnalytics.RecentDays days first (the hub's clock is the machine's); today's path: the whole history.
+            new("store freshness", false, $"/api/stores/{store}/freshness", [StoreAnalytics.FreshnessSql(store, null, Recent)], [StoreAnalytics.FreshnessSql(store)]),
             new("index, calendar year 2026", true, "/api/municipality/index/years/2026", [TurnoverMonths.Sql(new DateOnly(2025, 1, 1), new DateOnly(2026, 11, 1), own)], [MonthlyTurnover.Sql(new DateOnly(2025, 1, 1), new DateOnly(2026, 11, 1))]),
             new("index, rolling 12 m × 12 ends", true, "/api/municipality/index/rolling?from=2025-12&to=2026-11", [TurnoverMonths.Sql(new DateOnly(2024, 1, 1), new DateOnly(2026, 11, 1), own)], [MonthlyTurnover.Sql(new DateOnly(2024, 1, 1), new DateOnly(2026, 11, 1))]),
             new("villages, 12 m", true, "/api/municipality/villages?from=2025-12&to=2026-11", [TurnoverMonths.Sql(new DateOnly(2024, 12, 1), new DateOnly(2026, 11, 1), own)], [MonthlyTurnover.Sql(new DateOnly(2024, 12, 1), new DateOnly(2026, 11, 1))]),
@@ -199,20 +220,20 @@ public static class QueryBenchmark
             // publishing the months reads; once published, a month is read from the operational store.
             new("cash share, 1 y", true, $"/api/municipality/cash-share?from={year.From:yyyy-MM}&to={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.From), Month(year.To), own)], [.. PublishedMonths.LiveSql(Month(year.From), Month(year.To))]),
             new("deliveries, all stores, 1 month", true, $"/api/municipality/deliveries?month={year.To:yyyy-MM}", [.. PublishedMonths.LiveSql(Month(year.To), Month(year.To), own)], [.. PublishedMonths.LiveSql(Month(year.To), Month(year.To))]),
-            new("freshness, all stores", true, "/api/municipality/freshness", [StoreAnalytics.FreshnessSql(null, own)], [StoreAnalytics.FreshnessSql(null)]),
+            new("freshness, all stores", true, "/api/municipality/freshness", [StoreAnalytics.FreshnessSql(null, own, Recent)], [StoreAnalytics.FreshnessSql(null, own)]),
             // Every municipality's rolling index and service watch; the SQL is its one ClickHouse read (the month not published, every store).
             new("region: every municipality", true, $"/api/region/municipalities?from={RegionFrom:yyyy-MM}&to={RegionTo:yyyy-MM}",
-                [TurnoverMonths.Sql(RegionTo, RegionTo, registered)], Region: true),
+                [TurnoverMonths.Sql(RegionTo, RegionTo, null)], Region: true),
         ];
     }
 
     /// <summary>Each query on every grid point in turn, run after run (API), then its SQL per grid point in one clickhouse-client session.</summary>
-    private static async Task MeasureAsync(List<Point> points, int runs)
+    private static async Task MeasureAsync(List<Point> points, int runs, string? only)
     {
         var clock = Stopwatch.StartNew();
-        foreach (var name in Cases(1, [], []).Select(c => c.Name))
+        foreach (var name in Names(only).Select(c => c.Name))
         {
-            var cases = points.Select(p => Cases(p.Years, p.Own, p.Registered).Single(c => c.Name == name)).ToList();
+            var cases = points.Select(p => Cases(p.Years, p.Own).Single(c => c.Name == name)).ToList();
             var api = points.Select(_ => new List<double>()).ToList();
             var spent = new double[points.Count];
             var warm = new double[points.Count];
@@ -263,9 +284,13 @@ public static class QueryBenchmark
         return times;
     }
 
-    private static void Report(List<Point> points, string command)
+    /// <summary>The calls timed: all, or those whose name contains <paramref name="only"/>.</summary>
+    private static List<Case> Names(string? only) =>
+        [.. Cases(1, []).Where(c => only is null || only.Split(',').Any(o => c.Name.Contains(o.Trim(), StringComparison.OrdinalIgnoreCase)))];
+
+    private static void Report(List<Point> points, string command, string? only)
     {
-        var names = Cases(1, [], []).Select(c => (c.Name, c.Municipality)).ToList();
+        var names = Names(only).Select(c => (c.Name, c.Municipality)).ToList();
         foreach (var point in points)
         {
             Console.WriteLine();

@@ -32,6 +32,7 @@ public static class DashboardApi
         builder.Services.AddSingleton<MonthlyTurnover>();
         builder.Services.AddSingleton<SalesIndexService>();
         builder.Services.AddSingleton<NotApprovedDeliveries>();
+        builder.Services.AddSingleton<RegionalParts>();
         builder.AddDisclosure();
         return builder;
     }

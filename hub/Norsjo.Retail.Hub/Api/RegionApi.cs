@@ -40,28 +40,52 @@ public static class RegionApi
     /// side by side on the cores. A month not yet published that can now be is published by its
     /// municipality's own read, as on its staff's first call.
     /// </remarks>
+    /// Each municipality's part is made again only when what it is made from changed (<see cref="RegionalParts"/>).
     public static async Task<Ok<List<RegionalMunicipality>>> GetMunicipalities(
-        string? from, string? to, Municipalities municipalities, OperationalStore store, IStoreConsents consents, ClickHouseStorage storage, CancellationToken ct)
+        string? from, string? to, Municipalities municipalities, OperationalStore store, IStoreConsents consents, ClickHouseStorage storage, RegionalParts parts, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(parts);
         ArgumentNullException.ThrowIfNull(municipalities);
         var all = municipalities.All;
         var figures = all.Select(m => m.GetRequiredService<MunicipalFigures>()).ToList();
         var (f, t) = ApiRequest.Months(from, to, all[0].GetRequiredService<SalesIndexService>().CurrentMonth);
         var read = await ReadAsync(all, figures, f, t, store, consents, storage, ct).ConfigureAwait(false);
         var places = await ServicePointStore.HistoriesAsync(store, null, ct).ConfigureAwait(false);
+        var consentGeneration = parts.ConsentGeneration(read.Consents);
         var side = new RegionalMunicipality[all.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, all.Count), ct, async (i, token) =>
+        var inputs = new RegionalParts.Inputs?[all.Count];
+        var stale = new List<int>();
+        for (var i = 0; i < all.Count; i++)
+        {
+            var municipality = all[i];
+            var id = municipality.Municipality.Id;
+            inputs[i] = RegionalParts.InputsOf(figures[i], municipality.GetRequiredService<MonthlyTurnover>(), municipality.Facts.Current, id, f, t, read, consentGeneration, places[id]);
+            if (parts.Kept(id, inputs[i]) is { } kept)
+            {
+                side[i] = kept;
+            }
+            else
+            {
+                stale.Add(i);
+            }
+        }
+
+        await Parallel.ForEachAsync(stale, ct, async (i, token) =>
         {
             var municipality = all[i];
             var registry = municipality.GetRequiredService<StoreRegistry>();
             var rolling = (await figures[i].RollingAsync(f, t, read, token).ConfigureAwait(false)).Select(p => IndexBasisApi.Honest(p, figures[i].LastSettledMonth)).ToList();
             var watch = ServicePointApi.WatchOf(null, [.. places[municipality.Municipality.Id]], municipality.Facts);
             side[i] = new RegionalMunicipality(municipality.Municipality.Id, registry.Municipality, registry.IndexTarget, rolling, watch);
+            parts.Keep(municipality.Municipality.Id, inputs[i], side[i]);
         }).ConfigureAwait(false);
         return TypedResults.Ok(side.ToList());
     }
 
-    /// <summary>What every municipality's rolling index from <paramref name="firstEnd"/> to <paramref name="lastEnd"/> reads, in one statement of each kind.</summary>
+    /// <summary>
+    /// What every municipality's rolling index from <paramref name="firstEnd"/> to <paramref name="lastEnd"/> reads, in one statement of each kind.
+    /// The months not published are read for every store on the hub (each municipality then takes its own stores' rows, <see cref="MonthlyTurnover.Own"/>).
+    /// </summary>
     internal static async Task<RegionalRead> ReadAsync(
         IReadOnlyList<MunicipalityServices> all, List<MunicipalFigures> figures, DateOnly firstEnd, DateOnly lastEnd,
         OperationalStore store, IStoreConsents consents, ClickHouseStorage storage, CancellationToken ct)
@@ -72,10 +96,20 @@ public static class RegionApi
         var versions = earliest <= settled
             ? await PublishedMonths.VersionsAsync(store, earliest, lastEnd < settled ? lastEnd : settled, null, ct).ConfigureAwait(false)
             : new Dictionary<string, IReadOnlyDictionary<DateOnly, int>>();
-        var stores = all.SelectMany(m => m.GetRequiredService<MonthlyTurnover>().StoresOf(lastEnd)).ToList();
+        var stores = all.Select(m => m.GetRequiredService<MonthlyTurnover>().StoresOf(lastEnd)).ToList();
         var live = liveFrom <= lastEnd
-            ? await storage.Database.QueryAsync<TurnoverMonths.Row>(TurnoverMonths.Sql(liveFrom, lastEnd, stores), ct).ConfigureAwait(false)
+            ? await storage.Database.QueryAsync<TurnoverMonths.Row>(TurnoverMonths.Sql(liveFrom, lastEnd, null), ct).ConfigureAwait(false)
             : [];
-        return new RegionalRead(await consents.LatestAsync(ct).ConfigureAwait(false), versions, live.ToLookup(r => r.StoreId, StringComparer.Ordinal), liveFrom);
+
+        // The settled months not published (nothing of them could be shown yet), per municipality: their stores' stored turnover, in one statement.
+        var held = Enumerable.Range(0, all.Count)
+            .Select(i => (Stores: stores[i], Missing: RegionalParts.HeldMonths(figures[i], versions.GetValueOrDefault(all[i].Municipality.Id), firstEnd, lastEnd)))
+            .Where(m => m.Missing.Count > 0).ToList();
+        var heldFrom = held.Count > 0 ? held.Min(m => m.Missing[0]) : default;
+        var heldRows = held.Count > 0
+            ? await storage.Database.QueryAsync<TurnoverMonths.Row>(TurnoverMonths.Sql(heldFrom, held.Max(m => m.Missing[^1]), [.. held.SelectMany(m => m.Stores)]), ct).ConfigureAwait(false)
+            : [];
+        return new RegionalRead(await consents.LatestAsync(ct).ConfigureAwait(false), versions, live.ToLookup(r => r.StoreId, StringComparer.Ordinal), liveFrom,
+            heldRows.ToLookup(r => r.StoreId, StringComparer.Ordinal), heldFrom);
     }
 }

@@ -111,10 +111,12 @@ public enum MonthParts
 /// municipality: the latest published version of each municipality's months, and the stored
 /// turnover of all their stores for the months not published. Each municipality's figures are then
 /// made from its share exactly as from its own reads. The consents are the hub's (one log for every store).
+/// <see cref="HeldTurnover"/>: the stored turnover, from <see cref="HeldFrom"/>, of the stores of every municipality with a settled
+/// month not published (held back, read as it stands): what tells whether such a month changed (Api/RegionalParts.cs).
 /// </summary>
 public sealed record RegionalRead(
     IReadOnlyDictionary<string, ConsentEvent> Consents, IReadOnlyDictionary<string, IReadOnlyDictionary<DateOnly, int>> Versions,
-    ILookup<string, TurnoverMonths.Row> LiveTurnover, DateOnly LiveFrom);
+    ILookup<string, TurnoverMonths.Row> LiveTurnover, DateOnly LiveFrom, ILookup<string, TurnoverMonths.Row>? HeldTurnover = null, DateOnly HeldFrom = default);
 
 /// <summary>
 /// Published months are frozen. The first time a settled month is asked for (by the API, the

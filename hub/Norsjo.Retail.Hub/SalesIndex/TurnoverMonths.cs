@@ -73,15 +73,16 @@ public static class TurnoverMonths
     }
 
     /// <summary>The stored months of <paramref name="storeIds"/> in a run of months, in the rows <see cref="MonthlyTurnover"/> reads.</summary>
-    public static string Sql(DateOnly fromMonth, DateOnly toMonth, IReadOnlyCollection<string> storeIds)
+    /// <param name="storeIds">The stores; null: every store on the hub (the region's read of every municipality's stores, which
+    /// keeps each municipality's own: a list of thousands of stores cost ClickHouse more to parse than the month to read).</param>
+    public static string Sql(DateOnly fromMonth, DateOnly toMonth, IReadOnlyCollection<string>? storeIds)
     {
-        ArgumentNullException.ThrowIfNull(storeIds);
         var (from, to) = MonthlyTurnover.Bounds(fromMonth, toMonth);
         return $"""
             SELECT store_id AS StoreId, toString(month) AS Month, category AS Category, vat_rate_bp AS VatRateBp,
                    gross_ore AS GrossOre, net_ore AS NetOre, toInt32(days) AS Days
             FROM {Table} FINAL
-            WHERE {SqlLiteral.StoreIn(storeIds)} AND month BETWEEN {from} AND {to} AND days > 0
+            WHERE {(storeIds is null ? string.Empty : SqlLiteral.StoreIn(storeIds) + " AND ")}month BETWEEN {from} AND {to} AND days > 0
             """;
     }
 }

@@ -8,6 +8,7 @@ using Norsjo.Retail.Contracts.V1;
 using Norsjo.Retail.Hub.Operations;
 using Norsjo.Retail.Hub.SalesIndex;
 using Norsjo.Retail.Hub.Storage;
+using Norsjo.Retail.Hub.Tenancy;
 using Norsjo.Retail.Hub.Users;
 using Norsjo.Retail.Tests.Support;
 using Xunit.Abstractions;
@@ -45,7 +46,8 @@ public sealed class ReplicaLossTests(ITestOutputHelper output)
 
         await using var hub = await RunningHub.StartAsync(first.Url, new HubSettings(ExtraArgs:
             ["--ClickHouse:Url=" + cluster.Urls, "--ClickHouse:Cluster=" + ClickHouseCluster.Name,
-             "--ClickHouse:RequestTimeout=00:00:40"]), Stores); // slack for ON CLUSTER statements on a busy 2-core test run
+             "--ClickHouse:RequestTimeout=00:00:40",
+             "--Disclosure:SettleDays=0"]), Stores); // slack for ON CLUSTER statements on a busy 2-core test run; November (the data's month) settled from 1 December
         Mark("hub started: cluster schema applied ON CLUSTER");
         var database = hub.Database.Name;
         await hub.Services.GetRequiredService<UserStore>().SaveAsync("admin", Password, UserRole.Admin, []);
@@ -103,6 +105,9 @@ public sealed class ReplicaLossTests(ITestOutputHelper output)
         await WaitUntilExactAsync(first, database);
         await WaitUntilExactAsync(second, database);
         Mark($"replica1 back and caught up: both replicas hold the same {_sent.Count} receipts of {_batches.Count} batches");
+
+        await RegionSeesTheMunicipalityAsync(hub);
+        Mark("the region's view through the cluster: the municipality's own answer, with every krona sent");
 
         // Erasing a store (end of contract, GDPR) reaches every replica.
         var erased = Stores[0];
@@ -185,10 +190,32 @@ public sealed class ReplicaLossTests(ITestOutputHelper output)
         }),
     ];
 
-    private static async Task<HttpClient> SignedInAsync(RunningHub hub)
+    /// <summary>
+    /// The regional view (issue 20) read through the cluster: the hub's one municipality side by side
+    /// exactly as its own staff see it, and November's rolling index made of everything sent (the first
+    /// read of November publishes it, so it is asked only once every batch is in).
+    /// </summary>
+    private async Task RegionSeesTheMunicipalityAsync(RunningHub hub)
+    {
+        var users = hub.Services.GetRequiredService<UserStore>();
+        await users.SaveAsync("regionen", Password, UserRole.Region, []);
+        await users.SaveAsync("kommunen", Password, UserRole.Municipality, []);
+        using var region = await SignedInAsync(hub, "regionen");
+        using var staff = await SignedInAsync(hub, "kommunen");
+        var range = $"from={FirstDay:yyyy-MM}&to={FirstDay:yyyy-MM}";
+        var part = Assert.Single((await region.GetFromJsonAsync<JsonElement>($"/api/region/municipalities?{range}")).EnumerateArray());
+        Assert.Equal(Municipality.FirstId, part.GetProperty("id").GetString());
+        Assert.Equal(await staff.GetStringAsync(new Uri($"/api/municipality/index/rolling?{range}", UriKind.Relative)), part.GetProperty("rolling").GetRawText());
+        var period = Assert.Single(part.GetProperty("rolling").EnumerateArray());
+        Assert.True(period.GetProperty("shown").GetBoolean(), period.ToString());
+        var sentKr = _sent.Values.Sum(r => r.Lines.Sum(l => l.GrossOre)) / 100m;
+        Assert.InRange(period.GetProperty("reported").GetProperty("totalKr").GetDecimal(), sentKr - 1, sentKr + 1); // each category rounded to whole kronor
+    }
+
+    private static async Task<HttpClient> SignedInAsync(RunningHub hub, string user = "admin")
     {
         var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = hub.HttpUrl };
-        var login = await http.PostAsJsonAsync("/api/login", new { username = "admin", password = Password });
+        var login = await http.PostAsJsonAsync("/api/login", new { username = user, password = Password });
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         return http;
     }
