@@ -104,44 +104,19 @@ public static class CsvFields
     {
         ArgumentNullException.ThrowIfNull(line);
         var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
+        for (var position = 0; ; position++)
         {
-            var c = line[i];
-            if (quoted)
+            var rest = line.AsSpan(position);
+            var end = rest.IndexOf(delimiter);
+            var raw = end >= 0 ? rest[..end] : rest;
+            var (text, next) = raw.TrimStart().StartsWith('"') ? Quoted(line, position, delimiter) : (raw.Trim().ToString(), position + raw.Length);
+            fields.Add(text);
+            if (next >= line.Length)
             {
-                if (c != '"')
-                {
-                    field.Append(c);
-                }
-                else if (i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else
-                {
-                    quoted = false;
-                }
+                return fields;
             }
-            else if (c == '"' && field.ToString().Trim().Length == 0)
-            {
-                field.Clear();
-                quoted = true;
-            }
-            else if (c == delimiter)
-            {
-                fields.Add(field.ToString().Trim());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
 
-        fields.Add(field.ToString().Trim());
-        return fields;
+            position = next;
+        }
     }
 }
