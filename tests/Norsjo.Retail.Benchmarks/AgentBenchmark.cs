@@ -18,11 +18,14 @@ public static class AgentBenchmark
     private const string Command = "./norsjo bench agent";
     private const string StoreId = "bench-butik";
 
-    /// <param name="options">Empty for every figure; <c>burst</c> for the burst alone, <c>idle</c> for the idle memory alone, twice per build in turn (quicker, while tuning memory).</param>
+    /// <param name="options">
+    /// Empty for every figure; <c>burst</c> for the burst alone (<c>burst native</c>: the native files alone, quicker while
+    /// tuning them), <c>idle</c> for the idle memory alone, twice per build in turn (quicker, while tuning memory).
+    /// </param>
     public static async Task<int> RunAsync(IReadOnlyList<string> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var burstOnly = options is ["burst"];
+        var burstOnly = options is ["burst"] or ["burst", "native"];
         if (options is ["startup"])
         {
             return await StartupTraceAsync();
@@ -33,8 +36,8 @@ public static class AgentBenchmark
             return await IdleSideBySideAsync();
         }
 
-        Console.WriteLine($"Agent benchmark on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {Command}{(burstOnly ? " burst" : string.Empty)}");
-        var builds = AgentBuild.Available();
+        Console.WriteLine($"Agent benchmark on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {Command}{(options.Count > 0 ? " " + string.Join(' ', options) : string.Empty)}");
+        IReadOnlyList<AgentBuild> builds = options is ["burst", "native"] ? [.. AgentBuild.Available().Where(b => !b.IsJit)] : AgentBuild.Available();
         Console.WriteLine($"Builds: {string.Join("; ", builds.Select(b => $"{b.Name} ({b.Describe()})"))}");
         var receipts = MakeReceipts(10_000);
         if (!burstOnly)

@@ -34,6 +34,9 @@ public sealed record AgentBuild(string Name, string Program)
         return builds;
     }
 
+    /// <summary>The JIT build (run by dotnet), not a native file.</summary>
+    public bool IsJit => Program.EndsWith(".dll", StringComparison.Ordinal);
+
     public string Describe() =>
         Program.EndsWith(".dll", StringComparison.Ordinal)
             ? "dotnet " + Path.GetFileName(Program)

@@ -79,6 +79,12 @@ public sealed class DeliveryEvidence(string dataDirectory, ReceiptAnonymiser ano
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        using (var cache = connection.CreateCommand())
+        {
+            cache.CommandText = Outbox.SqliteCache.Pragma;
+            cache.ExecuteNonQuery();
+        }
+
         if (!_created)
         {
             using var create = connection.CreateCommand();

@@ -248,7 +248,7 @@ public sealed class ConnectionLog : IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var normal = connection.CreateCommand();
-        normal.CommandText = "PRAGMA synchronous=NORMAL;";
+        normal.CommandText = "PRAGMA synchronous=NORMAL;" + Outbox.SqliteCache.Pragma;
         normal.ExecuteNonQuery();
         return connection;
     }

@@ -10,10 +10,13 @@ namespace Norsjo.Retail.Agent.Hosting;
 /// (madvise MADV_PAGEOUT, Linux 5.4 or newer); what the idle loop runs comes back from the file at
 /// its next use. Pages another process also maps (the C library, OpenSSL) are left alone by the
 /// kernel, and writable mappings are not asked for: their changed pages could only go to swap
-/// (agent/README.md, "Memory").
+/// (agent/README.md, "Memory"). The mappings given back are then marked as read at random (MADV_RANDOM):
+/// a page the agent runs again is read alone, not with the 128 KiB the kernel would read ahead around it
+/// and map (fault-around), so a burst after a quiet spell brings back the code it runs, not its neighbours.
 /// </summary>
 internal static partial class ResidentPages
 {
+    private const int MadvRandom = 1;
     private const int MadvPageout = 21;
 
     /// <summary>Asks for the clean file pages to be reclaimed; the bytes of mappings asked for (0 where the system has no such call).</summary>
@@ -36,6 +39,7 @@ internal static partial class ResidentPages
             if (Madvise((nint)start, (nuint)length, MadvPageout) == 0)
             {
                 asked += length;
+                _ = Madvise((nint)start, (nuint)length, MadvRandom);
             }
         }
 

@@ -626,7 +626,7 @@ public sealed partial class SqliteOutbox : IDisposable
         connection.Open();
         using var full = connection.CreateCommand();
         // FULL: a commit is on disk before Commit() returns, WAL or not.
-        full.CommandText = "PRAGMA synchronous=FULL;";
+        full.CommandText = "PRAGMA synchronous=FULL;" + SqliteCache.Pragma;
         full.ExecuteNonQuery();
         return connection;
     }

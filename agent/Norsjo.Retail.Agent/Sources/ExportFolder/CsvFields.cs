@@ -9,13 +9,61 @@ namespace Norsjo.Retail.Agent.Sources.ExportFolder;
 /// </summary>
 public static class CsvFields
 {
-    public static List<string> Split(string line, char delimiter)
+    /// <summary>
+    /// The same fields into <paramref name="into"/>, one slot per column, for the receipt rows of a file (millions of
+    /// fields in a burst): a field whose text is the one already in its slot keeps that string (a receipt's rows repeat
+    /// its number, time, channel and cashier; a file repeats its categories and VAT rates), an empty field is
+    /// <see cref="string.Empty"/>, fields past the last slot are not read, slots past the last field are emptied.
+    /// So a row allocates only the fields that differ from the row before.
+    /// </summary>
+    public static void SplitInto(string line, char delimiter, string[] into)
     {
         ArgumentNullException.ThrowIfNull(line);
-        var fields = new List<string>();
+        ArgumentNullException.ThrowIfNull(into);
+        var column = 0;
+        var position = 0;
+        while (column < into.Length)
+        {
+            var rest = line.AsSpan(position);
+            var end = rest.IndexOf(delimiter);
+            var raw = end >= 0 ? rest[..end] : rest;
+            if (raw.TrimStart().StartsWith('"'))
+            {
+                // Quoted: read as Split reads it (doubled quotes, delimiters inside), the rare case.
+                var (text, next) = Quoted(line, position, delimiter);
+                into[column] = text.Length == 0 ? string.Empty : text;
+                position = next;
+            }
+            else
+            {
+                var text = raw.Trim();
+                if (into[column] is not { } known || !text.SequenceEqual(known))
+                {
+                    into[column] = text.Length == 0 ? string.Empty : text.ToString();
+                }
+
+                position += end >= 0 ? end : raw.Length;
+            }
+
+            column++;
+            if (position >= line.Length)
+            {
+                break;
+            }
+
+            position++; // the delimiter
+        }
+
+        into.AsSpan(column).Fill(string.Empty);
+    }
+
+    /// <summary>A field that opens with a quote, from <paramref name="start"/>: its text and where its delimiter is (or the line's end).</summary>
+    private static (string Text, int Next) Quoted(string line, int start, char delimiter)
+    {
         var field = new StringBuilder();
         var quoted = false;
-        for (var i = 0; i < line.Length; i++)
+        var i = start;
+        for (; i < line.Length; i++)
         {
             var c = line[i];
             if (quoted)
@@ -41,8 +89,7 @@ public static class CsvFields
             }
             else if (c == delimiter)
             {
-                fields.Add(field.ToString().Trim());
-                field.Clear();
+                break;
             }
             else
             {
@@ -50,7 +97,26 @@ public static class CsvFields
             }
         }
 
-        fields.Add(field.ToString().Trim());
-        return fields;
+        return (field.ToString().Trim(), i);
+    }
+
+    public static List<string> Split(string line, char delimiter)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var fields = new List<string>();
+        for (var position = 0; ; position++)
+        {
+            var rest = line.AsSpan(position);
+            var end = rest.IndexOf(delimiter);
+            var raw = end >= 0 ? rest[..end] : rest;
+            var (text, next) = raw.TrimStart().StartsWith('"') ? Quoted(line, position, delimiter) : (raw.Trim().ToString(), position + raw.Length);
+            fields.Add(text);
+            if (next >= line.Length)
+            {
+                return fields;
+            }
+
+            position = next;
+        }
     }
 }

@@ -42,18 +42,33 @@ public sealed class CsvReceiptFormat(DeliveryDistances distances) : ILineFormat
 
     private sealed record CsvLine(int LineNumber, string Raw, string ReceiptKey, string? Problem, Row? Row) : ParsedLine(LineNumber, Raw, ReceiptKey, Problem);
 
-    private sealed class Lines(CsvReceiptFormat format, Dictionary<string, int> columns, char delimiter) : IReceiptLines
+    private sealed class Lines : IReceiptLines
     {
+        private readonly CsvReceiptFormat _format;
+        private readonly Dictionary<string, int> _columns;
+        private readonly char _delimiter;
+
+        /// <summary>The current row's fields, reused from row to row (<see cref="CsvFields.SplitInto"/>): a row is parsed before the next is split.</summary>
+        private readonly string[] _fields;
+        private readonly Func<string, string> _field;
+
+        public Lines(CsvReceiptFormat format, Dictionary<string, int> columns, char delimiter)
+        {
+            (_format, _columns, _delimiter) = (format, columns, delimiter);
+            _fields = new string[columns.Values.Max() + 1];
+            Array.Fill(_fields, string.Empty);
+            _field = Field;
+        }
+
         public bool ReceiptPerLine => false;
 
         public ParsedLine Parse(int lineNumber, string line)
         {
-            var fields = CsvFields.Split(line, delimiter);
-            string Field(string column) => columns.TryGetValue(column, out var i) && i < fields.Count ? fields[i] : string.Empty;
+            CsvFields.SplitInto(line, _delimiter, _fields);
             var raw = line.TrimEnd('\r', '\n');
             try
             {
-                return new CsvLine(lineNumber, raw, Field("receipt_no"), null, format.ParseRow(Field));
+                return new CsvLine(lineNumber, raw, Field("receipt_no"), null, _format.ParseRow(_field));
             }
             catch (FormatException e)
             {
@@ -63,37 +78,66 @@ public sealed class CsvReceiptFormat(DeliveryDistances distances) : ILineFormat
 
         public AssembledReceipt Assemble(IReadOnlyList<ParsedLine> lines)
         {
-            var receipt = lines.Cast<CsvLine>().ToList();
-            var key = receipt[0].ReceiptKey;
+            var first = (CsvLine)lines[0];
+            var key = first.ReceiptKey;
             if (key.Length == 0)
             {
-                return new AssembledReceipt(null, [.. receipt.Select(r => new LineError(r.LineNumber, r.Problem ?? "receipt_no saknas.", r.Raw))]);
+                return new AssembledReceipt(null, [.. lines.Select(r => new LineError(r.LineNumber, r.Problem ?? "receipt_no saknas.", r.Raw))]);
             }
 
-            var bad = receipt.Where(r => r.Problem is not null).ToList();
-            var note = $" Kvitto {key} skickas inte.";
-            if (bad.Count > 0)
+            if (lines.Any(r => r.Problem is not null))
             {
-                return new AssembledReceipt(null, [.. bad.Select(r => new LineError(r.LineNumber, r.Problem + note, r.Raw))]);
+                var note = $" Kvitto {key} skickas inte.";
+                return new AssembledReceipt(null, [.. lines.Where(r => r.Problem is not null).Select(r => new LineError(r.LineNumber, r.Problem + note, r.Raw))]);
             }
 
-            var parsed = receipt.Select(r => r.Row!).ToList();
-            var deliveries = parsed.Where(r => r.Delivery is not null).Select(r => r.Delivery).ToList();
-            var assembled = new PosReceipt(
-                key, parsed[0].Time, parsed[0].Channel,
-                parsed.Where(r => r.Line is not null).Select(r => r.Line!).ToList(),
-                parsed.Where(r => r.Payment is not null).Select(r => r.Payment!).ToList(),
-                deliveries.FirstOrDefault())
+            // One pass over the rows (a burst assembles a receipt every few microseconds).
+            var items = new List<PosLine>(lines.Count);
+            var payments = new List<PosPayment>(2);
+            List<ServiceTransaction>? services = null;
+            PosDelivery? delivery = null;
+            var deliveries = 0;
+            var oneTime = true;
+            var time = first.Row!.Time;
+            foreach (var parsed in lines)
             {
-                Services = [.. parsed.Where(r => r.Service is not null).Select(r => r.Service!)],
+                var row = ((CsvLine)parsed).Row!;
+                oneTime &= row.Time == time;
+                if (row.Line is not null)
+                {
+                    items.Add(row.Line);
+                }
+
+                if (row.Payment is not null)
+                {
+                    payments.Add(row.Payment);
+                }
+
+                if (row.Delivery is not null)
+                {
+                    delivery ??= row.Delivery;
+                    deliveries++;
+                }
+
+                if (row.Service is not null)
+                {
+                    (services ??= []).Add(row.Service);
+                }
+            }
+
+            var assembled = new PosReceipt(key, time, first.Row.Channel, items, payments, delivery)
+            {
+                Services = services is null ? [] : services,
             };
-            var problem = parsed.Select(r => r.Time).Distinct().Count() > 1 ? "Kvittots rader har olika tider."
-                : deliveries.Count > 1 ? "Kvittot har mer än en leveransrad."
+            var problem = !oneTime ? "Kvittots rader har olika tider."
+                : deliveries > 1 ? "Kvittot har mer än en leveransrad."
                 : SwedishValues.CheckReceipt(assembled);
             return problem is null
                 ? new AssembledReceipt(assembled, [])
-                : new AssembledReceipt(null, [new LineError(receipt[0].LineNumber, problem + note, receipt[0].Raw)]);
+                : new AssembledReceipt(null, [new LineError(first.LineNumber, problem + $" Kvitto {key} skickas inte.", first.Raw)]);
         }
+
+        private string Field(string column) => _columns.TryGetValue(column, out var i) ? _fields[i] : string.Empty;
     }
 
     private sealed record Row(DateTime Time, SaleChannel Channel, PosLine? Line = null, PosPayment? Payment = null, PosDelivery? Delivery = null, ServiceTransaction? Service = null);
