@@ -188,10 +188,12 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
         var firstDay = DateOnly.ParseExact(points[0].TargetDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var runDate = DateOnly.ParseExact(points[0].RunDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var missing = Math.Max(0, runDate.DayNumber - firstDay.DayNumber);
+        // Whose earlier weeks the backtest was run on: the municipality's total is no shop's.
+        var whose = series == municipality.ForecastSeries ? "kommunens" : "butikens";
         var note = isRule
-            ? $"Prognosen visar {ForecastWords.Method(method)}: inget annat slog den regeln när vi provade prognoser på butikens tidigare veckor."
+            ? $"Prognosen visar {ForecastWords.Method(method)}: inget annat slog den regeln när vi provade prognoser på {whose} tidigare veckor."
             : string.Create(CultureInfo.GetCultureInfo("sv-SE"),
-                $"Prognosen visar {ForecastWords.Method(method)}. Provad på butikens tidigare veckor missade den {wonBy:P0} mindre än den bästa enkla regeln ({ForecastWords.Method(bestBaseline)}).");
+                $"Prognosen visar {ForecastWords.Method(method)}. Provad på {whose} tidigare veckor missade den {wonBy:P0} mindre än den bästa enkla regeln ({ForecastWords.Method(bestBaseline)}).");
         note += " Det skuggade bandet är ett 80 %-intervall: där hamnade 8 av 10 dagar när vi provade. Stängda dagar visas som stängt.";
         if (missing > 0)
         {

@@ -91,6 +91,10 @@ public sealed class ForecastJobTests(ClickHouseServerFixture clickHouse)
         Assert.Equal(10, municipality.MissingDays);
         Assert.Equal(today.AddDays(-10), municipality.Points[0].Date);
         Assert.Contains("De senaste 10 dagarnas försäljning har inte kommit in ännu", municipality.Note, StringComparison.Ordinal);
+        // The municipality's total was tried on the municipality's earlier weeks, a shop's on the shop's.
+        Assert.Contains("kommunens tidigare veckor", municipality.Note, StringComparison.Ordinal);
+        Assert.DoesNotContain("butikens", municipality.Note, StringComparison.Ordinal);
+        Assert.Contains("butikens tidigare veckor", a.Note, StringComparison.Ordinal);
         AssertNoCollapse(a, typical["butik-a"]);
         AssertNoCollapse(b, typical["butik-b"]);
         AssertNoCollapse(municipality, typical.Values.Sum());
