@@ -14,10 +14,15 @@ namespace Norsjo.Retail.Hub.Api;
 /// the municipality's registry (<see cref="RegistryFacts.Current"/>: a new object after any change
 /// or on a new day, and every past day's registry with it); the consents (the hub's log, compared
 /// whole once per call); the published version of every settled month it reads; the stored turnover
-/// of its stores in the months not published; and its service-point changes. It is reused only when
-/// every one of them is the same, and only when every settled month it reads has been published (a
-/// month held back is read as it stands from the stores' days, which this does not see): otherwise
-/// it is made by the same handlers as before, so the answer is always the municipality's own.
+/// of its stores in the months not published (the running month, and settled months held back); and
+/// its service-point changes. It is reused only when every one of them is the same (and made afresh
+/// when a held-back month was not in the region's read); otherwise it is made by the same handlers as
+/// before. Known gap: a held-back month is published once any of its parts can be shown
+/// (PublishedMonths, <c>ShowsAnything</c>), and only its turnover is compared here, so a month that
+/// becomes showable through payments, hours, deliveries or service volumes alone stays held back in
+/// the kept part until the municipality's own read or the publication job publishes it (which
+/// changes its version, and the part is made again). Held back is the cautious side: nothing is shown
+/// that the rules would hide.
 /// </summary>
 public sealed class RegionalParts
 {
