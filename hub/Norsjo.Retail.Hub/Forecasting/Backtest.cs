@@ -53,8 +53,11 @@ internal readonly record struct BandShape(double Low, double High, bool WholeNum
 /// are a pool of their own (<see cref="ErrorPools"/>), so a calm window is not widened by Christmas's errors.
 /// <see cref="EveryDay"/>: the adaptive level is moved by every realised day before the time, of every earlier
 /// band (half-seen windows too), each band at the level reached at its own origin, day by day.
+/// <see cref="Rescaled"/>: each earlier window's errors are rescaled by how large the errors of the days just
+/// before the band is drawn were against that window's own errors at the same horizons (<see cref="Backtest.RecentRatio"/>),
+/// so a band follows a change in the errors' size between the windows it is made from and now.
 /// </summary>
-internal readonly record struct ChoicePolicy(bool Shrunk, bool WholeWindows, bool Adaptive = false, bool Normalised = false, bool Holidays = false, bool EveryDay = false)
+internal readonly record struct ChoicePolicy(bool Shrunk, bool WholeWindows, bool Adaptive = false, bool Normalised = false, bool Holidays = false, bool EveryDay = false, bool Rescaled = false)
 {
     /// <summary>
     /// The forecaster's: shrunk, whole windows, the adaptive level (since issue #17's fourth round); errors
@@ -161,18 +164,19 @@ internal static class Backtest
     /// <param name="normalised">Errors in the recent spread at each origin (<see cref="ChoicePolicy.Normalised"/>) instead of relative to the forecast.</param>
     /// <param name="holidays">The Christmas stretch's errors apart (<see cref="ChoicePolicy.Holidays"/>); <paramref name="christmasDay"/>: the band of a day in it, else of a calm day.</param>
     /// <param name="everyDay">The adaptive level moved by every realised day (<see cref="ChoicePolicy.EveryDay"/>).</param>
-    public static BandShape BandAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeNumbers, bool calibrate = true, bool wholeWindows = false, bool adaptive = false, bool normalised = false, bool holidays = false, bool everyDay = false, bool christmasDay = false)
+    /// <param name="rescaled">Earlier windows' errors rescaled to the size of the errors just before <paramref name="at"/> (<see cref="ChoicePolicy.Rescaled"/>).</param>
+    public static BandShape BandAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeNumbers, bool calibrate = true, bool wholeWindows = false, bool adaptive = false, bool normalised = false, bool holidays = false, bool everyDay = false, bool christmasDay = false, bool rescaled = false)
     {
-        var pools = Pools(runs, method, at, wholeWindows || adaptive, normalised, holidays);
+        var pools = Pools(runs, method, at, wholeWindows || adaptive, normalised, holidays, rescaled);
         var residuals = christmasDay ? pools.Christmas : pools.Calm;
-        var level = !calibrate ? Target : adaptive ? AdaptiveLevelAt(runs, method, at, normalised, holidays, everyDay) : LevelAt(runs, method, at, wholeWindows, normalised, holidays);
+        var level = !calibrate ? Target : adaptive ? AdaptiveLevelAt(runs, method, at, normalised, holidays, everyDay, rescaled) : LevelAt(runs, method, at, wholeWindows, normalised, holidays, rescaled);
         return residuals.Count == 0 ? new BandShape(-0.5, 0.5, wholeNumbers) : Shape(residuals, level, wholeNumbers);
     }
 
     /// <summary>The errors known at <paramref name="at"/> (<see cref="Residuals"/>), each kind of day's (<see cref="ErrorPools"/>).</summary>
-    public static ErrorPools Pools(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeWindows, bool normalised, bool holidays)
+    public static ErrorPools Pools(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeWindows, bool normalised, bool holidays, bool rescaled = false)
     {
-        var all = Residuals(runs, method, at, wholeWindows, normalised);
+        var all = Residuals(runs, method, at, wholeWindows, normalised, rescaled);
         if (!holidays)
         {
             return new ErrorPools(all, all, all);
@@ -217,17 +221,17 @@ internal static class Backtest
     /// drawn at an origin and holds for its window, so a window's days move the level when the window is
     /// whole, not day by day. Kept within the levels <see cref="LevelAt"/> chooses from (50–95 %).
     /// </summary>
-    public static double AdaptiveLevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool normalised = false, bool holidays = false, bool everyDay = false)
+    public static double AdaptiveLevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool normalised = false, bool holidays = false, bool everyDay = false, bool rescaled = false)
     {
         if (everyDay)
         {
-            return EveryDayLevelAt(runs, method, at, normalised, holidays);
+            return EveryDayLevelAt(runs, method, at, normalised, holidays, rescaled);
         }
 
         var level = Target;
         foreach (var run in Known(runs, at, wholeWindows: true).OrderBy(r => r.Origin))
         {
-            var before = Pools(runs, method, run.Origin, wholeWindows: true, normalised, holidays);
+            var before = Pools(runs, method, run.Origin, wholeWindows: true, normalised, holidays, rescaled);
             if (before.All.Count < MinResiduals)
             {
                 continue;
@@ -259,7 +263,7 @@ internal static class Backtest
     /// level by <see cref="AdaptiveStep"/> × (0.8 − 1 if inside, else 0.8); each band drawn at the level reached
     /// at its own origin (from the days realised by then) from the errors known there (whole windows, nearest weighted).
     /// </summary>
-    private static double EveryDayLevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool normalised, bool holidays)
+    private static double EveryDayLevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool normalised, bool holidays, bool rescaled)
     {
         var known = Known(runs, at, wholeWindows: false).OrderBy(r => r.Origin).ToList();
         var days = new List<(DateOnly Day, int Run, int I)>();
@@ -282,7 +286,7 @@ internal static class Backtest
             // A band is drawn at its origin: at the level every day realised by then has moved it to.
             for (; next < known.Count && known[next].Origin < day; next++)
             {
-                var before = Pools(runs, method, known[next].Origin, wholeWindows: true, normalised, holidays);
+                var before = Pools(runs, method, known[next].Origin, wholeWindows: true, normalised, holidays, rescaled);
                 shapes[next] = before.All.Count < MinResiduals ? null : Shapes(before, level, known[next].WholeNumbers);
             }
 
@@ -305,14 +309,14 @@ internal static class Backtest
     /// origin's days up to <paramref name="at"/> closest to 80 % (with <paramref name="wholeWindows"/>: only
     /// origins whose window was whole by then, each day counted with its nearness weight).
     /// </summary>
-    public static double LevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeWindows = false, bool normalised = false, bool holidays = false)
+    public static double LevelAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeWindows = false, bool normalised = false, bool holidays = false, bool rescaled = false)
     {
         var inside = new double[Levels.Length];
         double weight = 0;
         var days = 0;
         foreach (var run in Known(runs, at, wholeWindows))
         {
-            var before = Pools(runs, method, run.Origin, wholeWindows, normalised, holidays);
+            var before = Pools(runs, method, run.Origin, wholeWindows, normalised, holidays, rescaled);
             if (before.All.Count < MinResiduals)
             {
                 continue;
@@ -433,25 +437,94 @@ internal static class Backtest
     /// <summary>
     /// Errors in the run's <see cref="Unit"/> (relative to the forecast, at least a quarter of the level; or
     /// <paramref name="normalised"/>, in the spread at its origin) on the days up to <paramref name="at"/>
-    /// of the runs before it, sorted, each with its weight (1, or with <paramref name="wholeWindows"/> its nearness to <paramref name="at"/>).
+    /// of the runs before it, sorted, each with its weight (1, or with <paramref name="wholeWindows"/> its nearness to <paramref name="at"/>);
+    /// with <paramref name="rescaled"/>, each run's errors times its <see cref="RecentRatio"/>.
     /// </summary>
-    public static List<Residual> Residuals(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeWindows = false, bool normalised = false)
+    public static List<Residual> Residuals(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeWindows = false, bool normalised = false, bool rescaled = false)
     {
         var residuals = new List<Residual>();
+        var recent = rescaled ? Recent(runs, method, at, normalised) : default;
         foreach (var run in Known(runs, at, wholeWindows))
         {
             var f = run.Forecasts[method];
+            var ratio = rescaled ? RecentRatio(run, method, recent, normalised) : 1;
             for (var i = 0; i < f.Length && run.Day(i) <= at; i++)
             {
                 if (!double.IsNaN(run.Actual[i]) && !run.Closed[i])
                 {
-                    residuals.Add(new Residual((run.Actual[i] - f[i]) / run.Unit(f[i], normalised), Weight(run.Day(i), at, wholeWindows), SwedishCalendar.IsChristmasStretch(run.Day(i))));
+                    residuals.Add(new Residual(ratio * (run.Actual[i] - f[i]) / run.Unit(f[i], normalised), Weight(run.Day(i), at, wholeWindows), SwedishCalendar.IsChristmasStretch(run.Day(i))));
                 }
             }
         }
 
         residuals.Sort((x, y) => x.Error.CompareTo(y.Error));
         return residuals;
+    }
+
+    /// <summary>
+    /// The days just before a band is drawn whose errors say how large errors are now: one origin spacing
+    /// (<see cref="DailyForecaster.OriginSpacing"/>, 28 days). In a backtest each such day is realised by two
+    /// earlier bands, one at horizons 1–28 and one at 29–56, so together they hold every horizon once.
+    /// </summary>
+    public const int RecentDays = DailyForecaster.OriginSpacing;
+
+    /// <summary>Fewer known calm days than this (two of each weekday) in <see cref="RecentDays"/> or in a window's same horizons: no rescaling (a ratio of 1).</summary>
+    public const int MinRecentDays = 14;
+
+    /// <summary>The mean absolute error, in the runs' <see cref="Unit"/>, over known open days outside the Christmas stretch in (<paramref name="at"/> − <see cref="RecentDays"/>, <paramref name="at"/>] of the runs before it; which horizons they were; how many.</summary>
+    internal readonly record struct RecentErrors(double Mean, bool[] Horizons, int Days);
+
+    private static RecentErrors Recent(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool normalised)
+    {
+        var from = at.AddDays(-RecentDays);
+        var horizons = new bool[runs.Count == 0 ? 0 : runs.Max(r => r.Actual.Length)];
+        double sum = 0;
+        var n = 0;
+        foreach (var run in Known(runs, at, wholeWindows: false))
+        {
+            var f = run.Forecasts[method];
+            for (var i = 0; i < f.Length && run.Day(i) <= at; i++)
+            {
+                if (run.Day(i) > from && Calm(run, i))
+                {
+                    sum += Math.Abs(run.Actual[i] - f[i]) / run.Unit(f[i], normalised);
+                    horizons[i] = true;
+                    n++;
+                }
+            }
+        }
+
+        return new RecentErrors(n == 0 ? double.NaN : sum / n, horizons, n);
+    }
+
+    private static bool Calm(BacktestRun run, int i) => !double.IsNaN(run.Actual[i]) && !run.Closed[i] && !SwedishCalendar.IsChristmasStretch(run.Day(i));
+
+    /// <summary>
+    /// How much larger the errors of the days just before the band are (<see cref="RecentDays"/>) than
+    /// <paramref name="run"/>'s own errors at the same horizons: the mean absolute error of the first over the second's,
+    /// each over known open days outside the Christmas stretch; 1 where either has fewer than <see cref="MinRecentDays"/>
+    /// days or a mean of 0. A window's errors times this ratio are the errors it would have had at the recent size.
+    /// </summary>
+    internal static double RecentRatio(BacktestRun run, string method, RecentErrors recent, bool normalised)
+    {
+        if (recent.Days < MinRecentDays || !(recent.Mean > 0))
+        {
+            return 1;
+        }
+
+        var f = run.Forecasts[method];
+        double sum = 0;
+        var n = 0;
+        for (var i = 0; i < f.Length && i < recent.Horizons.Length; i++)
+        {
+            if (recent.Horizons[i] && Calm(run, i))
+            {
+                sum += Math.Abs(run.Actual[i] - f[i]) / run.Unit(f[i], normalised);
+                n++;
+            }
+        }
+
+        return n < MinRecentDays || sum <= 0 ? 1 : recent.Mean / (sum / n);
     }
 
     /// <summary>
@@ -494,11 +567,11 @@ internal static class Backtest
     /// MASE, WAPE and coverage of the scored runs, each with the method <paramref name="methodAt"/> names
     /// for it and that method's band at its origin (from what was known then).
     /// </summary>
-    public static Accuracy Score(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true, bool wholeWindows = false, bool adaptive = false, bool normalised = false, bool holidays = false, bool everyDay = false)
+    public static Accuracy Score(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true, bool wholeWindows = false, bool adaptive = false, bool normalised = false, bool holidays = false, bool everyDay = false, bool rescaled = false)
     {
         double scaled = 0, absolute = 0, actualSum = 0;
         int points = 0, inside = 0, covered = 0;
-        foreach (var (run, forecast, band) in ScoredBands(runs, methodAt, calibrate, wholeWindows, adaptive, normalised, holidays, everyDay))
+        foreach (var (run, forecast, band) in ScoredBands(runs, methodAt, calibrate, wholeWindows, adaptive, normalised, holidays, everyDay, rescaled))
         {
             for (var i = 0; i < forecast.Length; i++)
             {
@@ -528,10 +601,10 @@ internal static class Backtest
     }
 
     /// <summary>Each scored window's coverage under the same choice and bands as <see cref="Score"/> (the benchmark's diagnosis of the bands).</summary>
-    public static List<WindowScore> Windows(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true, bool wholeWindows = false, bool adaptive = false, bool normalised = false, bool holidays = false, bool everyDay = false)
+    public static List<WindowScore> Windows(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true, bool wholeWindows = false, bool adaptive = false, bool normalised = false, bool holidays = false, bool everyDay = false, bool rescaled = false)
     {
         var windows = new List<WindowScore>();
-        foreach (var (run, forecast, band) in ScoredBands(runs, methodAt, calibrate, wholeWindows, adaptive, normalised, holidays, everyDay))
+        foreach (var (run, forecast, band) in ScoredBands(runs, methodAt, calibrate, wholeWindows, adaptive, normalised, holidays, everyDay, rescaled))
         {
             if (band is null)
             {
@@ -571,7 +644,7 @@ internal static class Backtest
     }
 
     /// <summary>The scored runs, each with its method's forecast and, where an earlier run exists, its band at its origin for each day.</summary>
-    private static IEnumerable<(BacktestRun Run, double[] Forecast, Func<DateOnly, BandShape>? Band)> ScoredBands(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate, bool wholeWindows, bool adaptive, bool normalised, bool holidays, bool everyDay)
+    private static IEnumerable<(BacktestRun Run, double[] Forecast, Func<DateOnly, BandShape>? Band)> ScoredBands(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate, bool wholeWindows, bool adaptive, bool normalised, bool holidays, bool everyDay, bool rescaled)
     {
         foreach (var run in runs.Where(r => r.Scored))
         {
@@ -579,8 +652,8 @@ internal static class Backtest
             Func<DateOnly, BandShape>? band = null;
             if (runs.Any(r => r.Origin < run.Origin))
             {
-                var calm = BandAt(runs, method, run.Origin, run.WholeNumbers, calibrate, wholeWindows, adaptive, normalised, holidays, everyDay);
-                var christmas = holidays ? BandAt(runs, method, run.Origin, run.WholeNumbers, calibrate, wholeWindows, adaptive, normalised, holidays, everyDay, christmasDay: true) : calm;
+                var calm = BandAt(runs, method, run.Origin, run.WholeNumbers, calibrate, wholeWindows, adaptive, normalised, holidays, everyDay, rescaled: rescaled);
+                var christmas = holidays ? BandAt(runs, method, run.Origin, run.WholeNumbers, calibrate, wholeWindows, adaptive, normalised, holidays, everyDay, christmasDay: true, rescaled: rescaled) : calm;
                 band = day => SwedishCalendar.IsChristmasStretch(day) ? christmas : calm;
             }
 

@@ -43,7 +43,7 @@ public sealed class DailyForecaster(
     int horizonDays = 56, int backtestOrigins = 6, int seed = 1, int maxTrainingRows = DailyForecaster.DefaultMaxTrainingRows,
     ForecastTrainer trainer = ForecastTrainer.FastTree, int trees = DailyForecaster.DefaultTrees, bool calibrateBands = true, bool compareChoices = false)
 {
-    /// <summary>The ways of choosing and banding the benchmark compares, by the name it prints; the last is the forecaster's.</summary>
+    /// <summary>The ways of choosing and banding the benchmark compares, by the name it prints; "(the forecaster's)" marks <see cref="ChoicePolicy.Current"/>.</summary>
     internal static readonly IReadOnlyList<(string Name, ChoicePolicy Policy)> Policies =
     [
         ("per series, every known day (before)", ChoicePolicy.PerSeries),
@@ -56,6 +56,7 @@ public sealed class DailyForecaster(
         ("both + adaptive level, Christmas errors apart", ChoicePolicy.FifthRound with { Holidays = true }),
         ("both + adaptive level moved every day", ChoicePolicy.FifthRound with { EveryDay = true }),
         ("both + adaptive level moved every day, Christmas errors apart (the forecaster's)", ChoicePolicy.Current),
+        ("the forecaster's, errors rescaled to the last 28 days' size", ChoicePolicy.Current with { Rescaled = true }),
     ];
 
     public const int DefaultTrees = 200;
@@ -72,7 +73,8 @@ public sealed class DailyForecaster(
     public const string FeatureVersion = "calendar-v4";
     private const int LevelDays = 28;
     private const int OriginStep = 14;
-    private const int OriginSpacing = 28;
+    /// <summary>Days between two backtest origins.</summary>
+    internal const int OriginSpacing = 28;
 
     public static IReadOnlyList<string> Baselines => Forecasting.Baselines.All;
 
@@ -167,13 +169,13 @@ public sealed class DailyForecaster(
     private SeriesForecast Shown(DailySeries s, List<BacktestRun> runs, double[] modelFinal, AcrossSeries across)
     {
         var policy = ChoicePolicy.Current;
-        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, calibrateBands, policy.WholeWindows, policy.Adaptive, policy.Normalised, policy.Holidays, policy.EveryDay), StringComparer.Ordinal);
+        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, calibrateBands, policy.WholeWindows, policy.Adaptive, policy.Normalised, policy.Holidays, policy.EveryDay, policy.Rescaled), StringComparer.Ordinal);
         var bestBaseline = Baselines.Select(m => (Method: m, accuracy[m].Mase)).OrderBy(x => double.IsNaN(x.Mase) ? double.MaxValue : x.Mase).First().Method;
         var origin = s.LastKnown!.Value;
         var best = Backtest.BestAt(Candidates, runs, origin, across);
         var days = Enumerable.Range(1, horizonDays).Select(h => origin.AddDays(h)).ToArray();
         var point = CandidateForecasts(s, origin, days, modelFinal)[best];
-        BandShape BandOf(bool christmas) => Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), calibrateBands, policy.WholeWindows, policy.Adaptive, policy.Normalised, policy.Holidays, policy.EveryDay, christmas);
+        BandShape BandOf(bool christmas) => Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), calibrateBands, policy.WholeWindows, policy.Adaptive, policy.Normalised, policy.Holidays, policy.EveryDay, christmas, policy.Rescaled);
         var calm = BandOf(false);
         var christmas = policy.Holidays ? BandOf(true) : calm;
         var level = ScaleLevel(s, origin);
@@ -181,13 +183,13 @@ public sealed class DailyForecaster(
         var points = days.Select((d, i) => Point(s, origin, d, i + 1, point[i], f => Backtest.Unit(f, level, spread, policy.Normalised), SwedishCalendar.IsChristmasStretch(d) ? christmas : calm)).ToList();
         string ChosenAt(BacktestRun run, ChoicePolicy p) => Backtest.BestAt(Candidates, runs, run.Origin, p.Shrunk ? across : null);
         Accuracy ShownUnder(ChoicePolicy p) =>
-            Backtest.Score(runs, run => ChosenAt(run, p), calibrateBands, p.WholeWindows, p.Adaptive, p.Normalised, p.Holidays, p.EveryDay);
+            Backtest.Score(runs, run => ChosenAt(run, p), calibrateBands, p.WholeWindows, p.Adaptive, p.Normalised, p.Holidays, p.EveryDay, p.Rescaled);
         return new SeriesForecast(s.Id, best, accuracy[Model], accuracy[bestBaseline], points)
         {
             Shown = ShownUnder(policy),
             ShownUnder = compareChoices ? Policies.ToDictionary(p => p.Name, p => ShownUnder(p.Policy), StringComparer.Ordinal) : new Dictionary<string, Accuracy>(),
             ShownWindows = compareChoices
-                ? Policies.ToDictionary(p => p.Name, p => (IReadOnlyList<WindowScore>)Backtest.Windows(runs, run => ChosenAt(run, p.Policy), calibrateBands, p.Policy.WholeWindows, p.Policy.Adaptive, p.Policy.Normalised, p.Policy.Holidays, p.Policy.EveryDay), StringComparer.Ordinal)
+                ? Policies.ToDictionary(p => p.Name, p => (IReadOnlyList<WindowScore>)Backtest.Windows(runs, run => ChosenAt(run, p.Policy), calibrateBands, p.Policy.WholeWindows, p.Policy.Adaptive, p.Policy.Normalised, p.Policy.Holidays, p.Policy.EveryDay, p.Policy.Rescaled), StringComparer.Ordinal)
                 : new Dictionary<string, IReadOnlyList<WindowScore>>(),
             BestBaseline = bestBaseline,
             Methods = accuracy,
