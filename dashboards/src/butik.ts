@@ -76,9 +76,8 @@ async function showTrend(grain: string): Promise<void> {
       ? `Ingen jämförelse med i fjol: butikens siffror börjar ${points[0] ? f.longDate(points[0].period) : ''}, så i fjol finns inget att jämföra med.`
       : `Jämfört med i fjol bara för de ${f.number(comparable.length)} ${grainPlural} som har siffror från i fjol; före ${f.longDate(comparable[0]?.period ?? todayIso)} har butiken ingen historik ett år bakåt, och där visas ingen fjolårslinje.`;
   const next28 = (forecast?.points ?? []).filter((p) => p.date > todayIso).slice(0, 28);
-  const accuracy = forecast?.model && Number.isFinite(forecast.model.wape)
-    ? `Provad på tidigare veckor missade prognosen i genomsnitt ${f.percent(forecast.model.wape, 0)} av försäljningen. ${forecast.note}`
-    : forecast?.note ?? '';
+  // The hub's note says which method is shown, its own error when tried and the best simple rule's (ForecastWords.Tried): one wording, one place.
+  const accuracy = forecast?.note ?? '';
   const periodName = (p: TrendPoint): string => (p.complete ? p.period : `${p.period} (hittills)`);
   sections.trend.fill(
     {

@@ -80,14 +80,17 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
             }
 
             // The metrics row names what is shown and the best simple rule it was measured against
-            // ("shown vs rule"); its model_* columns hold the shown method's cross-fitted accuracy.
+            // ("shown vs rule"); its model_* columns hold the shown process's cross-fitted accuracy (each origin's
+            // choice made before it), method_* the shown method's own, baseline_* the rule's own, on the same days.
+            var own = f.Methods.GetValueOrDefault(f.Method) ?? Accuracy.None;
             metrics.Row(runId, today, f.SeriesId, f.Method + MethodSeparator + f.BestBaseline, DailyForecaster.FeatureVersion,
-                Number(f.Shown.Mase), Number(f.Shown.Wape), Number(f.Shown.Coverage80), Number(f.Baseline.Mase), Number(f.Baseline.Wape), Number(f.Baseline.Coverage80), version);
+                Number(f.Shown.Mase), Number(f.Shown.Wape), Number(f.Shown.Coverage80), Number(f.Baseline.Mase), Number(f.Baseline.Wape), Number(f.Baseline.Coverage80),
+                Number(own.Mase), Number(own.Wape), Number(own.Coverage80), version);
         }
 
         await storage.Database.InsertAsync("forecast_points", ["run_id", "run_date", "series", "method", "feature_version", "target_date", "horizon", "point", "lower", "upper", "version"], points, cancellationToken).ConfigureAwait(false);
         await storage.Database.InsertAsync("forecast_metrics", ["run_id", "run_date", "series", "method", "feature_version", "model_mase", "model_wape", "model_coverage80",
-            "baseline_mase", "baseline_wape", "baseline_coverage80", "version"], metrics, cancellationToken).ConfigureAwait(false);
+            "baseline_mase", "baseline_wape", "baseline_coverage80", "method_mase", "method_wape", "method_coverage80", "version"], metrics, cancellationToken).ConfigureAwait(false);
         return runId;
     }
 
@@ -134,8 +137,10 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
     }
 
     /// <summary>
-    /// A series' latest forecast. <see cref="Model"/> is the shown method's backtest accuracy, <see cref="Baseline"/>
-    /// the best simple rule's; <see cref="WonBy"/> how much lower the shown method's MASE was (0 where the rule is shown).
+    /// A series' latest forecast. <see cref="Model"/> is the shown process's backtest accuracy (each origin scored with
+    /// the method chosen before it), <see cref="MethodAccuracy"/> the shown method's own, <see cref="Baseline"/> the
+    /// best simple rule's own, on the same days; <see cref="WonBy"/> how much smaller the shown method's own error
+    /// (WAPE) was than the rule's (<see cref="ForecastWords.Reduction"/>; the figure the note prints).
     /// A point with <see cref="ForecastPoint.Closed"/> is a day the shop is closed: 0 with certainty, no forecast.
     /// </summary>
     public sealed record ForecastView(string Series, string? RunId, string? Method, string Note, Accuracy? Model, Accuracy? Baseline, IReadOnlyList<ForecastPoint> Points)
@@ -144,6 +149,9 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
         public string? MethodText { get; init; }
 
         public string? BestBaseline { get; init; }
+
+        /// <summary>The shown method's own backtest accuracy: each scored origin forecast by that method (the note's figures).</summary>
+        public Accuracy? MethodAccuracy { get; init; }
 
         public double? WonBy { get; init; }
 
@@ -156,7 +164,7 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
 
     private sealed record PointRow(string RunId, string RunDate, string Method, string TargetDate, int Horizon, double Point, double Lower, double Upper);
 
-    private sealed record MetricRow(string Method, double ModelMase, double ModelWape, double ModelCoverage80, double BaselineMase, double BaselineWape, double BaselineCoverage80);
+    private sealed record MetricRow(string Method, double ModelMase, double ModelWape, double ModelCoverage80, double BaselineMase, double BaselineWape, double BaselineCoverage80, double? MethodMase, double? MethodWape, double? MethodCoverage80);
 
     /// <summary>The latest run's forecast of a series, with the backtests and, in Swedish, what is shown and why.</summary>
     public async Task<ForecastView> LatestAsync(string series, CancellationToken cancellationToken = default)
@@ -176,24 +184,22 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
         var metrics = (await storage.Database.QueryAsync<MetricRow>(
             $"""
             SELECT method AS Method, model_mase AS ModelMase, model_wape AS ModelWape, model_coverage80 AS ModelCoverage80,
-                   baseline_mase AS BaselineMase, baseline_wape AS BaselineWape, baseline_coverage80 AS BaselineCoverage80
+                   baseline_mase AS BaselineMase, baseline_wape AS BaselineWape, baseline_coverage80 AS BaselineCoverage80,
+                   method_mase AS MethodMase, method_wape AS MethodWape, method_coverage80 AS MethodCoverage80
             FROM forecast_metrics FINAL WHERE series = {SqlLiteral.Text(series)} AND run_id = {SqlLiteral.Text(points[0].RunId)}
             """, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
         var method = points[0].Method;
         var bestBaseline = metrics?.Method.Split(MethodSeparator) is [_, var rule] ? rule : DailyForecaster.BaselineName;
         var shown = metrics is null ? null : new Accuracy(metrics.ModelMase, metrics.ModelWape, metrics.ModelCoverage80);
         var baseline = metrics is null ? null : new Accuracy(metrics.BaselineMase, metrics.BaselineWape, metrics.BaselineCoverage80);
-        var isRule = DailyForecaster.Baselines.Contains(method);
-        var wonBy = !isRule && shown is not null && baseline is { Mase: > 0 } ? 1 - (shown.Mase / baseline.Mase) : 0;
+        // Not tried (too short a history), or a row from before method_* was kept (ClickHouse reads its nan as null): no own figures.
+        var own = metrics is { MethodMase: { } m, MethodWape: { } w, MethodCoverage80: { } c } && double.IsFinite(m) && double.IsFinite(w) && double.IsFinite(c) ? new Accuracy(m, w, c) : null;
         var firstDay = DateOnly.ParseExact(points[0].TargetDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var runDate = DateOnly.ParseExact(points[0].RunDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var missing = Math.Max(0, runDate.DayNumber - firstDay.DayNumber);
         // Whose earlier weeks the backtest was run on: the municipality's total is no shop's.
         var whose = series == municipality.ForecastSeries ? "kommunens" : "butikens";
-        var note = isRule
-            ? $"Prognosen visar {ForecastWords.Method(method)}: inget annat slog den regeln när vi provade prognoser på {whose} tidigare veckor."
-            : string.Create(CultureInfo.GetCultureInfo("sv-SE"),
-                $"Prognosen visar {ForecastWords.Method(method)}. Provad på {whose} tidigare veckor missade den {wonBy:P0} mindre än den bästa enkla regeln ({ForecastWords.Method(bestBaseline)}).");
+        var note = ForecastWords.Tried(method, bestBaseline, own, baseline, whose);
         note += " Det skuggade bandet är ett 80 %-intervall: där hamnade 8 av 10 dagar när vi provade. Stängda dagar visas som stängt.";
         if (missing > 0)
         {
@@ -208,7 +214,8 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
         {
             MethodText = ForecastWords.Method(method),
             BestBaseline = bestBaseline,
-            WonBy = wonBy,
+            MethodAccuracy = own,
+            WonBy = ForecastWords.Reduction(own, baseline),
             MissingDays = missing,
             ClosedWeekdays = ClosedWeekdaysOf(series),
         };

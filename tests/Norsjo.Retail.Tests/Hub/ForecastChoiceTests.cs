@@ -78,6 +78,7 @@ public sealed partial class ForecastChoiceTests
         Assert.Equal(Backtest.AdaptiveLevelAt(runs, "good-before", At, everyDay: true), Backtest.AdaptiveLevelAt(changed, "good-before", At, everyDay: true));
         Assert.Equal(Backtest.BandAt(runs, "good-before", At, false, wholeWindows: true, adaptive: true, holidays: true, everyDay: true), Backtest.BandAt(changed, "good-before", At, false, wholeWindows: true, adaptive: true, holidays: true, everyDay: true));
         Assert.Equal(Backtest.BandAt(runs, "good-before", At, false, wholeWindows: true, adaptive: true), Backtest.BandAt(changed, "good-before", At, false, wholeWindows: true, adaptive: true));
+        Assert.Equal(Backtest.BandAt(runs, "good-after", At, false, wholeWindows: true, adaptive: true, holidays: true, everyDay: true, rescaled: true), Backtest.BandAt(changed, "good-after", At, false, wholeWindows: true, adaptive: true, holidays: true, everyDay: true, rescaled: true));
         // Seen from the end, the later days count.
         Assert.Equal("good-after", Backtest.BestAt(candidates, runs, At.AddDays(60)));
     }

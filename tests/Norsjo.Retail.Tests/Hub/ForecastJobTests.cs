@@ -17,6 +17,8 @@ public sealed class ForecastJobTests(ClickHouseServerFixture clickHouse)
 {
     private sealed record Count(long Value);
 
+    private static readonly System.Globalization.CultureInfo Swedish = System.Globalization.CultureInfo.GetCultureInfo("sv-SE");
+
     /// <summary>The days into sales_daily, then the nightly job through Hangfire, until it has stored the two stores', their category's and the municipality's metrics.</summary>
     private static async Task RunNightlyJobAsync(RunningHub hub, TabSeparatedRows days)
     {
@@ -54,7 +56,14 @@ public sealed class ForecastJobTests(ClickHouseServerFixture clickHouse)
         Assert.Equal(56, forecast.GetProperty("points").GetArrayLength());
         Assert.Equal(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), forecast.GetProperty("points")[0].GetProperty("date").GetString());
         Assert.True(forecast.GetProperty("model").GetProperty("mase").GetDouble() > 0);
-        Assert.False(string.IsNullOrEmpty(forecast.GetProperty("note").GetString()));
+        // The note's figures are the shown method's own (methodAccuracy) and the best rule's (baseline), on the same days, and its reduction is wonBy.
+        var note = forecast.GetProperty("note").GetString()!;
+        var own = forecast.GetProperty("methodAccuracy").GetProperty("wape").GetDouble();
+        var rule = forecast.GetProperty("baseline").GetProperty("wape").GetDouble();
+        Assert.Contains(ForecastWords.Method(forecast.GetProperty("method").GetString()!), note, StringComparison.Ordinal);
+        Assert.Contains($"missade den i genomsnitt {own.ToString("P1", Swedish)} av försäljningen", note, StringComparison.Ordinal);
+        Assert.Equal(1 - (own / rule), forecast.GetProperty("wonBy").GetDouble(), 9);
+        Assert.True(forecast.GetProperty("method").GetString() == forecast.GetProperty("bestBaseline").GetString() || note.Contains($"mot {rule.ToString("P1", Swedish)} för den bästa enkla regeln", StringComparison.Ordinal), note);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync(new Uri("/api/stores/butik-b/forecast", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync(new Uri("/api/municipality/forecast", UriKind.Relative))).StatusCode);
     }

@@ -390,6 +390,12 @@ public static class Schema
             FROM index_outlooks
             """,
         ]),
+        new(20, "forecast metrics keep the shown method's own backtest accuracy beside the shown process's (issue 17: the page says the shown method's own error)",
+        [
+            "ALTER TABLE forecast_metrics ADD COLUMN method_mase Float64 DEFAULT nan",
+            "ALTER TABLE forecast_metrics ADD COLUMN method_wape Float64 DEFAULT nan",
+            "ALTER TABLE forecast_metrics ADD COLUMN method_coverage80 Float64 DEFAULT nan",
+        ]),
     ];
 
     /// <summary>The contract's service kinds by their one spelling (Contracts.V1.ServiceKindNames), numbered as on the wire.</summary>

@@ -407,6 +407,25 @@ ORDER BY (municipality, year, run_date);
 CREATE TABLE IF NOT EXISTS norsjo_retail.municipality_outlooks ON CLUSTER norsjo AS norsjo_retail.municipality_outlooks_local
 ENGINE = Distributed(norsjo, norsjo_retail, municipality_outlooks_local, 0);
 
+-- step 20: forecast metrics keep the shown method's own backtest accuracy beside the shown process's (issue 17: the page says the shown method's own error)
+ALTER TABLE norsjo_retail.forecast_metrics_local ON CLUSTER norsjo ADD COLUMN method_mase Float64 DEFAULT nan;
+DROP TABLE IF EXISTS norsjo_retail.forecast_metrics ON CLUSTER norsjo;
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.forecast_metrics ON CLUSTER norsjo AS norsjo_retail.forecast_metrics_local
+ENGINE = Distributed(norsjo, norsjo_retail, forecast_metrics_local, 0);
+
+ALTER TABLE norsjo_retail.forecast_metrics_local ON CLUSTER norsjo ADD COLUMN method_wape Float64 DEFAULT nan;
+DROP TABLE IF EXISTS norsjo_retail.forecast_metrics ON CLUSTER norsjo;
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.forecast_metrics ON CLUSTER norsjo AS norsjo_retail.forecast_metrics_local
+ENGINE = Distributed(norsjo, norsjo_retail, forecast_metrics_local, 0);
+
+ALTER TABLE norsjo_retail.forecast_metrics_local ON CLUSTER norsjo ADD COLUMN method_coverage80 Float64 DEFAULT nan;
+DROP TABLE IF EXISTS norsjo_retail.forecast_metrics ON CLUSTER norsjo;
+
+CREATE TABLE IF NOT EXISTS norsjo_retail.forecast_metrics ON CLUSTER norsjo AS norsjo_retail.forecast_metrics_local
+ENGINE = Distributed(norsjo, norsjo_retail, forecast_metrics_local, 0);
+
 -- published figures (Grafana reads only this database): norsjo_retail_published, every table whole on every node
 CREATE DATABASE IF NOT EXISTS norsjo_retail_published ON CLUSTER norsjo;
 
