@@ -56,8 +56,10 @@ internal readonly record struct BandShape(double Low, double High, bool WholeNum
 /// <see cref="Rescaled"/>: each earlier window's errors are rescaled by how large the errors of the days just
 /// before the band is drawn were against that window's own errors at the same horizons (<see cref="Backtest.RecentRatio"/>),
 /// so a band follows a change in the errors' size between the windows it is made from and now.
+/// <see cref="FixedLevel"/>: the band is drawn at 80 % as it is, its level neither the one best on earlier windows nor adaptive
+/// (with <see cref="Rescaled"/>, the rescaling alone follows a change; an adaptive level on top corrects the same change twice).
 /// </summary>
-internal readonly record struct ChoicePolicy(bool Shrunk, bool WholeWindows, bool Adaptive = false, bool Normalised = false, bool Holidays = false, bool EveryDay = false, bool Rescaled = false)
+internal readonly record struct ChoicePolicy(bool Shrunk, bool WholeWindows, bool Adaptive = false, bool Normalised = false, bool Holidays = false, bool EveryDay = false, bool Rescaled = false, bool FixedLevel = false)
 {
     /// <summary>
     /// The forecaster's: shrunk, whole windows, the adaptive level (since issue #17's fourth round); errors
