@@ -53,6 +53,12 @@ public sealed class StoreOwnerCalendarTests(DemoHubFixture demo)
 
         await Assertions.Expect(tooltip.First).ToContainTextAsync("Prognos");
 
+        // Which method is shown and how it did when tried (issue #17): the page prints the hub's note as it is, whose
+        // figure is the shown method's own error on the earlier weeks, not the shown process's (each week's choice made before it).
+        Assert.NotNull(forecast.MethodAccuracy);
+        Assert.Contains($"missade den i genomsnitt {forecast.MethodAccuracy.Wape.ToString("P1", CultureInfo.GetCultureInfo("sv-SE"))} av försäljningen", forecast.Note, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("[data-test='forecast-note']")).ToHaveTextAsync(forecast.Note);
+
         // Weeks and months: the forecast is there too, as sums of its days.
         foreach (var (grain, word) in new[] { ("week", "vecka"), ("month", "månad") })
         {
