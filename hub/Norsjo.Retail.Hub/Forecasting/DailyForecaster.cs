@@ -32,7 +32,9 @@ public enum ForecastTrainer
 /// starts at 80 % and moves day by day by the series' own misses on every realised day of every earlier
 /// band (adaptive conformal inference: bands that covered too much narrow, bands that missed widen); the
 /// days of the Christmas stretch (1 December – 6 January) have their own errors, apart from the rest of the
-/// year's; a series of whole numbers gets whole-number edges, and is calibrated on that discrete coverage.
+/// year's; each earlier window's errors are rescaled by how large the errors of the last 28 days were against
+/// that window's at the same horizons (<see cref="Backtest.RecentRatio"/>), so a band follows a change in the
+/// errors' size; a series of whole numbers gets whole-number edges, and is calibrated on that discrete coverage.
 /// MASE is scaled by the week-to-week change in the history before each origin only.
 /// </summary>
 /// <param name="maxTrainingRows">Rows a model trains on at most, sampled past it; 0: all (see <see cref="DefaultMaxTrainingRows"/>).</param>
@@ -55,9 +57,9 @@ public sealed class DailyForecaster(
         ("both + adaptive level (the fifth round's)", ChoicePolicy.FifthRound),
         ("both + adaptive level, Christmas errors apart", ChoicePolicy.FifthRound with { Holidays = true }),
         ("both + adaptive level moved every day", ChoicePolicy.FifthRound with { EveryDay = true }),
-        ("both + adaptive level moved every day, Christmas errors apart (the forecaster's)", ChoicePolicy.Current),
-        ("the forecaster's, errors rescaled to the last 28 days' size", ChoicePolicy.Current with { Rescaled = true }),
-        ("the forecaster's, errors rescaled to the last 28 days' size, at 80 % as it is", ChoicePolicy.Current with { Rescaled = true, FixedLevel = true }),
+        ("both + adaptive level moved every day, Christmas errors apart (the sixth round's)", ChoicePolicy.SixthRound),
+        ("the sixth round's, errors rescaled to the last 28 days' size (the forecaster's)", ChoicePolicy.Current),
+        ("the sixth round's, errors rescaled to the last 28 days' size, at 80 % as it is", ChoicePolicy.Current with { FixedLevel = true }),
     ];
 
     public const int DefaultTrees = 200;
