@@ -21,6 +21,9 @@ public sealed class RegistryChangeWatch(OperationalStore store, TimeProvider tim
     private DateTimeOffset? _readAt;
     private long _reads;
 
+    /// <summary>Every municipality's latest change, in one statement.</summary>
+    public const string Sql = "SELECT municipality AS Municipality, CAST(max(id) AS BIGINT) AS Id FROM registry_changes GROUP BY municipality";
+
     private sealed class Latest
     {
         public string Municipality { get; set; } = string.Empty;
@@ -40,7 +43,7 @@ public sealed class RegistryChangeWatch(OperationalStore store, TimeProvider tim
             if (_readAt is not { } readAt || now - readAt >= Recheck)
             {
                 using var connection = store.Open();
-                _latest = connection.Query<Latest>("SELECT municipality AS Municipality, CAST(max(id) AS BIGINT) AS Id FROM registry_changes GROUP BY municipality")
+                _latest = connection.Query<Latest>(Sql)
                     .ToDictionary(r => r.Municipality, r => r.Id, StringComparer.Ordinal);
                 _readAt = now;
                 Interlocked.Increment(ref _reads);
