@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Norsjo.Retail.Hub.Api;
 using Norsjo.Retail.Hub.Disclosure;
 using Norsjo.Retail.Hub.Operational;
+using Norsjo.Retail.Hub.Registry;
 using Norsjo.Retail.Hub.Storage;
 using Norsjo.Retail.Hub.Tenancy;
 
@@ -38,6 +39,49 @@ public static class RegionBreakdown
 
             Console.WriteLine(fresh.Line($"{label}, made afresh", runs));
             Console.WriteLine(reused.Line($"{label}, kept parts", runs));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"the registry's re-check of every municipality (ms), run after run: one statement per municipality (before) and one grouped statement (RegistryChangeWatch)   {command}");
+        Console.WriteLine($"{"grid point",-34} {"municipalities",14} {"before p50",11} {"before p95",11} {"now p50",9} {"now p95",9}");
+        foreach (var (label, hub) in points)
+        {
+            var store = hub.Services.GetRequiredService<OperationalStore>();
+            var ids = hub.Services.GetRequiredService<Municipalities>().All.Select(m => m.Municipality.Id).ToList();
+            var (before, now) = (new List<double>(), new List<double>());
+            for (var run = -1; run < runs; run++)
+            {
+                var clock = Stopwatch.StartNew();
+                foreach (var id in ids)
+                {
+                    // As RegistryFacts re-checked before: its own connection and statement, per municipality.
+                    using var connection = store.Open();
+                    using var statement = connection.CreateCommand();
+                    statement.CommandText = $"SELECT max(id) FROM registry_changes WHERE municipality = '{id}'";
+                    _ = statement.ExecuteScalar();
+                }
+
+                var perMunicipality = clock.Elapsed.TotalMilliseconds;
+                clock.Restart();
+                using (var connection = store.Open())
+                using (var statement = connection.CreateCommand())
+                {
+                    statement.CommandText = RegistryChangeWatch.Sql;
+                    using var rows = statement.ExecuteReader();
+                    while (rows.Read())
+                    {
+                    }
+                }
+
+                if (run >= 0)
+                {
+                    before.Add(perMunicipality);
+                    now.Add(clock.Elapsed.TotalMilliseconds);
+                }
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{label,-34} {ids.Count,14} {Percentile(before, 50),11:N2} {Percentile(before, 95),11:N2} {Percentile(now, 50),9:N2} {Percentile(now, 95),9:N2}"));
         }
     }
 

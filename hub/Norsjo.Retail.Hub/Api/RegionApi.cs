@@ -101,15 +101,23 @@ public static class RegionApi
             ? await storage.Database.QueryAsync<TurnoverMonths.Row>(TurnoverMonths.Sql(liveFrom, lastEnd, null), ct).ConfigureAwait(false)
             : [];
 
-        // The settled months not published (nothing of them could be shown yet), per municipality: their stores' stored turnover, in one statement.
+        // The settled months not published (nothing of them could be shown yet), per municipality: their stores' stored turnover,
+        // and the prints of their other parts (any of which can make such a month showable), one statement each, side by side.
         var held = Enumerable.Range(0, all.Count)
             .Select(i => (Stores: stores[i], Missing: RegionalParts.HeldMonths(figures[i], versions.GetValueOrDefault(all[i].Municipality.Id), firstEnd, lastEnd)))
             .Where(m => m.Missing.Count > 0).ToList();
         var heldFrom = held.Count > 0 ? held.Min(m => m.Missing[0]) : default;
-        var heldRows = held.Count > 0
-            ? await storage.Database.QueryAsync<TurnoverMonths.Row>(TurnoverMonths.Sql(heldFrom, held.Max(m => m.Missing[^1]), [.. held.SelectMany(m => m.Stores)]), ct).ConfigureAwait(false)
-            : [];
+        IReadOnlyList<TurnoverMonths.Row> heldRows = [];
+        IReadOnlyList<MonthPrints.Row> heldPrints = [];
+        if (held.Count > 0)
+        {
+            var (heldTo, heldStores) = (held.Max(m => m.Missing[^1]), held.SelectMany(m => m.Stores).ToList());
+            var turnover = storage.Database.QueryAsync<TurnoverMonths.Row>(TurnoverMonths.Sql(heldFrom, heldTo, heldStores), ct);
+            var prints = storage.Database.QueryAsync<MonthPrints.Row>(MonthPrints.Sql(heldFrom, heldTo, heldStores), ct);
+            (heldRows, heldPrints) = (await turnover.ConfigureAwait(false), await prints.ConfigureAwait(false));
+        }
+
         return new RegionalRead(await consents.LatestAsync(ct).ConfigureAwait(false), versions, live.ToLookup(r => r.StoreId, StringComparer.Ordinal), liveFrom,
-            heldRows.ToLookup(r => r.StoreId, StringComparer.Ordinal), heldFrom);
+            heldRows.ToLookup(r => r.StoreId, StringComparer.Ordinal), heldFrom, heldPrints.ToLookup(r => r.StoreId, StringComparer.Ordinal));
     }
 }

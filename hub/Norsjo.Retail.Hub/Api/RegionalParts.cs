@@ -14,15 +14,15 @@ namespace Norsjo.Retail.Hub.Api;
 /// the municipality's registry (<see cref="RegistryFacts.Current"/>: a new object after any change
 /// or on a new day, and every past day's registry with it); the consents (the hub's log, compared
 /// whole once per call); the published version of every settled month it reads; the stored turnover
-/// of its stores in the months not published (the running month, and settled months held back); and
-/// its service-point changes. It is reused only when every one of them is the same (and made afresh
-/// when a held-back month was not in the region's read); otherwise it is made by the same handlers as
-/// before. Known gap: a held-back month is published once any of its parts can be shown
-/// (PublishedMonths, <c>ShowsAnything</c>), and only its turnover is compared here, so a month that
-/// becomes showable through payments, hours, deliveries or service volumes alone stays held back in
-/// the kept part until the municipality's own read or the publication job publishes it (which
-/// changes its version, and the part is made again). Held back is the cautious side: nothing is shown
-/// that the rules would hide.
+/// of its stores in the months not published (the running month, and settled months held back); the
+/// prints of the held-back months' other parts (<see cref="MonthPrints"/>: payments, hours, deliveries,
+/// service volumes — a held-back month is published once any of its cells can be shown,
+/// <see cref="PublishedMonth.ShowsAnything"/>, so a month can become showable through them with its
+/// turnover unchanged); and its service-point changes. It is reused only when every one of them is the
+/// same (and made afresh when a held-back month was not in the region's read); otherwise it is made by
+/// the same handlers as before, which publish what can now be published, as the municipality's own call does.
+/// Not "never keep a part with held months": the rolling index reads 24 months, so every young
+/// municipality has held (empty) months, and their prints are no rows at all.
 /// </summary>
 public sealed class RegionalParts
 {
@@ -38,12 +38,12 @@ public sealed class RegionalParts
     /// <summary>Everything a municipality's part depends on, compared member by member (the registry by identity).</summary>
     internal sealed record Inputs(
         DateOnly From, DateOnly To, DateOnly LastSettled, DateOnly LiveFrom, StoreRegistry Registry, long Consents,
-        IReadOnlyList<KeyValuePair<DateOnly, int>> Versions, IReadOnlyList<TurnoverMonths.Row> Live, IReadOnlyList<long> Places)
+        IReadOnlyList<KeyValuePair<DateOnly, int>> Versions, IReadOnlyList<TurnoverMonths.Row> Live, IReadOnlyList<MonthPrints.Row> HeldPrints, IReadOnlyList<long> Places)
     {
         public bool SameAs(Inputs other) =>
             From == other.From && To == other.To && LastSettled == other.LastSettled && LiveFrom == other.LiveFrom
             && ReferenceEquals(Registry, other.Registry) && Consents == other.Consents
-            && Versions.SequenceEqual(other.Versions) && Live.SequenceEqual(other.Live) && Places.SequenceEqual(other.Places);
+            && Versions.SequenceEqual(other.Versions) && Live.SequenceEqual(other.Live) && HeldPrints.SequenceEqual(other.HeldPrints) && Places.SequenceEqual(other.Places);
     }
 
     /// <summary>A number that changes whenever the hub's consents are not the same as at the last call (compared whole, once per call).</summary>
@@ -86,7 +86,7 @@ public sealed class RegionalParts
         var settled = figures.LastSettledMonth;
         var versions = read.Versions.GetValueOrDefault(municipalityId);
         var held = HeldMonths(figures, versions, from, to);
-        if (held.Count > 0 && (read.HeldTurnover is null || read.HeldFrom == default || read.HeldFrom > held[0]))
+        if (held.Count > 0 && (read.HeldTurnover is null || read.HeldPrints is null || read.HeldFrom == default || read.HeldFrom > held[0]))
         {
             return null;
         }
@@ -95,13 +95,15 @@ public sealed class RegionalParts
         var settledMonths = start <= settled ? SalesIndexCalculator.MonthsBetween(start, to < settled ? to : settled) : [];
         var stores = turnover.StoresOf(to);
         var heldSet = held.ToHashSet();
+        bool Held(string month) => heldSet.Contains(DateOnly.ParseExact(month, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         return new Inputs(
             from, to, settled, read.LiveFrom, registry, consents,
             [.. settledMonths.Select(m => new KeyValuePair<DateOnly, int>(m, versions?.GetValueOrDefault(m) ?? 0))],
             [
                 .. stores.SelectMany(id => read.LiveTurnover[id]),
-                .. held.Count == 0 ? [] : stores.SelectMany(id => read.HeldTurnover![id]).Where(r => heldSet.Contains(DateOnly.ParseExact(r.Month, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))),
+                .. held.Count == 0 ? [] : stores.SelectMany(id => read.HeldTurnover![id]).Where(r => Held(r.Month)),
             ],
+            held.Count == 0 ? [] : [.. stores.SelectMany(id => read.HeldPrints![id]).Where(r => Held(r.Month))],
             [.. places.Select(p => p.Id)]);
     }
 

@@ -112,11 +112,13 @@ public enum MonthParts
 /// turnover of all their stores for the months not published. Each municipality's figures are then
 /// made from its share exactly as from its own reads. The consents are the hub's (one log for every store).
 /// <see cref="HeldTurnover"/>: the stored turnover, from <see cref="HeldFrom"/>, of the stores of every municipality with a settled
-/// month not published (held back, read as it stands): what tells whether such a month changed (Api/RegionalParts.cs).
+/// month not published (held back, read as it stands), and <see cref="HeldPrints"/> the same stores' prints of those months' other
+/// parts (<see cref="MonthPrints"/>): what tells whether such a month changed (Api/RegionalParts.cs).
 /// </summary>
 public sealed record RegionalRead(
     IReadOnlyDictionary<string, ConsentEvent> Consents, IReadOnlyDictionary<string, IReadOnlyDictionary<DateOnly, int>> Versions,
-    ILookup<string, TurnoverMonths.Row> LiveTurnover, DateOnly LiveFrom, ILookup<string, TurnoverMonths.Row>? HeldTurnover = null, DateOnly HeldFrom = default);
+    ILookup<string, TurnoverMonths.Row> LiveTurnover, DateOnly LiveFrom, ILookup<string, TurnoverMonths.Row>? HeldTurnover = null, DateOnly HeldFrom = default,
+    ILookup<string, MonthPrints.Row>? HeldPrints = null);
 
 /// <summary>
 /// Published months are frozen. The first time a settled month is asked for (by the API, the

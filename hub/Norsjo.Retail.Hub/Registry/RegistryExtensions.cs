@@ -14,6 +14,7 @@ public static class RegistryExtensions
         var path = Path.IsPathRooted(file) ? file : Path.Combine(builder.Environment.ContentRootPath, file);
         builder.Services.AddSingleton(new RegistrySeed(path, RegistryFile.Load(path)));
         builder.Services.AddSingleton(Tenancy.Municipality.First);
+        builder.Services.AddSingleton<RegistryChangeWatch>();
         builder.Services.AddSingleton<RegistryFacts>();
         builder.Services.AddTransient(services => services.GetRequiredService<RegistryFacts>().Current);
         builder.Services.AddHostedService<RegistrySeeding>();

@@ -33,20 +33,16 @@ public sealed record RegistryChange(string Kind, string Key, DateOnly ValidFrom,
 /// year. Everything else holds from its day on, never backwards, so a past period is computed
 /// with what held then.
 /// </summary>
-public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed seed, Tenancy.Municipality municipality, TimeProvider time, ILogger<RegistryFacts> logger)
+public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed seed, Tenancy.Municipality municipality, TimeProvider time, RegistryChangeWatch changes, ILogger<RegistryFacts> logger)
 {
     /// <summary>The changed_by of the rows the file seeded.</summary>
     public const string SeededBy = "registerfilen";
 
     private const string Beginning = "0001-01-01";
 
-    /// <summary>How often a hub looks for changes another hub of the deployment made.</summary>
-    private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(5);
-
     private readonly Lock _lock = new();
     private readonly Dictionary<DateOnly, StoreRegistry> _byDay = [];
     private List<Row>? _rows;
-    private DateTimeOffset _checkedAt;
 
     private sealed record Row(long Id, string Kind, string ItemKey, string ValidFrom, string Yaml, string OldYaml, string ChangedBy, long ChangedUnixMs);
 
@@ -237,23 +233,16 @@ public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed s
 
     private InsertRow Parameters(Row r) => new(municipality.Id, r.Kind, r.ItemKey, r.ValidFrom, r.Yaml, r.OldYaml, r.ChangedBy, r.ChangedUnixMs);
 
-    /// <summary>The rows, read again when another hub may have changed them; seeds an empty store from the file.</summary>
+    /// <summary>
+    /// The rows, read again when another hub has changed them (the hub's <see cref="RegistryChangeWatch"/>, at most
+    /// <see cref="RegistryChangeWatch.Recheck"/> old, has a later change than the last row read; this hub's own changes
+    /// drop the rows at once); seeds an empty store from the file.
+    /// </summary>
     private List<Row> Rows()
     {
-        var now = time.GetUtcNow();
-        if (_rows is not null && now - _checkedAt < Recheck)
+        if (_rows is not null && (changes.LatestId(municipality.Id) is not { } latest || (_rows.Count > 0 && latest <= _rows[^1].Id)))
         {
             return _rows;
-        }
-
-        using (var connection = store.Open())
-        {
-            var latest = connection.ExecuteScalar<long?>("SELECT max(id) FROM registry_changes WHERE municipality = @Municipality", new { Municipality = municipality.Id });
-            if (_rows is not null && latest == (_rows.Count == 0 ? null : _rows[^1].Id))
-            {
-                _checkedAt = now;
-                return _rows;
-            }
         }
 
         if (Seed())
@@ -267,7 +256,6 @@ public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed s
         }
 
         _byDay.Clear();
-        _checkedAt = now;
         return _rows;
     }
 

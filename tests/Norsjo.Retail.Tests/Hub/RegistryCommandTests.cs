@@ -46,9 +46,12 @@ public sealed class RegistryCommandTests : IDisposable
         }
     }
 
-    private RegistryFacts Facts() => new(
-        new OperationalStore(Options.Create(new OperationalOptions { SqlitePath = Database }), NullLogger<OperationalStore>.Instance),
-        new RegistrySeed(ShippedFile, RegistryFile.Load(ShippedFile)), Norsjo.Retail.Hub.Tenancy.Municipality.First, TimeProvider.System, NullLogger<RegistryFacts>.Instance);
+    private RegistryFacts Facts()
+    {
+        var store = new OperationalStore(Options.Create(new OperationalOptions { SqlitePath = Database }), NullLogger<OperationalStore>.Instance);
+        return new(store, new RegistrySeed(ShippedFile, RegistryFile.Load(ShippedFile)), Norsjo.Retail.Hub.Tenancy.Municipality.First, TimeProvider.System,
+            new RegistryChangeWatch(store, TimeProvider.System), NullLogger<RegistryFacts>.Instance);
+    }
 
     [Fact]
     public async Task Export_import_export_is_byte_equal_and_an_import_is_kept_with_who_made_it()

@@ -29,8 +29,10 @@ public sealed class RegistryFactsTests : IDisposable
         Options.Create(new OperationalOptions { SqlitePath = Path.Combine(_folder.Path, "operational.db"), PostgreSql = postgres }),
         NullLogger<OperationalStore>.Instance);
 
-    private RegistryFacts Facts(OperationalStore store, string yaml) =>
-        new(store, new RegistrySeed("registry.yaml", RegistryFile.Parse(yaml)), Norsjo.Retail.Hub.Tenancy.Municipality.First, _clock, NullLogger<RegistryFacts>.Instance);
+    /// <summary>A hub's facts of one municipality (the first unless given); each call is another hub, unless given the watch of one.</summary>
+    private RegistryFacts Facts(OperationalStore store, string yaml, RegistryChangeWatch? hub = null, Norsjo.Retail.Hub.Tenancy.Municipality? municipality = null) =>
+        new(store, new RegistrySeed("registry.yaml", RegistryFile.Parse(yaml)), municipality ?? Norsjo.Retail.Hub.Tenancy.Municipality.First, _clock,
+            hub ?? new RegistryChangeWatch(store, _clock), NullLogger<RegistryFacts>.Instance);
 
     /// <summary>Two registries are the same when every value is (the records hold lists and sets, which compare by reference).</summary>
     private static string Semantic(StoreRegistry registry) => JsonSerializer.Serialize(new
@@ -100,6 +102,35 @@ public sealed class RegistryFactsTests : IDisposable
         Assert.Contains("\"sun\": \"closed\"", history[0].OldYaml, StringComparison.Ordinal);
         // Another hub of the deployment (the same store) sees it too.
         Assert.True(Facts(Store(), RunningHub.RegistryYaml(["xx"])).Current.Find("kusfors-handel")!.Hours.IsOpen(DayOfWeek.Sunday, new TimeOnly(12, 0)));
+    }
+
+    /// <summary>
+    /// A hub with two municipalities learns of another hub's edit within <see cref="RegistryChangeWatch.Recheck"/>, by one
+    /// statement for both (issue 20: it was one per municipality, 290 in a row on the region's call): the edited
+    /// municipality's registry is a new one with the edit, the other's is the same object as before.
+    /// </summary>
+    [Fact]
+    public async Task Another_hubs_edit_is_seen_within_the_recheck_by_one_statement_for_every_municipality()
+    {
+        var shipped = await File.ReadAllTextAsync(ShippedFile);
+        var mala = new Norsjo.Retail.Hub.Tenancy.Municipality("mala");
+        var malaFile = RunningHub.RegistryYaml(["mala-a", "mala-b"]);
+        var hub = new RegistryChangeWatch(Store(), _clock);
+        var (norsjo, malaHere) = (Facts(Store(), shipped, hub), Facts(Store(), malaFile, hub, mala));
+        var (norsjoBefore, malaBefore) = (norsjo.Current, malaHere.Current);
+        Assert.False(malaBefore.Find("mala-a")!.Hours.IsOpen(DayOfWeek.Sunday, new TimeOnly(21, 0)));
+
+        // Another hub of the deployment (the same store) changes Malå's registry: mala-a open late.
+        var other = Facts(Store(), malaFile, municipality: mala);
+        var late = other.Current.Find("mala-a")! with { Hours = RegistryFile.Parse(RunningHub.RegistryYaml(["x1"], "08:00-22:00")).Stores[0].Hours };
+        Assert.True(await other.ChangeAsync(RegistryYaml.StoreItem(late), null, "malå.kommun"));
+
+        _clock.Now += RegistryChangeWatch.Recheck;
+        var reads = hub.Reads;
+        Assert.True(malaHere.Current.Find("mala-a")!.Hours.IsOpen(DayOfWeek.Sunday, new TimeOnly(21, 0)));
+        Assert.NotSame(malaBefore, malaHere.Current);
+        Assert.Same(norsjoBefore, norsjo.Current);
+        Assert.Equal(reads + 1, hub.Reads);
     }
 
     [Fact]
