@@ -1,5 +1,8 @@
-// Stand-in for the few static pieces of Microsoft's C runtime (libcmt/libvcruntime) that the
-// Native AOT runtime's objects ask for; everything else comes from the Universal CRT (ucrtbase.dll).
+// Stand-in for the few static pieces of Microsoft's C runtime (libcmt.lib, libvcruntime.lib, libcpmt.lib; not served
+// by any registry here) that the win-x64 Native AOT runtime's objects ask for when the agent is linked on Linux with
+// lld-link (WindowsCrossLink.targets; agent/README.md, "win-x64 from Linux"). Everything else comes from the Universal
+// CRT (ucrtbase.dll). Compiled by clang for x86_64-pc-windows-msvc, without headers: the declarations are its own.
+// Known gaps against Microsoft's: no cookie check in __GSHandlerCheck, no load-config directory (no CFG table).
 typedef unsigned long long size_t;
 typedef unsigned long long uintptr_t;
 typedef unsigned long DWORD;
