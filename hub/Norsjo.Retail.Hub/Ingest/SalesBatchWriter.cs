@@ -87,8 +87,10 @@ public sealed partial class SalesBatchWriter(ClickHouseStorage storage, TimeProv
 
         await AddReplacedAsync(db, storeId, newestTotals, dailySales, dailyPayments, version, cancellationToken).ConfigureAwait(false);
 
+        // A delivery twice in one batch: the last copy is the delivery, as for receipts. Its rows then have one
+        // version each, so the store's deliveries can take the newest by argMax instead of FINAL.
         var deliveries = new TabSeparatedRows();
-        foreach (var delivery in batch.HomeDeliveries)
+        foreach (var delivery in batch.HomeDeliveries.GroupBy(d => (Date: BatchValidator.ToDate(d.Date, "home_delivery.date"), d.DeliveryKey)).Select(g => g.Last()))
         {
             deliveries.Row(storeId, BatchValidator.ToDate(delivery.Date, "home_delivery.date"), delivery.DeliveryKey,
                 delivery.HouseholdKey, delivery.Locality, delivery.DistanceM, delivery.OrderValueOre, delivery.HouseholdRegistered, version);

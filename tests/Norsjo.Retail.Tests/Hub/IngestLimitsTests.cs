@@ -192,6 +192,35 @@ public sealed class IngestLimitsTests(IngestLimitsTests.LimitsHub fixture) : ICl
             $"SELECT sum(gross_ore) AS N FROM sales_daily FINAL WHERE store_id = {SqlLiteral.Text(StoreId)} AND sale_date = {SqlLiteral.Date(date)}"));
     }
 
+    [Fact]
+    public async Task A_home_delivery_sent_again_replaces_the_earlier_one_in_the_stores_deliveries()
+    {
+        var date = new DateOnly(2026, 9, 15);
+        HomeDelivery Delivery(string locality, long orderOre, int distanceM) =>
+            new() { DeliveryKey = "again-d", HouseholdKey = "hh-again", Date = Date(date), Locality = locality, OrderValueOre = orderOre, DistanceM = distanceM };
+
+        var first = Batch(StoreId, "again-d-1");
+        first.HomeDeliveries.Add(Delivery("Kusfors", 30_000, 4_000));
+        await Client().UploadBatchAsync(first, fixture.Headers);
+
+        // Corrected in a later batch: another locality and order value.
+        var second = Batch(StoreId, "again-d-2");
+        second.HomeDeliveries.Add(Delivery("Bastuträsk", 45_000, 6_000));
+        await Client().UploadBatchAsync(second, fixture.Headers);
+
+        var analytics = fixture.Hub.Services.GetRequiredService<StoreAnalytics>();
+        var figures = await analytics.DeliveriesAsync(StoreId, date, date, CancellationToken.None);
+        Assert.Equal([("Bastuträsk", 1L, 1L, 450m, 6.0m)], figures.Select(f => (f.Locality, f.Deliveries, f.Households, f.OrderValueKr, f.AverageDistanceKm)));
+
+        // Twice in one batch: the later copy is the delivery, as for receipts.
+        var third = Batch(StoreId, "again-d-3");
+        third.HomeDeliveries.Add(Delivery("Kusfors", 10_000, 2_000));
+        third.HomeDeliveries.Add(Delivery("Norsjövallen", 20_000, 3_000));
+        await Client().UploadBatchAsync(third, fixture.Headers);
+        figures = await analytics.DeliveriesAsync(StoreId, date, date, CancellationToken.None);
+        Assert.Equal([("Norsjövallen", 1L, 1L, 200m, 3.0m)], figures.Select(f => (f.Locality, f.Deliveries, f.Households, f.OrderValueKr, f.AverageDistanceKm)));
+    }
+
     private Ingest.IngestClient Client() => new(fixture.Channel);
 
     private async Task<long> CountAsync(string sql) => (await fixture.Hub.Database.QueryAsync<Count>(sql)).Single().N;
