@@ -164,7 +164,11 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
 
     private sealed record PointRow(string RunId, string RunDate, string Method, string TargetDate, int Horizon, double Point, double Lower, double Upper);
 
-    private sealed record MetricRow(string Method, double ModelMase, double ModelWape, double ModelCoverage80, double BaselineMase, double BaselineWape, double BaselineCoverage80, double? MethodMase, double? MethodWape, double? MethodCoverage80);
+    /// <summary>The run's figures of a series; null where ClickHouse read a nan (no backtest: a series too young, or a row from before method_* was kept).</summary>
+    private sealed record MetricRow(string Method, double? ModelMase, double? ModelWape, double? ModelCoverage80, double? BaselineMase, double? BaselineWape, double? BaselineCoverage80, double? MethodMase, double? MethodWape, double? MethodCoverage80);
+
+    private static Accuracy? Tried(double? mase, double? wape, double? coverage80) =>
+        mase is { } m && wape is { } w && coverage80 is { } c && double.IsFinite(m) && double.IsFinite(w) && double.IsFinite(c) ? new Accuracy(m, w, c) : null;
 
     /// <summary>The latest run's forecast of a series, with the backtests and, in Swedish, what is shown and why.</summary>
     public async Task<ForecastView> LatestAsync(string series, CancellationToken cancellationToken = default)
@@ -190,17 +194,19 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
             """, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
         var method = points[0].Method;
         var bestBaseline = metrics?.Method.Split(MethodSeparator) is [_, var rule] ? rule : DailyForecaster.BaselineName;
-        var shown = metrics is null ? null : new Accuracy(metrics.ModelMase, metrics.ModelWape, metrics.ModelCoverage80);
-        var baseline = metrics is null ? null : new Accuracy(metrics.BaselineMase, metrics.BaselineWape, metrics.BaselineCoverage80);
-        // Not tried (too short a history), or a row from before method_* was kept (ClickHouse reads its nan as null): no own figures.
-        var own = metrics is { MethodMase: { } m, MethodWape: { } w, MethodCoverage80: { } c } && double.IsFinite(m) && double.IsFinite(w) && double.IsFinite(c) ? new Accuracy(m, w, c) : null;
+        var shown = metrics is null ? null : Tried(metrics.ModelMase, metrics.ModelWape, metrics.ModelCoverage80);
+        var baseline = metrics is null ? null : Tried(metrics.BaselineMase, metrics.BaselineWape, metrics.BaselineCoverage80);
+        var own = metrics is null ? null : Tried(metrics.MethodMase, metrics.MethodWape, metrics.MethodCoverage80);
         var firstDay = DateOnly.ParseExact(points[0].TargetDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var runDate = DateOnly.ParseExact(points[0].RunDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         var missing = Math.Max(0, runDate.DayNumber - firstDay.DayNumber);
         // Whose earlier weeks the backtest was run on: the municipality's total is no shop's.
         var whose = series == municipality.ForecastSeries ? "kommunens" : "butikens";
         var note = ForecastWords.Tried(method, bestBaseline, own, baseline, whose);
-        note += " Det skuggade bandet är ett 80 %-intervall: där hamnade 8 av 10 dagar när vi provade. Stängda dagar visas som stängt.";
+        // A series never tried has its band from the other series' errors (DailyForecaster.WithoutBacktest).
+        note += shown is null
+            ? " Det skuggade bandet är ett 80 %-intervall byggt på hur prognoserna för andra serier träffade, tills den egna historiken räcker för att prova. Stängda dagar visas som stängt."
+            : " Det skuggade bandet är ett 80 %-intervall: där hamnade 8 av 10 dagar när vi provade. Stängda dagar visas som stängt.";
         if (missing > 0)
         {
             note += missing == 1

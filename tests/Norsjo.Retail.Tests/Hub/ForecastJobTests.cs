@@ -128,4 +128,39 @@ public sealed class ForecastJobTests(ClickHouseServerFixture clickHouse)
             }
         }
     }
+
+    [Fact]
+    public async Task A_shop_too_young_for_a_backtest_gets_its_forecast_and_a_note_without_figures_through_the_api()
+    {
+        await using var hub = await RunningHub.StartAsync(clickHouse.Url, new HubSettings(ExtraArgs: ["--Jobs:Enabled=true", .. CheapForecast.Args]), "butik-a", "butik-ny");
+        var today = ApiRequest.Today(TimeProvider.System);
+        var random = new Random(7);
+        var days = new TabSeparatedRows();
+        // butik-a has sold for 400 days; butik-ny opened five weeks ago: too short for any backtest origin.
+        foreach (var (store, first) in new[] { ("butik-a", today.AddDays(-400)), ("butik-ny", today.AddDays(-35)) })
+        {
+            for (var day = first; day < today; day = day.AddDays(1))
+            {
+                var gross = (long)(20_000_00 * (0.9 + (0.2 * random.NextDouble())));
+                days.Row(store, day, "dagligvaror", 1200, gross, gross * 12 / 112, 0L, 1000L, 1L);
+            }
+        }
+
+        await RunNightlyJobAsync(hub, days);
+
+        await hub.Services.GetRequiredService<UserStore>().SaveAsync("agare-ny", "ett-langt-losenord", UserRole.StoreOwner, ["butik-ny"]);
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = hub.HttpUrl };
+        (await http.PostAsJsonAsync("/api/login", new { username = "agare-ny", password = "ett-langt-losenord" })).EnsureSuccessStatusCode();
+        using var answer = await http.GetAsync(new Uri("/api/stores/butik-ny/forecast", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var forecast = await answer.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(56, forecast.GetProperty("points").GetArrayLength());
+        var note = forecast.GetProperty("note").GetString()!;
+        Assert.DoesNotContain("NaN", note, StringComparison.Ordinal);
+        Assert.DoesNotContain("missade den i genomsnitt", note, StringComparison.Ordinal);
+        Assert.Contains("Den har ännu inte kunnat provas på butikens tidigare veckor", note, StringComparison.Ordinal);
+        Assert.Contains("byggt på hur prognoserna för andra serier träffade", note, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, forecast.GetProperty("model").ValueKind);
+        Assert.All(forecast.GetProperty("points").EnumerateArray(), p => Assert.True(p.GetProperty("upper").GetDouble() > p.GetProperty("lower").GetDouble()));
+    }
 }
