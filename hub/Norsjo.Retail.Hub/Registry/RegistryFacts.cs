@@ -235,12 +235,12 @@ public sealed partial class RegistryFacts(OperationalStore store, RegistrySeed s
 
     /// <summary>
     /// The rows, read again when another hub has changed them (the hub's <see cref="RegistryChangeWatch"/>, at most
-    /// <see cref="RegistryChangeWatch.Recheck"/> old, has a later change than the last row read; this hub's own changes
-    /// drop the rows at once); seeds an empty store from the file.
+    /// <see cref="RegistryChangeWatch.Recheck"/> old, has a later change or more of them than the rows read (its
+    /// figures may be older than this hub's own change); this hub's own changes drop the rows at once); seeds an empty store from the file.
     /// </summary>
     private List<Row> Rows()
     {
-        if (_rows is not null && (changes.LatestId(municipality.Id) is not { } latest || (_rows.Count > 0 && latest <= _rows[^1].Id)))
+        if (_rows is not null && (changes.Of(municipality.Id) is not { } latest || (_rows.Count > 0 && latest.Id <= _rows[^1].Id && latest.Rows <= _rows.Count)))
         {
             return _rows;
         }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -131,6 +132,25 @@ public sealed class RegistryFactsTests : IDisposable
         Assert.NotSame(malaBefore, malaHere.Current);
         Assert.Same(norsjoBefore, norsjo.Current);
         Assert.Equal(reads + 1, hub.Reads);
+
+        // With PostgreSQL a lower id can become visible after a higher one (ids are handed out before commit): another
+        // hub's change of mala-b gets id N+1 but commits after a change of mala-a with id N+2 was read here.
+        using (var connection = Store().Open())
+        {
+            var n = Convert.ToInt64(Scalar(connection, "SELECT max(id) FROM registry_changes"), System.Globalization.CultureInfo.InvariantCulture);
+            var malaLate = (string)Scalar(connection, $"SELECT yaml FROM registry_changes WHERE id = {n}")!;
+            void Insert(long id, string key, string yaml) => Scalar(connection,
+                "INSERT INTO registry_changes (id, municipality, kind, item_key, valid_from, yaml, old_yaml, changed_by, changed_unix_ms) " +
+                $"SELECT {id}, municipality, kind, @key, valid_from, @yaml, yaml, changed_by, changed_unix_ms FROM registry_changes WHERE id = {n}",
+                ("@key", key), ("@yaml", yaml));
+            Insert(n + 2, "mala-a", malaLate.Replace("22:00", "23:00", StringComparison.Ordinal));
+            _clock.Now += RegistryChangeWatch.Recheck;
+            Assert.True(malaHere.Current.Find("mala-a")!.Hours.IsOpen(DayOfWeek.Sunday, new TimeOnly(22, 30)));
+            Insert(n + 1, "mala-b", malaLate.Replace("mala-a", "mala-b", StringComparison.Ordinal));
+        }
+
+        _clock.Now += RegistryChangeWatch.Recheck;
+        Assert.True(malaHere.Current.Find("mala-b")!.Hours.IsOpen(DayOfWeek.Sunday, new TimeOnly(21, 0)));
     }
 
     [Fact]
@@ -207,4 +227,20 @@ public sealed class RegistryFactsTests : IDisposable
         Assert.Equal("Norsjö Livs", Facts(Store(postgres.ConnectionString), RunningHub.RegistryYaml(["xx"])).Current.Find("norsjo-livs")!.Name);
         Assert.Equal(2, facts.History(RegistryYaml.Store, "norsjo-livs").Count);
     }
+
+    private static object? Scalar(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command.ExecuteScalar();
+    }
+
 }
