@@ -84,8 +84,9 @@ __asm__(".globl __guard_dispatch_icall_nop\n__guard_dispatch_icall_nop:\n jmpq *
 void __guard_dispatch_icall_nop(void);
 void* __guard_dispatch_icall_fptr = (void*)&__guard_dispatch_icall_nop;
 
-// Stack probe: touch each 4 KiB page of a large frame (rax = its size), keeping every register but flags.
-__asm__(".globl __chkstk\n__chkstk:\n pushq %rcx\n pushq %rax\n cmpq $0x1000, %rax\n leaq 24(%rsp), %rcx\n jb 2f\n"
+// Stack probe: touch each 4 KiB page of a large frame (rax = its size), keeping every register but flags. ___chkstk_ms is
+// the same probe under MinGW's name, which SQLite's object asks for (compiled for the mingw target: StaticSqlite.targets).
+__asm__(".globl __chkstk\n.globl ___chkstk_ms\n__chkstk:\n___chkstk_ms:\n pushq %rcx\n pushq %rax\n cmpq $0x1000, %rax\n leaq 24(%rsp), %rcx\n jb 2f\n"
         "1:\n subq $0x1000, %rcx\n testq %rcx, (%rcx)\n subq $0x1000, %rax\n cmpq $0x1000, %rax\n ja 1b\n"
         "2:\n subq %rax, %rcx\n testq %rcx, (%rcx)\n popq %rax\n popq %rcx\n ret\n");
 

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
-
 namespace Norsjo.Retail.Tests.Agent;
 
 /// <summary>
@@ -23,35 +20,9 @@ public sealed class AgentProjectRestoreTests
     }
 
     /// <summary>The PackageReference items the agent's project file itself declares, as MSBuild evaluates them.</summary>
-    private static async Task<string[]> PackagesAsync(params string[] properties)
-    {
-        var project = Path.Combine(RepositoryRoot(), "agent", "Norsjo.Retail.Agent", "Norsjo.Retail.Agent.csproj");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "msbuild", project, "-getItem:PackageReference", "-nologo" }.Concat(properties))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet msbuild");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"dotnet msbuild {string.Join(' ', properties)}: exit code {process.ExitCode}\n{await errors}");
-        using var json = JsonDocument.Parse(await output);
-        return [.. json.RootElement.GetProperty("Items").GetProperty("PackageReference").EnumerateArray()
-            .Where(item => item.GetProperty("DefiningProjectFullPath").GetString() == project)
-            .Select(item => item.GetProperty("Identity").GetString()!)
+    private static async Task<string[]> PackagesAsync(params string[] properties) =>
+        [.. (await AgentProjectEvaluation.ItemsAsync("PackageReference", properties))
+            .Where(item => item.DefinedIn == AgentProjectEvaluation.ProjectFile)
+            .Select(item => item.Identity)
             .Order(StringComparer.Ordinal)];
-    }
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Norsjo.Retail.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException("the repository is not above the tests");
-    }
 }
