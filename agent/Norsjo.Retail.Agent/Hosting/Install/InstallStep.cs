@@ -11,10 +11,14 @@ public abstract record InstallStep
     public abstract Task RunAsync(TextWriter output);
 }
 
-/// <summary>A program run with its arguments (useradd, chown, systemctl, sc.exe …); a non-zero exit stops the installation.</summary>
-public sealed record RunCommand(string Program, IReadOnlyList<string> Arguments, bool MayFail = false) : InstallStep
+/// <summary>
+/// A program run with its arguments (useradd, chown, systemctl, sc.exe …); a non-zero exit stops the installation.
+/// <paramref name="ForWindows"/>: described as cmd.exe reads it (double quotes), so a shop's helper can type what the
+/// dry run prints; a Unix shell's single quotes mean nothing to cmd.exe.
+/// </summary>
+public sealed record RunCommand(string Program, IReadOnlyList<string> Arguments, bool MayFail = false, bool ForWindows = false) : InstallStep
 {
-    public override string Describe() => string.Join(' ', new[] { Program }.Concat(Arguments).Select(Quote));
+    public override string Describe() => string.Join(' ', new[] { Program }.Concat(Arguments).Select(ForWindows ? QuoteForWindows : (Func<string, string>)Quote));
 
     public override async Task RunAsync(TextWriter output)
     {
@@ -37,6 +41,32 @@ public sealed record RunCommand(string Program, IReadOnlyList<string> Arguments,
 
     internal static string Quote(string text) =>
         text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@%+,".Contains(c)) ? text : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>One argument as Windows programs split a command line (the C runtime's rules, which .NET also writes by).</summary>
+    internal static string QuoteForWindows(string text)
+    {
+        if (text.Length > 0 && !text.Any(c => c is ' ' or '\t' or '"'))
+        {
+            return text;
+        }
+
+        var quoted = new System.Text.StringBuilder("\"");
+        var backslashes = 0;
+        foreach (var c in text)
+        {
+            if (c == '\\')
+            {
+                backslashes++;
+                continue;
+            }
+
+            // Backslashes before a quote are doubled, and the quote escaped; elsewhere they stand as they are.
+            quoted.Append('\\', c == '"' ? (backslashes * 2) + 1 : backslashes).Append(c);
+            backslashes = 0;
+        }
+
+        return quoted.Append('\\', backslashes * 2).Append('"').ToString();
+    }
 }
 
 /// <summary>A folder made (if missing) with its permissions; on Windows the permissions are left to icacls.</summary>

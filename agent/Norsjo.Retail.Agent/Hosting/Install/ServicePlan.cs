@@ -89,13 +89,13 @@ public static class ServicePlan
         var command = new[] { installed, "run", "--Agent:DataDirectory=" + settings.DataDirectory }.Concat(serviceSettings).ToList();
         if (windows)
         {
-            steps.Add(new RunCommand("icacls", [settings.DataDirectory, "/inheritance:r", "/grant:r", "*S-1-5-18:(OI)(CI)F", "*S-1-5-32-544:(OI)(CI)F", $"{Account(settings.User)}:(OI)(CI)M"]));
-            steps.Add(new RunCommand("sc.exe", ["create", WindowsService, "binPath=", string.Join(' ', command.Select(WindowsQuote)), "start=", "delayed-auto", "obj=", settings.User, "DisplayName=", "Norsjö Retail agent"]));
-            steps.Add(new RunCommand("sc.exe", ["description", WindowsService, "Anonymised sales from the till to the municipality's hub (agent/README.md)"]));
-            steps.Add(new RunCommand("sc.exe", ["failure", WindowsService, "reset=", "86400", "actions=", "restart/10000/restart/10000/restart/60000"]));
+            steps.Add(new RunCommand("icacls", [settings.DataDirectory, "/inheritance:r", "/grant:r", "*S-1-5-18:(OI)(CI)F", "*S-1-5-32-544:(OI)(CI)F", $"{Account(settings.User)}:(OI)(CI)M"], ForWindows: true));
+            steps.Add(new RunCommand("sc.exe", ["create", WindowsService, "binPath=", string.Join(' ', command.Select(WindowsQuote)), "start=", "delayed-auto", "obj=", settings.User, "DisplayName=", "Norsjö Retail agent"], ForWindows: true));
+            steps.Add(new RunCommand("sc.exe", ["description", WindowsService, "Anonymised sales from the till to the municipality's hub (agent/README.md)"], ForWindows: true));
+            steps.Add(new RunCommand("sc.exe", ["failure", WindowsService, "reset=", "86400", "actions=", "restart/10000/restart/10000/restart/60000"], ForWindows: true));
             if (settings.Start)
             {
-                steps.Add(new RunCommand("sc.exe", ["start", WindowsService]));
+                steps.Add(new RunCommand("sc.exe", ["start", WindowsService], ForWindows: true));
             }
 
             return steps;
@@ -130,8 +130,8 @@ public static class ServicePlan
 
         if (settings.Host == ServiceHost.Windows)
         {
-            steps.Add(new RunCommand("sc.exe", ["stop", WindowsService], MayFail: true));
-            steps.Add(new RunCommand("sc.exe", ["delete", WindowsService]));
+            steps.Add(new RunCommand("sc.exe", ["stop", WindowsService], MayFail: true, ForWindows: true));
+            steps.Add(new RunCommand("sc.exe", ["delete", WindowsService], ForWindows: true));
         }
         else
         {

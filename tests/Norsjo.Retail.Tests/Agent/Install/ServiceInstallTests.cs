@@ -36,8 +36,10 @@ public sealed class ServiceInstallTests(ClickHouseServerFixture clickHouse)
         var (windowsExit, windows) = await RunAsync(["install", "--dry-run", "--code", "ABCD-EFGH-JKLM", "--program", program, "--for", "windows",
             "--Agent:HubUrl=https://hub.norsjo.se:5081"]);
         Assert.Equal(0, windowsExit);
-        Assert.Contains(@"sc.exe create Norsjo.Retail.Agent binPath= '""C:\Program Files\Norsjo Retail Agent\Norsjo.Retail.Agent.exe"" run ""--Agent:DataDirectory=C:\ProgramData\Norsjo Retail Agent"" --Agent:HubUrl=https://hub.norsjo.se:5081'", windows, StringComparison.Ordinal);
-        Assert.Contains(@"icacls 'C:\ProgramData\Norsjo Retail Agent' /inheritance:r", windows, StringComparison.Ordinal);
+        // As cmd.exe reads it (double quotes, \" inside them), so a helper can type what the dry run prints.
+        Assert.Contains(@"sc.exe create Norsjo.Retail.Agent binPath= ""\""C:\Program Files\Norsjo Retail Agent\Norsjo.Retail.Agent.exe\"" run \""--Agent:DataDirectory=C:\ProgramData\Norsjo Retail Agent\"" --Agent:HubUrl=https://hub.norsjo.se:5081""", windows, StringComparison.Ordinal);
+        Assert.Contains(@"DisplayName= ""Norsjö Retail agent""", windows, StringComparison.Ordinal);
+        Assert.Contains(@"icacls ""C:\ProgramData\Norsjo Retail Agent"" /inheritance:r", windows, StringComparison.Ordinal);
 
         Assert.False(Directory.Exists(data), "a dry run makes nothing");
         Assert.False(File.Exists(Path.Combine(data, Enrollment.FileName)));
