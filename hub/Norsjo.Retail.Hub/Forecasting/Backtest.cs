@@ -164,6 +164,13 @@ internal static class Backtest
         return (n == 0 ? double.NaN : scaled / n, n);
     }
 
+    /// <summary>
+    /// <see cref="BandAt(IReadOnlyList{BacktestRun}, string, DateOnly, bool, bool, bool, bool, bool, bool, bool, bool, bool)"/> under a
+    /// <paramref name="policy"/>: the one place a policy's choices become the band's switches (a <see cref="ChoicePolicy.FixedLevel"/> is not calibrated).
+    /// </summary>
+    public static BandShape BandAt(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeNumbers, ChoicePolicy policy, bool calibrate, bool christmasDay) =>
+        BandAt(runs, method, at, wholeNumbers, calibrate && !policy.FixedLevel, policy.WholeWindows, policy.Adaptive, policy.Normalised, policy.Holidays, policy.EveryDay, christmasDay, policy.Rescaled);
+
     /// <summary>The band of <paramref name="method"/> at <paramref name="at"/>, from what was known then, calibrated as the class says.</summary>
     /// <param name="calibrate">False: at 80 % as it is (the benchmark's side-by-side of the calibration).</param>
     /// <param name="wholeWindows">Only windows whole by <paramref name="at"/>, their days weighted by nearness (<see cref="ChoicePolicy.WholeWindows"/>).</param>
@@ -570,6 +577,10 @@ internal static class Backtest
         return new BandShape(sorted[low].Error, sorted[high].Error, wholeNumbers);
     }
 
+    /// <summary><see cref="Score(IReadOnlyList{BacktestRun}, Func{BacktestRun, string}, bool, bool, bool, bool, bool, bool, bool)"/> under a <paramref name="policy"/>.</summary>
+    public static Accuracy Score(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, ChoicePolicy policy, bool calibrate) =>
+        Score(runs, methodAt, calibrate && !policy.FixedLevel, policy.WholeWindows, policy.Adaptive, policy.Normalised, policy.Holidays, policy.EveryDay, policy.Rescaled);
+
     /// <summary>
     /// MASE, WAPE and coverage of the scored runs, each with the method <paramref name="methodAt"/> names
     /// for it and that method's band at its origin (from what was known then).
@@ -606,6 +617,10 @@ internal static class Backtest
             ? Accuracy.None
             : new Accuracy(scaled / points, actualSum == 0 ? double.NaN : absolute / actualSum, covered == 0 ? double.NaN : (double)inside / covered);
     }
+
+    /// <summary><see cref="Windows(IReadOnlyList{BacktestRun}, Func{BacktestRun, string}, bool, bool, bool, bool, bool, bool, bool)"/> under a <paramref name="policy"/>.</summary>
+    public static List<WindowScore> Windows(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, ChoicePolicy policy, bool calibrate) =>
+        Windows(runs, methodAt, calibrate && !policy.FixedLevel, policy.WholeWindows, policy.Adaptive, policy.Normalised, policy.Holidays, policy.EveryDay, policy.Rescaled);
 
     /// <summary>Each scored window's coverage under the same choice and bands as <see cref="Score"/> (the benchmark's diagnosis of the bands).</summary>
     public static List<WindowScore> Windows(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true, bool wholeWindows = false, bool adaptive = false, bool normalised = false, bool holidays = false, bool everyDay = false, bool rescaled = false)

@@ -172,13 +172,13 @@ public sealed class DailyForecaster(
     private SeriesForecast Shown(DailySeries s, List<BacktestRun> runs, double[] modelFinal, AcrossSeries across)
     {
         var policy = ChoicePolicy.Current;
-        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, Calibrated(policy), policy.WholeWindows, policy.Adaptive, policy.Normalised, policy.Holidays, policy.EveryDay, policy.Rescaled), StringComparer.Ordinal);
+        var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, policy, calibrateBands), StringComparer.Ordinal);
         var bestBaseline = Baselines.Select(m => (Method: m, accuracy[m].Mase)).OrderBy(x => double.IsNaN(x.Mase) ? double.MaxValue : x.Mase).First().Method;
         var origin = s.LastKnown!.Value;
         var best = Backtest.BestAt(Candidates, runs, origin, across);
         var days = Enumerable.Range(1, horizonDays).Select(h => origin.AddDays(h)).ToArray();
         var point = CandidateForecasts(s, origin, days, modelFinal)[best];
-        BandShape BandOf(bool christmas) => Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), Calibrated(policy), policy.WholeWindows, policy.Adaptive, policy.Normalised, policy.Holidays, policy.EveryDay, christmas, policy.Rescaled);
+        BandShape BandOf(bool christmas) => Backtest.BandAt(runs, best, origin, Backtest.WholeNumbers(s, origin), policy, calibrateBands, christmas);
         var calm = BandOf(false);
         var christmas = policy.Holidays ? BandOf(true) : calm;
         var level = ScaleLevel(s, origin);
@@ -186,22 +186,19 @@ public sealed class DailyForecaster(
         var points = days.Select((d, i) => Point(s, origin, d, i + 1, point[i], f => Backtest.Unit(f, level, spread, policy.Normalised), SwedishCalendar.IsChristmasStretch(d) ? christmas : calm)).ToList();
         string ChosenAt(BacktestRun run, ChoicePolicy p) => Backtest.BestAt(Candidates, runs, run.Origin, p.Shrunk ? across : null);
         Accuracy ShownUnder(ChoicePolicy p) =>
-            Backtest.Score(runs, run => ChosenAt(run, p), Calibrated(p), p.WholeWindows, p.Adaptive, p.Normalised, p.Holidays, p.EveryDay, p.Rescaled);
+            Backtest.Score(runs, run => ChosenAt(run, p), p, calibrateBands);
         return new SeriesForecast(s.Id, best, accuracy[Model], accuracy[bestBaseline], points)
         {
             Shown = ShownUnder(policy),
             ShownUnder = compareChoices ? Policies.ToDictionary(p => p.Name, p => ShownUnder(p.Policy), StringComparer.Ordinal) : new Dictionary<string, Accuracy>(),
             ShownWindows = compareChoices
-                ? Policies.ToDictionary(p => p.Name, p => (IReadOnlyList<WindowScore>)Backtest.Windows(runs, run => ChosenAt(run, p.Policy), Calibrated(p.Policy), p.Policy.WholeWindows, p.Policy.Adaptive, p.Policy.Normalised, p.Policy.Holidays, p.Policy.EveryDay, p.Policy.Rescaled), StringComparer.Ordinal)
+                ? Policies.ToDictionary(p => p.Name, p => (IReadOnlyList<WindowScore>)Backtest.Windows(runs, run => ChosenAt(run, p.Policy), p.Policy, calibrateBands), StringComparer.Ordinal)
                 : new Dictionary<string, IReadOnlyList<WindowScore>>(),
             BestBaseline = bestBaseline,
             Methods = accuracy,
             MissingDays = s.MissingDays,
         };
     }
-
-    /// <summary>Whether a band's level is calibrated under <paramref name="policy"/>: not where the benchmark asks for bands at 80 % as they are, nor where the policy draws them so.</summary>
-    private bool Calibrated(ChoicePolicy policy) => calibrateBands && !policy.FixedLevel;
 
     /// <summary>Each candidate's MASE at a time as the mean over the series that had days by then (remembered: every series asks for the same origins).</summary>
     private static AcrossSeries AcrossAllSeries(List<List<BacktestRun>> runs)
