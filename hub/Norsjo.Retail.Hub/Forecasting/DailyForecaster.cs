@@ -73,7 +73,7 @@ public sealed class DailyForecaster(
     public const string ModelName = "fasttree-global";
     public const string LightGbmName = "lightgbm-global";
     public const string BaselineName = Forecasting.Baselines.SeasonalNaive;
-    public const string FeatureVersion = "calendar-v4";
+    public const string FeatureVersion = "calendar-v5";
     private const int LevelDays = 28;
     private const int OriginStep = 14;
     /// <summary>Days between two backtest origins.</summary>

@@ -8,7 +8,10 @@ namespace Norsjo.Retail.Hub.Forecasting;
 /// series' own recent shape relative to its level at the origin (the last same weekdays, their mean
 /// and median, the mean of the last 8 and 12 (steadier for noisy small series), the same day and
 /// the same big day a year earlier, how the level has moved, the median of the last 28 days (a level
-/// one odd day cannot move) and last week against the same week a year ago). Every value is finite:
+/// one odd day cannot move) and last week against the same week a year ago), and the days that come
+/// round every year in the series' own history, whatever its country's calendar (<see cref="RecurringDays"/>:
+/// the same calendar date and the same day from Easter in the years before, as anomalies against the
+/// same weekdays around them where every known year agreed, and how far the day is from the Western and the Orthodox Easter). Every value is finite:
 /// missing history or a zero level falls back to the rule a shopkeeper would use (or 1), with a flag.
 /// </summary>
 public static class ForecastFeatures
@@ -63,6 +66,24 @@ public static class ForecastFeatures
 
         public float WeekOnYearAgo { get; set; }
 
+        /// <summary>
+        /// The median of the last four same weekdays times the anomaly the same calendar date had in the years
+        /// before (<see cref="RecurringDays.Factor"/>: a fixed-date holiday's dip or peak, 1 on an ordinary or
+        /// unknown day). In the forecast's own units, so one split serves every weekday: a holiday that fell on
+        /// a Thursday and a Saturday before teaches its Sunday too, where the anomaly alone would sit under a weekday split.
+        /// </summary>
+        public float SameDateBefore { get; set; }
+
+        /// <summary>How many of the years before were known for <see cref="SameDateBefore"/> (0: it is the plain median of four).</summary>
+        public float SameDateYearsKnown { get; set; }
+
+        /// <summary>The same for the day at the same distance from Easter in the years before (the plain median of four out of Easter's reach).</summary>
+        public float SameEasterDayBefore { get; set; }
+
+        public float DaysFromEaster { get; set; }
+
+        public float DaysFromOrthodoxEaster { get; set; }
+
         public float Label { get; set; }
     }
 
@@ -109,6 +130,8 @@ public static class ForecastFeatures
                 lastYearBig = !double.IsNaN(v) && l > 0 ? v / l : yearAgo;
             }
 
+            var sameDate = RecurringDays.SameDate(s, day, origin);
+            var sameEasterDay = RecurringDays.SameEasterDay(s, day, origin);
             var christmasEve = new DateOnly(day.Month == 12 && day.Day > 24 ? day.Year + 1 : day.Year, 12, 24);
             return new Row
             {
@@ -136,6 +159,11 @@ public static class ForecastFeatures
                 MeanOfTwelve = (float)(twelve.Count > 8 ? twelve.Average() / Level : eight),
                 RobustLevel = (float)robustLevel,
                 WeekOnYearAgo = (float)weekOnYearAgo,
+                SameDateBefore = (float)(median * RecurringDays.Factor(sameDate.Anomaly)),
+                SameDateYearsKnown = sameDate.Years,
+                SameEasterDayBefore = (float)(median * RecurringDays.Factor(sameEasterDay)),
+                DaysFromEaster = RecurringDays.DaysFromEaster(day, Easter.Western),
+                DaysFromOrthodoxEaster = RecurringDays.DaysFromEaster(day, Easter.Orthodox),
             };
         }
     }

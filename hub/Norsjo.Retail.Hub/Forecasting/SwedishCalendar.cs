@@ -131,7 +131,7 @@ public static class SwedishDays
     private static Dictionary<DateOnly, SwedishDay> Build(int year)
     {
         static DateOnly D(DateTime d) => DateOnly.FromDateTime(d);
-        var easter = D(SwedenPublicHoliday.Easter(year));
+        var easter = Easter.Western(year);
         var whitSunday = D(SwedenPublicHoliday.WhitSunday(year));
         var allSaints = D(SwedenPublicHoliday.AllSaintsDay(year));
         var days = new Dictionary<DateOnly, SwedishDay>();
