@@ -62,6 +62,7 @@ public sealed class DailyForecaster(
         ("both + adaptive level moved every day, Christmas errors apart (the sixth round's)", ChoicePolicy.SixthRound),
         ("the sixth round's, errors rescaled to the last 28 days' size (the forecaster's)", ChoicePolicy.Current),
         ("the sixth round's, errors rescaled to the last 28 days' size, at 80 % as it is", ChoicePolicy.Current with { FixedLevel = true }),
+        ("the forecaster's, the level calibrated without the further unscored windows", ChoicePolicy.Current with { NearLevel = true }),
     ];
 
     public const int DefaultTrees = 200;
@@ -106,7 +107,8 @@ public sealed class DailyForecaster(
     public const int DefaultBandOrigins = 10;
 
     /// <summary>One backtest origin: whether it is scored, and the last day its model knows (never after the origin).</summary>
-    internal readonly record struct PlannedOrigin(DateOnly Origin, bool Scored, DateOnly TrainedUntil);
+    /// <param name="Further">Unscored, past the nearest <see cref="InnerOrigins"/> (<see cref="BacktestRun.Further"/>).</param>
+    internal readonly record struct PlannedOrigin(DateOnly Origin, bool Scored, DateOnly TrainedUntil, bool Further = false);
 
     /// <summary>
     /// The backtest's origins, newest first, 28 days apart from <paramref name="horizonDays"/> before the last
@@ -124,7 +126,7 @@ public sealed class DailyForecaster(
             .Where(o => testable(o.Origin) && (o.Group < 1 || trainable(o.Origin)))
             .ToList();
         DateOnly OldestOf(int group) => origins.Where(o => o.Group == group).Min(o => o.Origin);
-        return [.. origins.Select(o => new PlannedOrigin(o.Origin, o.Group < 0, o.Group < 0 ? o.Origin : OldestOf(o.Group)))];
+        return [.. origins.Select(o => new PlannedOrigin(o.Origin, o.Group < 0, o.Group < 0 ? o.Origin : OldestOf(o.Group), o.Group > 0))];
     }
 
     /// <param name="progress">Told after each model is trained (the long part: one per scored origin, one
@@ -156,7 +158,7 @@ public sealed class DailyForecaster(
             var origins = OriginPlan(last, horizonDays, backtestOrigins, bandOrigins, o => TestedAt(o).Count > 0, Trainable);
             var shared = new Dictionary<DateOnly, ITransformer>();
             models = origins.Select(o => o.TrainedUntil).Distinct().Count() + 1;
-            foreach (var (origin, scored, trainedUntil) in origins)
+            foreach (var (origin, scored, trainedUntil, further) in origins)
             {
                 var tested = TestedAt(origin);
                 var model = scored ? Trained(origin) : shared.TryGetValue(trainedUntil, out var known) ? known : shared[trainedUntil] = Trained(trainedUntil);
@@ -174,7 +176,7 @@ public sealed class DailyForecaster(
                     var level = ScaleLevel(s, origin);
                     runs[s].Add(new BacktestRun(origin, actual, NaiveScale(s, origin), level, [.. days.Select(d => ClosedBefore(s, origin, d))],
                         Backtest.WholeNumbers(s, origin), scored, CandidateForecasts(s, origin, days, predicted[i]))
-                    { Spread = Backtest.Spread(s, origin, level) });
+                    { Spread = Backtest.Spread(s, origin, level), Further = further });
                 }
             }
         }

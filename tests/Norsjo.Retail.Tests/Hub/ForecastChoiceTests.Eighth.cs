@@ -24,6 +24,7 @@ public sealed partial class ForecastChoiceTests
         var unscored = plan.Where(o => !o.Scored).ToList();
         Assert.Equal(before.Where(o => !o.Scored), unscored.Take(2));
         Assert.All(unscored.Skip(2), o => Assert.Equal(unscored[^1].Origin, o.TrainedUntil));
+        Assert.All(plan, o => Assert.Equal(!o.Scored && o.TrainedUntil == unscored[^1].Origin, o.Further));
         Assert.Equal(6 + 2, plan.Select(o => o.TrainedUntil).Distinct().Count());
     }
 
@@ -43,6 +44,24 @@ public sealed partial class ForecastChoiceTests
         // Too short for any further origin: as before, the nearest two only.
         var short_ = DailyForecaster.OriginPlan(LastKnown, 56, scored: 6, unscored: 10, o => o >= LastKnown.AddDays(-56 - (28 * 7)), _ => true);
         Assert.Equal(DailyForecaster.InnerOrigins, short_.Count(o => !o.Scored));
+    }
+
+    [Fact]
+    public void With_the_level_near_the_further_windows_are_in_the_band_but_not_in_its_level()
+    {
+        // Errors of 15 % in the first six windows (marked further), 5 % after: the level replayed over all windows differs from the one over the near ones.
+        var runs = ErrorsChangeSize(1, 0.15, 0.05).Select((r, k) => r with { Further = k < 6 }).ToArray();
+        var at = runs[^1].Origin;
+        var near = runs.Where(r => !r.Further).ToArray();
+        var all = Backtest.AdaptiveLevelAt(runs, "rule", at, holidays: true, everyDay: true, rescaled: true);
+        var nearOnly = Backtest.AdaptiveLevelAt(near, "rule", at, holidays: true, everyDay: true, rescaled: true);
+        Assert.NotEqual(all, nearOnly);
+
+        var band = Backtest.BandAt(runs, "rule", at, false, wholeWindows: true, adaptive: true, holidays: true, everyDay: true, rescaled: true, nearLevel: true);
+        var expected = Backtest.Shape(Backtest.Pools(runs, "rule", at, wholeWindows: true, normalised: false, holidays: true, rescaled: true).Calm, nearOnly, false);
+        Assert.Equal(expected, band);
+        Assert.Equal(Backtest.Shape(Backtest.Pools(runs, "rule", at, wholeWindows: true, normalised: false, holidays: true, rescaled: true).Calm, all, false),
+            Backtest.BandAt(runs, "rule", at, false, wholeWindows: true, adaptive: true, holidays: true, everyDay: true, rescaled: true));
     }
 
     [Fact]
