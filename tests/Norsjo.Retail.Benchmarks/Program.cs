@@ -15,6 +15,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("Usage: ./norsjo bench agent [burst [native]|idle|startup] | queries [--stores 30,300,3000] [--years 1,3,10] [--runs 20] [--municipalities N] [--only NAME,…] [--data DIR] | forecasts [--stores 30,300] | forecast --csv FILE [--trainer fasttree|lightgbm|both] | ingest");
+    Console.Error.WriteLine("Usage: ./norsjo bench agent [burst [native]|idle|startup] | queries [--stores 30,300,3000] [--years 1,3,10] [--runs 20] [--municipalities N] [--only NAME,…] [--data DIR] | forecasts [--stores 30,300] | forecast --csv FILE [--trainer fasttree|lightgbm|both] [--cut-offs K] | ingest");
     return 2;
 }
