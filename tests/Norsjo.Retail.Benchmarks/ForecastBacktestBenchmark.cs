@@ -7,7 +7,7 @@ namespace Norsjo.Retail.Benchmarks;
 /// <summary>
 /// The forecaster's whole rolling-origin backtest on any daily series given as a CSV file
 /// (<c>store,date,amount</c> or as <see cref="DailySeriesCsv"/> reads it; a day not in the file is missing, not 0):
-/// <c>./norsjo bench forecast --csv FILE [--horizon 56] [--origins 6] [--trainer fasttree|lightgbm|both] [--max-training-rows N]
+/// <c>./norsjo bench forecast --csv FILE [--horizon 56] [--origins 6] [--band-origins 10] [--trainer fasttree|lightgbm|both] [--max-training-rows N]
 /// [--max-series N] [--duplicates sum|refuse] [--store-column NAME] [--date-column NAME] [--amount-column NAME] [--date-format d/M/yyyy] [--open-column NAME | --closed-column NAME] [--bands calibrated|nominal] [--cut-offs K]</c>
 /// (a column saying the shop was open, 1/0, or closed: a closed day is 0 with certainty, neither taught nor scored).
 /// Prints, per method, MASE (median and mean over series), WAPE, the 80 % interval's coverage (mean and
@@ -23,6 +23,8 @@ public static class ForecastBacktestBenchmark
         var csv = Option(args, "--csv") ?? throw new ArgumentException("--csv FILE is needed: a file of store,date,amount lines (see tests/Norsjo.Retail.Benchmarks/README.md)");
         var horizon = BenchArgs.Numbers(args, "--horizon", 56)[0];
         var origins = BenchArgs.Numbers(args, "--origins", 6)[0];
+        // --band-origins N: unscored origins before the scored ones, the history bands and choices are made from (2: before issue #17's eighth round).
+        var bandOrigins = BenchArgs.Numbers(args, "--band-origins", DailyForecaster.DefaultBandOrigins)[0];
         var cap = BenchArgs.Numbers(args, "--max-training-rows", DailyForecaster.DefaultMaxTrainingRows)[0];
         var trainers = (Option(args, "--trainer") ?? "fasttree") switch
         {
@@ -53,7 +55,7 @@ public static class ForecastBacktestBenchmark
         var series = maxSeries > 0 ? [.. read.Series.Take(maxSeries)] : read.Series.ToList();
         var days = series.Sum(s => s.Values.Count(v => !double.IsNaN(v)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Forecast backtest on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Reproduce: ./norsjo bench forecast --csv {csv} --horizon {horizon} --origins {origins} --trainer {Option(args, "--trainer") ?? "fasttree"} --max-training-rows {cap}{(maxSeries > 0 ? $" --max-series {maxSeries}" : "")}{Given(args, "--open-column")}{Given(args, "--closed-column")}{Given(args, "--bands")}{Given(args, "--cut-offs")}"));
+            $"Forecast backtest on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Reproduce: ./norsjo bench forecast --csv {csv} --horizon {horizon} --origins {origins} --band-origins {bandOrigins} --trainer {Option(args, "--trainer") ?? "fasttree"} --max-training-rows {cap}{(maxSeries > 0 ? $" --max-series {maxSeries}" : "")}{Given(args, "--open-column")}{Given(args, "--closed-column")}{Given(args, "--bands")}{Given(args, "--cut-offs")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{series.Count} series, {days:N0} known days, {series.Min(s => s.Start):yyyy-MM-dd} … {series.Max(s => s.End):yyyy-MM-dd}; {series.Sum(s => s.Values.Count(double.IsNaN)):N0} days missing inside the series"));
         // --cut-offs K: the backtest again on the file cut at its end and K-1 earlier ends, three months apart,
@@ -80,10 +82,11 @@ public static class ForecastBacktestBenchmark
                     var other => throw new ArgumentException($"--bands: '{other}' is not calibrated or nominal"),
                 };
                 // With several cut-offs only the forecaster's own way is scored: the side-by-side of every way is the single run's.
-                var forecaster = new DailyForecaster(horizonDays: horizon, backtestOrigins: origins, seed: 1, maxTrainingRows: cap, trainer: trainer, calibrateBands: calibrate, compareChoices: cutOffs == 1);
+                var forecaster = new DailyForecaster(horizonDays: horizon, backtestOrigins: origins, seed: 1, maxTrainingRows: cap, trainer: trainer, calibrateBands: calibrate, compareChoices: cutOffs == 1, bandOrigins: bandOrigins);
                 var clock = Stopwatch.StartNew();
-                var forecasts = forecaster.Forecast(known).Where(f => !double.IsNaN(f.Shown.Mase)).ToList();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n{trainer}: {forecasts.Count} series with backtests, {clock.Elapsed.TotalSeconds:N0} s"));
+                var models = 0;
+                var forecasts = forecaster.Forecast(known, p => models = p.ModelsTrained).Where(f => !double.IsNaN(f.Shown.Mase)).ToList();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n{trainer}: {forecasts.Count} series with backtests, {models} models trained, {clock.Elapsed.TotalSeconds:N0} s"));
                 summary.Add((cut, trainer, Report(forecaster, forecasts)));
                 ForecastCoverageDiagnosis.Print(forecasts);
             }

@@ -74,9 +74,10 @@ public sealed class ForecastEdgeCaseTests
 
         Forecaster(origins: 3).Forecast([Shop("a", 480, 6), Shop("b", 500, 7), tooShort], told.Add);
 
-        // Three scored origins, the inner origins' shared model, the model on everything known.
-        Assert.Equal(Enumerable.Range(1, 5), told.Select(p => p.ModelsTrained));
-        Assert.All(told, p => Assert.Equal((5, 2), (p.Models, p.Series)));
+        // Three scored origins, the nearest two unscored origins' shared model, the further unscored origins' shared model
+        // (issue #17's eighth round), the model on everything known.
+        Assert.Equal(Enumerable.Range(1, 6), told.Select(p => p.ModelsTrained));
+        Assert.All(told, p => Assert.Equal((6, 2), (p.Models, p.Series)));
     }
 
     [Fact]
