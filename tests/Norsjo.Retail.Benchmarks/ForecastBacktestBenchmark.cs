@@ -8,7 +8,7 @@ namespace Norsjo.Retail.Benchmarks;
 /// The forecaster's whole rolling-origin backtest on any daily series given as a CSV file
 /// (<c>store,date,amount</c> or as <see cref="DailySeriesCsv"/> reads it; a day not in the file is missing, not 0):
 /// <c>./norsjo bench forecast --csv FILE [--horizon 56] [--origins 6] [--band-origins 10] [--trainer fasttree|lightgbm|both] [--max-training-rows N]
-/// [--max-series N] [--duplicates sum|refuse] [--store-column NAME] [--date-column NAME] [--amount-column NAME] [--date-format d/M/yyyy] [--open-column NAME | --closed-column NAME] [--bands calibrated|nominal] [--cut-offs K]</c>
+/// [--max-series N] [--duplicates sum|refuse] [--store-column NAME] [--date-column NAME] [--amount-column NAME] [--date-format d/M/yyyy] [--open-column NAME | --closed-column NAME] [--bands calibrated|nominal] [--cut-offs K] [--per-series]</c>
 /// (a column saying the shop was open, 1/0, or closed: a closed day is 0 with certainty, neither taught nor scored).
 /// Prints, per method, MASE (median and mean over series), WAPE, the 80 % interval's coverage (mean and
 /// spread over series) and the share of series where it beats the best simple baseline of that series;
@@ -87,7 +87,7 @@ public static class ForecastBacktestBenchmark
                 var models = 0;
                 var forecasts = forecaster.Forecast(known, p => models = p.ModelsTrained).Where(f => !double.IsNaN(f.Shown.Mase)).ToList();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n{trainer}: {forecasts.Count} series with backtests, {models} models trained, {clock.Elapsed.TotalSeconds:N0} s"));
-                summary.Add((cut, trainer, Report(forecaster, forecasts)));
+                summary.Add((cut, trainer, Report(forecaster, forecasts, args.Contains("--per-series"))));
                 ForecastCoverageDiagnosis.Print(forecasts);
             }
         }
@@ -100,7 +100,7 @@ public static class ForecastBacktestBenchmark
         return Task.FromResult(0);
     }
 
-    private static TargetFigures Report(DailyForecaster forecaster, List<SeriesForecast> forecasts)
+    private static TargetFigures Report(DailyForecaster forecaster, List<SeriesForecast> forecasts, bool perSeries)
     {
         var rows = forecaster.Candidates.Select(m => (Name: m, Of: (Func<SeriesForecast, Accuracy>)(f => f.Methods[m])))
             .Append(("shown (chosen at each origin from before it)", f => f.Shown))
@@ -124,6 +124,16 @@ public static class ForecastBacktestBenchmark
         var calibrated = Share(forecasts.Count(f => f.Shown.Coverage80 is >= 0.75 and <= 0.85), forecasts.Count);
         var shownBy = forecasts.GroupBy(f => f.Method).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}");
         Console.WriteLine($"shown per series: {string.Join(", ", shownBy)}");
+        if (perSeries)
+        {
+            Console.WriteLine($"{"series",-40} {"shown now",-36} {"MASE",6} {"best rule",-20} {"MASE",6} {"coverage",8}");
+            foreach (var f in forecasts.OrderBy(f => f.SeriesId, StringComparer.Ordinal))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{f.SeriesId,-40} {f.Method,-36} {f.Shown.Mase,6:0.000} {f.BestBaseline,-20} {f.Baseline.Mase,6:0.000} {f.Shown.Coverage80,8:0.000}"));
+            }
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"target 1: shown median MASE {shownMase:0.000} against the best simple rule ({bestRule}) {bestRuleMase:0.000}: {1 - (shownMase / bestRuleMase):P1} lower (target ≥ 10 %) {(shownMase <= 0.9 * bestRuleMase ? "MET" : "NOT MET")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
