@@ -53,7 +53,7 @@ public static class ForecastBenchmark
                 $"forecast.nightly  {count} stores × 3 years (store totals, 5 categories each, municipality: {series} series, 6 backtests + final model, training rows at most {(cap == 0 ? "all" : cap.ToString("N0", CultureInfo.InvariantCulture))}): {seconds:N1} s wall, {cpu:N0} s CPU, peak working set {peak / 1048576.0:N0} MB (whole process, sampled every 0.1 s; {before / 1048576.0:N0} MB before the run)  target < 60 s for 30 stores  run {runId}"));
             var quality = (await hub.Database.QueryAsync<Quality>(
                 $"""
-                SELECT toInt32(count()) AS Series, toInt32(countIf(method = {SqlLiteral.Text(DailyForecaster.ModelName)})) AS ModelShown,
+                SELECT toInt32(count()) AS Series, toInt32(countIf(startsWith(method, {SqlLiteral.Text(DailyForecaster.ModelName + ForecastRun.MethodSeparator)}))) AS ModelShown,
                        median(model_mase) AS ModelMase, median(baseline_mase) AS BaselineMase, avg(model_coverage80) AS ModelCoverage
                 FROM forecast_metrics FINAL WHERE run_id = {SqlLiteral.Text(runId)} AND NOT isNaN(model_mase)
                 """)).Single();

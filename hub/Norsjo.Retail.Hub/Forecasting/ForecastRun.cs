@@ -95,7 +95,8 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
         return runId;
     }
 
-    private const string MethodSeparator = " vs ";
+    /// <summary>Between the shown method and the best simple rule in a stored <c>method</c> ("fasttree-global vs median-4-weekdays").</summary>
+    public const string MethodSeparator = " vs ";
 
     /// <summary>
     /// The municipality's total: the sum of every store's day, known only when every store expected that
