@@ -194,13 +194,26 @@ internal static class Backtest
     {
         var pools = Pools(runs, method, at, wholeWindows || adaptive, normalised, holidays, rescaled);
         var residuals = christmasDay ? pools.Christmas : pools.Calm;
-        IReadOnlyList<BacktestRun> levelRuns = nearLevel ? [.. runs.Where(r => !r.Further)] : runs;
-        var level = !calibrate ? Target : adaptive ? AdaptiveLevelAt(levelRuns, method, at, normalised, holidays, everyDay, rescaled) : LevelAt(levelRuns, method, at, wholeWindows, normalised, holidays, rescaled);
+        double Level()
+        {
+            IReadOnlyList<BacktestRun> levelRuns = !nearLevel ? runs : runs is BacktestHistory history ? history.Near : [.. runs.Where(r => !r.Further)];
+            return adaptive ? AdaptiveLevelAt(levelRuns, method, at, normalised, holidays, everyDay, rescaled) : LevelAt(levelRuns, method, at, wholeWindows, normalised, holidays, rescaled);
+        }
+
+        // A day of the Christmas stretch and a calm day share the level: with a history it is replayed once for both.
+        var level = !calibrate ? Target
+            : runs is BacktestHistory known ? known.Remembered(new BacktestHistory.LevelKey(method, at, wholeWindows, adaptive, normalised, holidays, everyDay, rescaled, nearLevel), Level)
+            : Level();
         return residuals.Count == 0 ? new BandShape(-0.5, 0.5, wholeNumbers) : Shape(residuals, level, wholeNumbers);
     }
 
     /// <summary>The errors known at <paramref name="at"/> (<see cref="Residuals"/>), each kind of day's (<see cref="ErrorPools"/>).</summary>
-    public static ErrorPools Pools(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeWindows, bool normalised, bool holidays, bool rescaled = false)
+    public static ErrorPools Pools(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeWindows, bool normalised, bool holidays, bool rescaled = false) =>
+        runs is BacktestHistory history
+            ? history.Remembered(new BacktestHistory.PoolKey(method, at, wholeWindows, normalised, holidays, rescaled), () => PoolsOf(runs, method, at, wholeWindows, normalised, holidays, rescaled))
+            : PoolsOf(runs, method, at, wholeWindows, normalised, holidays, rescaled);
+
+    private static ErrorPools PoolsOf(IReadOnlyList<BacktestRun> runs, string method, DateOnly at, bool wholeWindows, bool normalised, bool holidays, bool rescaled)
     {
         var all = Residuals(runs, method, at, wholeWindows, normalised, rescaled);
         if (!holidays)

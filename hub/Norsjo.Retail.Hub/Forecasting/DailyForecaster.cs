@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 
 namespace Norsjo.Retail.Hub.Forecasting;
@@ -141,11 +143,29 @@ public sealed class DailyForecaster(
         var usable = series.Where(s => s.LastKnown is { } known && known.DayNumber - s.Start.DayNumber + 1 >= LevelDays + (2 * horizonDays)).ToList();
         var runs = new Dictionary<DailySeries, List<BacktestRun>>(ReferenceEqualityComparer.Instance);
         var (models, trained) = (1, 0);
+        var blockRows = new TrainingBlocks();
+        var told = new Lock();
         ITransformer Trained(DateOnly knownUntil)
         {
-            var model = Train(usable, knownUntil);
-            progress?.Invoke(new ForecastProgress(++trained, models, usable.Count));
+            var model = Train(usable, knownUntil, blockRows);
+            lock (told)
+            {
+                progress?.Invoke(new ForecastProgress(++trained, models, usable.Count));
+            }
+
             return model;
+        }
+
+        // Every model the backtests and the forecast need, by the last day it knows, trained side by side (ParallelTrainings).
+        var byKnownUntil = new Dictionary<DateOnly, ITransformer>();
+        void TrainAll(IReadOnlyList<DateOnly> knownUntil)
+        {
+            var fitted = new ITransformer[knownUntil.Count];
+            Parallel.For(0, knownUntil.Count, new ParallelOptions { MaxDegreeOfParallelism = ParallelTrainings }, k => fitted[k] = Trained(knownUntil[k]));
+            for (var k = 0; k < fitted.Length; k++)
+            {
+                byKnownUntil[knownUntil[k]] = fitted[k];
+            }
         }
 
         foreach (var s in usable)
@@ -160,12 +180,13 @@ public sealed class DailyForecaster(
             // A model trained up to a day learns from origins a horizon before it with 28 days of level (Train).
             bool Trainable(DateOnly knownUntil) => usable.Any(s => knownUntil.AddDays(-horizonDays - LevelDays) >= s.Start);
             var origins = OriginPlan(last, horizonDays, backtestOrigins, bandOrigins, o => TestedAt(o).Count > 0, Trainable);
-            var shared = new Dictionary<DateOnly, ITransformer>();
+            // A scored origin's model is trained up to it, an unscored one's up to its group's oldest origin, the final one on everything.
             models = origins.Select(o => o.TrainedUntil).Distinct().Count() + 1;
+            TrainAll([.. origins.Select(o => o.TrainedUntil).Append(last).Distinct()]);
             foreach (var (origin, scored, trainedUntil, further) in origins)
             {
                 var tested = TestedAt(origin);
-                var model = scored ? Trained(origin) : shared.TryGetValue(trainedUntil, out var known) ? known : shared[trainedUntil] = Trained(trainedUntil);
+                var model = byKnownUntil[trainedUntil];
                 var predicted = Predict(model, tested, _ => origin);
                 for (var i = 0; i < tested.Count; i++)
                 {
@@ -185,7 +206,7 @@ public sealed class DailyForecaster(
             }
         }
 
-        var finalModel = usable.Count > 0 ? Trained(usable.Max(s => s.LastKnown!.Value)) : null;
+        var finalModel = usable.Count > 0 ? byKnownUntil[usable.Max(s => s.LastKnown!.Value)] : null;
         var finalPredicted = finalModel is null ? [] : Predict(finalModel, usable, s => s.LastKnown!.Value);
         var pooled = PooledResiduals([.. runs.Values.SelectMany(r => r)]);
         var across = AcrossAllSeries([.. runs.Values]);
@@ -207,8 +228,10 @@ public sealed class DailyForecaster(
     /// at its last day, with its band; and the accuracies behind it, each origin's choice and band made
     /// from what was known at that origin (choosing is not counted as skill, and no test window steers it).
     /// </summary>
-    private SeriesForecast Shown(DailySeries s, List<BacktestRun> runs, double[] modelFinal, AcrossSeries across)
+    private SeriesForecast Shown(DailySeries s, List<BacktestRun> backtests, double[] modelFinal, AcrossSeries across)
     {
+        // Every score and band below reads the same runs: their pools and levels are worked out once (BacktestHistory).
+        var runs = new BacktestHistory(backtests);
         var policy = ChoicePolicy.Current;
         var accuracy = Candidates.ToDictionary(m => m, m => Backtest.Score(runs, _ => m, policy, calibrateBands), StringComparer.Ordinal);
         var bestBaseline = Baselines.Select(m => (Method: m, accuracy[m].Mase)).OrderBy(x => double.IsNaN(x.Mase) ? double.MaxValue : x.Mase).First().Method;
@@ -306,11 +329,12 @@ public sealed class DailyForecaster(
         forecasts[Model] = model;
         forecasts[Model + "+" + Forecasting.Baselines.MeanOfFour] = [.. model.Zip(forecasts[Forecasting.Baselines.MeanOfFour], (m, b) => (m + b) / 2)];
         forecasts[Model + "+" + Forecasting.Baselines.MedianOfFour] = [.. model.Zip(forecasts[Forecasting.Baselines.MedianOfFour], (m, b) => (m + b) / 2)];
+        var closed = Array.ConvertAll(days, d => s.ClosedOn(d) || ClosedBefore(s, origin, d));
         foreach (var f in forecasts.Values)
         {
             for (var i = 0; i < days.Length; i++)
             {
-                f[i] = s.ClosedOn(days[i]) || ClosedBefore(s, origin, days[i]) ? 0 : Math.Max(0, f[i]);
+                f[i] = closed[i] ? 0 : Math.Max(0, f[i]);
             }
         }
 
@@ -377,7 +401,44 @@ public sealed class DailyForecaster(
     /// <summary>MASE's scale: the mean absolute change from a day to the same weekday a week earlier, in the history before the origin only.</summary>
     private static double NaiveScale(DailySeries s, DateOnly origin) => Math.Max(1e-9, Backtest.WeekToWeek(s, s.Start, origin).Mean);
 
-    private ITransformer Train(IReadOnlyList<DailySeries> series, DateOnly knownUntil)
+    /// <summary>
+    /// A block's training rows (one series at one origin, labelled, closed and missing days left out) are the same for every
+    /// model that learns from it, and the models' origins lie on one 14-day grid, so each later model's blocks hold the
+    /// earlier ones': a block's rows are built once, kept under its series (by reference) and origin. Only while every
+    /// row is used (at most maxTrainingRows of them, the memory the model's data takes anyway); past it each model samples
+    /// other blocks, and they are built afresh.
+    /// </summary>
+    private sealed class TrainingBlocks
+    {
+        private readonly ConcurrentDictionary<(DailySeries Series, DateOnly Origin), List<ForecastFeatures.Row>> rows = new(new BlockComparer());
+
+        /// <summary>The block's rows, built if no model built them before; two models training side by side may both build one (the same rows), and the first kept is kept.</summary>
+        public List<ForecastFeatures.Row> Of(DailySeries s, DateOnly origin, bool keep, Func<List<ForecastFeatures.Row>> build)
+        {
+            if (rows.TryGetValue((s, origin), out var known))
+            {
+                return known;
+            }
+
+            var built = build();
+            return keep ? rows.GetOrAdd((s, origin), built) : built;
+        }
+
+        private sealed class BlockComparer : IEqualityComparer<(DailySeries Series, DateOnly Origin)>
+        {
+            public bool Equals((DailySeries Series, DateOnly Origin) x, (DailySeries Series, DateOnly Origin) y) => ReferenceEquals(x.Series, y.Series) && x.Origin == y.Origin;
+
+            public int GetHashCode((DailySeries Series, DateOnly Origin) block) => HashCode.Combine(RuntimeHelpers.GetHashCode(block.Series), block.Origin);
+        }
+    }
+
+    /// <summary>
+    /// Models trained at once: two. FastTree keeps about 1.5 of two cores busy on its own (the nightly bench: 151 s CPU in 104 s), and the
+    /// models are independent (each its own seeded context, the same rows), so two side by side fill the cores and give the same trees.
+    /// </summary>
+    private const int ParallelTrainings = 2;
+
+    private ITransformer Train(IReadOnlyList<DailySeries> series, DateOnly knownUntil, TrainingBlocks blockRows)
     {
         // Origins going back from the last one whose whole horizon was known, each a block of horizonDays rows.
         var blocks = new List<(DailySeries Series, DateOnly Origin)>();
@@ -404,20 +465,7 @@ public sealed class DailyForecaster(
                 continue;
             }
 
-            var context = ForecastFeatures.At(s, origin);
-            for (var h = 1; h <= horizonDays; h++)
-            {
-                var day = origin.AddDays(h);
-                var y = s.Open(day);
-                if (double.IsNaN(y) || ClosedBefore(s, origin, day))
-                {
-                    continue;
-                }
-
-                var row = context.Row(h);
-                row.Label = ForecastFeatures.ToLabel(y, context.Level);
-                rows.Add(row);
-            }
+            rows.AddRange(blockRows.Of(s, origin, share >= 1, () => BlockRows(s, origin)));
         }
 
         var ml = new MLContext(seed);
@@ -426,6 +474,28 @@ public sealed class DailyForecaster(
         return trainer == ForecastTrainer.LightGbm
             ? features.Append(ml.Regression.Trainers.LightGbm(labelColumnName: nameof(ForecastFeatures.Row.Label), numberOfLeaves: 31, numberOfIterations: trees, minimumExampleCountPerLeaf: 20, learningRate: 0.1)).Fit(data)
             : features.Append(ml.Regression.Trainers.FastTree(labelColumnName: nameof(ForecastFeatures.Row.Label), numberOfLeaves: 31, numberOfTrees: trees, minimumExampleCountPerLeaf: 20, learningRate: 0.1)).Fit(data);
+    }
+
+    /// <summary>One block's training rows: the days after <paramref name="origin"/> known and not closed before, each labelled.</summary>
+    private List<ForecastFeatures.Row> BlockRows(DailySeries s, DateOnly origin)
+    {
+        var context = ForecastFeatures.At(s, origin);
+        var rows = new List<ForecastFeatures.Row>(horizonDays);
+        for (var h = 1; h <= horizonDays; h++)
+        {
+            var day = origin.AddDays(h);
+            var y = s.Open(day);
+            if (double.IsNaN(y) || ClosedBefore(s, origin, day))
+            {
+                continue;
+            }
+
+            var row = context.Row(h);
+            row.Label = ForecastFeatures.ToLabel(y, context.Level);
+            rows.Add(row);
+        }
+
+        return rows;
     }
 
     private sealed class Prediction

@@ -107,18 +107,22 @@ public static class ForecastFeatures
     {
         public double Level { get; } = level;
 
+        /// <summary>The level a year before the origin: the same for every day of the horizon.</summary>
+        private readonly double levelYearAgo = Baselines.Level(series, origin.AddDays(-364));
+
         public Row Row(int h)
         {
             var s = series;
             var day = origin.AddDays(h);
-            var four = Baselines.SameWeekdays(s, origin, day, 4);
+            // The last four same weekdays are the first four of the last twelve (the same weeks, newest first).
+            var twelve = Baselines.SameWeekdays(s, origin, day, 12);
+            var four = twelve.Count > 4 ? twelve.GetRange(0, 4) : twelve;
             var lastWeek = four.Count > 0 ? four[0] / Level : 1;
             var mean = four.Count > 0 ? four.Average() / Level : 1;
             var median = four.Count > 0 ? Baselines.Median(four) / Level : 1;
-            var twelve = Baselines.SameWeekdays(s, origin, day, 12);
             var eight = twelve.Count > 4 ? twelve.Take(8).Average() / Level : mean;
             var then = s.Open(day.AddDays(-364));
-            var levelThen = Baselines.Level(s, origin.AddDays(-364));
+            var levelThen = levelYearAgo;
             var hasYearAgo = !double.IsNaN(then) && levelThen > 0;
             var yearAgo = hasYearAgo ? then / levelThen : mean;
             var big = SwedishDays.Of(day);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PublicHoliday;
 
 namespace Norsjo.Retail.Hub.Forecasting;
@@ -10,9 +11,13 @@ namespace Norsjo.Retail.Hub.Forecasting;
 /// </summary>
 public static class Easter
 {
-    public static DateOnly Western(int year) => DateOnly.FromDateTime(SwedenPublicHoliday.Easter(year));
+    // A year's Easter is worked out once (every feature row asks for it several times); the year is the whole key.
+    private static readonly ConcurrentDictionary<int, DateOnly> Westerns = new();
+    private static readonly ConcurrentDictionary<int, DateOnly> Orthodoxes = new();
 
-    public static DateOnly Orthodox(int year) => DateOnly.FromDateTime(SerbianPublicHoliday.Easter(year));
+    public static DateOnly Western(int year) => Westerns.GetOrAdd(year, static y => DateOnly.FromDateTime(SwedenPublicHoliday.Easter(y)));
+
+    public static DateOnly Orthodox(int year) => Orthodoxes.GetOrAdd(year, static y => DateOnly.FromDateTime(SerbianPublicHoliday.Easter(y)));
 }
 
 /// <summary>
@@ -58,12 +63,21 @@ public static class RecurringDays
             return double.NaN;
         }
 
-        var around = Enumerable.Range(1, NeighbourWeeks)
-            .SelectMany(k => new[] { day.AddDays(-7 * k), day.AddDays(7 * k) })
-            .Where(d => d <= origin)
-            .Select(s.Open)
-            .Where(v => !double.IsNaN(v))
-            .ToList();
+        var around = new List<double>(2 * NeighbourWeeks);
+        for (var k = 1; k <= NeighbourWeeks; k++)
+        {
+            Neighbour(day.AddDays(-7 * k));
+            Neighbour(day.AddDays(7 * k));
+        }
+
+        void Neighbour(DateOnly d)
+        {
+            if (d <= origin && s.Open(d) is var v && !double.IsNaN(v))
+            {
+                around.Add(v);
+            }
+        }
+
         if (around.Count < MinNeighbours)
         {
             return double.NaN;
@@ -78,8 +92,16 @@ public static class RecurringDays
     /// years' anomalies (a day recurs only where every known year agreed: one year's closure or delivery is
     /// not read as a holiday), and how many years were known (0: the anomaly is NaN).
     /// </summary>
-    public static (double Anomaly, int Years) SameDate(DailySeries s, DateOnly day, DateOnly origin) =>
-        LeastExtreme(Enumerable.Range(1, YearsBack).Select(k => Anomaly(s, day.AddYears(-k), origin)));
+    public static (double Anomaly, int Years) SameDate(DailySeries s, DateOnly day, DateOnly origin)
+    {
+        var least = (Anomaly: double.NaN, Years: 0);
+        for (var k = 1; k <= YearsBack; k++)
+        {
+            least = LessExtreme(least, Anomaly(s, day.AddYears(-k), origin));
+        }
+
+        return least;
+    }
 
     /// <summary>
     /// The day at the same distance from (Western) Easter in the years before, read as <see cref="SameDate"/>
@@ -92,7 +114,18 @@ public static class RecurringDays
         var offset = day.DayNumber - Easter.Western(day.Year).DayNumber;
         return offset < -EasterDaysBefore || offset > EasterDaysAfter
             ? double.NaN
-            : LeastExtreme(Enumerable.Range(1, YearsBack).Select(k => Anomaly(s, Easter.Western(day.Year - k).AddDays(offset), origin))).Anomaly;
+            : EasterAnomaly(s, offset, day.Year, origin);
+    }
+
+    private static double EasterAnomaly(DailySeries s, int offset, int year, DateOnly origin)
+    {
+        var least = (Anomaly: double.NaN, Years: 0);
+        for (var k = 1; k <= YearsBack; k++)
+        {
+            least = LessExtreme(least, Anomaly(s, Easter.Western(year - k).AddDays(offset), origin));
+        }
+
+        return least.Anomaly;
     }
 
     /// <summary>
@@ -106,14 +139,16 @@ public static class RecurringDays
         return Math.Clamp(offset, -EasterDaysBefore - 1, EasterDaysAfter + 1);
     }
 
-    /// <summary>The known anomaly nearest a normal day (1) on the log scale (a 0, a closed day, is the most extreme), and how many were known.</summary>
-    private static (double Anomaly, int Years) LeastExtreme(IEnumerable<double> anomalies)
-    {
-        var known = anomalies.Where(v => !double.IsNaN(v)).ToList();
-        return known.Count == 0
-            ? (double.NaN, 0)
-            : (known.MinBy(a => Math.Abs(Math.Log(Math.Max(a, ClosedAnomaly)))), known.Count);
-    }
+    /// <summary>
+    /// The years' anomalies folded one at a time, oldest last: the known one nearest a normal day (1) on the log scale
+    /// (a 0, a closed day, is the most extreme; on a tie the earlier year's), and how many were known.
+    /// </summary>
+    private static (double Anomaly, int Years) LessExtreme((double Anomaly, int Years) least, double anomaly) =>
+        double.IsNaN(anomaly) ? least
+        : least.Years == 0 || Extremity(anomaly) < Extremity(least.Anomaly) ? (anomaly, least.Years + 1)
+        : (least.Anomaly, least.Years + 1);
+
+    private static double Extremity(double anomaly) => Math.Abs(Math.Log(Math.Max(anomaly, ClosedAnomaly)));
 
     /// <summary>An anomaly below this is a closed day: its log is held here rather than at minus infinity.</summary>
     private const double ClosedAnomaly = 1e-3;
