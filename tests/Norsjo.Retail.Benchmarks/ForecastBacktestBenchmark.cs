@@ -55,12 +55,25 @@ public static class ForecastBacktestBenchmark
         var series = maxSeries > 0 ? [.. read.Series.Take(maxSeries)] : read.Series.ToList();
         var days = series.Sum(s => s.Values.Count(v => !double.IsNaN(v)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Forecast backtest on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Reproduce: ./norsjo bench forecast --csv {csv} --horizon {horizon} --origins {origins} --band-origins {bandOrigins} --trainer {Option(args, "--trainer") ?? "fasttree"} --max-training-rows {cap}{(maxSeries > 0 ? $" --max-series {maxSeries}" : "")}{Given(args, "--open-column")}{Given(args, "--closed-column")}{Given(args, "--bands")}{Given(args, "--cut-offs")}"));
+            $"Forecast backtest on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Reproduce: ./norsjo bench forecast --csv {csv} --horizon {horizon} --origins {origins} --band-origins {bandOrigins} --trainer {Option(args, "--trainer") ?? "fasttree"} --max-training-rows {cap}{(maxSeries > 0 ? $" --max-series {maxSeries}" : "")}{Given(args, "--open-column")}{Given(args, "--closed-column")}{Given(args, "--bands")}{Given(args, "--cut-offs")}{(args.Contains("--per-series") ? " --per-series" : "")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{series.Count} series, {days:N0} known days, {series.Min(s => s.Start):yyyy-MM-dd} … {series.Max(s => s.End):yyyy-MM-dd}; {series.Sum(s => s.Values.Count(double.IsNaN)):N0} days missing inside the series"));
         // --cut-offs K: the backtest again on the file cut at its end and K-1 earlier ends, three months apart,
         // so one command says whether the targets hold at other times of the year than the file's last months.
         var cutOffs = BenchArgs.Numbers(args, "--cut-offs", 1)[0];
+        if (cutOffs < 1)
+        {
+            throw new ArgumentException("--cut-offs K: K is 1 (the file's end alone) or more");
+        }
+
+        // --bands nominal: every band at 80 % as it is, for the side-by-side of the per-series calibration.
+        var calibrate = (Option(args, "--bands") ?? "calibrated") switch
+        {
+            "calibrated" => true,
+            "nominal" => false,
+            var other => throw new ArgumentException($"--bands: '{other}' is not calibrated or nominal"),
+        };
+        var perSeries = args.Contains("--per-series");
         var end = series.Max(s => s.LastKnown ?? s.Start);
         var summary = new List<(DateOnly End, ForecastTrainer Trainer, TargetFigures Figures)>();
         for (var k = 0; k < cutOffs; k++)
@@ -74,20 +87,13 @@ public static class ForecastBacktestBenchmark
 
             foreach (var trainer in trainers)
             {
-                // --bands nominal: every band at 80 % as it is, for the side-by-side of the per-series calibration.
-                var calibrate = (Option(args, "--bands") ?? "calibrated") switch
-                {
-                    "calibrated" => true,
-                    "nominal" => false,
-                    var other => throw new ArgumentException($"--bands: '{other}' is not calibrated or nominal"),
-                };
                 // With several cut-offs only the forecaster's own way is scored: the side-by-side of every way is the single run's.
                 var forecaster = new DailyForecaster(horizonDays: horizon, backtestOrigins: origins, seed: 1, maxTrainingRows: cap, trainer: trainer, calibrateBands: calibrate, compareChoices: cutOffs == 1, bandOrigins: bandOrigins);
                 var clock = Stopwatch.StartNew();
                 var models = 0;
                 var forecasts = forecaster.Forecast(known, p => models = p.ModelsTrained).Where(f => !double.IsNaN(f.Shown.Mase)).ToList();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n{trainer}: {forecasts.Count} series with backtests, {models} models trained, {clock.Elapsed.TotalSeconds:N0} s"));
-                summary.Add((cut, trainer, Report(forecaster, forecasts, args.Contains("--per-series"))));
+                summary.Add((cut, trainer, Report(forecaster, forecasts, perSeries)));
                 ForecastCoverageDiagnosis.Print(forecasts);
             }
         }

@@ -103,12 +103,10 @@ public static class ForecastFeatures
     public static readonly string[] Names = [.. typeof(Row).GetProperties().Select(p => p.Name).Where(n => n != nameof(Row.Label))];
 
     /// <summary>What is known of a series at an origin, worked out once for all the horizon's days.</summary>
-    public sealed class Context(DailySeries series, DateOnly origin, double level, double trend, double yearOnYear, double robustLevel, double weekOnYearAgo)
+    /// <param name="levelYearAgo">The level a year before the origin (the same for every day of the horizon).</param>
+    public sealed class Context(DailySeries series, DateOnly origin, double level, double levelYearAgo, double trend, double yearOnYear, double robustLevel, double weekOnYearAgo)
     {
         public double Level { get; } = level;
-
-        /// <summary>The level a year before the origin: the same for every day of the horizon.</summary>
-        private readonly double levelYearAgo = Baselines.Level(series, origin.AddDays(-364));
 
         public Row Row(int h)
         {
@@ -122,9 +120,8 @@ public static class ForecastFeatures
             var median = four.Count > 0 ? Baselines.Median(four) / Level : 1;
             var eight = twelve.Count > 4 ? twelve.Take(8).Average() / Level : mean;
             var then = s.Open(day.AddDays(-364));
-            var levelThen = levelYearAgo;
-            var hasYearAgo = !double.IsNaN(then) && levelThen > 0;
-            var yearAgo = hasYearAgo ? then / levelThen : mean;
+            var hasYearAgo = !double.IsNaN(then) && levelYearAgo > 0;
+            var yearAgo = hasYearAgo ? then / levelYearAgo : mean;
             var big = SwedishDays.Of(day);
             var lastYearBig = yearAgo;
             if (big != SwedishDay.None && SwedishDays.In(big, day.Year - 1) is { } bigThen && bigThen <= origin)
@@ -183,7 +180,7 @@ public static class ForecastFeatures
         var median = Median(s, origin, 28);
         var lastWeek = Mean(s, origin, 7);
         var weekYearAgo = Mean(s, origin.AddDays(-364), 7);
-        return new Context(s, origin, usable, level > 0 && before > 0 ? level / before : 1, level > 0 && yearBefore > 0 ? level / yearBefore : 1,
+        return new Context(s, origin, usable, yearBefore, level > 0 && before > 0 ? level / before : 1, level > 0 && yearBefore > 0 ? level / yearBefore : 1,
             level > 0 && !double.IsNaN(median) ? median / level : 1, lastWeek > 0 && weekYearAgo > 0 ? lastWeek / weekYearAgo : 1);
     }
 

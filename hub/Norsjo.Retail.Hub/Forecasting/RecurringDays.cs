@@ -92,16 +92,7 @@ public static class RecurringDays
     /// years' anomalies (a day recurs only where every known year agreed: one year's closure or delivery is
     /// not read as a holiday), and how many years were known (0: the anomaly is NaN).
     /// </summary>
-    public static (double Anomaly, int Years) SameDate(DailySeries s, DateOnly day, DateOnly origin)
-    {
-        var least = (Anomaly: double.NaN, Years: 0);
-        for (var k = 1; k <= YearsBack; k++)
-        {
-            least = LessExtreme(least, Anomaly(s, day.AddYears(-k), origin));
-        }
-
-        return least;
-    }
+    public static (double Anomaly, int Years) SameDate(DailySeries s, DateOnly day, DateOnly origin) => AcrossYears(s, day, null, origin);
 
     /// <summary>
     /// The day at the same distance from (Western) Easter in the years before, read as <see cref="SameDate"/>
@@ -114,18 +105,23 @@ public static class RecurringDays
         var offset = day.DayNumber - Easter.Western(day.Year).DayNumber;
         return offset < -EasterDaysBefore || offset > EasterDaysAfter
             ? double.NaN
-            : EasterAnomaly(s, offset, day.Year, origin);
+            : AcrossYears(s, day, offset, origin).Anomaly;
     }
 
-    private static double EasterAnomaly(DailySeries s, int offset, int year, DateOnly origin)
+    /// <summary>
+    /// The day's anomalies in each of the <see cref="YearsBack"/> years before (the same date, or with
+    /// <paramref name="easterOffset"/> the same distance from that year's Easter), folded by <see cref="LessExtreme"/>.
+    /// </summary>
+    private static (double Anomaly, int Years) AcrossYears(DailySeries s, DateOnly day, int? easterOffset, DateOnly origin)
     {
         var least = (Anomaly: double.NaN, Years: 0);
         for (var k = 1; k <= YearsBack; k++)
         {
-            least = LessExtreme(least, Anomaly(s, Easter.Western(year - k).AddDays(offset), origin));
+            var then = easterOffset is { } offset ? Easter.Western(day.Year - k).AddDays(offset) : day.AddYears(-k);
+            least = LessExtreme(least, Anomaly(s, then, origin));
         }
 
-        return least.Anomaly;
+        return least;
     }
 
     /// <summary>
