@@ -154,8 +154,34 @@ public sealed class DemoHubFixture : IAsyncLifetime
         await page.GotoAsync("/");
         await page.GetByLabel("Användarnamn").FillAsync(username);
         await page.GetByLabel("Lösenord").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Logga in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.EndsWith('/'));
+        // Waiting on the hub's answer first tells a refused or unanswered sign-in apart from a page that did not move on:
+        // a bare wait for the address said only "timeout" when this failed under load.
+        IResponse login;
+        try
+        {
+            login = await page.RunAndWaitForResponseAsync(
+                () => page.GetByRole(AriaRole.Button, new() { Name = "Logga in" }).ClickAsync(),
+                response => response.Url.EndsWith("/api/login", StringComparison.Ordinal) && response.Request.Method == "POST");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"Signing in as {username}: the hub did not answer POST /api/login in time.", e);
+        }
+
+        if (!login.Ok)
+        {
+            throw new InvalidOperationException($"Signing in as {username}: the hub answered {login.Status}: {await login.TextAsync()}");
+        }
+
+        try
+        {
+            await page.WaitForURLAsync(url => !url.EndsWith('/'));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"Signing in as {username}: the hub accepted it, but the page stayed at {page.Url}.", e);
+        }
+
         await ReadyAsync(page);
     }
 

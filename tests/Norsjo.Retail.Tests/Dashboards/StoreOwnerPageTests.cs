@@ -65,6 +65,17 @@ public sealed partial class StoreOwnerPageTests(DemoHubFixture demo)
         }
     }
 
+    /// <summary>The tests' own sign-in says what the hub answered, rather than timing out on an address that never comes.</summary>
+    [Fact]
+    public async Task A_refused_sign_in_says_what_the_hub_answered()
+    {
+        var page = await demo.NewPageAsync();
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => SignInAsync(page, "ingen-sadan", "fel-lösenord-123"));
+
+        Assert.StartsWith("Signing in as ingen-sadan: the hub answered 401", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_visitor_who_is_not_signed_in_is_sent_to_sign_in_and_back()
     {

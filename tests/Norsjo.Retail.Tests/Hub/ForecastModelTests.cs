@@ -39,4 +39,27 @@ public sealed class ForecastModelTests(ITestOutputHelper output)
             Assert.True(model.Mase < 0.85 * meanOfFour.Mase, $"{f.SeriesId}: model MASE {model.Mase:F3} against the mean of four's {meanOfFour.Mase:F3}");
         }
     }
+
+    /// <summary>
+    /// Two models are trained at once and the backtests' rows are cached and shared: the nightly figures a shop sees and
+    /// the benchmark's must not depend on which thread finished first.
+    /// </summary>
+    [Fact]
+    public void The_same_series_give_the_same_forecast_every_time()
+    {
+        var series = new[] { Spiky("a", 10, 41), Spiky("b", 40, 42), Spiky("c", 160, 43) };
+
+        var first = new DailyForecaster(horizonDays: 28, backtestOrigins: 2, seed: 5, trees: 50).Forecast(series);
+        var second = new DailyForecaster(horizonDays: 28, backtestOrigins: 2, seed: 5, trees: 50).Forecast(series);
+
+        Assert.Equal(first.Count, second.Count);
+        foreach (var (a, b) in first.Zip(second))
+        {
+            Assert.Equal(a.SeriesId, b.SeriesId);
+            Assert.Equal(a.Method, b.Method);
+            Assert.Equal(a.Shown, b.Shown);
+            Assert.Equal(a.Methods.OrderBy(m => m.Key, StringComparer.Ordinal), b.Methods.OrderBy(m => m.Key, StringComparer.Ordinal));
+            Assert.Equal(a.Points, b.Points);
+        }
+    }
 }
