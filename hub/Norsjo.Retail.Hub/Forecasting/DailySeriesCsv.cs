@@ -32,6 +32,12 @@ public sealed record DailySeriesCsvOptions
 
     /// <summary>A column that says whether the shop was closed that day (1 closed, 0 open).</summary>
     public string? ClosedColumn { get; init; }
+
+    /// <summary>
+    /// In a file with one column per series beside the date, the start of the names of the columns that are series
+    /// (<c>QTY_</c> where <c>PROMO_</c> flags sit beside them); none: every column that holds only amounts.
+    /// </summary>
+    public string? SeriesColumns { get; init; }
 }
 
 /// <summary>The series read, and what the reader decided, so a figure can be reproduced and checked.</summary>
@@ -40,8 +46,18 @@ public sealed record DailySeriesCsvResult(IReadOnlyList<DailySeries> Series, str
     /// <summary>Store-days the file's open or closed column says were closed: 0 with certainty.</summary>
     public int ClosedDays { get; init; }
 
+    /// <summary>The columns read as one series each, in a file with one column per series beside the date (else empty).</summary>
+    public IReadOnlyList<string> SeriesColumns { get; init; } = [];
+
+    /// <summary>The columns of such a file left out: not named by the prefix, or holding something other than amounts.</summary>
+    public IReadOnlyList<string> LeftOutColumns { get; init; } = [];
+
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"read {Lines:N0} lines: separator '{(Separator == "\t" ? "\\t" : Separator)}', dates {DateFormat}, decimal {(DecimalComma ? "comma" : "point")}, {SummedDuplicates:N0} duplicate store-days summed, {EmptyAmounts:N0} empty amounts read as missing, {ClosedDays:N0} store-days closed by the file");
+        $"read {Lines:N0} lines: separator '{(Separator == "\t" ? "\\t" : Separator)}', dates {DateFormat}, decimal {(DecimalComma ? "comma" : "point")}, {SummedDuplicates:N0} duplicate store-days summed, {EmptyAmounts:N0} empty amounts read as missing, {ClosedDays:N0} store-days closed by the file")
+        + (SeriesColumns.Count == 0 ? "" : $"; one series a column: {Names(SeriesColumns)}; left out: {(LeftOutColumns.Count == 0 ? "none" : Names(LeftOutColumns))}");
+
+    private static string Names(IReadOnlyList<string> names) =>
+        names.Count <= 10 ? string.Join(", ", names) : string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", names.Take(10))}, … ({names.Count} in all)");
 }
 
 /// <summary>
@@ -80,14 +96,22 @@ public static class DailySeriesCsv
         var (store, date, amount, header) = Columns(path, records[0].Fields, options);
         var (openness, closedWhenSet) = OpennessColumn(path, records[0].Fields, options);
         var rows = records.Skip(header ? 1 : 0).Where(r => !r.Fields.All(string.IsNullOrWhiteSpace)).ToList();
-        if (rows.FirstOrDefault(r => r.Fields.Length <= Math.Max(Math.Max(store ?? 0, openness ?? 0), Math.Max(date, amount))) is { } shortRow)
+        var widest = amount < 0 ? records[0].Fields.Length - 1 : Math.Max(Math.Max(store ?? 0, openness ?? 0), Math.Max(date, amount));
+        if (rows.FirstOrDefault(r => r.Fields.Length <= widest) is { } shortRow)
         {
             throw new FormatException($"{path} line {shortRow.Line}: {shortRow.Fields.Length} fields, too few for the columns: '{string.Join(separator, shortRow.Fields)}'");
         }
 
+        var wide = WideColumns.None;
+        if (amount < 0)
+        {
+            wide = WideColumns.Of(path, records[0].Fields, rows, date, openness, options.SeriesColumns);
+            rows = wide.AsLongRows(rows, date, openness);
+            (store, date, amount, openness) = (0, 1, 2, openness is null ? null : 3);
+        }
+
         var format = options.DateFormat ?? DateFormatOf(path, rows.Select(r => DatePart(r.Fields[date])).Distinct(StringComparer.Ordinal).ToList());
-        // A decimal comma: some amount has a comma and no point (with comma-separated fields, such an amount is quoted).
-        var decimalComma = rows.Any(r => r.Fields[amount].Contains(',', StringComparison.Ordinal) && !r.Fields[amount].Contains('.', StringComparison.Ordinal));
+        var decimalComma = DecimalCommaIn(rows.Select(r => r.Fields[amount]));
         var byStore = new Dictionary<string, Dictionary<DateOnly, (double Value, int Line)>>(StringComparer.Ordinal);
         var closed = new Dictionary<string, HashSet<DateOnly>>(StringComparer.Ordinal);
         int summed = 0, empty = 0;
@@ -157,8 +181,17 @@ public static class DailySeriesCsv
             var values = new DailySeries(s.Key, start, [.. Enumerable.Range(0, count).Select(i => s.Value.TryGetValue(start.AddDays(i), out var v) ? v.Value : double.NaN)]);
             return closed.TryGetValue(s.Key, out var shut) ? values with { ClosedOn = shut.Contains } : values;
         }).ToList();
-        return new DailySeriesCsvResult(series, separator, format, decimalComma, records.Count, summed, empty) { ClosedDays = closed.Values.Sum(c => c.Count) };
+        return new DailySeriesCsvResult(series, separator, format, decimalComma, records.Count, summed, empty)
+        {
+            ClosedDays = closed.Values.Sum(c => c.Count),
+            SeriesColumns = wide.Series.Select(c => c.Name).ToList(),
+            LeftOutColumns = wide.LeftOut,
+        };
     }
+
+    /// <summary>A decimal comma: some amount has a comma and no point (with comma-separated fields, such an amount is quoted).</summary>
+    private static bool DecimalCommaIn(IEnumerable<string> amounts) =>
+        amounts.Any(a => a.Contains(',', StringComparison.Ordinal) && !a.Contains('.', StringComparison.Ordinal));
 
     /// <summary>The separator of the first line: a semicolon or tab where there is one (then a comma is a decimal comma), else a comma.</summary>
     private static string Separator(string text)
@@ -180,6 +213,44 @@ public static class DailySeriesCsv
     }
 
     private sealed record Record(int Line, string[] Fields);
+
+    /// <summary>
+    /// A file with the date and one column per series: which columns are series. Read as the long form's lines
+    /// (series, date, amount[, open flag]) with their own line numbers, so every rule after it is the long form's.
+    /// </summary>
+    private sealed record WideColumns(IReadOnlyList<(int At, string Name)> Series, IReadOnlyList<string> LeftOut)
+    {
+        public static readonly WideColumns None = new([], []);
+
+        public static WideColumns Of(string path, string[] header, List<Record> rows, int date, int? openness, string? prefix)
+        {
+            var others = Enumerable.Range(0, header.Length).Where(i => i != date && i != openness)
+                .Select(i => (At: i, Name: header[i].Trim().Trim('\uFEFF'))).ToList();
+            var named = prefix is null ? others : [.. others.Where(c => c.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))];
+            var values = named.ToDictionary(c => c.At, c => rows.Select(r => r.Fields[c.At].Trim()).Where(v => !Missing.Contains(v.ToLowerInvariant())).ToList());
+            var decimalComma = DecimalCommaIn(values.Values.SelectMany(v => v));
+            bool AllAmounts(int at) => values[at].All(v => TryAmount(v, decimalComma, out _));
+            if (prefix is not null)
+            {
+                foreach (var c in named.Where(c => !AllAmounts(c.At)))
+                {
+                    var bad = rows.First(r => !Missing.Contains(r.Fields[c.At].Trim().ToLowerInvariant()) && !TryAmount(r.Fields[c.At].Trim(), decimalComma, out _));
+                    throw new FormatException($"{path} line {bad.Line}: '{bad.Fields[c.At]}' in column '{c.Name}' is not an amount");
+                }
+            }
+
+            var series = named.Where(c => AllAmounts(c.At)).ToList();
+            return series.Count > 0
+                ? new WideColumns(series, [.. others.Except(series).Select(c => c.Name)])
+                : throw new FormatException(prefix is null
+                    ? $"{path}: no amount column in the header '{string.Join(", ", header)}' (known: {string.Join(", ", AmountNames)}), and no column beside the date holds only amounts; name it with --amount-column"
+                    : $"{path}: no column starting with '{prefix}' in the header '{string.Join(", ", header)}'");
+        }
+
+        public List<Record> AsLongRows(List<Record> rows, int date, int? openness) =>
+            [.. rows.SelectMany(r => Series.Select(c => new Record(r.Line,
+                openness is { } o ? [c.Name, r.Fields[date], r.Fields[c.At], r.Fields[o]] : [c.Name, r.Fields[date], r.Fields[c.At]])))];
+    }
 
     private static List<Record> Records(string text, string separator)
     {
@@ -219,8 +290,10 @@ public static class DailySeriesCsv
         }
 
         var date = Find(options.DateColumn, DateNames, "date");
-        var amount = Find(options.AmountColumn, AmountNames, "amount");
         var store = Find(options.StoreColumn, StoreNames, "store");
+        // No store and no amount column by name (or a prefix of series columns given): one series a column beside the date.
+        var wide = options.AmountColumn is null && store < 0 && (options.SeriesColumns is not null || AmountNames.All(u => Array.IndexOf(names, u) < 0));
+        var amount = wide ? -1 : Find(options.AmountColumn, AmountNames, "amount");
         return (store >= 0 ? store : null, date, amount, true);
     }
 

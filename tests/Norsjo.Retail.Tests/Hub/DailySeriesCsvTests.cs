@@ -83,6 +83,34 @@ public sealed class DailySeriesCsvTests : IDisposable
         Assert.Equal(2, oneSeries.EmptyAmounts);
     }
 
+    /// <summary>
+    /// Many public sets and spreadsheet exports put one column per product or shop beside the date (the pharmacy's drug
+    /// groups, the pasta items with their promotion flags): each such column is one series; a text column is left out
+    /// and named; a prefix picks the columns where other numbers sit beside them.
+    /// </summary>
+    [Fact]
+    public void A_file_with_one_column_per_series_beside_the_date_is_read_as_one_series_a_column()
+    {
+        var wide = File("wide.csv", "datum;M01AB;N02BA;Weekday\n2024-03-01;1,5;4;Friday\n2024-03-02;;5;Saturday\n2024-03-04;2;NA;Monday\n");
+        var pasta = File("pasta.csv", "DATE,QTY_B1_1,QTY_B1_2,PROMO_B1_1,PROMO_B1_2\n2014-01-02,10,3,0,1\n2014-01-03,12,oops,1,0\n");
+
+        var read = DailySeriesCsv.Read(wide);
+        var picked = DailySeriesCsv.Read(File("pasta-ok.csv", "DATE,QTY_B1_1,QTY_B1_2,PROMO_B1_1\n2014-01-02,10,3,0\n2014-01-03,12,4,1\n"), new DailySeriesCsvOptions { SeriesColumns = "QTY_" });
+        var refused = Assert.Throws<FormatException>(() => DailySeriesCsv.Read(pasta, new DailySeriesCsvOptions { SeriesColumns = "QTY_" }));
+
+        Assert.Equal(["M01AB", "N02BA"], read.Series.Select(s => s.Id));
+        Assert.Equal(1.5, read.Series[0][new DateOnly(2024, 3, 1)]);
+        Assert.True(double.IsNaN(read.Series[0][new DateOnly(2024, 3, 2)]));
+        Assert.True(double.IsNaN(read.Series[1][new DateOnly(2024, 3, 4)]));
+        Assert.True(double.IsNaN(read.Series[1][new DateOnly(2024, 3, 3)]));
+        Assert.Equal(2, read.EmptyAmounts);
+        Assert.Contains("one series a column: M01AB, N02BA; left out: Weekday", read.Describe(), StringComparison.Ordinal);
+        Assert.Equal(["QTY_B1_1", "QTY_B1_2"], picked.Series.Select(s => s.Id));
+        Assert.Equal(4, picked.Series[1][new DateOnly(2014, 1, 3)]);
+        Assert.Contains("line 3", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("QTY_B1_2", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void What_cannot_be_read_is_refused_with_its_line()
     {
