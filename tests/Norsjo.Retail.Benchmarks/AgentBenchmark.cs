@@ -15,29 +15,28 @@ namespace Norsjo.Retail.Benchmarks;
 /// </summary>
 public static class AgentBenchmark
 {
-    private const string Command = "./norsjo bench agent";
     private const string StoreId = "bench-butik";
 
-    /// <param name="options">
-    /// Empty for every figure; <c>burst</c> for the burst alone (<c>burst native</c>: the native files alone, quicker while
-    /// tuning them), <c>idle</c> for the idle memory alone, twice per build in turn (quicker, while tuning memory).
+    /// <param name="figures">
+    /// Every figure; the burst alone (<see cref="AgentFigures.BurstNative"/>: the native files alone, quicker while
+    /// tuning them); the idle memory alone, twice per build in turn (quicker, while tuning memory); or the start-up trace.
     /// </param>
-    public static async Task<int> RunAsync(IReadOnlyList<string> options)
+    /// <param name="command">The command line that reproduces the figures.</param>
+    public static async Task<int> RunAsync(AgentFigures figures, string command)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var burstOnly = options is ["burst"] or ["burst", "native"];
-        if (options is ["startup"])
+        var burstOnly = figures is AgentFigures.Burst or AgentFigures.BurstNative;
+        if (figures is AgentFigures.Startup)
         {
             return await StartupTraceAsync();
         }
 
-        if (options is ["idle"])
+        if (figures is AgentFigures.Idle)
         {
-            return await IdleSideBySideAsync();
+            return await IdleSideBySideAsync(command);
         }
 
-        Console.WriteLine($"Agent benchmark on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {Command}{(options.Count > 0 ? " " + string.Join(' ', options) : string.Empty)}");
-        IReadOnlyList<AgentBuild> builds = options is ["burst", "native"] ? [.. AgentBuild.Available().Where(b => !b.IsJit)] : AgentBuild.Available();
+        Console.WriteLine($"Agent benchmark on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {command}");
+        IReadOnlyList<AgentBuild> builds = figures is AgentFigures.BurstNative ? [.. AgentBuild.Available().Where(b => !b.IsJit)] : AgentBuild.Available();
         Console.WriteLine($"Builds: {string.Join("; ", builds.Select(b => $"{b.Name} ({b.Describe()})"))}");
         var receipts = MakeReceipts(10_000);
         if (!burstOnly)
@@ -151,9 +150,9 @@ public static class AgentBenchmark
     }
 
     /// <summary>Each build's idle memory, connected, twice, the builds taking turns (the machine's load falls on all alike).</summary>
-    private static async Task<int> IdleSideBySideAsync()
+    private static async Task<int> IdleSideBySideAsync(string command)
     {
-        Console.WriteLine($"Agent idle memory on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {Command} idle");
+        Console.WriteLine($"Agent idle memory on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {command}");
         var builds = AgentBuild.Available();
         Console.WriteLine($"Builds: {string.Join("; ", builds.Select(b => $"{b.Name} ({b.Describe()})"))}");
         await using var hub = await BenchHub.StartAsync(StoreId);

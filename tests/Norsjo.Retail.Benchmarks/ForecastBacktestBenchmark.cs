@@ -7,9 +7,7 @@ namespace Norsjo.Retail.Benchmarks;
 /// <summary>
 /// The forecaster's whole rolling-origin backtest on any daily series given as a CSV file
 /// (<c>store,date,amount</c> or as <see cref="DailySeriesCsv"/> reads it; a day not in the file is missing, not 0):
-/// <c>./norsjo bench forecast --csv FILE [--horizon 56] [--origins 6] [--band-origins 10] [--trainer fasttree|lightgbm|both] [--max-training-rows N]
-/// [--max-series N] [--duplicates sum|refuse] [--store-column NAME] [--date-column NAME] [--amount-column NAME] [--date-format d/M/yyyy] [--open-column NAME | --closed-column NAME] [--bands calibrated|nominal] [--cut-offs K] [--per-series]</c>
-/// (a column saying the shop was open, 1/0, or closed: a closed day is 0 with certainty, neither taught nor scored).
+/// <c>./norsjo bench forecast --csv FILE</c> (its options: <c>--help</c>, <see cref="BenchCommandLine"/>).
 /// Prints, per method, MASE (median and mean over series), WAPE, the 80 % interval's coverage (mean and
 /// spread over series) and the share of series where it beats the best simple baseline of that series;
 /// then the targets of issue #17 against the shown forecast; with <c>--cut-offs K</c> the same again on the data cut at
@@ -17,63 +15,32 @@ namespace Norsjo.Retail.Benchmarks;
 /// </summary>
 public static class ForecastBacktestBenchmark
 {
-    public static Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(ForecastBacktestSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var csv = Option(args, "--csv") ?? throw new ArgumentException("--csv FILE is needed: a file of store,date,amount lines (see tests/Norsjo.Retail.Benchmarks/README.md)");
-        var horizon = BenchArgs.Numbers(args, "--horizon", 56)[0];
-        var origins = BenchArgs.Numbers(args, "--origins", 6)[0];
-        // --band-origins N: unscored origins before the scored ones, the history bands and choices are made from (2: before issue #17's eighth round).
-        var bandOrigins = BenchArgs.Numbers(args, "--band-origins", DailyForecaster.DefaultBandOrigins)[0];
-        var cap = BenchArgs.Numbers(args, "--max-training-rows", DailyForecaster.DefaultMaxTrainingRows)[0];
-        var trainers = (Option(args, "--trainer") ?? "fasttree") switch
+        ArgumentNullException.ThrowIfNull(settings);
+        var (horizon, origins, bandOrigins, trainers, cap, cutOffs) = (settings.Horizon, settings.Origins, settings.BandOrigins, settings.Trainers, settings.MaxTrainingRows, settings.CutOffs);
+        DailySeriesCsvResult read;
+        try
         {
-            "fasttree" => new[] { ForecastTrainer.FastTree },
-            "lightgbm" => [ForecastTrainer.LightGbm],
-            "both" => [ForecastTrainer.FastTree, ForecastTrainer.LightGbm],
-            var other => throw new ArgumentException($"--trainer: '{other}' is not fasttree, lightgbm or both"),
-        };
-        var duplicates = (Option(args, "--duplicates") ?? "sum") switch
+            read = DailySeriesCsv.Read(settings.Csv, settings.Reading);
+        }
+        catch (FormatException e)
         {
-            "sum" => CsvDuplicateDays.Sum,
-            "refuse" => CsvDuplicateDays.Refuse,
-            var other => throw new ArgumentException($"--duplicates: '{other}' is not sum or refuse"),
-        };
-        var read = DailySeriesCsv.Read(csv, new DailySeriesCsvOptions
-        {
-            Duplicates = duplicates,
-            StoreColumn = Option(args, "--store-column"),
-            DateColumn = Option(args, "--date-column"),
-            AmountColumn = Option(args, "--amount-column"),
-            DateFormat = Option(args, "--date-format"),
-            OpenColumn = Option(args, "--open-column"),
-            ClosedColumn = Option(args, "--closed-column"),
-        });
+            // The reader's refusal names the file and line: that is the whole message, not a stack trace.
+            Console.Error.WriteLine(e.Message);
+            return Task.FromResult(1);
+        }
+
         Console.WriteLine(read.Describe());
-        // --max-series N: the first N series by name, so a slow trainer's run is still a fair side-by-side.
-        var maxSeries = BenchArgs.Numbers(args, "--max-series", 0)[0];
-        var series = maxSeries > 0 ? [.. read.Series.Take(maxSeries)] : read.Series.ToList();
+        var series = settings.MaxSeries > 0 ? [.. read.Series.Take(settings.MaxSeries)] : read.Series.ToList();
         var days = series.Sum(s => s.Values.Count(v => !double.IsNaN(v)));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Forecast backtest on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Reproduce: ./norsjo bench forecast --csv {csv} --horizon {horizon} --origins {origins} --band-origins {bandOrigins} --trainer {Option(args, "--trainer") ?? "fasttree"} --max-training-rows {cap}{(maxSeries > 0 ? $" --max-series {maxSeries}" : "")}{Given(args, "--open-column")}{Given(args, "--closed-column")}{Given(args, "--bands")}{Given(args, "--cut-offs")}{(args.Contains("--per-series") ? " --per-series" : "")}"));
+            $"Forecast backtest on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Reproduce: {settings.Command}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{series.Count} series, {days:N0} known days, {series.Min(s => s.Start):yyyy-MM-dd} … {series.Max(s => s.End):yyyy-MM-dd}; {series.Sum(s => s.Values.Count(double.IsNaN)):N0} days missing inside the series"));
         // --cut-offs K: the backtest again on the file cut at its end and K-1 earlier ends, three months apart,
         // so one command says whether the targets hold at other times of the year than the file's last months.
-        var cutOffs = BenchArgs.Numbers(args, "--cut-offs", 1)[0];
-        if (cutOffs < 1)
-        {
-            throw new ArgumentException("--cut-offs K: K is 1 (the file's end alone) or more");
-        }
-
-        // --bands nominal: every band at 80 % as it is, for the side-by-side of the per-series calibration.
-        var calibrate = (Option(args, "--bands") ?? "calibrated") switch
-        {
-            "calibrated" => true,
-            "nominal" => false,
-            var other => throw new ArgumentException($"--bands: '{other}' is not calibrated or nominal"),
-        };
-        var perSeries = args.Contains("--per-series");
+        var (calibrate, perSeries) = (settings.CalibrateBands, settings.PerSeries);
         var end = series.Max(s => s.LastKnown ?? s.Start);
         var summary = new List<(DateOnly End, ForecastTrainer Trainer, TargetFigures Figures)>();
         for (var k = 0; k < cutOffs; k++)
@@ -176,14 +143,6 @@ public static class ForecastBacktestBenchmark
     /// <summary>The series as it was known at <paramref name="cut"/>: its days after it dropped, its closed days kept.</summary>
     private static DailySeries Until(DailySeries s, DateOnly cut) =>
         new(s.Id, s.Start, [.. s.Values.Take(cut.DayNumber - s.Start.DayNumber + 1)]) { ClosedOn = s.ClosedOn };
-
-    private static string? Option(string[] args, string name)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-    }
-
-    private static string Given(string[] args, string name) => Option(args, name) is { } v ? $" {name} {v}" : "";
 
     private static double Share(int count, int of) => of == 0 ? double.NaN : (double)count / of;
 

@@ -14,13 +14,11 @@ namespace Norsjo.Retail.Benchmarks;
 /// </summary>
 public static class ForecastBenchmark
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(ForecastRunSettings settings)
     {
-        var storeCounts = BenchArgs.Numbers(args, "--stores", 30);
-        var caps = BenchArgs.Numbers(args, "--max-training-rows", DailyForecaster.DefaultMaxTrainingRows);
-        var command = BenchArgs.Command("forecasts", ("--stores", storeCounts), ("--max-training-rows", caps));
-        Console.WriteLine($"Forecast benchmark on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {command}");
-        foreach (var (count, cap) in storeCounts.SelectMany(count => caps.Select(cap => (count, cap))))
+        ArgumentNullException.ThrowIfNull(settings);
+        Console.WriteLine($"Forecast benchmark on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {settings.Command}");
+        foreach (var (count, cap) in settings.Stores.SelectMany(count => settings.MaxTrainingRows.Select(cap => (count, cap))))
         {
             var stores = BenchData.Stores(count);
             await using var hub = await BenchHub.StartAsync(stores, null, "norsjo_retail", "--Forecast:MaxTrainingRows=" + cap.ToString(CultureInfo.InvariantCulture));

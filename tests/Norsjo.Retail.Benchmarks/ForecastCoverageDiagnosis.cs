@@ -28,6 +28,13 @@ internal static class ForecastCoverageDiagnosis
                     $"  {origin.Key:yyyy-MM-dd}  {origin.Count(),3} series  coverage {origin.Average(w => (double)w.Inside / w.Days):0.000}  width {origin.Average(w => w.Width):0.000} / needed {origin.Average(w => w.Needed):0.000}"));
             }
 
+            if (windows.Count == 0)
+            {
+                // E.g. --band-origins 0 --origins 1: the one scored origin has no earlier window to draw a band from.
+                Console.WriteLine("  series: no scored window has a band");
+                continue;
+            }
+
             var observed = windows.Select(w => (double)w.Sum(x => x.Inside) / w.Sum(x => x.Days)).ToList();
             var mean = observed.Average();
             // A band calibrated at 80 % with its days independent: the spread over series the days alone give.

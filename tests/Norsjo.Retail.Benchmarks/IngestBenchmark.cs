@@ -14,12 +14,11 @@ namespace Norsjo.Retail.Benchmarks;
 /// </summary>
 public static class IngestBenchmark
 {
-    private const string Command = "./norsjo bench ingest";
     private const int Agents = 4;
     private const int PerAgent = 10_000;
     private const int BatchSize = 500;
 
-    public static async Task<int> RunAsync()
+    public static async Task<int> RunAsync(string command)
     {
         var stores = Enumerable.Range(1, Agents).Select(i => $"bench-i{i:00}").ToArray();
         await using var hub = await BenchHub.StartAsync(stores);
@@ -30,7 +29,7 @@ public static class IngestBenchmark
             credentials.Add(await hub.EnrollAsync(store));
         }
 
-        Console.WriteLine($"Ingest benchmark on {Environment.ProcessorCount} cores. Reproduce: {Command}");
+        Console.WriteLine($"Ingest benchmark on {Environment.ProcessorCount} cores. Reproduce: {command}");
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(stores.Select((store, i) => SendAsync(hub, store, credentials[i], receipts)));
         var hubSeconds = clock.Elapsed.TotalSeconds;

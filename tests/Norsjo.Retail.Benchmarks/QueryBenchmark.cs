@@ -62,22 +62,15 @@ public static class QueryBenchmark
         }
     }
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(QuerySettings settings)
     {
-        var storeCounts = BenchArgs.Numbers(args, "--stores", 30, 300, 3000);
-        var yearCounts = BenchArgs.Numbers(args, "--years", 1, 3, 10);
-        var runs = BenchArgs.Numbers(args, "--runs", 20)[0];
+        ArgumentNullException.ThrowIfNull(settings);
+        var (storeCounts, yearCounts, runs, only, data, command) = (settings.Stores, settings.Years, settings.Runs, settings.Only, settings.Data, settings.Command);
         // Issue 20: the hub serves this many municipalities; the one measured registers its share of the largest
         // grid point's stores, rounded down (5,000 / 290 → 17, so that the other stores make up 289 more of 17–18), the same
         // stores at every point, while the hub's other stores grow.
         // 1 (the default): one municipality registers every store on the hub, as before.
-        var municipalities = BenchArgs.Numbers(args, "--municipalities", 1)[0];
-        // --only TEXT[,TEXT]: time only the calls whose name contains one of them. --data DIR: keep ClickHouse's data there and
-        // reuse a grid point's generated rows and published months (the hub's operational store) on the next run.
-        var only = BenchArgs.Text(args, "--only");
-        var data = BenchArgs.Text(args, "--data");
-        var command = BenchArgs.Command("queries", ("--stores", storeCounts), ("--years", yearCounts), ("--runs", [runs]), ("--municipalities", [municipalities]))
-            + (only is null ? string.Empty : $" --only \"{only}\"");
+        var municipalities = settings.Municipalities;
         Console.WriteLine($"Query benchmark on {Environment.ProcessorCount} cores, {DateTime.Now:yyyy-MM-dd HH:mm}. Reproduce: {command}");
         var folder = Directory.CreateTempSubdirectory("norsjo-bench-queries").FullName;
         var points = new List<Point>();

@@ -47,7 +47,7 @@ public enum ForecastTrainer
 /// <param name="compareChoices">True: also score what would be shown under each other way of choosing and banding (<see cref="SeriesForecast.ShownUnder"/>; the benchmark's side-by-side).</param>
 /// <param name="bandOrigins">Unscored origins older than the scored ones (<see cref="DefaultBandOrigins"/>; 2 before issue #17's eighth round): the history choices and bands are made from (<see cref="OriginPlan"/>).</param>
 public sealed class DailyForecaster(
-    int horizonDays = 56, int backtestOrigins = 6, int seed = 1, int maxTrainingRows = DailyForecaster.DefaultMaxTrainingRows,
+    int horizonDays = DailyForecaster.DefaultHorizonDays, int backtestOrigins = DailyForecaster.DefaultBacktestOrigins, int seed = 1, int maxTrainingRows = DailyForecaster.DefaultMaxTrainingRows,
     ForecastTrainer trainer = ForecastTrainer.FastTree, int trees = DailyForecaster.DefaultTrees, bool calibrateBands = true, bool compareChoices = false,
     int bandOrigins = DailyForecaster.DefaultBandOrigins)
 {
@@ -71,6 +71,12 @@ public sealed class DailyForecaster(
 
     public const int DefaultTrees = 200;
 
+    /// <summary>Days forecast ahead: eight weeks.</summary>
+    public const int DefaultHorizonDays = 56;
+
+    /// <summary>Scored backtest origins, <see cref="OriginSpacing"/> days apart.</summary>
+    public const int DefaultBacktestOrigins = 6;
+
     /// <summary>The intervals' level: 80 % of days inside.</summary>
     public const double IntervalLevel = 0.8;
 
@@ -84,7 +90,7 @@ public sealed class DailyForecaster(
     private const int LevelDays = 28;
     private const int OriginStep = 14;
     /// <summary>Days between two backtest origins.</summary>
-    internal const int OriginSpacing = 28;
+    public const int OriginSpacing = 28;
 
     public static IReadOnlyList<string> Baselines => Forecasting.Baselines.All;
 

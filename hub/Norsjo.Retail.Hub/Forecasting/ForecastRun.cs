@@ -66,7 +66,7 @@ public sealed class ForecastRun(ClickHouseStorage storage, RegistryFacts facts, 
 
         var maxTrainingRows = configuration.GetValue("Forecast:MaxTrainingRows", DailyForecaster.DefaultMaxTrainingRows);
         var forecaster = new DailyForecaster(
-            backtestOrigins: configuration.GetValue("Forecast:BacktestOrigins", 6), maxTrainingRows: maxTrainingRows, trees: configuration.GetValue("Forecast:Trees", DailyForecaster.DefaultTrees),
+            backtestOrigins: configuration.GetValue("Forecast:BacktestOrigins", DailyForecaster.DefaultBacktestOrigins), maxTrainingRows: maxTrainingRows, trees: configuration.GetValue("Forecast:Trees", DailyForecaster.DefaultTrees),
             bandOrigins: configuration.GetValue("Forecast:BandOrigins", DailyForecaster.DefaultBandOrigins));
         var forecasts = forecaster.Forecast(series, progress);
         var runId = $"{today:yyyyMMdd}-{Guid.NewGuid():N}"[..17];
