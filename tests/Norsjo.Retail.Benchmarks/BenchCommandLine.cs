@@ -214,6 +214,7 @@ public static class BenchCommandLine
         var storeColumn = Text("--store-column", "The store's column, where the header's names are not known ones");
         var dateColumn = Text("--date-column", "The date's column, where the header's names are not known ones");
         var amountColumn = Text("--amount-column", "The amount's column, where the header's names are not known ones");
+        var seriesColumns = Text("--series-columns", "In a file with the date and one column per series: the start of the series columns' names (QTY_ where PROMO_ flags sit beside them); none: every column holding only amounts", "PREFIX");
         var dateFormat = Text("--date-format", "The dates' order where the file cannot tell it, e.g. d/M/yyyy", "FORMAT");
         var openColumn = Text("--open-column", "A column saying the shop was open that day (1/0, true/false, yes/no, ja/nej): a closed day is 0 with certainty, neither taught nor scored");
         var closedColumn = Text("--closed-column", "A column saying the shop was closed that day (1 = closed), as --open-column otherwise");
@@ -222,7 +223,7 @@ public static class BenchCommandLine
         var perSeries = new Option<bool>("--per-series") { Description = "Print each series' shown method, its MASE against its best simple rule's, and its coverage" };
         var command = new Command("forecast", "The forecaster's whole rolling-origin backtest on the daily series of a CSV file: MASE, WAPE and the 80 % bands' coverage per method, then issue #17's targets.")
         {
-            csv, horizon, origins, bandOrigins, trainer, cap, maxSeries, duplicates, storeColumn, dateColumn, amountColumn, dateFormat, openColumn, closedColumn, bands, cutOffs, perSeries,
+            csv, horizon, origins, bandOrigins, trainer, cap, maxSeries, duplicates, storeColumn, dateColumn, amountColumn, seriesColumns, dateFormat, openColumn, closedColumn, bands, cutOffs, perSeries,
         };
         command.Validators.Add(r =>
         {
@@ -240,6 +241,7 @@ public static class BenchCommandLine
                 StoreColumn = parsed.GetValue(storeColumn),
                 DateColumn = parsed.GetValue(dateColumn),
                 AmountColumn = parsed.GetValue(amountColumn),
+                SeriesColumns = parsed.GetValue(seriesColumns),
                 DateFormat = parsed.GetValue(dateFormat),
                 OpenColumn = parsed.GetValue(openColumn),
                 ClosedColumn = parsed.GetValue(closedColumn),
