@@ -58,8 +58,22 @@ public static class ForecastBacktestBenchmark
                 var forecaster = new DailyForecaster(horizonDays: horizon, backtestOrigins: origins, seed: 1, maxTrainingRows: cap, trainer: trainer, calibrateBands: calibrate, compareChoices: cutOffs == 1, bandOrigins: bandOrigins);
                 var clock = Stopwatch.StartNew();
                 var models = 0;
-                var forecasts = forecaster.Forecast(known, p => models = p.ModelsTrained).Where(f => !double.IsNaN(f.Shown.Mase)).ToList();
+                var all = forecaster.Forecast(known, p => models = p.ModelsTrained);
+                var forecasts = all.Where(f => !double.IsNaN(f.Shown.Mase)).ToList();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\n{trainer}: {forecasts.Count} series with backtests, {models} models trained, {clock.Elapsed.TotalSeconds:N0} s"));
+                PrintLeftOut(forecaster, known, all);
+                if (forecasts.Count == 0)
+                {
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"No series could be backtested: a backtest needs {forecaster.DaysForBacktest} days from a series' first to its last known day (--horizon {horizon}: 28 days of level and two horizons), and some change from week to week."));
+                    if (k == 0)
+                    {
+                        return Task.FromResult(1);
+                    }
+
+                    continue;
+                }
+
                 summary.Add((cut, trainer, Report(forecaster, forecasts, perSeries)));
                 ForecastCoverageDiagnosis.Print(forecasts);
             }
@@ -71,6 +85,30 @@ public static class ForecastBacktestBenchmark
         }
 
         return Task.FromResult(0);
+    }
+
+    /// <summary>The series the figures leave out, and why, so a file's summary never silently covers fewer series than it read.</summary>
+    private static void PrintLeftOut(DailyForecaster forecaster, IReadOnlyList<DailySeries> known, IReadOnlyList<SeriesForecast> all)
+    {
+        var backtested = all.Where(f => !double.IsNaN(f.Shown.Mase)).Select(f => f.SeriesId).ToHashSet(StringComparer.Ordinal);
+        var left = known.Where(s => !backtested.Contains(s.Id)).ToList();
+        if (left.Count == 0)
+        {
+            return;
+        }
+
+        var tooShort = left.Where(s => s.LastKnown is not { } last || last.DayNumber - s.Start.DayNumber + 1 < forecaster.DaysForBacktest).Select(s => s.Id).ToList();
+        var unchanged = left.Select(s => s.Id).Except(tooShort).ToList();
+        static string Names(List<string> ids) => string.Join(", ", ids.Take(10)) + (ids.Count > 10 ? $", … ({ids.Count} in all)" : "");
+        if (tooShort.Count > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"left out of the figures: {tooShort.Count} series shorter than the {forecaster.DaysForBacktest} days a backtest needs: {Names(tooShort)}"));
+        }
+
+        if (unchanged.Count > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"left out of the figures: {unchanged.Count} series whose history never changes from week to week (MASE undefined): {Names(unchanged)}"));
+        }
     }
 
     private static TargetFigures Report(DailyForecaster forecaster, List<SeriesForecast> forecasts, bool perSeries)

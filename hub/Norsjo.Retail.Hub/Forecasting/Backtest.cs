@@ -6,6 +6,7 @@ namespace Norsjo.Retail.Hub.Forecasting;
 /// origins some history to choose and calibrate from.
 /// </summary>
 /// <param name="WholeNumbers">Every known value before the origin is a whole number (counts): the band's edges are whole numbers too.</param>
+/// <param name="Scale">MASE's scale at the origin; NaN where the history before it never changed from week to week (MASE undefined).</param>
 internal sealed record BacktestRun(DateOnly Origin, double[] Actual, double Scale, double Level, bool[] Closed, bool WholeNumbers, bool Scored, Dictionary<string, double[]> Forecasts)
 {
     public DateOnly Day(int i) => Origin.AddDays(i + 1);
@@ -158,7 +159,7 @@ internal static class Backtest
     {
         double scaled = 0;
         var n = 0;
-        foreach (var run in runs.Where(r => r.Origin < at))
+        foreach (var run in runs.Where(r => r.Origin < at && !double.IsNaN(r.Scale)))
         {
             var f = run.Forecasts[method];
             for (var i = 0; i < f.Length && run.Day(i) <= at; i++)
@@ -613,7 +614,7 @@ internal static class Backtest
     public static Accuracy Score(IReadOnlyList<BacktestRun> runs, Func<BacktestRun, string> methodAt, bool calibrate = true, bool wholeWindows = false, bool adaptive = false, bool normalised = false, bool holidays = false, bool everyDay = false, bool rescaled = false, bool nearLevel = false)
     {
         double scaled = 0, absolute = 0, actualSum = 0;
-        int points = 0, inside = 0, covered = 0;
+        int points = 0, scaledPoints = 0, inside = 0, covered = 0;
         foreach (var (run, forecast, band) in ScoredBands(runs, methodAt, calibrate, wholeWindows, adaptive, normalised, holidays, everyDay, rescaled, nearLevel))
         {
             for (var i = 0; i < forecast.Length; i++)
@@ -625,7 +626,12 @@ internal static class Backtest
                 }
 
                 var e = Math.Abs(a - forecast[i]);
-                scaled += e / run.Scale;
+                if (!double.IsNaN(run.Scale))
+                {
+                    scaled += e / run.Scale;
+                    scaledPoints++;
+                }
+
                 absolute += e;
                 actualSum += Math.Abs(a);
                 points++;
@@ -640,7 +646,7 @@ internal static class Backtest
 
         return points == 0
             ? Accuracy.None
-            : new Accuracy(scaled / points, actualSum == 0 ? double.NaN : absolute / actualSum, covered == 0 ? double.NaN : (double)inside / covered);
+            : new Accuracy(scaledPoints == 0 ? double.NaN : scaled / scaledPoints, actualSum == 0 ? double.NaN : absolute / actualSum, covered == 0 ? double.NaN : (double)inside / covered);
     }
 
     /// <summary><see cref="Windows(IReadOnlyList{BacktestRun}, Func{BacktestRun, string}, bool, bool, bool, bool, bool, bool, bool)"/> under a <paramref name="policy"/>.</summary>

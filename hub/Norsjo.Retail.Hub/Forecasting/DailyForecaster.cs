@@ -94,6 +94,9 @@ public sealed class DailyForecaster(
 
     public static IReadOnlyList<string> Baselines => Forecasting.Baselines.All;
 
+    /// <summary>Days from a series' first to its last known day it needs for a backtest: a level's 28 days, a window to learn from and one to score.</summary>
+    public int DaysForBacktest => LevelDays + (2 * horizonDays);
+
     /// <summary>This forecaster's model, by the trainer it uses.</summary>
     public string Model => trainer == ForecastTrainer.LightGbm ? LightGbmName : ModelName;
 
@@ -146,7 +149,7 @@ public sealed class DailyForecaster(
     public IReadOnlyList<SeriesForecast> Forecast(IReadOnlyList<DailySeries> series, Action<ForecastProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(series);
-        var usable = series.Where(s => s.LastKnown is { } known && known.DayNumber - s.Start.DayNumber + 1 >= LevelDays + (2 * horizonDays)).ToList();
+        var usable = series.Where(s => s.LastKnown is { } known && known.DayNumber - s.Start.DayNumber + 1 >= DaysForBacktest).ToList();
         var runs = new Dictionary<DailySeries, List<BacktestRun>>(ReferenceEqualityComparer.Instance);
         var (models, trained) = (1, 0);
         var blockRows = new TrainingBlocks();
@@ -404,8 +407,12 @@ public sealed class DailyForecaster(
         return year.Count > 0 && year.Average() > 0 ? year.Average() : 1;
     }
 
-    /// <summary>MASE's scale: the mean absolute change from a day to the same weekday a week earlier, in the history before the origin only.</summary>
-    private static double NaiveScale(DailySeries s, DateOnly origin) => Math.Max(1e-9, Backtest.WeekToWeek(s, s.Start, origin).Mean);
+    /// <summary>
+    /// MASE's scale: the mean absolute change from a day to the same weekday a week earlier, in the history before the
+    /// origin only. A history that never changed (a category never sold) has none: MASE is undefined there (NaN), not
+    /// the error over a tiny number, which made one such series' MASE 400 million and its rules' 0.
+    /// </summary>
+    private static double NaiveScale(DailySeries s, DateOnly origin) => Backtest.WeekToWeek(s, s.Start, origin).Mean is var mean && mean > 0 ? mean : double.NaN;
 
     /// <summary>
     /// A block's training rows (one series at one origin, labelled, closed and missing days left out) are the same for every

@@ -106,6 +106,46 @@ public sealed class ForecastBenchCommandLineTests : IDisposable
         Assert.Empty(console.Output);
     }
 
+    /// <summary>
+    /// A file's figures say which series they leave out and why, and a file with nothing to backtest says so (a 120-day
+    /// file threw "Sequence contains no elements"; a never-sold series' MASE of 0 for every rule was counted in the medians).
+    /// </summary>
+    [Fact]
+    public async Task Series_left_out_of_the_figures_are_named_with_why_and_a_file_with_none_to_backtest_says_so()
+    {
+        var start = new DateOnly(2025, 1, 6);
+        string Lines(string id, int days, Func<int, double> value) =>
+            string.Concat(Enumerable.Range(0, days).Select(i => FormattableString.Invariant($"{id},{start.AddDays(i):yyyy-MM-dd},{value(i)}\n")));
+        var random = new Random(3);
+        var mixed = Path.Combine(folder.Path, "mixed.csv");
+        await File.WriteAllTextAsync(mixed, "store,date,amount\n" + Lines("shop", 300, i => 100 + (i % 7 * 10) + random.Next(10)) + Lines("young", 40, _ => 50) + Lines("never-sold", 300, _ => 0));
+        var young = Path.Combine(folder.Path, "young.csv");
+        await File.WriteAllTextAsync(young, "store,date,amount\n" + Lines("young", 40, i => 50 + (i % 3)));
+        string[] quick = ["--horizon", "14", "--origins", "2", "--band-origins", "2"];
+
+        int code, none;
+        string output, error;
+        using (var console = new CapturedConsole())
+        {
+            code = await BenchCommandLine.RunAsync(["forecast", "--csv", mixed, .. quick]);
+            output = console.Output;
+        }
+
+        using (var console = new CapturedConsole())
+        {
+            none = await BenchCommandLine.RunAsync(["forecast", "--csv", young, .. quick]);
+            error = console.Error;
+        }
+
+        Assert.Equal(0, code);
+        Assert.Contains("1 series with backtests", output, StringComparison.Ordinal);
+        Assert.Contains("left out of the figures: 1 series shorter than the 56 days a backtest needs: young", output, StringComparison.Ordinal);
+        Assert.Contains("left out of the figures: 1 series whose history never changes from week to week (MASE undefined): never-sold", output, StringComparison.Ordinal);
+        Assert.Contains("target 1:", output, StringComparison.Ordinal);
+        Assert.Equal(1, none);
+        Assert.StartsWith("No series could be backtested: a backtest needs 56 days", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_reproduce_line_is_what_a_user_would_type_with_every_default_that_ran()
     {

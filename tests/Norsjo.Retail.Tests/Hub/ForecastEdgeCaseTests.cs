@@ -93,6 +93,33 @@ public sealed class ForecastEdgeCaseTests
         Assert.All(forecasts, f => Assert.False(double.IsNaN(f.Model.Mase)));
     }
 
+    /// <summary>
+    /// A category a shop never sells is 0 kr every day it reports others (ForecastRun). Its history never changes from week
+    /// to week, so MASE has no scale there: before, it was divided by 1e-9 — every rule 0, the model's tiny misses about
+    /// 10^8 — and that one series' model MASE, in the mean across series that every choice is shrunk towards, pushed the
+    /// other series' forecasts off the model.
+    /// </summary>
+    [Fact]
+    public void A_series_that_never_changes_has_no_MASE_and_does_not_steer_the_other_series_choice()
+    {
+        // Pay day lifts the last week of every month: the model knows the day of the month, the rules do not.
+        static double PayDay(DateOnly day, double v) => day.Day >= 25 ? v * 1.5 : v;
+        var shop = Shop("shop", 500, 11, noise: 0.02, shape: PayDay);
+        var other = Shop("other", 500, 12, noise: 0.02, shape: PayDay);
+        var never = new DailySeries("never-sold", Start, new double[500]);
+
+        var alone = Forecaster().Forecast([shop, other]).Single(f => f.SeriesId == "shop");
+        var forecasts = Forecaster().Forecast([shop, other, never]);
+
+        var zero = forecasts.Single(f => f.SeriesId == "never-sold");
+        Assert.All(zero.Methods, m => Assert.True(double.IsNaN(m.Value.Mase), $"{m.Key}: MASE {m.Value.Mase} on a series without change"));
+        Assert.True(double.IsNaN(zero.Shown.Mase));
+        Assert.All(zero.Points, p => Assert.Equal(0, p.Point));
+        // The model wins alone, and still does beside the never-sold category.
+        Assert.Contains(DailyForecaster.ModelName, alone.Method, StringComparison.Ordinal);
+        Assert.Contains(DailyForecaster.ModelName, forecasts.Single(f => f.SeriesId == "shop").Method, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void MASE_is_scaled_on_the_history_before_each_origin_only()
     {
